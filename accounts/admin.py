@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AccessEvent, User
+
+
+class IDeskUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class IDeskUserCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "unit", "role", "position")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = IDeskUserChangeForm
+    add_form = IDeskUserCreationForm
+    list_display = ["username", "full_name", "unit", "position", "role", "is_active"]
+    list_filter = ["role", "is_active", "unit__kind", "unit"]
+    search_fields = ["username", "full_name", "email", "search_key"]
+    autocomplete_fields = ["unit"]
+    ordering = ["unit__sort_order", "sort_order", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "unit", "position", "role", "phone", "email", "sort_order")}),
+        (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "role", "position", "password1", "password2")}),
+    )
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "unit", "kind"]
+    list_filter = ["kind", "unit"]
+    date_hierarchy = "at"
+    raw_id_fields = ["user"]
+    list_select_related = ["user", "unit"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # append-only
+
+    def has_add_permission(self, request) -> bool:
+        return False

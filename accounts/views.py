@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts import selectors
+from accounts.forms import LoginForm
+from units import reports
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+def lockout(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this once a username is locked for this address."""
+    minutes = settings.AXES_FAILURE_LIMIT and int(round(settings.AXES_COOLOFF_TIME * 60))
+    message = _(
+        "Tài khoản tạm thời bị khóa do đăng nhập sai quá %(n)d lần. Vui lòng thử lại sau %(m)d phút "
+        "hoặc liên hệ quản trị hệ thống."
+    ) % {"n": settings.AXES_FAILURE_LIMIT, "m": minutes}
+    form = LoginForm(request, data=None)
+    return render(request, "registration/login.html", {"form": form, "lockout_message": message}, status=429)
+
+
+def _directory_context(request: HttpRequest) -> dict:
+    query = request.GET.get("q", "").strip()[:100]
+    entries = selectors.directory(query)
+    return {"q": query, "entries": entries, "people_count": sum(len(e.people) for e in entries)}
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    context = _directory_context(request)
+    if not context["q"]:
+        context["externals"] = selectors.external_units()
+    template = "accounts/_directory_results.html" if request.htmx else "accounts/directory.html"
+    return render(request, template, context)
+
+
+DIRECTORY_HEADERS = [
+    "Cơ quan, đơn vị",
+    "Họ và tên",
+    "Chức vụ",
+    "Vai trò",
+    "Tên đăng nhập",
+    "Điện thoại",
+    "Thư điện tử",
+]
+
+
+def _directory_rows(entries):
+    for entry in entries:
+        for person in entry.people:
+            yield [
+                entry.unit.name,
+                person.full_name,
+                person.position,
+                person.get_role_display(),
+                person.username,
+                person.phone,
+                person.email,
+            ]
+
+
+@login_required
+@require_GET
+def directory_xlsx(request: HttpRequest) -> HttpResponse:
+    context = _directory_context(request)
+    content = reports.xlsx_bytes(
+        "Danh bạ",
+        [_(h) for h in DIRECTORY_HEADERS],
+        _directory_rows(context["entries"]),
+        heading=_("Danh bạ %(site)s") % {"site": settings.IDESK_SITE_NAME},
+        widths=[38, 26, 30, 16, 18, 14, 30],
+    )
+    return reports.attachment(content, reports.XLSX_TYPE, "danh-ba.xlsx")
+
+
+@login_required
+@require_GET
+def directory_pdf(request: HttpRequest) -> HttpResponse:
+    context = _directory_context(request)
+    context.update(site=settings.IDESK_SITE_NAME, generated=timezone.now())
+    content = reports.pdf_bytes("accounts/directory_pdf.html", context)
+    return reports.attachment(content, "application/pdf", "danh-ba.pdf")

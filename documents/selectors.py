@@ -1,0 +1,1 @@
+"""Reads of documents: lists, counts and inboxes, each with a known number of queries."""

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from accounts import views as account_views
+from idesk import views
+
+public_patterns = (
+    [
+        path("", views.public_index, name="index"),
+        path("<int:pk>/", views.public_notice, name="notice"),
+        path("huong-dan/", views.public_guide, name="guide"),
+    ],
+    "public",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("units/", account_views.directory, name="directory"),
+    path("units/danh-ba.xlsx", account_views.directory_xlsx, name="directory_xlsx"),
+    path("units/danh-ba.pdf", account_views.directory_pdf, name="directory_pdf"),
+    path("units/compliance/", views.compliance, name="compliance"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("documents/", include("documents.urls")),
+    path("thong-bao/", include(public_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Notice attachments in development; production serves MEDIA_ROOT from the web server.
+    urlpatterns += [path("media/notices/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "notices"})]
+
+handler400 = "idesk.views.error_400"
+handler403 = "idesk.views.error_403"
+handler404 = "idesk.views.error_404"
+handler500 = "idesk.views.error_500"
+
+admin.site.site_header = "Quản trị iDesk"
+admin.site.site_title = "iDesk"
+admin.site.index_title = "Quản trị hệ thống"

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from accounts import selectors as account_selectors
+from idesk.models import Notice
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Bàn làm việc: who I am and what waits for me."""
+    from documents import selectors as doc_selectors
+
+    desk = doc_selectors.desk_for(request.user) if hasattr(doc_selectors, "desk_for") else {}
+    return render(request, "idesk/home.html", {"desk": desk})
+
+
+@login_required
+@require_GET
+def meetings(request: HttpRequest) -> HttpResponse:
+    return render(request, "idesk/placeholder.html", {"page_title": "Lịch họp", "icon": "bi-calendar-event"})
+
+
+@login_required
+@require_GET
+def compliance(request: HttpRequest) -> HttpResponse:
+    if not request.user.sees_compliance:
+        raise PermissionDenied
+    return render(request, "idesk/placeholder.html", {"page_title": "Tuân thủ truy cập", "icon": "bi-clipboard-data"})
+
+
+# --- Public "Thông báo" section (founding letter R5): no login. ---
+
+
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/index.html",
+        {"notices": Notice.objects.published()[:20], "accounts": account_selectors.public_accounts()},
+    )
+
+
+@require_GET
+def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice.objects.published(), pk=pk)
+    return render(request, "public/notice.html", {"notice": notice})
+
+
+@require_GET
+def public_guide(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/guide.html")
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def error_400(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
