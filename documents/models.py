@@ -1,1 +1,460 @@
+"""Documents, their files, registers (sổ), incoming records, assignments, deliveries and the audit trail."""
 
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from units.models import Unit
+from units.text import fold
+
+# --- Vocabularies of NĐ30 -------------------------------------------------------------------------------
+
+
+class DocType(models.TextChoices):
+    """Loại văn bản (NĐ30 Appendix III). Values are ASCII keys; ABBREVIATIONS gives the symbol part."""
+
+    CONG_VAN = "cv", _("Công văn")
+    NGHI_QUYET = "nq", _("Nghị quyết")
+    QUYET_DINH = "qd", _("Quyết định")
+    CHI_THI = "ct", _("Chỉ thị")
+    QUY_CHE = "qc", _("Quy chế")
+    QUY_DINH = "qyd", _("Quy định")
+    THONG_CAO = "tc", _("Thông cáo")
+    THONG_BAO = "tb", _("Thông báo")
+    HUONG_DAN = "hd", _("Hướng dẫn")
+    CHUONG_TRINH = "ctr", _("Chương trình")
+    KE_HOACH = "kh", _("Kế hoạch")
+    PHUONG_AN = "pa", _("Phương án")
+    DE_AN = "dea", _("Đề án")
+    DU_AN = "dua", _("Dự án")
+    BAO_CAO = "bc", _("Báo cáo")
+    BIEN_BAN = "bb", _("Biên bản")
+    TO_TRINH = "ttr", _("Tờ trình")
+    HOP_DONG = "hdg", _("Hợp đồng")
+    CONG_DIEN = "cd", _("Công điện")
+    BAN_GHI_NHO = "bgn", _("Bản ghi nhớ")
+    BAN_THOA_THUAN = "btt", _("Bản thỏa thuận")
+    GIAY_UY_QUYEN = "guq", _("Giấy ủy quyền")
+    GIAY_MOI = "gm", _("Giấy mời")
+    GIAY_GIOI_THIEU = "ggt", _("Giấy giới thiệu")
+    GIAY_NGHI_PHEP = "gnp", _("Giấy nghỉ phép")
+    PHIEU_GUI = "pg", _("Phiếu gửi")
+    PHIEU_CHUYEN = "pc", _("Phiếu chuyển")
+    PHIEU_BAO = "pb", _("Phiếu báo")
+    THU_CONG = "thc", _("Thư công")
+
+
+ABBREVIATIONS: dict[str, str] = {
+    "nq": "NQ", "qd": "QĐ", "ct": "CT", "qc": "QC", "qyd": "QyĐ", "tc": "TC", "tb": "TB", "hd": "HD",
+    "ctr": "CTr", "kh": "KH", "pa": "PA", "dea": "ĐA", "dua": "DA", "bc": "BC", "bb": "BB", "ttr": "TTr",
+    "hdg": "HĐ", "cd": "CĐ", "bgn": "BGN", "btt": "BTT", "guq": "GUQ", "gm": "GM", "ggt": "GGT",
+    "gnp": "GNP", "pg": "PG", "pc": "PC", "pb": "PB",
+}  # fmt: skip  (Công văn and Thư công have none)
+
+
+class Urgency(models.IntegerChoices):
+    NORMAL = 0, _("Thường")
+    KHAN = 1, _("Khẩn")
+    THUONG_KHAN = 2, _("Thượng khẩn")
+    HOA_TOC = 3, _("Hỏa tốc")
+
+
+class Secrecy(models.IntegerChoices):
+    NONE = 0, _("Không mật")
+    MAT = 1, _("Mật")
+    TOI_MAT = 2, _("Tối mật")
+    TUYET_MAT = 3, _("Tuyệt mật")
+
+
+# --- Files, stored once by content ------------------------------------------------------------------------
+
+
+def _blob_path(instance: StoredFile, filename: str) -> str:
+    return f"blobs/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}"
+
+
+class StoredFile(models.Model):
+    """File content addressed by SHA-256: the same bytes are stored once however many documents use them."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    content = models.FileField(upload_to=_blob_path, max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp lưu trữ")
+        verbose_name_plural = _("tệp lưu trữ")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]
+
+
+# --- The document itself -----------------------------------------------------------------------------------
+
+
+class Document(models.Model):
+    """The content of a document, stored once (an outgoing letter to 30 units is one Document)."""
+
+    issuer_unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan ban hành"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issuer_name = models.CharField(_("tác giả"), max_length=255)
+    doc_type = models.CharField(_("loại văn bản"), max_length=8, choices=DocType.choices, default=DocType.CONG_VAN)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    number_symbol = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    issued_date = models.DateField(_("ngày tháng văn bản"), null=True, blank=True)
+    summary = models.TextField(_("trích yếu"))
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
+    urgency = models.PositiveSmallIntegerField(_("độ khẩn"), choices=Urgency.choices, default=Urgency.NORMAL)
+    secrecy = models.PositiveSmallIntegerField(_("độ mật"), choices=Secrecy.choices, default=Secrecy.NONE)
+    pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    body = models.TextField(_("nội dung"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # number-symbol + summary + issuer folded, so accent-insensitive search is one LIKE (trigram-indexed on PG).
+    search_key = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        permissions = [("view_confidential", _("Được xem văn bản mật"))]
+        indexes = [models.Index(fields=["issuer_name", "number_symbol", "issued_date"], name="document_identity")]
+
+    def __str__(self) -> str:
+        return f"{self.number_symbol or '—'} {self.summary[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = build_search_key(self.number_symbol, self.summary, self.issuer_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.secrecy > Secrecy.NONE
+
+    @property
+    def type_and_summary(self) -> str:
+        """'Tên loại và trích yếu nội dung' as the register prints it."""
+        return f"{self.get_doc_type_display()} {self.summary}" if self.doc_type != DocType.CONG_VAN else self.summary
+
+
+def build_search_key(*parts: str) -> str:
+    return fold(" ".join(p for p in parts if p))
+
+
+class DocumentFile(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
+    blob = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="uses")
+    name = models.CharField(_("tên tệp"), max_length=255)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:file", args=[self.pk])
+
+
+class DocumentUserObjectPermission(UserObjectPermissionBase):
+    """Explicit grants (django-guardian, direct foreign key so lookups stay indexed)."""
+
+    content_object = models.ForeignKey(Document, on_delete=models.CASCADE)
+
+
+# --- Registers (sổ văn bản) and their counters ----------------------------------------------------------
+
+
+class RegisterKind(models.TextChoices):
+    INCOMING = "in", _("Sổ đăng ký văn bản đến")
+    OUTGOING = "out", _("Sổ đăng ký văn bản đi")
+    COPY = "copy", _("Sổ đăng ký bản sao văn bản")
+
+
+class Register(models.Model):
+    """A register book of one unit for one year; its row is the locked counter that gives gapless numbers."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registers", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    kind = models.CharField(_("loại sổ"), max_length=4, choices=RegisterKind.choices)
+    confidential = models.BooleanField(_("sổ văn bản mật"), default=False)
+    last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ văn bản")
+        verbose_name_plural = _("sổ văn bản")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "kind", "confidential"], name="register_unique"),
+        ]
+
+    def __str__(self) -> str:
+        secret = " (mật)" if self.confidential else ""
+        return f"{self.get_kind_display()}{secret} {self.year} — {self.unit}"
+
+
+# --- Incoming records ---------------------------------------------------------------------------------------
+
+
+class IncomingStatus(models.TextChoices):
+    REGISTERED = "registered", _("Đã vào sổ")
+    SUBMITTED = "submitted", _("Chờ ý kiến chỉ đạo")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    DONE = "done", _("Đã xong")
+
+
+class IncomingRecord(models.Model):
+    """One entry of a unit's incoming register: the document as it arrived at that unit."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="incoming_records")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="incoming_records", verbose_name=_("đơn vị"))
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="incoming_records")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    arrival_number = models.PositiveIntegerField(_("số đến"))
+    arrived_at = models.DateTimeField(_("ngày đến"), default=timezone.now)
+    due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=IncomingStatus.choices, default=IncomingStatus.REGISTERED
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người vào sổ")
+    )
+    submitted_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_records",
+        verbose_name=_("trình"),
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised from the document so lists sort urgent-first without a join.
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
+    secrecy = models.PositiveSmallIntegerField(choices=Secrecy.choices, default=Secrecy.NONE)
+
+    class Meta:
+        verbose_name = _("văn bản đến")
+        verbose_name_plural = _("văn bản đến")
+        ordering = ["-urgency", "-arrived_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "arrival_number"], name="incoming_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "year", "arrival_number"], name="incoming_unit_year_no"),
+            models.Index(fields=["unit", "arrived_at"], name="incoming_unit_arrived"),
+            models.Index(fields=["submitted_to", "status"], name="incoming_submitted_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Số đến {self.arrival_number}/{self.year} — {self.unit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:incoming_detail", args=[self.pk])
+
+    @property
+    def confidential(self) -> bool:
+        return self.secrecy > Secrecy.NONE
+
+
+class Direction(models.Model):
+    """Bút phê: a leader's written direction on an incoming record."""
+
+    record = models.ForeignKey(IncomingRecord, on_delete=models.CASCADE, related_name="directions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("ý kiến chỉ đạo"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ý kiến chỉ đạo")
+        verbose_name_plural = _("ý kiến chỉ đạo")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    COOPERATE = "coop", _("Phối hợp")
+    INFORM = "info", _("Để biết")
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ xử lý")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    DONE = "done", _("Đã xong")
+
+
+class Assignment(models.Model):
+    """Phân công: a unit or a person handles (chủ trì / phối hợp) or is informed (để biết), by a deadline."""
+
+    record = models.ForeignKey(IncomingRecord, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("vai trò"), max_length=4, choices=AssignmentRole.choices)
+    assignee_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("đơn vị")
+    )
+    # For a unit assignment, the person its head delegated it to (giao cho).
+    assignee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("người xử lý"),
+    )
+    due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(_("kết quả xử lý"), blank=True)
+    reply_document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("văn bản trả lời")
+    )
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assignee_unit__isnull=False) | Q(assignee_user__isnull=False), name="assignment_has_assignee"
+            ),
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(role="lead"), name="one_lead_per_record"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignee_user", "status", "due_date"], name="assignment_user_due"),
+            models.Index(fields=["assignee_unit", "status", "due_date"], name="assignment_unit_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.assignee_label}"
+
+    @property
+    def assignee_label(self) -> str:
+        if self.assignee_user_id and self.assignee_unit_id:
+            return f"{self.assignee_unit} ({self.assignee_user})"
+        return str(self.assignee_user or self.assignee_unit)
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status != AssignmentStatus.DONE and self.due_date is not None and self.due_date < today
+
+
+class ProgressNote(models.Model):
+    """Tiến độ: a handler's note on the work, with files."""
+
+    record = models.ForeignKey(IncomingRecord, on_delete=models.CASCADE, related_name="notes")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("nội dung"))
+    files = models.ManyToManyField(DocumentFile, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("tiến độ xử lý")
+        verbose_name_plural = _("tiến độ xử lý")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- Deliveries (one document to one recipient unit) -----------------------------------------------------
+
+
+class DeliveryStatus(models.TextChoices):
+    """Mapped onto edXML status codes: sent 01, returned 02, registered 03."""
+
+    SENT = "sent", _("Đã gửi")
+    OPENED = "opened", _("Đã xem")
+    REGISTERED = "registered", _("Đã vào sổ")
+    RETURNED = "returned", _("Bị trả lại")
+    RECALLED = "recalled", _("Đã thu hồi")
+
+
+class Delivery(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries")
+    sender_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="sent_deliveries")
+    recipient_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="deliveries")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT)
+    electronic = models.BooleanField(_("gửi điện tử"), default=True)
+    paper_required = models.BooleanField(_("cần gửi bản giấy"), default=False)
+    paper_reason = models.CharField(_("lý do gửi/không gửi bản giấy"), max_length=255, blank=True)
+    paper_sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    record = models.OneToOneField(
+        IncomingRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="delivery"
+    )
+    returned_reason = models.TextField(_("lý do trả lại"), blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi")
+        verbose_name_plural = _("lượt gửi")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "recipient_unit"], name="delivery_once_per_recipient"),
+        ]
+        indexes = [models.Index(fields=["recipient_unit", "status", "sent_at"], name="delivery_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.recipient_unit}"
+
+
+# --- Audit trail ------------------------------------------------------------------------------------------
+
+
+class AuditEvent(models.Model):
+    """Append-only: who did what to which record, when. Timelines and read receipts are read from here."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    verb = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=32)
+    object_id = models.BigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký")
+        verbose_name_plural = _("nhật ký")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only")

@@ -1,6 +1,7 @@
 """The demo district: Vân Canh, Bình Định, as in 2016 (DOMAIN.md)."""
 
 import datetime
+import hashlib
 
 DEMO_PASSWORD = "idesk-demo"
 ON_SYSTEM_SINCE = datetime.date(2016, 9, 1)
@@ -62,6 +63,12 @@ def person_name(index: int) -> str:
     if index % 2:
         return f"{family} {_MIDDLE_F[index % len(_MIDDLE_F)]} {_GIVEN_F[(index * 7) % len(_GIVEN_F)]}"
     return f"{family} {_MIDDLE_M[index % len(_MIDDLE_M)]} {_GIVEN_M[(index * 5) % len(_GIVEN_M)]}"
+
+
+def phone_for(username: str) -> str:
+    """A stable, plausible mobile number (not a real person's)."""
+    digest = int(hashlib.sha256(username.encode()).hexdigest(), 16)
+    return f"09{digest % 100_000_000:08d}"
 
 
 NOTICES = [

@@ -20,6 +20,13 @@ def pytest_configure(config):
 
     # Hashing with PBKDF2's full cost on every login would make the suite minutes slower.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="idesk-test-media-")
+    # Tasks run inline in tests (one integration test starts a real qcluster).
+    from django_q.conf import Conf
+
+    Conf.SYNC = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -32,8 +32,8 @@ class Command(BaseCommand):
         self.person_index = 0
         code, name, short, kind, slug = demo.DISTRICT
         district = self._unit(code, name, short, kind, None, 0)
-        for username, full_name, position in demo.LEADERS:
-            self._user(username, full_name, district, position, Role.LEADER, sort_order=0)
+        for order, (username, full_name, position) in enumerate(demo.LEADERS):
+            self._user(username, full_name, district, position, Role.LEADER, sort_order=order)
         self._user("vanthu.ubnd", "Lê Thị Thu Hà", district, "Văn thư UBND huyện", Role.CLERK)
         for i in (1, 2):
             self._user(f"cv{i}.ubnd", self._name(), district, "Chuyên viên Văn phòng HĐND và UBND huyện", Role.STAFF)
@@ -88,7 +88,6 @@ class Command(BaseCommand):
             self._user(f"cv{i}.{slug}", self._name(), unit, "Chuyên viên", Role.STAFF, sort_order=10 + i)
 
     def _user(self, username, full_name, unit, position, role, sort_order=100, **flags) -> User:
-        index = self.person_index
         user, made = User.objects.get_or_create(
             username=username,
             defaults={
@@ -98,7 +97,7 @@ class Command(BaseCommand):
                 "role": role,
                 "password": self.password,
                 "email": f"{username}@vancanh.binhdinh.gov.vn",
-                "phone": f"09{(index * 7919) % 100000000:08d}",
+                "phone": demo.phone_for(username),
                 "sort_order": sort_order,
                 "date_joined": timezone.make_aware(datetime.datetime(2016, 9, 1, 8, 0)),
                 **flags,

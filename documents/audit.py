@@ -1,0 +1,48 @@
+"""Append-only audit events and the timeline read from them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import AuditEvent
+
+# verb → how the timeline says it
+VERBS = {
+    "registered": _("Vào sổ văn bản đến"),
+    "received": _("Vào sổ văn bản điện tử"),
+    "returned": _("Trả lại văn bản"),
+    "submitted": _("Trình"),
+    "forwarded": _("Chuyển lãnh đạo khác"),
+    "directed": _("Cho ý kiến chỉ đạo"),
+    "assigned": _("Phân công"),
+    "delegated": _("Giao xử lý"),
+    "opened": _("Đã xem"),
+    "noted": _("Cập nhật tiến độ"),
+    "completed": _("Hoàn thành"),
+    "granted": _("Cấp quyền xem văn bản mật"),
+    "reminded": _("Đôn đốc"),
+    "delivery_opened": _("Đơn vị nhận đã xem"),
+}
+
+
+def object_type_of(obj: models.Model) -> str:
+    return obj._meta.model_name
+
+
+def record(actor, verb: str, obj: models.Model, **data) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor, verb=verb, object_type=object_type_of(obj), object_id=obj.pk, data=data
+    )
+
+
+def timeline(obj: models.Model) -> list[AuditEvent]:
+    """Events of one object, oldest first, with their actors (two queries)."""
+    events = list(
+        AuditEvent.objects.filter(object_type=object_type_of(obj), object_id=obj.pk)
+        .select_related("actor", "actor__unit")
+        .order_by("at", "id")
+    )
+    for event in events:
+        event.label = VERBS.get(event.verb, event.verb)
+    return events
