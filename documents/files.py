@@ -123,7 +123,9 @@ def store(upload) -> StoredFile:
     if existing:
         return existing
     upload.seek(0)
-    blob = StoredFile(sha256=sha, size=upload.size, content_type=kind.content_type if kind else "application/octet-stream")
+    blob = StoredFile(
+        sha256=sha, size=upload.size, content_type=kind.content_type if kind else "application/octet-stream"
+    )
     try:
         with transaction.atomic():
             blob.content.save(sha, File(upload), save=False)

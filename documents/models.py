@@ -53,10 +53,33 @@ class DocType(models.TextChoices):
 
 
 ABBREVIATIONS: dict[str, str] = {
-    "nq": "NQ", "qd": "QĐ", "ct": "CT", "qc": "QC", "qyd": "QyĐ", "tc": "TC", "tb": "TB", "hd": "HD",
-    "ctr": "CTr", "kh": "KH", "pa": "PA", "dea": "ĐA", "dua": "DA", "bc": "BC", "bb": "BB", "ttr": "TTr",
-    "hdg": "HĐ", "cd": "CĐ", "bgn": "BGN", "btt": "BTT", "guq": "GUQ", "gm": "GM", "ggt": "GGT",
-    "gnp": "GNP", "pg": "PG", "pc": "PC", "pb": "PB",
+    "nq": "NQ",
+    "qd": "QĐ",
+    "ct": "CT",
+    "qc": "QC",
+    "qyd": "QyĐ",
+    "tc": "TC",
+    "tb": "TB",
+    "hd": "HD",
+    "ctr": "CTr",
+    "kh": "KH",
+    "pa": "PA",
+    "dea": "ĐA",
+    "dua": "DA",
+    "bc": "BC",
+    "bb": "BB",
+    "ttr": "TTr",
+    "hdg": "HĐ",
+    "cd": "CĐ",
+    "bgn": "BGN",
+    "btt": "BTT",
+    "guq": "GUQ",
+    "gm": "GM",
+    "ggt": "GGT",
+    "gnp": "GNP",
+    "pg": "PG",
+    "pc": "PC",
+    "pb": "PB",
 }  # fmt: skip  (Công văn and Thư công have none)
 
 
@@ -125,6 +148,7 @@ class Document(models.Model):
     )
     # number-symbol + summary + issuer folded, so accent-insensitive search is one LIKE (trigram-indexed on PG).
     search_key = models.TextField(editable=False, default="")
+    issuer_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     class Meta:
         verbose_name = _("văn bản")
@@ -137,8 +161,9 @@ class Document(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_key = build_search_key(self.number_symbol, self.summary, self.issuer_name)
+        self.issuer_key = fold(self.issuer_name)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "issuer_key"}
         super().save(*args, **kwargs)
 
     @property
@@ -340,11 +365,10 @@ class Assignment(models.Model):
         ordering = ["role", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(assignee_unit__isnull=False) | Q(assignee_user__isnull=False), name="assignment_has_assignee"
+                condition=Q(assignee_unit__isnull=False) | Q(assignee_user__isnull=False),
+                name="assignment_has_assignee",
             ),
-            models.UniqueConstraint(
-                fields=["record"], condition=Q(role="lead"), name="one_lead_per_record"
-            ),
+            models.UniqueConstraint(fields=["record"], condition=Q(role="lead"), name="one_lead_per_record"),
         ]
         indexes = [
             models.Index(fields=["assignee_user", "status", "due_date"], name="assignment_user_due"),
@@ -401,7 +425,9 @@ class Delivery(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries")
     sender_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="sent_deliveries")
     recipient_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="deliveries")
-    status = models.CharField(_("trạng thái"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
+    )
     electronic = models.BooleanField(_("gửi điện tử"), default=True)
     paper_required = models.BooleanField(_("cần gửi bản giấy"), default=False)
     paper_reason = models.CharField(_("lý do gửi/không gửi bản giấy"), max_length=255, blank=True)
@@ -409,7 +435,9 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField(null=True, blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     record = models.OneToOneField(
         IncomingRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="delivery"
     )

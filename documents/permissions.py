@@ -49,9 +49,9 @@ def is_clerk_of(user: User, unit_id: int | None) -> bool:
 
 def granted_document_ids(user: User):
     """Subquery of documents explicitly granted to the user (one indexed lookup)."""
-    return DocumentUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename=VIEW_CONFIDENTIAL
-    ).values("content_object_id")
+    return DocumentUserObjectPermission.objects.filter(user_id=user.pk, permission__codename=VIEW_CONFIDENTIAL).values(
+        "content_object_id"
+    )
 
 
 def _relations(user: User) -> Q:
@@ -169,9 +169,14 @@ def pending_deliveries_for(user: User) -> QuerySet[Delivery]:
 
 
 def can_receive(user: User, delivery: Delivery) -> bool:
-    return is_clerk_of(user, delivery.recipient_unit_id) and delivery.electronic and delivery.status in (
-        DeliveryStatus.SENT,
-        DeliveryStatus.OPENED,
+    return (
+        is_clerk_of(user, delivery.recipient_unit_id)
+        and delivery.electronic
+        and delivery.status
+        in (
+            DeliveryStatus.SENT,
+            DeliveryStatus.OPENED,
+        )
     )
 
 

@@ -1,0 +1,507 @@
+"""State changes of documents. One function per action: a transaction, a permission check, an audit event.
+
+Business-rule violations raise ServiceError (a ValidationError with a Vietnamese message); a permission
+failure raises PermissionDenied, or Http404 when the object is hidden from the user.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from documents import audit, files, notify
+from documents import permissions as policy
+from documents.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    AuditEvent,
+    Delivery,
+    DeliveryStatus,
+    Direction,
+    Document,
+    DocumentFile,
+    DocumentUserObjectPermission,
+    IncomingRecord,
+    IncomingStatus,
+    ProgressNote,
+    Register,
+    RegisterKind,
+)
+from units.models import Unit
+from units.text import fold
+
+
+class ServiceError(ValidationError):
+    """A refused action, with a message for the user."""
+
+
+class DuplicateDocument(ServiceError):
+    """NĐ30: warn before registering a document the unit already has; the clerk may confirm it is another one."""
+
+    def __init__(self, existing: Sequence[IncomingRecord]):
+        self.existing = list(existing)
+        first = self.existing[0]
+        super().__init__(
+            _(
+                "Văn bản này có thể đã được vào sổ: số đến %(n)s ngày %(d)s. Nếu đúng là văn bản khác, hãy xác nhận để vào sổ."
+            )
+            % {"n": first.arrival_number, "d": timezone.localtime(first.arrived_at).strftime("%d/%m/%Y")},
+            code="duplicate",
+        )
+
+
+# --- Numbers ------------------------------------------------------------------------------------------------
+
+
+def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[Register, int]:
+    """The next number of a register: its row is locked until the caller's transaction ends, so numbers
+    are unique and gapless under concurrency (the unique constraint on the record backs it up)."""
+    assert transaction.get_connection().in_atomic_block, "take_number must run inside the caller's transaction"
+    register, _ = Register.objects.get_or_create(unit=unit, year=year, kind=kind, confidential=confidential)
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    return register, register.last_number
+
+
+# --- Grants for confidential documents ---------------------------------------------------------------------
+
+_perm_cache: dict[str, int] = {}
+
+
+def _view_confidential_id() -> int:
+    if "id" not in _perm_cache:
+        _perm_cache["id"] = Permission.objects.get(
+            codename=policy.VIEW_CONFIDENTIAL, content_type__app_label="documents"
+        ).pk
+    return _perm_cache["id"]
+
+
+def _grant(users: Iterable[User], document: Document) -> None:
+    if not document.is_confidential:
+        return
+    perm_id = _view_confidential_id()
+    for user in users:
+        DocumentUserObjectPermission.objects.get_or_create(user=user, permission_id=perm_id, content_object=document)
+
+
+def _unit_leaders(unit_id: int) -> list[User]:
+    return list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=policy.LEADING_ROLES))
+
+
+# --- Registering incoming documents --------------------------------------------------------------------------
+
+
+@dataclass
+class IncomingData:
+    """What the clerk types from the paper (or what an electronic arrival carries)."""
+
+    issuer_name: str
+    summary: str
+    issuer_unit: Unit | None = None
+    number_symbol: str = ""
+    issued_date: datetime.date | None = None
+    doc_type: str = "cv"
+    signer_name: str = ""
+    urgency: int = 0
+    secrecy: int = 0
+    pages: int | None = None
+    due_date: datetime.date | None = None
+    note: str = ""
+    uploads: list = field(default_factory=list)
+
+
+def _normalise_symbol(symbol: str) -> str:
+    return fold(symbol).replace(" ", "")
+
+
+def find_duplicates(unit: Unit, data: IncomingData) -> list[IncomingRecord]:
+    """Records of the unit with the same issuing body, number-symbol and date (NĐ30 duplicate warning)."""
+    if not data.number_symbol:
+        return []
+    candidates = IncomingRecord.objects.filter(unit=unit, document__issued_date=data.issued_date).select_related(
+        "document"
+    )
+    wanted_symbol = _normalise_symbol(data.number_symbol)
+    wanted_issuer = fold(data.issuer_unit.name if data.issuer_unit else data.issuer_name)
+    return [
+        r
+        for r in candidates
+        if _normalise_symbol(r.document.number_symbol) == wanted_symbol
+        and (
+            (data.issuer_unit is not None and r.document.issuer_unit_id == data.issuer_unit.pk)
+            or fold(r.document.issuer_name) == wanted_issuer
+        )
+    ]
+
+
+def _check_incoming_dates(data: IncomingData, arrival: datetime.date) -> None:
+    errors = {}
+    if data.issued_date and data.issued_date > arrival:
+        errors["issued_date"] = _("Ngày tháng văn bản không thể sau ngày đến (%(d)s).") % {
+            "d": arrival.strftime("%d/%m/%Y")
+        }
+    if data.due_date and data.due_date < arrival:
+        errors["due_date"] = _("Hạn xử lý không thể trước ngày đến (%(d)s).") % {"d": arrival.strftime("%d/%m/%Y")}
+    if errors:
+        raise ServiceError(errors)
+
+
+def _create_record(
+    *, clerk: User, document: Document, due_date, note: str, arrived_at: datetime.datetime
+) -> IncomingRecord:
+    year = timezone.localtime(arrived_at).year
+    register, number = take_number(clerk.unit, year, RegisterKind.INCOMING, document.is_confidential)
+    record = IncomingRecord.objects.create(
+        document=document,
+        unit=clerk.unit,
+        register=register,
+        year=year,
+        arrival_number=number,
+        arrived_at=arrived_at,
+        due_date=due_date,
+        note=note,
+        registered_by=clerk,
+        urgency=document.urgency,
+        secrecy=document.secrecy,
+    )
+    _grant([clerk], document)
+    return record
+
+
+def attach_files(document: Document, uploads: Iterable, by: User) -> list[DocumentFile]:
+    attached = []
+    for upload in uploads:
+        files.validate_upload(upload)
+        blob = files.store(upload)
+        attached.append(DocumentFile.objects.create(document=document, blob=blob, name=upload.name[:255], added_by=by))
+    return attached
+
+
+def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: bool = False) -> IncomingRecord:
+    """Vào sổ a paper (or e-mail) arrival: the next số đến of the unit's register for the year; confidential
+    documents go to the separate confidential register."""
+    if clerk.role != Role.CLERK or clerk.unit_id is None or not clerk.is_active:
+        raise PermissionDenied
+    now = timezone.now()
+    _check_incoming_dates(data, timezone.localdate(now))
+    with transaction.atomic():
+        if not confirm_duplicate:
+            duplicates = find_duplicates(clerk.unit, data)
+            if duplicates:
+                raise DuplicateDocument(duplicates)
+        document = Document.objects.create(
+            issuer_unit=data.issuer_unit,
+            issuer_name=data.issuer_unit.name if data.issuer_unit else data.issuer_name.strip(),
+            doc_type=data.doc_type,
+            number_symbol=data.number_symbol.strip(),
+            issued_date=data.issued_date,
+            summary=data.summary.strip(),
+            signer_name=data.signer_name.strip(),
+            urgency=data.urgency,
+            secrecy=data.secrecy,
+            pages=data.pages,
+            created_by=clerk,
+        )
+        attach_files(document, data.uploads, clerk)
+        record = _create_record(clerk=clerk, document=document, due_date=data.due_date, note=data.note, arrived_at=now)
+        audit.record(
+            clerk, "registered", record, arrival_number=record.arrival_number, confirmed_duplicate=confirm_duplicate
+        )
+    notify.later("incoming_registered", record_id=record.pk)
+    return record
+
+
+def open_delivery(*, clerk: User, delivery: Delivery) -> None:
+    """The receiving clerk looked at an electronic arrival (the sender sees 'đã xem', by whom and when)."""
+    if not policy.can_receive(clerk, delivery) or delivery.opened_at is not None:
+        return
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now(), opened_by=clerk, status=DeliveryStatus.OPENED
+        )
+        if updated:
+            audit.record(clerk, "delivery_opened", delivery)
+    delivery.refresh_from_db()
+
+
+def register_delivery(
+    *, clerk: User, delivery: Delivery, due_date=None, note: str = "", confirm_duplicate: bool = False
+) -> IncomingRecord:
+    """Vào sổ an electronic arrival: its metadata and files come with it; the sender is told at once."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
+        if not policy.is_clerk_of(clerk, delivery.recipient_unit_id):
+            raise PermissionDenied
+        if delivery.status not in (DeliveryStatus.SENT, DeliveryStatus.OPENED):
+            raise ServiceError(_("Văn bản này đã được xử lý (%(s)s).") % {"s": delivery.get_status_display()})
+        document = delivery.document
+        now = timezone.now()
+        _check_incoming_dates(IncomingData(issuer_name="", summary="", due_date=due_date), timezone.localdate(now))
+        if not confirm_duplicate and IncomingRecord.objects.filter(unit=clerk.unit, document=document).exists():
+            raise DuplicateDocument(IncomingRecord.objects.filter(unit=clerk.unit, document=document))
+        record = _create_record(clerk=clerk, document=document, due_date=due_date, note=note, arrived_at=now)
+        delivery.status = DeliveryStatus.REGISTERED
+        delivery.record = record
+        if delivery.opened_at is None:
+            delivery.opened_at, delivery.opened_by = now, clerk
+        delivery.save(update_fields=["status", "record", "opened_at", "opened_by"])
+        audit.record(clerk, "received", record, delivery_id=delivery.pk, arrival_number=record.arrival_number)
+        audit.record(clerk, "received", delivery, arrival_number=record.arrival_number, record_id=record.pk)
+    notify.later("receipt", delivery_id=delivery.pk)
+    notify.later("incoming_registered", record_id=record.pk)
+    return record
+
+
+def return_delivery(*, clerk: User, delivery: Delivery, reason: str) -> Delivery:
+    """Trả lại a wrong or invalid electronic document to its sender, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError({"reason": _("Hãy nêu lý do trả lại văn bản.")})
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if not policy.can_receive(clerk, delivery):
+            raise PermissionDenied
+        delivery.status = DeliveryStatus.RETURNED
+        delivery.returned_reason = reason
+        delivery.returned_at = timezone.now()
+        delivery.save(update_fields=["status", "returned_reason", "returned_at"])
+        audit.record(clerk, "returned", delivery, reason=reason)
+    notify.later("receipt", delivery_id=delivery.pk)
+    return delivery
+
+
+# --- Submit, direct, assign ------------------------------------------------------------------------------
+
+
+def _locked(record: IncomingRecord) -> IncomingRecord:
+    return IncomingRecord.objects.select_for_update().get(pk=record.pk)
+
+
+def leaders_for(record_unit: Unit) -> list[User]:
+    """Who a record of this unit can be submitted to: its leaders (Chủ tịch/Phó Chủ tịch, or thủ trưởng/phó)."""
+    return _unit_leaders(record_unit.pk)
+
+
+def submit(*, clerk: User, record: IncomingRecord, leader: User, note: str = "") -> IncomingRecord:
+    """Trình: put the record before a leader of the unit."""
+    with transaction.atomic():
+        record = _locked(record)
+        policy.require(clerk, "submit", record)
+        if not (policy.leads_unit(leader) and leader.unit_id == record.unit_id):
+            raise ServiceError({"leader": _("Chỉ trình được lãnh đạo của đơn vị.")})
+        record.status = IncomingStatus.SUBMITTED
+        record.submitted_to = leader
+        record.submitted_at = timezone.now()
+        record.save(update_fields=["status", "submitted_to", "submitted_at"])
+        _grant([leader], record.document)
+        audit.record(clerk, "submitted", record, to=leader.full_name, to_id=leader.pk, note=note)
+    notify.later("submitted", record_id=record.pk, user_id=leader.pk)
+    return record
+
+
+def forward(*, leader: User, record: IncomingRecord, to_leader: User, note: str = "") -> IncomingRecord:
+    """Chuyển: a leader passes the record to another leader of the unit."""
+    with transaction.atomic():
+        record = _locked(record)
+        policy.require(leader, "forward", record)
+        if to_leader.pk == leader.pk or not (policy.leads_unit(to_leader) and to_leader.unit_id == record.unit_id):
+            raise ServiceError({"to_leader": _("Hãy chọn một lãnh đạo khác của đơn vị.")})
+        record.submitted_to = to_leader
+        record.submitted_at = timezone.now()
+        record.save(update_fields=["submitted_to", "submitted_at"])
+        _grant([to_leader], record.document)
+        audit.record(leader, "forwarded", record, to=to_leader.full_name, to_id=to_leader.pk, note=note)
+    notify.later("submitted", record_id=record.pk, user_id=to_leader.pk)
+    return record
+
+
+@dataclass
+class AssignmentSpec:
+    role: str
+    unit: Unit | None = None
+    user: User | None = None
+    due_date: datetime.date | None = None
+
+
+def _check_specs(record: IncomingRecord, specs: Sequence[AssignmentSpec]) -> None:
+    leads = [s for s in specs if s.role == AssignmentRole.LEAD]
+    if len(leads) != 1:
+        raise ServiceError({"lead": _("Phải chọn đúng một đơn vị hoặc người chủ trì.")})
+    arrival = timezone.localtime(record.arrived_at).date()
+    seen = set()
+    for spec in specs:
+        if (spec.unit is None) == (spec.user is None):
+            raise ServiceError(_("Mỗi phân công phải chọn một đơn vị hoặc một người."))
+        if spec.unit is not None and (not spec.unit.is_on_system() or spec.unit.is_external):
+            raise ServiceError(_("%(u)s không dùng hệ thống, không thể phân công.") % {"u": spec.unit})
+        if spec.user is not None and not spec.user.is_active:
+            raise ServiceError(_("Tài khoản %(u)s đã bị khóa.") % {"u": spec.user})
+        if spec.due_date and spec.due_date < arrival:
+            raise ServiceError(
+                {"due_date": _("Hạn xử lý không thể trước ngày đến (%(d)s).") % {"d": arrival.strftime("%d/%m/%Y")}}
+            )
+        key = ("u", spec.unit.pk) if spec.unit else ("p", spec.user.pk)
+        if key in seen:
+            raise ServiceError(_("%(a)s được chọn hai lần.") % {"a": spec.unit or spec.user})
+        seen.add(key)
+
+
+def _create_assignments(leader: User, record: IncomingRecord, specs: Sequence[AssignmentSpec]) -> list[Assignment]:
+    created = []
+    for spec in specs:
+        assignment = Assignment.objects.create(
+            record=record,
+            role=spec.role,
+            assignee_unit=spec.unit,
+            assignee_user=spec.user,
+            due_date=spec.due_date or (record.due_date if spec.role != AssignmentRole.INFORM else None),
+            assigned_by=leader,
+        )
+        _grant([spec.user] if spec.user else _unit_leaders(spec.unit.pk), record.document)
+        audit.record(
+            leader, "assigned", record, role=spec.role, assignee=assignment.assignee_label,
+            due_date=assignment.due_date.isoformat() if assignment.due_date else None,
+        )  # fmt: skip
+        created.append(assignment)
+    return created
+
+
+def direct(*, leader: User, record: IncomingRecord, text: str, assignments: Sequence[AssignmentSpec]) -> IncomingRecord:
+    """Bút phê and phân công: one chủ trì, any phối hợp and để biết, each with a deadline."""
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError({"text": _("Hãy ghi ý kiến chỉ đạo.")})
+    with transaction.atomic():
+        record = _locked(record)
+        policy.require(leader, "direct", record)
+        _check_specs(record, assignments)
+        Direction.objects.create(record=record, author=leader, text=text)
+        audit.record(leader, "directed", record, text=text)
+        created = _create_assignments(leader, record, assignments)
+        record.status = IncomingStatus.IN_PROGRESS
+        record.save(update_fields=["status"])
+    for assignment in created:
+        notify.later("assigned", assignment_id=assignment.pk)
+    return record
+
+
+def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment:
+    """A unit assigned to handle the record: its head gives the work to one of its people."""
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().select_related("record").get(pk=assignment.pk)
+        record = assignment.record
+        policy.require(head, "view", record)
+        if not (
+            policy.leads_unit(head)
+            and assignment.assignee_unit_id == head.unit_id
+            and assignment.assignee_user_id is None
+            and assignment.status != AssignmentStatus.DONE
+        ):
+            raise PermissionDenied
+        if to_user.unit_id != head.unit_id or not to_user.is_active:
+            raise ServiceError({"to_user": _("Chỉ giao được cho người của đơn vị mình.")})
+        assignment.assignee_user = to_user
+        assignment.save(update_fields=["assignee_user"])
+        _grant([to_user], record.document)
+        audit.record(head, "delegated", record, role=assignment.role, to=to_user.full_name, to_id=to_user.pk)
+    notify.later("delegated", assignment_id=assignment.pk)
+    return assignment
+
+
+# --- Handling ---------------------------------------------------------------------------------------------
+
+
+def open_record(*, user: User, record: IncomingRecord) -> None:
+    """Read receipt: the first time a user opens a record (and their assignments' first-opened time)."""
+    now = timezone.now()
+    mine = [
+        a.pk
+        for a in record.assignments.all()
+        if a.first_opened_at is None
+        and (
+            a.assignee_user_id == user.pk
+            or (a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and policy.leads_unit(user))
+        )
+    ]
+    with transaction.atomic():
+        if mine:
+            Assignment.objects.filter(pk__in=mine).update(first_opened_at=now)
+        if not AuditEvent.objects.filter(
+            object_type="incomingrecord", object_id=record.pk, verb="opened", actor=user
+        ).exists():
+            audit.record(user, "opened", record)
+
+
+def add_note(*, user: User, record: IncomingRecord, text: str, uploads: Sequence = ()) -> ProgressNote:
+    """Tiến độ: a handler writes what was done, with files."""
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError({"text": _("Hãy nhập nội dung tiến độ.")})
+    with transaction.atomic():
+        record = _locked(record)
+        policy.require(user, "note", record)
+        mine = policy.handler_assignments(user, record)
+        note = ProgressNote.objects.create(record=record, assignment=mine[0] if mine else None, author=user, text=text)
+        attached = attach_files(record.document, uploads, user)
+        if attached:
+            note.files.set(attached)
+        Assignment.objects.filter(pk__in=[a.pk for a in mine], status=AssignmentStatus.PENDING).update(
+            status=AssignmentStatus.IN_PROGRESS
+        )
+        audit.record(user, "noted", record, text=text[:500], files=[f.name for f in attached])
+    return note
+
+
+def complete(
+    *, user: User, record: IncomingRecord, result: str, reply_document: Document | None = None
+) -> IncomingRecord:
+    """The chủ trì marks the work done with its result; the record is then done."""
+    result = (result or "").strip()
+    if not result:
+        raise ServiceError({"result": _("Hãy nêu kết quả xử lý.")})
+    with transaction.atomic():
+        record = _locked(record)
+        policy.require(user, "complete", record)
+        now = timezone.now()
+        lead = record.assignments.get(role=AssignmentRole.LEAD)
+        lead.status = AssignmentStatus.DONE
+        lead.completed_at = now
+        lead.result = result
+        lead.reply_document = reply_document
+        lead.save(update_fields=["status", "completed_at", "result", "reply_document"])
+        record.status = IncomingStatus.DONE
+        record.completed_at = now
+        record.save(update_fields=["status", "completed_at"])
+        audit.record(user, "completed", record, result=result[:500])
+    notify.later("completed", record_id=record.pk)
+    return record
+
+
+def grant_access(*, granter: User, record: IncomingRecord, users: Sequence[User]) -> None:
+    """Cấp quyền xem a confidential document to named people."""
+    with transaction.atomic():
+        policy.require(granter, "grant", record)
+        _grant(users, record.document)
+        audit.record(granter, "granted", record, to=[u.full_name for u in users])
+
+
+def remind(*, leader: User, record: IncomingRecord, assignment: Assignment) -> None:
+    """Đôn đốc by hand: a leader chases an open assignment."""
+    policy.require(leader, "view", record)
+    if not (policy.leads_unit(leader) and leader.unit_id == record.unit_id):
+        raise PermissionDenied
+    if assignment.record_id != record.pk or assignment.status == AssignmentStatus.DONE:
+        raise ServiceError(_("Phân công này đã xong hoặc không thuộc văn bản."))
+    with transaction.atomic():
+        audit.record(leader, "reminded", record, assignee=assignment.assignee_label)
+    notify.later("reminder", assignment_id=assignment.pk, user_id=leader.pk)
