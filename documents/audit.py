@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import AuditEvent
+from documents.models import AssignmentRole, AuditEvent
 
 # verb → how the timeline says it
 VERBS = {
@@ -43,6 +43,9 @@ def timeline(obj: models.Model) -> list[AuditEvent]:
         .select_related("actor", "actor__unit")
         .order_by("at", "id")
     )
+    roles = dict(AssignmentRole.choices)
     for event in events:
         event.label = VERBS.get(event.verb, event.verb)
+        if event.verb in ("assigned", "delegated") and event.data.get("role") in roles:
+            event.label = f"{event.label} {roles[event.data['role']].lower()}"
     return events

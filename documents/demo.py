@@ -1,1 +1,143 @@
-"""Demo documents for the Vân Canh district (filled by the incoming/outgoing features)."""
+"""Demo documents for the Vân Canh district: the real documents the founding letter names, in various states."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from documents import services
+from documents.models import Delivery, Document, DocType, IncomingRecord, Secrecy, Urgency
+from units.models import Unit
+
+MARKER = "282/TB-UBND"
+
+
+def _u(username: str) -> User:
+    return User.objects.select_related("unit").get(username=username)
+
+
+def _unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def _incoming(clerk: User, issuer: str, symbol: str, issued: datetime.date, doc_type: str, summary: str, **extra):
+    data = services.IncomingData(
+        issuer_unit=_unit(issuer),
+        issuer_name="",
+        number_symbol=symbol,
+        issued_date=issued,
+        doc_type=doc_type,
+        summary=summary,
+        signer_name=extra.pop("signer", ""),
+        urgency=extra.pop("urgency", Urgency.NORMAL),
+        secrecy=extra.pop("secrecy", Secrecy.NONE),
+        pages=extra.pop("pages", 2),
+        due_date=extra.pop("due", None),
+        note=extra.pop("note", ""),
+    )
+    return services.register_incoming(clerk=clerk, data=data, confirm_duplicate=True)
+
+
+def _deliver(document: Document, sender: Unit, recipients: list[str], by: User) -> None:
+    for code in recipients:
+        Delivery.objects.get_or_create(document=document, recipient_unit=_unit(code), defaults={"sender_unit": sender, "sent_by": by})
+
+
+def seed() -> int:
+    """Create the demo documents once; return how many records were made (0 when already there)."""
+    if Document.objects.filter(number_symbol=MARKER).exists():
+        return 0
+    today = timezone.localdate()
+    clerk, chairman, vice = _u("vanthu.ubnd"), _u("chutich"), _u("pct.vanhoa")
+    made = 0
+    with transaction.atomic():
+        # 1. Thông báo kết luận of the province: directed, in progress at Văn phòng with Phòng VHTT.
+        r = _incoming(
+            clerk, "ubnd-tinh", "282/TB-UBND", datetime.date(2015, 12, 31), DocType.THONG_BAO,
+            "Thông báo kết luận về công tác triển khai hệ thống Văn phòng điện tử liên thông toàn tỉnh và phần mềm "
+            "“Theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao”",
+            signer="Hồ Quốc Dũng", due=today + datetime.timedelta(days=10),
+        )  # fmt: skip
+        services.submit(clerk=clerk, record=r, leader=chairman)
+        services.direct(
+            leader=chairman, record=r,
+            text="Giao Văn phòng HĐND và UBND huyện chủ trì, phối hợp Phòng Văn hóa và Thông tin tham mưu triển khai; "
+            "các phòng, ban, ngành, UBND các xã, thị trấn để biết, thực hiện.",
+            assignments=[
+                services.AssignmentSpec(role="lead", unit=_unit("vp")),
+                services.AssignmentSpec(role="coop", unit=_unit("vh-tt")),
+                services.AssignmentSpec(role="info", unit=_unit("noi-vu")),
+            ],
+        )  # fmt: skip
+        made += 1
+        # 2. The province's Quy chế decision: done.
+        r = _incoming(
+            clerk, "ubnd-tinh", "36/2016/QĐ-UBND", datetime.date(2016, 7, 8), DocType.QUYET_DINH,
+            "Ban hành Quy chế quản lý và sử dụng Hệ thống Văn phòng điện tử liên thông trong các cơ quan nhà nước "
+            "trên địa bàn tỉnh Bình Định", signer="Hồ Quốc Dũng", pages=12,
+        )  # fmt: skip
+        services.submit(clerk=clerk, record=r, leader=chairman)
+        services.direct(
+            leader=chairman, record=r, text="Giao Chánh Văn phòng tổ chức thực hiện; báo cáo kết quả.",
+            assignments=[services.AssignmentSpec(role="lead", user=_u("truong.vp"))],
+        )  # fmt: skip
+        services.complete(user=_u("truong.vp"), record=r, result="Đã phổ biến Quy chế tới các cơ quan, đơn vị.")
+        made += 1
+        # 3. An urgent letter of the Sở TTTT waiting for the Chủ tịch's direction.
+        r = _incoming(
+            clerk, "so-tttt", "1520/STTTT-BCVT", today - datetime.timedelta(days=2), DocType.CONG_VAN,
+            "V/v triển khai sử dụng chữ ký số chuyên dùng trên hệ thống Văn phòng điện tử",
+            urgency=Urgency.KHAN, signer="Nguyễn Văn Trung", due=today + datetime.timedelta(days=5),
+        )  # fmt: skip
+        services.submit(clerk=clerk, record=r, leader=chairman)
+        made += 1
+        # 4. A Hỏa tốc telegram just registered, not yet submitted.
+        _incoming(
+            clerk, "ubnd-tinh", "08/CĐ-UBND", today, DocType.CONG_DIEN,
+            "Công điện về việc chủ động ứng phó với mưa lũ trên địa bàn tỉnh",
+            urgency=Urgency.HOA_TOC, signer="Lâm Hải Giang", due=today + datetime.timedelta(days=1),
+        )  # fmt: skip
+        made += 1
+        # 5. A confidential document (sổ văn bản mật): only those granted see it.
+        r = _incoming(
+            clerk, "cong-an-huyen", "45/CAH-ANND", today - datetime.timedelta(days=1), DocType.BAO_CAO,
+            "Báo cáo tình hình an ninh trật tự trên địa bàn huyện", secrecy=Secrecy.MAT, signer="Phạm Văn Lực",
+        )  # fmt: skip
+        services.submit(clerk=clerk, record=r, leader=vice)
+        made += 1
+        # 6. Phòng Nội vụ: a Sở Nội vụ plan assigned to a staff member, overdue.
+        nv_clerk, nv_head = _u("vanthu.noivu"), _u("truong.noivu")
+        r = _incoming(
+            nv_clerk, "so-noi-vu", "215/KH-SNV", today - datetime.timedelta(days=20), DocType.KE_HOACH,
+            "Kế hoạch kiểm tra công tác văn thư, lưu trữ năm 2026", signer="Trần Thị Hồng",
+        )  # fmt: skip
+        services.submit(clerk=nv_clerk, record=r, leader=nv_head)
+        services.direct(
+            leader=nv_head, record=r, text="Đồng chí Chuyên viên chủ trì chuẩn bị hồ sơ, báo cáo trước hạn.",
+            assignments=[services.AssignmentSpec(role="lead", user=_u("cv1.noivu"), due_date=today)],
+        )  # fmt: skip
+        services.add_note(user=_u("cv1.noivu"), record=r, text="Đã tập hợp danh mục hồ sơ năm 2025.")
+        # Age it so a new user sees an overdue task (the services only accept today's arrivals).
+        IncomingRecord.objects.filter(pk=r.pk).update(arrived_at=timezone.now() - datetime.timedelta(days=18))
+        r.assignments.update(due_date=today - datetime.timedelta(days=3))
+        made += 1
+        # 7. Electronic arrivals waiting in the communes' "Chờ vào sổ": the district's plan and notice.
+        district, vp = _unit("ubnd"), _u("vanthu.ubnd")
+        plan = Document.objects.create(
+            issuer_unit=district, issuer_name=district.name, doc_type=DocType.KE_HOACH, number=5,
+            number_symbol="05/KH-UBND", issued_date=datetime.date(2016, 2, 17),
+            summary="Kế hoạch triển khai phần mềm Văn phòng điện tử", signer_name="Trần Kim Vũ",
+            signer_position="Chủ tịch", pages=4, created_by=vp,
+        )  # fmt: skip
+        _deliver(plan, district, ["xa-canh-hien", "xa-canh-vinh", "tt-van-canh"], vp)
+        notice = Document.objects.create(
+            issuer_unit=district, issuer_name=district.name, doc_type=DocType.THONG_BAO, number=77,
+            number_symbol="77/TB-UBND", issued_date=datetime.date(2016, 8, 4),
+            summary="Hướng dẫn trực tiếp sử dụng hệ thống Văn phòng điện tử, tập huấn cho các cơ quan, đơn vị",
+            signer_name="Trần Kim Vũ", signer_position="Chủ tịch", pages=2, created_by=vp,
+        )  # fmt: skip
+        _deliver(notice, district, ["xa-canh-hien", "noi-vu"], vp)
+    return made

@@ -173,7 +173,10 @@ class Document(models.Model):
     @property
     def type_and_summary(self) -> str:
         """'Tên loại và trích yếu nội dung' as the register prints it."""
-        return f"{self.get_doc_type_display()} {self.summary}" if self.doc_type != DocType.CONG_VAN else self.summary
+        label = self.get_doc_type_display()
+        if self.doc_type == DocType.CONG_VAN or fold(self.summary).startswith(fold(label)):
+            return self.summary
+        return f"{label} {self.summary}"
 
 
 def build_search_key(*parts: str) -> str:
@@ -362,7 +365,8 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
-        ordering = ["role", "id"]
+        # chủ trì, then phối hợp, then để biết
+        ordering = [models.Case(models.When(role="lead", then=0), models.When(role="coop", then=1), default=2), "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(assignee_unit__isnull=False) | Q(assignee_user__isnull=False),

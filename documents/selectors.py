@@ -1,1 +1,228 @@
-"""Reads of documents: lists, counts and inboxes, each with a known number of queries."""
+"""Reads of documents: lists, inboxes, counts and details, each with a known, constant number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from documents import permissions as policy
+from documents.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    AuditEvent,
+    Delivery,
+    Direction,
+    IncomingRecord,
+    IncomingStatus,
+    ProgressNote,
+)
+from units.text import fold
+
+# Inbox boxes (Văn bản đến tabs). "so" is the unit's register.
+BOXES = {
+    "so": "Sổ văn bản đến",
+    "cho_xu_ly": "Chờ xử lý",
+    "dang_xu_ly": "Đang xử lý",
+    "qua_han": "Quá hạn",
+    "da_xong": "Đã xong",
+    "de_biet": "Để biết",
+}
+
+SORTS = {
+    "so_den": ("-year", "-arrival_number"),
+    "ngay_den": ("-arrived_at", "-id"),
+    "han": ("due_date", "-arrived_at"),
+    "ngay_vb": ("-document__issued_date", "-arrived_at"),
+}
+
+
+def _my_assignments(user: User) -> Q:
+    """Assignments I hold: to me, or to my unit while undelegated when I lead it."""
+    mine = Q(assignee_user_id=user.pk)
+    if policy.leads_unit(user):
+        mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True)
+    return mine
+
+
+def _assignment_records(user: User, **filters) -> QuerySet:
+    return Assignment.objects.filter(_my_assignments(user), **filters).values("record_id")
+
+
+def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
+    handling = {"role__in": [AssignmentRole.LEAD, AssignmentRole.COOPERATE]}
+    if box == "cho_xu_ly":
+        return Q(submitted_to_id=user.pk, status=IncomingStatus.SUBMITTED) | Q(
+            pk__in=_assignment_records(user, status=AssignmentStatus.PENDING, **handling),
+            status=IncomingStatus.IN_PROGRESS,
+        )
+    if box == "dang_xu_ly":
+        return Q(
+            pk__in=_assignment_records(user, status=AssignmentStatus.IN_PROGRESS, **handling),
+            status=IncomingStatus.IN_PROGRESS,
+        )
+    if box == "qua_han":
+        return Q(
+            pk__in=_assignment_records(user, due_date__lt=today, **handling)
+            .exclude(status=AssignmentStatus.DONE)
+            .values("record_id"),
+            status=IncomingStatus.IN_PROGRESS,
+        )
+    if box == "da_xong":
+        return Q(pk__in=_assignment_records(user, **handling), status=IncomingStatus.DONE)
+    if box == "de_biet":
+        return Q(pk__in=_assignment_records(user, role=AssignmentRole.INFORM))
+    return None
+
+
+def default_box(user: User) -> str:
+    return "so" if policy.sees_unit_register(user) else "cho_xu_ly"
+
+
+@dataclass
+class IncomingFilters:
+    box: str = "so"
+    q: str = ""
+    status: str = ""
+    urgency: int | None = None
+    secrecy: str = ""  # "" all, "mat" confidential only, "thuong" non-confidential
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    issuer: str = ""
+    doc_type: str = ""
+    assignee: str = ""  # unit code or username
+    overdue: bool = False
+    sort: str = "ngay_den"
+
+
+def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
+    """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""
+    today = timezone.localdate()
+    qs = policy.visible_to(user)
+    box = box_filter(user, filters.box, today)
+    if box is not None:
+        qs = qs.filter(box)
+    elif filters.box == "so" and policy.sees_unit_register(user):
+        qs = qs.filter(unit_id=user.unit_id)
+    if filters.q:
+        qs = qs.filter(document__search_key__contains=fold(filters.q))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.urgency is not None:
+        qs = qs.filter(urgency=filters.urgency)
+    if filters.secrecy == "mat":
+        qs = qs.filter(secrecy__gt=0)
+    elif filters.secrecy == "thuong":
+        qs = qs.filter(secrecy=0)
+    if filters.date_from:
+        qs = qs.filter(arrived_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(arrived_at__date__lte=filters.date_to)
+    if filters.issuer:
+        qs = qs.filter(document__issuer_key__contains=fold(filters.issuer))
+    if filters.doc_type:
+        qs = qs.filter(document__doc_type=filters.doc_type)
+    if filters.assignee:
+        qs = qs.filter(
+            pk__in=Assignment.objects.filter(
+                Q(assignee_unit__code=filters.assignee) | Q(assignee_user__username=filters.assignee)
+            ).values("record_id")
+        )
+    if filters.overdue:
+        qs = qs.filter(
+            pk__in=Assignment.objects.filter(due_date__lt=today)
+            .exclude(status=AssignmentStatus.DONE)
+            .exclude(role=AssignmentRole.INFORM)
+            .values("record_id"),
+            status=IncomingStatus.IN_PROGRESS,
+        )
+    opened = AuditEvent.objects.filter(
+        object_type="incomingrecord", object_id=OuterRef("pk"), verb="opened", actor_id=user.pk
+    )
+    order = SORTS.get(filters.sort, SORTS["ngay_den"])
+    return (
+        qs.select_related("document", "unit", "submitted_to")
+        .annotate(seen=Exists(opened))
+        .order_by("-urgency", *order)
+    )
+
+
+def box_counts(user: User) -> dict[str, int]:
+    """Counts for the inbox tabs (one query per tab, whatever the data)."""
+    today = timezone.localdate()
+    visible = policy.visible_to(user)
+    counts = {}
+    for box in BOXES:
+        if box == "so":
+            if policy.sees_unit_register(user):
+                counts[box] = visible.filter(unit_id=user.unit_id).count()
+            continue
+        counts[box] = visible.filter(box_filter(user, box, today)).count()
+    return counts
+
+
+def pending_deliveries(user: User) -> QuerySet[Delivery]:
+    return (
+        policy.pending_deliveries_for(user)
+        .select_related("document", "sender_unit", "opened_by")
+        .order_by("-document__urgency", "-sent_at")
+    )
+
+
+def record_detail(user: User, pk: int) -> IncomingRecord:
+    """One record with everything its page shows, or Http404 when hidden from the user."""
+    qs = IncomingRecord.objects.select_related(
+        "document", "document__issuer_unit", "unit", "register", "submitted_to", "registered_by"
+    ).prefetch_related(
+        "document__files__blob",
+        Prefetch("directions", queryset=Direction.objects.select_related("author")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("assignee_unit", "assignee_user", "reply_document"),
+        ),
+        Prefetch("notes", queryset=ProgressNote.objects.select_related("author").prefetch_related("files")),
+    )
+    return policy.get_visible_or_404(user, pk, qs)
+
+
+def nav_counts(user: User) -> dict[str, int]:
+    """What waits for me, for the navigation badges."""
+    if not user.is_authenticated:
+        return {}
+    today = timezone.localdate()
+    visible = policy.visible_to(user)
+    counts = {
+        "incoming": visible.filter(box_filter(user, "cho_xu_ly", today)).count(),
+        "overdue": visible.filter(box_filter(user, "qua_han", today)).count(),
+    }
+    if user.role == Role.CLERK:
+        counts["incoming"] += policy.pending_deliveries_for(user).count()
+    return counts
+
+
+def my_tasks(user: User) -> QuerySet[Assignment]:
+    """Nhiệm vụ: open assignments I (or my unit, when I lead it) hold, by deadline; confidential only if granted."""
+    visible_ids = policy.visible_to(user).values("pk")
+    return (
+        Assignment.objects.filter(_my_assignments(user), record_id__in=visible_ids)
+        .exclude(role=AssignmentRole.INFORM)
+        .exclude(status=AssignmentStatus.DONE)
+        .select_related("record", "record__document", "assignee_unit", "assignee_user")
+        .order_by("due_date", "-record__urgency", "record__arrived_at")
+    )
+
+
+def desk_for(user: User) -> dict:
+    """Bàn làm việc: the first few of what waits for me."""
+    today = timezone.localdate()
+    waiting = incoming_list(user, IncomingFilters(box="cho_xu_ly"))[:5]
+    return {
+        "incoming": list(waiting),
+        "tasks": list(my_tasks(user)[:5]),
+        "deliveries": list(pending_deliveries(user)[:5]),
+        "today": today,
+    }

@@ -1,32 +1,382 @@
+"""Views parse input, call a service or a selector, and render. No rules live here."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, User
+from documents import audit, forms, selectors, services
+from documents import permissions as policy
+from documents.models import Assignment, AssignmentRole, AssignmentStatus, Delivery, DocumentFile
+from units import reports
+
+PAGE_SIZE = 50
 
 
-def _placeholder(request: HttpRequest, title: str, icon: str) -> HttpResponse:
-    return render(request, "idesk/placeholder.html", {"page_title": title, "icon": icon})
+def _apply_service_error(form, exc: ValidationError) -> None:
+    """Put a service's refusal next to the field it names, or on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Lists ---------------------------------------------------------------------------------------------------
+
+
+def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
+    form = forms.FilterForm(request.GET or None)
+    filters = form.to_filters(selectors.default_box(request.user))
+    if forced_box:
+        filters.box = forced_box
+    rows = selectors.incoming_list(request.user, filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "boxes": selectors.BOXES,
+        "counts": selectors.box_counts(request.user),
+        "today": timezone.localdate(),
+        "is_clerk": request.user.role == Role.CLERK,
+        "pending_count": policy.pending_deliveries_for(request.user).count(),
+    }
 
 
 @login_required
 @require_GET
 def incoming_list(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, "Văn bản đến", "bi-inbox")
-
-
-@login_required
-@require_GET
-def outgoing_list(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, "Văn bản đi", "bi-send")
-
-
-@login_required
-@require_GET
-def tasks(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, "Nhiệm vụ", "bi-list-check")
+    context = _incoming_page(request)
+    template = "documents/_incoming_table.html" if request.htmx and not request.htmx.boosted else "documents/incoming_list.html"
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, "Tìm văn bản", "bi-search")
+    """Search from the top bar: every document the user may see."""
+    context = _incoming_page(request, forced_box="tat_ca")
+    context["searching"] = True
+    return render(request, "documents/search.html", context)
+
+
+@login_required
+@require_GET
+def tasks(request: HttpRequest) -> HttpResponse:
+    rows = selectors.my_tasks(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "documents/tasks.html", {"page": page, "today": timezone.localdate()})
+
+
+# --- Registering -------------------------------------------------------------------------------------------
+
+
+def _require_clerk(user: User) -> None:
+    if user.role != Role.CLERK or user.unit_id is None:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incoming_new(request: HttpRequest) -> HttpResponse:
+    _require_clerk(request.user)
+    form = forms.IncomingForm(request.POST or None, request.FILES or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.register_incoming(
+                clerk=request.user, data=form.to_data(), confirm_duplicate=form.cleaned_data["confirm_duplicate"]
+            )
+        except services.DuplicateDocument as exc:
+            duplicates = exc.existing
+            form.add_error("confirm_duplicate", exc.messages)
+        except ValidationError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã vào sổ văn bản đến số %(n)s (%(reg)s).")
+                % {"n": record.arrival_number, "reg": _("sổ văn bản mật") if record.confidential else _("sổ văn bản đến")},
+            )
+            return redirect(record)
+    files_lost = request.method == "POST" and bool(request.FILES) and not form.is_valid()
+    return render(
+        request,
+        "documents/incoming_form.html",
+        {"form": form, "duplicates": duplicates, "files_lost": files_lost},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Detail and actions -------------------------------------------------------------------------------------
+
+ACTIONS = ("submit", "direct", "forward", "delegate", "note", "complete", "grant", "remind")
+
+
+def _action_forms(request: HttpRequest, record, bound: dict | None = None) -> dict:
+    """The forms of the actions the policy allows this user now (bound for the one just posted)."""
+    user = request.user
+    bound = bound or {}
+    out = {}
+    if policy.can(user, "submit", record):
+        out["submit"] = bound.get("submit") or forms.SubmitForm(unit_id=record.unit_id)
+    if policy.can(user, "direct", record):
+        out["direct"] = bound.get("direct") or forms.DirectForm(record=record)
+        out["forward"] = bound.get("forward") or forms.ForwardForm(unit_id=record.unit_id, me=user)
+    if policy.can(user, "delegate", record):
+        assignments = [
+            a
+            for a in record.assignments.all()
+            if a.assignee_unit_id == user.unit_id and a.assignee_user_id is None and a.status != AssignmentStatus.DONE
+        ]
+        out["delegate"] = bound.get("delegate") or forms.DelegateForm(assignments=assignments, unit_id=user.unit_id)
+    if policy.can(user, "note", record):
+        out["note"] = bound.get("note") or forms.NoteForm()
+    if policy.can(user, "complete", record):
+        out["complete"] = bound.get("complete") or forms.CompleteForm()
+    if policy.can(user, "grant", record):
+        out["grant"] = bound.get("grant") or forms.GrantForm(unit_id=record.unit_id)
+    return out
+
+
+def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> dict:
+    today = timezone.localdate()
+    assignments = list(record.assignments.all())
+    can_remind = policy.leads_unit(request.user) and request.user.unit_id == record.unit_id
+    return {
+        "record": record,
+        "doc": record.document,
+        "timeline": audit.timeline(record),
+        "directions": list(record.directions.all()),
+        "assignments": assignments,
+        "leads": [a for a in assignments if a.role == AssignmentRole.LEAD],
+        "notes": list(record.notes.all()),
+        "actions": _action_forms(request, record, bound),
+        "can_remind": can_remind,
+        "can_export": policy.can(request.user, "export", record),
+        "today": today,
+        "delivery": getattr(record, "delivery", None) if hasattr(record, "delivery") else None,
+    }
+
+
+@login_required
+@require_GET
+def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_detail(request.user, pk)
+    services.open_record(user=request.user, record=record)
+    return render(request, "documents/incoming_detail.html", _detail_context(request, record))
+
+
+@login_required
+@require_POST
+def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    record = selectors.record_detail(request.user, pk)
+    user = request.user
+    if action == "remind":
+        assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment") or 0, record=record)
+        try:
+            services.remind(leader=user, record=record, assignment=assignment)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã gửi nhắc việc (đôn đốc) tới %(a)s.") % {"a": assignment.assignee_label})
+        return redirect(record)
+    if not policy.can(user, action if action != "forward" else "forward", record):
+        raise PermissionDenied
+    form = _bound_form(action, request, record)
+    if form.is_valid():
+        try:
+            message = _run_action(action, form, user, record)
+        except ValidationError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(record)
+    record = selectors.record_detail(user, pk)
+    context = _detail_context(request, record, bound={action: form})
+    context["open_action"] = action
+    return render(request, "documents/incoming_detail.html", context, status=400)
+
+
+def _bound_form(action: str, request: HttpRequest, record):
+    data, files = request.POST, request.FILES
+    if action == "submit":
+        return forms.SubmitForm(data, unit_id=record.unit_id)
+    if action == "direct":
+        return forms.DirectForm(data, record=record)
+    if action == "forward":
+        return forms.ForwardForm(data, unit_id=record.unit_id, me=request.user)
+    if action == "delegate":
+        return forms.DelegateForm(
+            data,
+            assignments=[a for a in record.assignments.all() if a.assignee_unit_id == request.user.unit_id],
+            unit_id=request.user.unit_id,
+        )
+    if action == "note":
+        return forms.NoteForm(data, files)
+    if action == "complete":
+        return forms.CompleteForm(data)
+    return forms.GrantForm(data, unit_id=record.unit_id)
+
+
+def _run_action(action: str, form, user: User, record) -> str:
+    d = form.cleaned_data
+    if action == "submit":
+        leader = form.leader_user()
+        services.submit(clerk=user, record=record, leader=leader, note=d.get("note", ""))
+        return _("Đã trình %(n)s.") % {"n": leader.full_name}
+    if action == "direct":
+        services.direct(leader=user, record=record, text=d["text"], assignments=form.specs())
+        return _("Đã ghi ý kiến chỉ đạo và phân công xử lý.")
+    if action == "forward":
+        leader = form.leader_user()
+        services.forward(leader=user, record=record, to_leader=leader, note=d.get("note", ""))
+        return _("Đã chuyển văn bản cho %(n)s.") % {"n": leader.full_name}
+    if action == "delegate":
+        assignment = get_object_or_404(Assignment, pk=d["assignment"], record=record)
+        to_user = get_object_or_404(User, pk=d["to_user"])
+        services.delegate(head=user, assignment=assignment, to_user=to_user)
+        return _("Đã giao %(n)s xử lý.") % {"n": to_user.full_name}
+    if action == "note":
+        services.add_note(user=user, record=record, text=d["text"], uploads=d.get("uploads") or [])
+        return _("Đã cập nhật tiến độ.")
+    if action == "complete":
+        services.complete(user=user, record=record, result=d["result"])
+        return _("Đã hoàn thành xử lý văn bản.")
+    users = list(User.objects.filter(pk__in=[int(u) for u in d["users"]]))
+    services.grant_access(granter=user, record=record, users=users)
+    return _("Đã cấp quyền xem văn bản mật.")
+
+
+# --- Electronic arrivals (Chờ vào sổ) ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def deliveries(request: HttpRequest) -> HttpResponse:
+    _require_clerk(request.user)
+    page = Paginator(selectors.pending_deliveries(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "documents/deliveries.html", {"page": page})
+
+
+def _pending_delivery_or_404(user: User, pk: int) -> Delivery:
+    delivery = selectors.pending_deliveries(user).prefetch_related("document__files__blob").filter(pk=pk).first()
+    if delivery is None:
+        raise Http404
+    return delivery
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_clerk(request.user)
+    delivery = _pending_delivery_or_404(request.user, pk)
+    services.open_delivery(clerk=request.user, delivery=delivery)
+    receive_form = forms.ReceiveForm(request.POST or None if request.POST.get("do") == "register" else None)
+    return_form = forms.ReturnForm(request.POST or None if request.POST.get("do") == "return" else None)
+    duplicates = []
+    if request.method == "POST":
+        if request.POST.get("do") == "register" and receive_form.is_valid():
+            d = receive_form.cleaned_data
+            try:
+                record = services.register_delivery(
+                    clerk=request.user, delivery=delivery, due_date=d.get("due_date"), note=d.get("note", ""),
+                    confirm_duplicate=d.get("confirm_duplicate", False),
+                )  # fmt: skip
+            except services.DuplicateDocument as exc:
+                duplicates = exc.existing
+                receive_form.add_error("confirm_duplicate", exc.messages)
+            except ValidationError as exc:
+                _apply_service_error(receive_form, exc)
+            else:
+                messages.success(request, _("Đã vào sổ văn bản đến số %(n)s; đơn vị gửi đã được báo.") % {"n": record.arrival_number})
+                return redirect(record)
+        elif request.POST.get("do") == "return" and return_form.is_valid():
+            try:
+                services.return_delivery(clerk=request.user, delivery=delivery, reason=return_form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _apply_service_error(return_form, exc)
+            else:
+                messages.success(request, _("Đã trả lại văn bản cho đơn vị gửi."))
+                return redirect("documents:deliveries")
+    return render(
+        request,
+        "documents/delivery_detail.html",
+        {"delivery": delivery, "doc": delivery.document, "receive_form": receive_form, "return_form": return_form, "duplicates": duplicates},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Files and exports -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def file_download(request: HttpRequest, pk: int) -> FileResponse:
+    attached = DocumentFile.objects.select_related("blob", "document").filter(pk=pk).first()
+    if attached is None or not policy.can_view_document_file(request.user, attached.document):
+        raise Http404
+    inline = request.GET.get("xem") == "1" and attached.blob.content_type in ("application/pdf", "image/png", "image/jpeg")
+    response = FileResponse(
+        attached.blob.content.open("rb"), as_attachment=not inline, filename=attached.name, content_type=attached.blob.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def register_book(request: HttpRequest) -> HttpResponse:
+    """Sổ đăng ký văn bản đến of the user's unit: pick a year and a period, download PDF or Excel."""
+    user = request.user
+    if not policy.sees_unit_register(user):
+        raise PermissionDenied
+    form = forms.RegisterExportForm(request.GET or {"year": timezone.localdate().year})
+    fmt = request.GET.get("format")
+    if fmt in ("pdf", "xlsx") and form.is_valid():
+        from documents import exports, pdf
+
+        d = form.cleaned_data
+        args = {
+            "unit": user.unit,
+            "year": d["year"],
+            "date_from": d.get("date_from"),
+            "date_to": d.get("date_to"),
+            "confidential": d.get("confidential", False),
+        }
+        if args["confidential"] and user.role not in (Role.CLERK, Role.HEAD, Role.LEADER):
+            raise PermissionDenied
+        name = f"so-van-ban-den-{user.unit.code}-{d['year']}{'-mat' if args['confidential'] else ''}"
+        if fmt == "pdf":
+            return reports.attachment(pdf.incoming_register_pdf(**args), "application/pdf", f"{name}.pdf")
+        return reports.attachment(exports.incoming_register_xlsx(**args), reports.XLSX_TYPE, f"{name}.xlsx")
+    return render(request, "documents/register_book.html", {"form": form}, status=400 if fmt and not form.is_valid() else 200)
+
+
+@login_required
+@require_GET
+def processing_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    from documents import pdf
+
+    record = selectors.record_detail(request.user, pk)
+    content = pdf.processing_slip_pdf(record=record)
+    return reports.attachment(content, "application/pdf", f"phieu-xu-ly-so-den-{record.arrival_number}-{record.year}.pdf", inline=True)
+
+
+@login_required
+@require_GET
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "idesk/placeholder.html", {"page_title": "Văn bản đi", "icon": "bi-send"})

@@ -53,3 +53,42 @@ def query_with(context, **kwargs) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+_URGENCY = {3: ("badge-hoatoc", "Hỏa tốc"), 2: ("badge-thuongkhan", "Thượng khẩn"), 1: ("badge-khan", "Khẩn")}
+_SECRECY = {1: "Mật", 2: "Tối mật", 3: "Tuyệt mật"}
+
+
+@register.simple_tag
+def doc_badges(urgency: int, secrecy: int) -> str:
+    """Urgency and secrecy badges with the regulation's words (cheap: no template include per row)."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    parts = []
+    if urgency in _URGENCY:
+        css, label = _URGENCY[urgency]
+        parts.append(format_html('<span class="badge {}">{}</span>', css, gettext(label)))
+    if secrecy in _SECRECY:
+        parts.append(
+            format_html('<span class="badge badge-mat"><i class="bi bi-lock-fill" aria-hidden="true"></i> {}</span>', gettext(_SECRECY[secrecy]))
+        )
+    return mark_safe(" ".join(parts))
+
+
+@register.simple_tag
+def due_class(due, today, status: str = "") -> str:
+    """Overdue red, due within a day amber (SCREENS.md); nothing once done."""
+    if not due or status == "done":
+        return ""
+    if due < today:
+        return "text-danger fw-semibold"
+    if (due - today).days <= 1:
+        return "text-warning-emphasis fw-semibold"
+    return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
