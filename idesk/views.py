@@ -16,8 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Bàn làm việc: who I am and what waits for me."""
     from documents import selectors as doc_selectors
 
-    desk = doc_selectors.desk_for(request.user) if hasattr(doc_selectors, "desk_for") else {}
-    return render(request, "idesk/home.html", {"desk": desk})
+    desk = doc_selectors.desk_for(request.user)
+    return render(request, "idesk/home.html", {"desk": desk, "today": desk["today"]})
 
 
 @login_required
