@@ -48,8 +48,9 @@ def _deliver(document: Document, sender: Unit, recipients: list[str], by: User) 
 
 def seed() -> int:
     """Create the demo documents once; return how many records were made (0 when already there)."""
+    letter = seed_founding_letter()
     if Document.objects.filter(number_symbol=MARKER).exists():
-        return 0
+        return 1 if letter else 0
     today = timezone.localdate()
     clerk, chairman, vice = _u("vanthu.ubnd"), _u("chutich"), _u("pct.vanhoa")
     made = 0
@@ -141,3 +142,52 @@ def seed() -> int:
         )  # fmt: skip
         _deliver(notice, district, ["xa-canh-hien", "noi-vu"], vp)
     return made
+
+
+LETTER_FILE = "cong-van-3261-UBND-2016.txt"
+
+
+def founding_letter_parts() -> dict:
+    """Split the founding letter's text into the fields of its face."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / LETTER_FILE).read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("Thực hiện Thông báo"))
+    stop = lines.index("Nơi nhận:")
+    kinh_gui = [line for line in lines[lines.index("Kính gửi:") + 1 : start]]
+    tail = lines[stop + 1 :]
+    recipients = [line for line in tail if line.startswith("- ") and not line.startswith("- Lưu")]
+    body = "\n".join(lines[start:stop])
+    return {
+        "summary": next(line for line in lines if line.startswith("V/v "))[4:],
+        "kinh_gui": "\n".join(kinh_gui),
+        "body": body,
+        "recipients_text": "\n".join(recipients),
+        "archive_note": "VT, CV",
+    }
+
+
+def seed_founding_letter() -> Document | None:
+    """Công văn 3261/UBND of 05/12/2016, as issued then: the district's own record of its founding letter."""
+    from documents.models import Register, RegisterKind
+
+    if Document.objects.filter(number_symbol="3261/UBND", year=2016).exists():
+        return None
+    district, chairman, clerk = _unit("ubnd"), _u("chutich"), _u("vanthu.ubnd")
+    with transaction.atomic():
+        register, _ = Register.objects.get_or_create(unit=district, year=2016, kind=RegisterKind.OUTGOING, confidential=False)
+        register.last_number = max(register.last_number, 3261)
+        register.save(update_fields=["last_number"])
+        parts = founding_letter_parts()
+        issued = timezone.make_aware(datetime.datetime(2016, 12, 5, 9, 0))
+        document = Document.objects.create(
+            issuer_unit=district, issuer_name=district.name, doc_type=DocType.CONG_VAN, number=3261,
+            number_symbol="3261/UBND", issued_date=datetime.date(2016, 12, 5), signer_name=chairman.full_name,
+            signer_position=chairman.position, signer_title="CHỦ TỊCH", register=register, year=2016,
+            issued_at=issued, issued_by=clerk, created_by=clerk, **parts,
+        )  # fmt: skip
+    from documents.outgoing import attach_official_pdf
+
+    attach_official_pdf(document)
+    return document

@@ -68,9 +68,13 @@ def visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QueryS
     qs = IncomingRecord.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    open_ids = IncomingRecord.objects.filter(_relations(user), secrecy=Secrecy.NONE).values("pk")
-    granted = Q(secrecy__gt=Secrecy.NONE, document_id__in=granted_document_ids(user))
-    return qs.filter(Q(pk__in=open_ids) | granted)
+    related_ids = IncomingRecord.objects.filter(_relations(user)).values("pk")
+    # A grant is on the Document, which several units may have registered (one electronic document, N
+    # deliveries): it opens the records of one's own unit or those one is part of, never another unit's handling.
+    granted = Q(secrecy__gt=Secrecy.NONE, document_id__in=granted_document_ids(user)) & (
+        Q(unit_id=user.unit_id) | Q(pk__in=related_ids)
+    )
+    return qs.filter(Q(secrecy=Secrecy.NONE, pk__in=related_ids) | granted)
 
 
 def has_grant(user: User, document: Document) -> bool:
@@ -184,5 +188,88 @@ def can_view_document_file(user: User, document: Document) -> bool:
     """A file may be downloaded by anyone who may see a record or a pending delivery of its document."""
     if visible_to(user).filter(document_id=document.pk).exists():
         return True
+    if document.register_id and issued_visible_to(user).filter(pk=document.pk).exists():
+        return True
     # The receiving clerk reads a delivery before registering it (dispatch is the grant for that unit).
     return pending_deliveries_for(user).filter(document_id=document.pk).exists()
+
+
+# --- Outgoing drafts and issued documents ---------------------------------------------------------------------
+
+from documents.models import DraftStatus, OutgoingDraft  # noqa: E402
+
+_SIGNER_STAGES = [DraftStatus.TO_SIGN, DraftStatus.SIGNED, DraftStatus.ISSUED]
+_CLERK_STAGES = [DraftStatus.SIGNED, DraftStatus.ISSUED]
+_REVIEW_STAGES = [DraftStatus.IN_REVIEW, DraftStatus.RETURNED, *_SIGNER_STAGES]
+
+
+def drafts_visible_to(user: User, qs: QuerySet[OutgoingDraft] | None = None) -> QuerySet[OutgoingDraft]:
+    """A drafter sees own drafts; the unit's head what came up for review; the signer what is before them;
+    the issuing unit's clerk what is signed. Taking part in the flow is the grant, confidential or not."""
+    qs = OutgoingDraft.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    rel = Q(author_id=user.pk) | Q(signer_id=user.pk, status__in=_SIGNER_STAGES)
+    if leads_unit(user):
+        rel |= Q(unit_id=user.unit_id, status__in=_REVIEW_STAGES)
+    if user.role == Role.CLERK and user.unit_id:
+        rel |= Q(issuer_unit_id=user.unit_id, status__in=_CLERK_STAGES)
+    return qs.filter(rel)
+
+
+def can_draft(user: User, action: str, draft: OutgoingDraft) -> bool:
+    if not drafts_visible_to(user).filter(pk=draft.pk).exists():
+        return False
+    status = draft.status
+    if action == "view":
+        return True
+    if action in ("edit", "submit"):
+        return draft.author_id == user.pk and status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
+    if action == "review":
+        return status == DraftStatus.IN_REVIEW and leads_unit(user) and user.unit_id == draft.unit_id
+    if action == "sign":
+        return status == DraftStatus.TO_SIGN and draft.signer_id == user.pk
+    if action == "issue":
+        return status == DraftStatus.SIGNED and is_clerk_of(user, draft.issuer_unit_id)
+    return False
+
+
+def require_draft(user: User, action: str, draft: OutgoingDraft) -> None:
+    if not drafts_visible_to(user).filter(pk=draft.pk).exists():
+        raise Http404
+    if not can_draft(user, action, draft):
+        raise PermissionDenied
+
+
+def issued_visible_to(user: User, qs: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """Documents issued by the user's unit (its outgoing and copy registers), for its clerk, heads and leaders,
+    and documents the user drafted or signed; confidential ones only with a grant."""
+    qs = Document.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    rel = Q(draft__author_id=user.pk) | Q(draft__signer_id=user.pk)
+    if sees_unit_register(user):
+        rel |= Q(register__unit_id=user.unit_id)
+    open_ids = Document.objects.filter(rel, register__isnull=False, secrecy=Secrecy.NONE).values("pk")
+    granted = Q(register__isnull=False, secrecy__gt=Secrecy.NONE, pk__in=granted_document_ids(user))
+    return qs.filter(Q(pk__in=open_ids) | granted)
+
+
+def can_issued(user: User, action: str, document: Document) -> bool:
+    if not issued_visible_to(user).filter(pk=document.pk).exists():
+        return False
+    if action == "view":
+        return True
+    unit_id = document.register.unit_id if document.register_id else None
+    if action == "recall":
+        return document.recalled_at is None and document.cancelled_at is None and leads_unit(user) and user.unit_id == unit_id
+    if action in ("cancel", "paper", "copy"):
+        return is_clerk_of(user, unit_id) and document.recalled_at is None and document.cancelled_at is None
+    return False
+
+
+def require_issued(user: User, action: str, document: Document) -> None:
+    if not issued_visible_to(user).filter(pk=document.pk).exists():
+        raise Http404
+    if not can_issued(user, action, document):
+        raise PermissionDenied

@@ -1,0 +1,109 @@
+"""The official PDF of an outgoing document, in the layout of NĐ30 Appendix I, cached by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from documents import faces
+from documents.models import ABBREVIATIONS, DocType, Document, PdfCache, StoredFile, Urgency
+
+TEMPLATE = "documents/official/document.html"
+TEMPLATE_VERSION = "2"  # bump when the template changes, so cached PDFs are rendered anew
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
+_ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
+
+
+def render_body(text: str) -> SafeString:
+    """Plain text with light marks → paragraphs: one line is one paragraph; **bold**, *italic*; '- ' items."""
+    paragraphs = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        html = escape(_ANGLE_URL.sub(r"\1", line))
+        html = _BOLD.sub(r"<strong>\1</strong>", html)
+        html = _ITALIC.sub(r"<em>\1</em>", html)
+        css = "item" if line.startswith(("- ", "+ ")) else ""
+        paragraphs.append(f'<p class="{css}">{html}</p>' if css else f"<p>{html}</p>")
+    return mark_safe("\n".join(paragraphs))
+
+
+def _list_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def face_context(document: Document) -> dict:
+    """Everything the face shows, as plain values (also the cache key's input)."""
+    unit = document.issuer_unit
+    parent, issuer_lines = faces.issuer_block(unit) if unit else (None, [document.issuer_name.upper()])
+    named = document.doc_type != DocType.CONG_VAN and document.doc_type in ABBREVIATIONS
+    return {
+        "parent_line": parent,
+        "issuer_lines": issuer_lines,
+        "number_symbol": document.number_symbol,
+        "date_line": faces.date_line(faces.place_name(unit) if unit else settings.IDESK_PLACE_NAME, document.issued_date),
+        "named": named,
+        "type_title": document.get_doc_type_display().upper() if named else "",
+        "summary": document.summary,
+        "urgency": Urgency(document.urgency).label.upper() if document.urgency else "",
+        "kinh_gui": _list_lines(document.kinh_gui),
+        "body": document.body,
+        "signer_lines": faces.signer_block(unit, document.signing_capacity, document.signer_position) if unit else [],
+        "signer_name": document.signer_name,
+        "recipients": _list_lines(document.recipients_text),
+        "archive": document.archive_note,
+        "copy": None,
+    }
+
+
+def _key(context: dict) -> str:
+    payload = json.dumps({"v": TEMPLATE_VERSION, **context}, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def render(context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(TEMPLATE, {**context, "body_html": render_body(context["body"])})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
+    """The cached rendering for this document's face (rendered once per distinct content)."""
+    context = face_context(document)
+    if extra:
+        context.update(extra)
+    key = _key(context)
+    cached = PdfCache.objects.select_related("blob").filter(key=key).first()
+    if cached:
+        return cached
+    pdf = render(context)
+    sha = hashlib.sha256(pdf).hexdigest()
+    blob = StoredFile.objects.filter(sha256=sha).first()
+    if blob is None:
+        blob = StoredFile(sha256=sha, size=len(pdf), content_type="application/pdf")
+        blob.content.save(sha, ContentFile(pdf), save=False)
+        blob.save()
+    try:
+        with transaction.atomic():
+            return PdfCache.objects.create(key=key, blob=blob, pages=page_count(pdf))
+    except IntegrityError:
+        return PdfCache.objects.select_related("blob").get(key=key)

@@ -1,0 +1,533 @@
+"""State changes of outgoing documents (văn bản đi): draft, review, sign, number and issue, dispatch, the paper
+copies, recall, cancelled numbers and certified copies. One function per action: a transaction, a permission
+check, an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from documents import audit, faces, notify, official_pdf, paper, symbols
+from documents import permissions as policy
+from documents.models import (
+    CopyKind,
+    Delivery,
+    DeliveryStatus,
+    DocType,
+    Document,
+    DocumentFile,
+    DraftComment,
+    DraftFile,
+    DraftStatus,
+    DraftVersion,
+    IncomingRecord,
+    OutgoingDraft,
+    PaperRule,
+    RecipientGroup,
+    RegisterKind,
+    Secrecy,
+)
+from documents.services import ServiceError, _grant, take_number
+from units.models import Unit, UnitKind
+
+# --- Drafting -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DraftData:
+    doc_type: str
+    summary: str
+    signer: User
+    body: str = ""
+    kinh_gui: str = ""
+    recipient_units: Sequence[Unit] = ()
+    recipient_groups: Sequence[str] = ()
+    external_recipients: str = ""
+    archive_note: str = "VT"
+    symbol_suffix: str = ""
+    urgency: int = 0
+    secrecy: int = 0
+    meeting_kind: str = ""
+    signing_capacity: str = ""
+    is_legal: bool = False
+    issuer_unit: Unit | None = None
+    reply_to: IncomingRecord | None = None
+    replaces: Document | None = None
+    uploads: list = field(default_factory=list)
+
+
+def _check_draft(author: User, data: DraftData) -> Unit:
+    errors = {}
+    if not data.summary.strip():
+        errors["summary"] = _("Hãy nhập trích yếu.")
+    if not (data.signer.is_active and data.signer.role in policy.LEADING_ROLES):
+        errors["signer"] = _("Người ký phải là lãnh đạo (Chủ tịch, Phó Chủ tịch hoặc thủ trưởng đơn vị).")
+    issuer = data.issuer_unit or author.unit
+    if data.signer.unit_id != issuer.pk:
+        errors["signer"] = _("Người ký phải là lãnh đạo của cơ quan ban hành (%(u)s).") % {"u": issuer.name}
+    inactive = [u.name for u in data.recipient_units if not u.active]
+    if inactive:
+        errors["recipient_units"] = _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}
+    if data.reply_to is not None and not policy.can_view(author, data.reply_to):
+        errors["reply_to"] = _("Không tìm thấy văn bản đến này.")
+    if errors:
+        raise ServiceError(errors)
+    return issuer
+
+
+def _apply(draft: OutgoingDraft, data: DraftData, issuer: Unit) -> None:
+    draft.issuer_unit = issuer
+    for name in (
+        "doc_type", "body", "kinh_gui", "external_recipients", "archive_note", "symbol_suffix", "urgency", "secrecy",
+        "meeting_kind", "signing_capacity", "is_legal", "signer", "reply_to", "replaces",
+    ):  # fmt: skip
+        setattr(draft, name, getattr(data, name))
+    draft.summary = data.summary.strip()
+    draft.recipient_groups = [g for g in data.recipient_groups if g in RecipientGroup.values]
+
+
+def _attach(draft: OutgoingDraft, uploads) -> None:
+    from documents import files
+
+    for upload in uploads:
+        files.validate_upload(upload)
+        DraftFile.objects.create(draft=draft, blob=files.store(upload), name=upload.name[:255])
+
+
+def create_draft(*, author: User, data: DraftData) -> OutgoingDraft:
+    """Soạn thảo: any member of a unit may draft; the draft is theirs until they send it up."""
+    if author.unit_id is None or not author.is_active:
+        raise PermissionDenied
+    issuer = _check_draft(author, data)
+    with transaction.atomic():
+        draft = OutgoingDraft(unit=author.unit, author=author)
+        _apply(draft, data, issuer)
+        draft.save()
+        draft.recipient_units.set(data.recipient_units)
+        _attach(draft, data.uploads)
+        audit.record(author, "drafted", draft)
+    return draft
+
+
+def update_draft(*, author: User, draft: OutgoingDraft, data: DraftData) -> OutgoingDraft:
+    issuer = _check_draft(author, data)
+    with transaction.atomic():
+        draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
+        policy.require_draft(author, "edit", draft)
+        _apply(draft, data, issuer)
+        draft.save()
+        draft.recipient_units.set(data.recipient_units)
+        _attach(draft, data.uploads)
+        audit.record(author, "edited", draft)
+    return draft
+
+
+def _snapshot(draft: OutgoingDraft, by: User) -> None:
+    number = (draft.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    DraftVersion.objects.create(draft=draft, number=number, summary=draft.summary, body=draft.body, created_by=by)
+
+
+def submit_draft(*, author: User, draft: OutgoingDraft) -> OutgoingDraft:
+    """Trình duyệt: to the unit head for review — or straight to the signer when the head drafted it."""
+    with transaction.atomic():
+        draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
+        policy.require_draft(author, "submit", draft)
+        if not resolve_recipients(draft) and not draft.external_recipients.strip():
+            raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận.")})
+        _snapshot(draft, author)
+        head_drafted = policy.leads_unit(author) and author.unit_id == draft.unit_id
+        draft.status = DraftStatus.TO_SIGN if head_drafted else DraftStatus.IN_REVIEW
+        draft.save(update_fields=["status", "updated_at"])
+        audit.record(author, "draft_submitted", draft, to=draft.get_status_display())
+    if draft.status == DraftStatus.TO_SIGN:
+        notify.later("draft_to_sign", draft_id=draft.pk, user_id=draft.signer_id)
+    else:
+        notify.later("draft_to_review", draft_id=draft.pk)
+    return draft
+
+
+def review_draft(*, head: User, draft: OutgoingDraft, approve: bool, comment: str = "") -> OutgoingDraft:
+    """The drafting unit's head approves (on to the signer) or returns with comments."""
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ServiceError({"comment": _("Hãy ghi ý kiến khi trả lại dự thảo.")})
+    with transaction.atomic():
+        draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
+        policy.require_draft(head, "review", draft)
+        kind = DraftComment.Kind.APPROVED if approve else DraftComment.Kind.RETURNED_BY_REVIEWER
+        DraftComment.objects.create(draft=draft, author=head, kind=kind, text=comment)
+        draft.status = DraftStatus.TO_SIGN if approve else DraftStatus.RETURNED
+        draft.save(update_fields=["status", "updated_at"])
+        audit.record(head, "draft_approved" if approve else "draft_returned", draft, comment=comment)
+    if approve:
+        notify.later("draft_to_sign", draft_id=draft.pk, user_id=draft.signer_id)
+    else:
+        notify.later("draft_returned", draft_id=draft.pk)
+    return draft
+
+
+def sign_draft(
+    *, leader: User, draft: OutgoingDraft, approve: bool, comment: str = "", leader_comment: str = ""
+) -> OutgoingDraft:
+    """Ký duyệt (or return). A district leader's comment travels with the document (it keeps paper copies)."""
+    comment, leader_comment = comment.strip(), leader_comment.strip()
+    if not approve and not comment:
+        raise ServiceError({"comment": _("Hãy ghi ý kiến khi trả lại dự thảo.")})
+    with transaction.atomic():
+        draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
+        policy.require_draft(leader, "sign", draft)
+        kind = DraftComment.Kind.SIGNED if approve else DraftComment.Kind.RETURNED_BY_SIGNER
+        DraftComment.objects.create(draft=draft, author=leader, kind=kind, text=comment)
+        draft.status = DraftStatus.SIGNED if approve else DraftStatus.RETURNED
+        fields = ["status", "updated_at"]
+        if approve and leader_comment:
+            draft.leader_comment = leader_comment
+            fields.append("leader_comment")
+        draft.save(update_fields=fields)
+        audit.record(leader, "draft_signed" if approve else "draft_returned", draft, comment=comment)
+    notify.later("draft_signed" if approve else "draft_returned", draft_id=draft.pk)
+    return draft
+
+
+# --- Recipients ---------------------------------------------------------------------------------------------
+
+
+def group_units(group: str, exclude: Unit | None = None) -> list[Unit]:
+    kind = {RecipientGroup.DEPARTMENTS: UnitKind.DEPARTMENT, RecipientGroup.COMMUNES: UnitKind.COMMUNE}[group]
+    qs = Unit.objects.filter(kind=kind, active=True)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)
+
+
+def resolve_recipients(draft: OutgoingDraft) -> list[Unit]:
+    """Units a draft goes to: the chosen ones and the members of the chosen groups, once each."""
+    seen: dict[int, Unit] = {}
+    for unit in draft.recipient_units.all():
+        seen.setdefault(unit.pk, unit)
+    for group in draft.recipient_groups:
+        if group in RecipientGroup.values:
+            for unit in group_units(group, exclude=draft.issuer_unit):
+                seen.setdefault(unit.pk, unit)
+    seen.pop(draft.issuer_unit_id, None)
+    return list(seen.values())
+
+
+def _kinh_gui(draft: OutgoingDraft) -> str:
+    if draft.kinh_gui.strip() or draft.doc_type != DocType.CONG_VAN:
+        return draft.kinh_gui.strip()
+    labels = [RecipientGroup(g).label for g in draft.recipient_groups if g in RecipientGroup.values]
+    labels += [u.name for u in draft.recipient_units.all()]
+    if len(labels) == 1:
+        return f"{labels[0]}."
+    return "\n".join(f"- {label}{'.' if i == len(labels) - 1 else ';'}" for i, label in enumerate(labels))
+
+
+def _recipients_text(draft: OutgoingDraft, kinh_gui: str) -> str:
+    lines = []
+    if kinh_gui:
+        lines.append("Như trên")
+    else:
+        lines += [RecipientGroup(g).label for g in draft.recipient_groups if g in RecipientGroup.values]
+        lines += [u.name for u in draft.recipient_units.all()]
+    lines += [line.strip().lstrip("-").strip().rstrip(";.") for line in draft.external_recipients.splitlines() if line.strip()]
+    return "\n".join(f"- {line};" for line in lines)
+
+
+# --- Number, issue, dispatch ----------------------------------------------------------------------------------
+
+
+def _safe_filename(symbol: str) -> str:
+    return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
+
+
+def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
+    """Cấp số và phát hành: the next number in the issuing unit's outgoing register (confidential documents in
+    their own), the symbol by NĐ30, one Document, one Delivery per recipient unit with its paper decision."""
+    with transaction.atomic():
+        draft = OutgoingDraft.objects.select_for_update().select_related("issuer_unit", "signer").get(pk=draft.pk)
+        if draft.status == DraftStatus.ISSUED:
+            raise ServiceError(_("Dự thảo này đã được cấp số và phát hành (%(s)s).") % {"s": draft.document.number_symbol})
+        policy.require_draft(clerk, "issue", draft)
+        recipients = resolve_recipients(draft)
+        inactive = [u.name for u in recipients if not u.active]
+        if inactive:
+            raise ServiceError(_("Đơn vị nhận không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)})
+        if not recipients and not draft.external_recipients.strip():
+            raise ServiceError(_("Văn bản chưa có nơi nhận."))
+        now = timezone.now()
+        today = timezone.localdate(now)
+        issuer = draft.issuer_unit
+        register, number = take_number(issuer, today.year, RegisterKind.OUTGOING, draft.secrecy > Secrecy.NONE)
+        kinh_gui = _kinh_gui(draft)
+        document = Document.objects.create(
+            issuer_unit=issuer,
+            issuer_name=issuer.name,
+            doc_type=draft.doc_type,
+            number=number,
+            number_symbol=symbols.build_symbol(
+                number=number, doc_type=draft.doc_type, issuer_short=issuer.short_name or issuer.code.upper(),
+                year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
+            ),  # fmt: skip
+            issued_date=today,
+            summary=draft.summary,
+            signer_name=draft.signer.full_name,
+            signer_position=draft.signer.position,
+            signer_title=faces.title_of(draft.signer.position),
+            signing_capacity=draft.signing_capacity,
+            urgency=draft.urgency,
+            secrecy=draft.secrecy,
+            body=draft.body,
+            kinh_gui=kinh_gui,
+            recipients_text=_recipients_text(draft, kinh_gui),
+            archive_note=draft.archive_note,
+            leader_comment=draft.leader_comment,
+            meeting_kind=draft.meeting_kind,
+            is_legal=draft.is_legal,
+            replaces=draft.replaces,
+            register=register,
+            year=today.year,
+            issued_at=now,
+            issued_by=clerk,
+            created_by=draft.author,
+        )
+        for f in draft.files.all():
+            DocumentFile.objects.create(document=document, blob=f.blob, name=f.name, added_by=clerk)
+        draft.status = DraftStatus.ISSUED
+        draft.document = document
+        draft.save(update_fields=["status", "document", "updated_at"])
+        _grant([clerk, draft.author, draft.signer], document)
+        deliveries = _dispatch(document, issuer, recipients, clerk, today)
+        audit.record(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk)
+        audit.record(clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries))
+    attach_official_pdf(document)
+    for delivery in deliveries:
+        if delivery.electronic:
+            notify.later("delivered", delivery_id=delivery.pk)
+    return document
+
+
+def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date) -> list[Delivery]:
+    rule = PaperRule.current()
+    deliveries = []
+    for unit in recipients:
+        decision = paper.decide(document, unit, today, rule)
+        deliveries.append(
+            Delivery.objects.create(
+                document=document,
+                sender_unit=sender,
+                recipient_unit=unit,
+                electronic=unit.is_on_system(today),
+                paper_required=decision.paper_required,
+                paper_reason=decision.reason,
+                sent_by=by,
+            )
+        )
+        if document.is_confidential and unit.is_on_system(today):
+            _grant(User.objects.filter(unit=unit, role=Role.CLERK, is_active=True), document)
+    return deliveries
+
+
+def attach_official_pdf(document: Document) -> DocumentFile:
+    """Render (or reuse) the official PDF outside the numbering transaction and attach it once."""
+    cached = official_pdf.official_pdf(document, extra=_copy_context(document))
+    with transaction.atomic():
+        existing = DocumentFile.objects.filter(document=document, blob=cached.blob).first()
+        if existing:
+            return existing
+        attached = DocumentFile.objects.create(
+            document=document, blob=cached.blob, name=f"{_safe_filename(document.number_symbol)}.pdf"
+        )
+        Document.objects.filter(pk=document.pk).update(pages=cached.pages)
+    document.pages = cached.pages
+    return attached
+
+
+def mark_paper_sent(*, clerk: User, delivery: Delivery) -> Delivery:
+    """Bản giấy đã gửi: the clerk posted the paper copy."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
+        if not policy.is_clerk_of(clerk, delivery.sender_unit_id) or not delivery.paper_required:
+            raise PermissionDenied
+        if delivery.paper_sent_at is None:
+            delivery.paper_sent_at = timezone.now()
+            delivery.save(update_fields=["paper_sent_at"])
+            audit.record(clerk, "paper_sent", delivery)
+    return delivery
+
+
+def cancel_number(*, clerk: User, document: Document, reason: str) -> Document:
+    """Hủy số: the number stays in the register with its reason, never reused; pending deliveries are withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError({"reason": _("Hãy nêu lý do hủy số.")})
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        policy.require_issued(clerk, "cancel", document)
+        if document.deliveries.filter(status=DeliveryStatus.REGISTERED).exists():
+            raise ServiceError(_("Đã có đơn vị vào sổ văn bản này: hãy thu hồi thay vì hủy số."))
+        document.cancelled_at = timezone.now()
+        document.cancel_reason = reason
+        document.save(update_fields=["cancelled_at", "cancel_reason"])
+        document.deliveries.filter(status__in=[DeliveryStatus.SENT, DeliveryStatus.OPENED]).update(
+            status=DeliveryStatus.RECALLED
+        )
+        audit.record(clerk, "number_cancelled", document, reason=reason)
+    return document
+
+
+def recall(*, leader: User, document: Document, reason: str) -> Document:
+    """Thu hồi: the document is frozen; every recipient's copy is withdrawn with a notice to acknowledge."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError({"reason": _("Hãy nêu lý do thu hồi.")})
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        policy.require_issued(leader, "recall", document)
+        document.recalled_at = timezone.now()
+        document.recall_reason = reason
+        document.save(update_fields=["recalled_at", "recall_reason"])
+        ids = list(document.deliveries.exclude(status=DeliveryStatus.RETURNED).values_list("pk", flat=True))
+        document.deliveries.filter(pk__in=ids).update(status=DeliveryStatus.RECALLED)
+        audit.record(leader, "recalled", document, reason=reason)
+    for pk in ids:
+        notify.later("recalled", delivery_id=pk)
+    return document
+
+
+def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
+    """The recipient's clerk confirms the withdrawal (edXML status 15: recall agreed)."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if not policy.is_clerk_of(clerk, delivery.recipient_unit_id) or delivery.status != DeliveryStatus.RECALLED:
+            raise PermissionDenied
+        if delivery.recall_acknowledged_at is None:
+            delivery.recall_acknowledged_at = timezone.now()
+            delivery.recall_acknowledged_by = clerk
+            delivery.save(update_fields=["recall_acknowledged_at", "recall_acknowledged_by"])
+            audit.record(clerk, "recall_acknowledged", delivery)
+    return delivery
+
+
+# --- Certified copies (sao y, sao lục, trích sao) --------------------------------------------------------------
+
+
+def _copy_context(document: Document) -> dict | None:
+    """The copy mark block for a copy's PDF (NĐ30: kind, copying body, number, place and date, signer)."""
+    if not document.copy_kind:
+        return None
+    unit = document.issuer_unit
+    parent, lines = faces.issuer_block(unit)
+    copy_ctx = {
+        "kind_label": CopyKind(document.copy_kind).label.upper(),
+        "copier_parent": parent or "",
+        "copier": " ".join(lines),
+        "number_symbol": document.number_symbol,
+        "date_line": faces.date_line(faces.place_name(unit), document.issued_date),
+        "signer_lines": faces.signer_block(unit, document.signing_capacity, document.signer_position),
+        "signer_name": document.signer_name,
+        "recipients": [line for line in document.recipients_text.splitlines() if line.strip()],
+        "electronic_mark": False,
+        "signed_at": timezone.localtime(document.issued_at).strftime("%d/%m/%Y %H:%M") if document.issued_at else "",
+    }
+    source = document.copy_of
+    face = official_pdf.face_context(source)
+    face["body"] = document.body or source.body
+    face["copy"] = copy_ctx
+    return face
+
+
+def make_copy(
+    *,
+    clerk: User,
+    source: Document,
+    kind: str,
+    signer: User,
+    recipient_units: Sequence[Unit],
+    excerpt: str = "",
+    signing_capacity: str = "",
+) -> Document:
+    """Sao y / sao lục / trích sao: one copy series per unit and year shared by all kinds (e.g. 08/SY-UBND),
+    then dispatch like any document (electronic-only to units on the system, by the paper rule)."""
+    if kind not in CopyKind.values:
+        raise ServiceError({"kind": _("Hình thức sao không hợp lệ.")})
+    if kind == CopyKind.TRICH_SAO and not excerpt.strip():
+        raise ServiceError({"excerpt": _("Trích sao cần nội dung phần trích.")})
+    if not (signer.is_active and signer.role in policy.LEADING_ROLES and signer.unit_id == clerk.unit_id):
+        raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
+    if not recipient_units:
+        raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
+    if clerk.role != Role.CLERK or clerk.unit_id is None:
+        raise PermissionDenied
+    can_source = (
+        IncomingRecord.objects.filter(unit_id=clerk.unit_id, document=source).exists()
+        or policy.issued_visible_to(clerk).filter(pk=source.pk).exists()
+    )
+    if not can_source or source.recalled_at is not None:
+        raise PermissionDenied
+    with transaction.atomic():
+        now = timezone.now()
+        today = timezone.localdate(now)
+        unit = clerk.unit
+        register, number = take_number(unit, today.year, RegisterKind.COPY, source.secrecy > Secrecy.NONE)
+        names = [u.name for u in recipient_units]
+        copy = Document.objects.create(
+            issuer_unit=unit,
+            issuer_name=unit.name,
+            doc_type=source.doc_type,
+            number=number,
+            number_symbol=symbols.build_symbol(number=number, doc_type=source.doc_type, issuer_short=unit.short_name, copy_kind=kind),
+            issued_date=today,
+            summary=source.summary,
+            signer_name=signer.full_name,
+            signer_position=signer.position,
+            signer_title=faces.title_of(signer.position),
+            signing_capacity=signing_capacity,
+            urgency=source.urgency,
+            secrecy=source.secrecy,
+            body=excerpt.strip() if kind == CopyKind.TRICH_SAO else "",
+            recipients_text="\n".join(f"- {n};" for n in names),
+            copy_kind=kind,
+            copy_of=source,
+            register=register,
+            year=today.year,
+            issued_at=now,
+            issued_by=clerk,
+            created_by=clerk,
+        )
+        if kind != CopyKind.TRICH_SAO:
+            for f in source.files.all():
+                DocumentFile.objects.create(document=copy, blob=f.blob, name=f"{CopyKind(kind).label} - {f.name}"[:255], added_by=clerk)
+        _grant([clerk, signer], copy)
+        deliveries = _dispatch(copy, unit, list(recipient_units), clerk, today)
+        audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
+    attach_official_pdf(copy)
+    for delivery in deliveries:
+        if delivery.electronic:
+            notify.later("delivered", delivery_id=delivery.pk)
+    return copy
+
+
+def paper_pages_saved(unit: Unit, year: int) -> list[tuple[int, int]]:
+    """(month, pages not printed) for a sending unit: pages × electronic-only deliveries, per month."""
+    from django.db.models import F, Sum
+    from django.db.models.functions import Coalesce, ExtractMonth
+
+    rows = (
+        Delivery.objects.filter(sender_unit=unit, sent_at__year=year, electronic=True, paper_required=False)
+        .annotate(month=ExtractMonth("sent_at"))
+        .values("month")
+        .annotate(pages=Sum(Coalesce(F("document__pages"), 1)))
+        .order_by("month")
+    )
+    return [(r["month"], r["pages"]) for r in rows]
+
