@@ -50,15 +50,19 @@ class MultipleFileField(forms.FileField):
         return list(uploads)
 
 
-def _bootstrap(form: forms.Form) -> None:
+def _bootstrap(form: forms.Form, errors=None) -> None:
+    """Bootstrap classes on the widgets; `is-invalid` on those with errors once the form was cleaned.
+
+    Never reads `form.errors` itself: that would validate the form before a subclass has set its choices."""
     for name, field in form.fields.items():
         widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"
+        css = ["form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"]
         if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            css = ["form-check-input"]
+        if errors and name in errors:
+            css.append("is-invalid")
+        present = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join(present + [c for c in css if c not in present])
 
 
 class StyledForm(forms.Form):
@@ -68,7 +72,7 @@ class StyledForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        _bootstrap(self)
+        _bootstrap(self, self._errors)
 
 
 def issuer_choices():
