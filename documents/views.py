@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, forms, selectors, services
+from documents import audit, forms, outgoing_selectors, selectors, services
 from documents import permissions as policy
 from documents.models import Assignment, AssignmentRole, AssignmentStatus, Delivery, DocumentFile
 from units import reports
@@ -50,14 +50,20 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "today": timezone.localdate(),
         "is_clerk": request.user.role == Role.CLERK,
         "pending_count": policy.pending_deliveries_for(request.user).count(),
+        "recalls": list(outgoing_selectors.recalls_to_acknowledge(request.user)[:20]),
     }
+
+
+def _results_only(request: HttpRequest) -> bool:
+    """The filter form asks through htmx for the results alone (it swaps them into #list-results)."""
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 @login_required
 @require_GET
 def incoming_list(request: HttpRequest) -> HttpResponse:
     context = _incoming_page(request)
-    template = "documents/_incoming_table.html" if request.htmx and not request.htmx.boosted else "documents/incoming_list.html"
+    template = "documents/_incoming_table.html" if _results_only(request) else "documents/incoming_list.html"
     return render(request, template, context)
 
 
@@ -67,7 +73,8 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search from the top bar: every document the user may see."""
     context = _incoming_page(request, forced_box="tat_ca")
     context["searching"] = True
-    return render(request, "documents/search.html", context)
+    template = "documents/_incoming_table.html" if _results_only(request) else "documents/search.html"
+    return render(request, template, context)
 
 
 @login_required
