@@ -23,6 +23,18 @@ VERBS = {
     "granted": _("Cấp quyền xem văn bản mật"),
     "reminded": _("Đôn đốc"),
     "delivery_opened": _("Đơn vị nhận đã xem"),
+    "drafted": _("Soạn dự thảo"),
+    "edited": _("Sửa dự thảo"),
+    "draft_submitted": _("Trình duyệt dự thảo"),
+    "draft_approved": _("Duyệt dự thảo"),
+    "draft_returned": _("Trả lại dự thảo"),
+    "draft_signed": _("Ký duyệt"),
+    "issued": _("Cấp số và phát hành"),
+    "paper_sent": _("Gửi bản giấy"),
+    "number_cancelled": _("Hủy số"),
+    "recalled": _("Thu hồi văn bản"),
+    "recall_acknowledged": _("Xác nhận thu hồi"),
+    "copied": _("Sao văn bản"),
 }
 
 

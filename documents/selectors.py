@@ -102,7 +102,8 @@ class IncomingFilters:
 def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
     """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""
     today = timezone.localdate()
-    qs = policy.visible_to(user)
+    # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement).
+    qs = policy.visible_to(user).filter(document__recalled_at__isnull=True)
     box = box_filter(user, filters.box, today)
     if box is not None:
         qs = qs.filter(box)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from documents import outgoing_views as out
 from documents import views
 
 app_name = "documents"
@@ -14,7 +15,20 @@ urlpatterns = [
     path("incoming/arrivals/", views.deliveries, name="deliveries"),
     path("incoming/arrivals/<int:pk>/", views.delivery_detail, name="delivery_detail"),
     path("files/<int:pk>/", views.file_download, name="file"),
-    path("outgoing/", views.outgoing_list, name="outgoing_list"),
+    path("outgoing/", out.outgoing_list, name="outgoing_list"),
+    path("outgoing/new/", out.draft_new, name="draft_new"),
+    path("outgoing/drafts/<int:pk>/", out.draft_detail, name="draft_detail"),
+    path("outgoing/drafts/<int:pk>/edit/", out.draft_edit, name="draft_edit"),
+    path("outgoing/drafts/<int:pk>/preview.pdf", out.draft_preview, name="draft_preview"),
+    path("outgoing/drafts/<int:pk>/<slug:action>/", out.draft_action, name="draft_action"),
+    path("outgoing/draft-files/<int:pk>/", out.draft_file, name="draft_file"),
+    path("outgoing/<int:pk>/", out.issued_detail, name="issued_detail"),
+    path("outgoing/<int:pk>/official.pdf", out.issued_pdf, name="issued_pdf"),
+    path("outgoing/<int:pk>/<slug:action>/", out.issued_action, name="issued_action"),
+    path("outgoing/paper/", out.paper_list, name="paper_list"),
+    path("outgoing/paper/<int:pk>/sent/", out.paper_sent, name="paper_sent"),
+    path("copies/<int:pk>/new/", out.copy_new, name="copy_new"),
+    path("recalls/<int:pk>/acknowledge/", out.recall_acknowledge, name="recall_acknowledge"),
     path("tasks/", views.tasks, name="tasks"),
     path("search/", views.search, name="search"),
 ]

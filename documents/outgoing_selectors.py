@@ -1,0 +1,135 @@
+"""Reads for outgoing documents: the tabs of Văn bản đi, an issued document with its deliveries, paper to send."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Role, User
+from documents import permissions as policy
+from documents.models import Delivery, DeliveryStatus, Document, DraftStatus, OutgoingDraft
+from units.text import fold
+
+TABS = {
+    "du_thao": "Dự thảo của tôi",
+    "cho_duyet": "Chờ duyệt",
+    "cho_ky": "Chờ ký duyệt",
+    "cho_phat_hanh": "Chờ phát hành",
+    "da_phat_hanh": "Sổ văn bản đi",
+}
+
+
+def draft_tab_filter(user: User, tab: str) -> Q | None:
+    if tab == "du_thao":
+        return Q(author_id=user.pk) & ~Q(status=DraftStatus.ISSUED)
+    if tab == "cho_duyet":
+        return Q(unit_id=user.unit_id, status=DraftStatus.IN_REVIEW)
+    if tab == "cho_ky":
+        return Q(signer_id=user.pk, status=DraftStatus.TO_SIGN)
+    if tab == "cho_phat_hanh":
+        return Q(issuer_unit_id=user.unit_id, status=DraftStatus.SIGNED)
+    return None
+
+
+def visible_tabs(user: User) -> list[str]:
+    tabs = ["du_thao"]
+    if policy.leads_unit(user):
+        tabs += ["cho_duyet", "cho_ky"]
+    if user.role == Role.CLERK:
+        tabs.append("cho_phat_hanh")
+    if policy.sees_unit_register(user):
+        tabs.append("da_phat_hanh")
+    return tabs
+
+
+def default_tab(user: User) -> str:
+    if user.role == Role.CLERK:
+        return "cho_phat_hanh"
+    if policy.leads_unit(user):
+        return "cho_ky" if user.role == Role.LEADER else "cho_duyet"
+    return "du_thao"
+
+
+def drafts(user: User, tab: str, q: str = "") -> QuerySet[OutgoingDraft]:
+    qs = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab) or Q(pk__in=[]))
+    if q:
+        qs = qs.filter(summary__icontains=q.strip())
+    return qs.select_related("author", "signer", "unit").order_by("-urgency", "-updated_at", "-id")
+
+
+def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
+    """The unit's outgoing register (and copies), newest number first, with delivery counts."""
+    qs = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id) if user.unit_id else Document.objects.none()
+    if q:
+        qs = qs.filter(search_key__contains=fold(q))
+    if year:
+        qs = qs.filter(year=year)
+    return (
+        qs.select_related("register")
+        .annotate(
+            n_deliveries=Count("deliveries", distinct=True),
+            n_registered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.REGISTERED), distinct=True),
+        )
+        .order_by("-issued_at", "-id")
+    )
+
+
+def tab_counts(user: User) -> dict[str, int]:
+    counts = {}
+    for tab in visible_tabs(user):
+        if tab == "da_phat_hanh":
+            counts[tab] = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id).count()
+        else:
+            counts[tab] = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab)).count()
+    return counts
+
+
+def draft_detail(user: User, pk: int) -> OutgoingDraft:
+    qs = OutgoingDraft.objects.select_related(
+        "author", "signer", "unit", "issuer_unit", "document", "reply_to__document", "replaces"
+    ).prefetch_related("recipient_units", "files__blob", "comments__author", "versions")
+    draft = policy.drafts_visible_to(user, qs).filter(pk=pk).first()
+    if draft is None:
+        from django.http import Http404
+
+        raise Http404
+    return draft
+
+
+def issued_detail(user: User, pk: int) -> Document:
+    qs = Document.objects.select_related("register", "issuer_unit", "copy_of", "replaces", "issued_by").prefetch_related(
+        "files__blob",
+        "replaced_by",
+        Prefetch(
+            "deliveries",
+            queryset=Delivery.objects.select_related("recipient_unit", "opened_by", "record").order_by(
+                "recipient_unit__sort_order", "recipient_unit__name"
+            ),
+        ),
+    )
+    document = policy.issued_visible_to(user, qs).filter(pk=pk).first()
+    if document is None:
+        from django.http import Http404
+
+        raise Http404
+    return document
+
+
+def paper_to_send(user: User) -> QuerySet[Delivery]:
+    """Bản giấy cần gửi: paper copies the sending clerk still has to print and post."""
+    if user.role != Role.CLERK or user.unit_id is None:
+        return Delivery.objects.none()
+    return (
+        Delivery.objects.filter(sender_unit_id=user.unit_id, paper_required=True, paper_sent_at__isnull=True)
+        .exclude(status=DeliveryStatus.RECALLED)
+        .exclude(document__cancelled_at__isnull=False)
+        .select_related("document", "recipient_unit")
+        .order_by("-document__urgency", "sent_at")
+    )
+
+
+def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
+    if user.role != Role.CLERK or user.unit_id is None:
+        return Delivery.objects.none()
+    return Delivery.objects.filter(
+        recipient_unit_id=user.unit_id, status=DeliveryStatus.RECALLED, recall_acknowledged_at__isnull=True, electronic=True
+    ).select_related("document", "sender_unit")

@@ -1,0 +1,340 @@
+"""Views of Văn bản đi: parse, call a service in documents.outgoing, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, User
+from documents import audit, official_pdf, outgoing, outgoing_selectors
+from documents import permissions as policy
+from documents.models import Delivery, Document, DraftFile
+from documents.outgoing_forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
+from documents.views import PAGE_SIZE, _apply_service_error
+
+# --- Lists ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    tabs = outgoing_selectors.visible_tabs(user)
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else outgoing_selectors.default_tab(user)
+    form = OutgoingFilterForm(request.GET or None)
+    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    if tab == "da_phat_hanh":
+        rows = outgoing_selectors.issued(user, q=q, year=year)
+    else:
+        rows = outgoing_selectors.drafts(user, tab, q=q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/outgoing_list.html",
+        {
+            "tab": tab,
+            "tabs": {t: outgoing_selectors.TABS[t] for t in tabs},
+            "counts": outgoing_selectors.tab_counts(user),
+            "page": page,
+            "form": form,
+            "q": q,
+            "is_clerk": user.role == Role.CLERK,
+            "paper_count": outgoing_selectors.paper_to_send(user).count(),
+        },
+    )
+
+
+# --- Drafts ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_new(request: HttpRequest) -> HttpResponse:
+    if request.user.unit_id is None:
+        raise PermissionDenied
+    initial = {}
+    reply_pk = request.GET.get("tra_loi")
+    if reply_pk and reply_pk.isdigit():
+        initial["reply_to"] = int(reply_pk)
+    form = DraftForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = outgoing.create_draft(author=request.user, data=form.to_data())
+        except ValidationError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo. Kiểm tra lại rồi bấm “Trình duyệt”."))
+            return redirect(draft)
+    return render(
+        request, "documents/draft_form.html", {"form": form, "draft": None}, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = outgoing_selectors.draft_detail(request.user, pk)
+    if not policy.can_draft(request.user, "edit", draft):
+        raise PermissionDenied
+    form = DraftForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=DraftForm.initial_from(draft)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = outgoing.update_draft(author=request.user, draft=draft, data=form.to_data())
+        except ValidationError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect(draft)
+    return render(
+        request, "documents/draft_form.html", {"form": form, "draft": draft}, status=400 if request.method == "POST" else 200
+    )
+
+
+def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> dict:
+    user, bound = request.user, bound or {}
+    return {
+        "draft": draft,
+        "recipients": outgoing.resolve_recipients(draft),
+        "timeline": audit.timeline(draft),
+        "can_edit": policy.can_draft(user, "edit", draft),
+        "can_submit": policy.can_draft(user, "submit", draft),
+        "review_form": bound.get("review") or (ReviewForm() if policy.can_draft(user, "review", draft) else None),
+        "sign_form": bound.get("sign") or (SignForm() if policy.can_draft(user, "sign", draft) else None),
+        "can_issue": policy.can_draft(user, "issue", draft),
+        "error": bound.get("error"),
+    }
+
+
+@login_required
+@require_GET
+def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = outgoing_selectors.draft_detail(request.user, pk)
+    return render(request, "documents/draft_detail.html", _draft_context(request, draft))
+
+
+@login_required
+@require_POST
+def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    draft = outgoing_selectors.draft_detail(user, pk)
+    form = None
+    try:
+        if action == "submit":
+            outgoing.submit_draft(author=user, draft=draft)
+            message = _("Đã trình duyệt dự thảo.")
+        elif action == "review":
+            form = ReviewForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Vui lòng sửa các lỗi dưới đây."))
+            approve = form.cleaned_data["decision"] == "approve"
+            outgoing.review_draft(head=user, draft=draft, approve=approve, comment=form.cleaned_data["comment"])
+            message = _("Đã duyệt, chuyển lãnh đạo ký.") if approve else _("Đã trả lại dự thảo cho người soạn.")
+        elif action == "sign":
+            form = SignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Vui lòng sửa các lỗi dưới đây."))
+            d = form.cleaned_data
+            approve = d["decision"] == "approve"
+            outgoing.sign_draft(
+                leader=user, draft=draft, approve=approve, comment=d["comment"], leader_comment=d.get("leader_comment", "")
+            )
+            message = _("Đã ký duyệt; văn thư sẽ cấp số và phát hành.") if approve else _("Đã trả lại dự thảo.")
+        elif action == "issue":
+            document = outgoing.issue(clerk=user, draft=draft)
+            messages.success(
+                request,
+                _("Đã cấp số %(s)s và phát hành tới %(n)d nơi nhận.")
+                % {"s": document.number_symbol, "n": document.deliveries.count()},
+            )
+            return redirect("documents:issued_detail", pk=document.pk)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        if form is not None and not form.errors:
+            _apply_service_error(form, exc)
+        draft = outgoing_selectors.draft_detail(user, pk)
+        bound = {"error": " ".join(exc.messages)} if form is None else {action: form}
+        return render(request, "documents/draft_detail.html", _draft_context(request, draft, bound), status=400)
+    messages.success(request, message)
+    return redirect(draft)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft as it will look once numbered (the number left blank): what the signer signs."""
+    draft = outgoing_selectors.draft_detail(request.user, pk)
+    if draft.document_id:
+        return redirect("documents:issued_pdf", pk=draft.document_id)
+    today = timezone.localdate()
+    preview = Document(
+        issuer_unit=draft.issuer_unit,
+        issuer_name=draft.issuer_unit.name,
+        doc_type=draft.doc_type,
+        number_symbol="…/" + (draft.issuer_unit.short_name or ""),
+        issued_date=today,
+        summary=draft.summary,
+        signer_name=draft.signer.full_name,
+        signer_position=draft.signer.position,
+        signing_capacity=draft.signing_capacity,
+        urgency=draft.urgency,
+        body=draft.body,
+        kinh_gui=outgoing._kinh_gui(draft),
+        recipients_text=outgoing._recipients_text(draft, outgoing._kinh_gui(draft)),
+        archive_note=draft.archive_note,
+    )
+    cached = official_pdf.official_pdf(preview)
+    return FileResponse(cached.blob.content.open("rb"), content_type="application/pdf", filename="du-thao.pdf")
+
+
+@login_required
+@require_GET
+def draft_file(request: HttpRequest, pk: int) -> FileResponse:
+    attached = get_object_or_404(DraftFile.objects.select_related("blob", "draft"), pk=pk)
+    if not policy.drafts_visible_to(request.user).filter(pk=attached.draft_id).exists():
+        raise Http404
+    return FileResponse(attached.blob.content.open("rb"), as_attachment=True, filename=attached.name)
+
+
+# --- Issued documents ----------------------------------------------------------------------------------------
+
+
+def _issued_context(request: HttpRequest, document: Document, bound: dict | None = None) -> dict:
+    user, bound = request.user, bound or {}
+    deliveries = list(document.deliveries.all())
+    return {
+        "doc": document,
+        "deliveries": deliveries,
+        "timeline": audit.timeline(document),
+        "can_recall": policy.can_issued(user, "recall", document),
+        "can_cancel": policy.can_issued(user, "cancel", document),
+        "can_copy": policy.can_issued(user, "copy", document),
+        "is_sender_clerk": policy.is_clerk_of(user, document.register.unit_id if document.register_id else None),
+        "recall_form": bound.get("recall") or ReasonForm(),
+        "cancel_form": bound.get("cancel") or ReasonForm(),
+        "draft": getattr(document, "draft", None) if hasattr(document, "draft") else None,
+    }
+
+
+@login_required
+@require_GET
+def issued_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = outgoing_selectors.issued_detail(request.user, pk)
+    return render(request, "documents/issued_detail.html", _issued_context(request, document))
+
+
+@login_required
+@require_POST
+def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    document = outgoing_selectors.issued_detail(user, pk)
+    if action not in ("recall", "cancel"):
+        raise Http404
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            if action == "recall":
+                outgoing.recall(leader=user, document=document, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Đã thu hồi văn bản; các đơn vị nhận đã được báo."))
+            else:
+                outgoing.cancel_number(clerk=user, document=document, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Đã hủy số %(s)s; số này vẫn ghi trong sổ kèm lý do.") % {"s": document.number_symbol})
+            return redirect("documents:issued_detail", pk=pk)
+        except ValidationError as exc:
+            _apply_service_error(form, exc)
+    document = outgoing_selectors.issued_detail(user, pk)
+    context = _issued_context(request, document, {action: form})
+    context["open_action"] = action
+    return render(request, "documents/issued_detail.html", context, status=400)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document, pk=pk)
+    if not policy.can_view_document_file(request.user, document):
+        raise Http404
+    attached = outgoing.attach_official_pdf(document)
+    return FileResponse(attached.blob.content.open("rb"), content_type="application/pdf", filename=attached.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sao y / sao lục / trích sao of a document the clerk's unit has (received or issued)."""
+    user = request.user
+    if user.role != Role.CLERK:
+        raise PermissionDenied
+    source = get_object_or_404(Document, pk=pk)
+    if not policy.can_view_document_file(user, source):
+        raise Http404
+    form = CopyForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        from units.models import Unit
+
+        try:
+            copy = outgoing.make_copy(
+                clerk=user,
+                source=source,
+                kind=d["kind"],
+                signer=get_object_or_404(User, pk=d["signer"]),
+                recipient_units=list(Unit.objects.filter(pk__in=d["recipient_units"])),
+                excerpt=d.get("excerpt", ""),
+                signing_capacity=d.get("signing_capacity", ""),
+            )
+        except ValidationError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Đã cấp số bản sao %(s)s và gửi đi.") % {"s": copy.number_symbol})
+            return redirect("documents:issued_detail", pk=copy.pk)
+    return render(
+        request, "documents/copy_form.html", {"form": form, "source": source}, status=400 if request.method == "POST" else 200
+    )
+
+
+# --- Paper copies and recalls ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def paper_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role != Role.CLERK:
+        raise PermissionDenied
+    page = Paginator(outgoing_selectors.paper_to_send(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    year = timezone.localdate().year
+    saved = outgoing.paper_pages_saved(user.unit, year)
+    return render(request, "documents/paper_list.html", {"page": page, "saved": saved, "year": year, "saved_total": sum(p for _m, p in saved)})
+
+
+@login_required
+@require_POST
+def paper_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk)
+    outgoing.mark_paper_sent(clerk=request.user, delivery=delivery)
+    messages.success(request, _("Đã ghi nhận gửi bản giấy tới %(u)s.") % {"u": delivery.recipient_unit.name})
+    return redirect("documents:paper_list")
+
+
+@login_required
+@require_POST
+def recall_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk)
+    outgoing.acknowledge_recall(clerk=request.user, delivery=delivery)
+    messages.success(request, _("Đã xác nhận thu hồi văn bản %(s)s.") % {"s": delivery.document.number_symbol})
+    return redirect("documents:incoming_list")
+
