@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from units.models import Unit
+from units.models import CalendarException, Unit
 
 
 @admin.register(Unit)
@@ -11,3 +12,20 @@ class UnitAdmin(admin.ModelAdmin):
     list_editable = ["sort_order"]
     autocomplete_fields = ["parent"]
     ordering = ["sort_order", "name"]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    """Yearly swaps the government announces: the working-day calendar reads them at once (no cache)."""
+
+    list_display = ["date", "weekday", "kind", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["reason"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+
+    @admin.display(description=_("thứ"))
+    def weekday(self, obj: CalendarException) -> str:
+        return [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")][
+            obj.date.weekday()
+        ]

@@ -88,3 +88,31 @@ class Unit(models.Model):
         if not self.active or self.eoffice_since is None:
             return False
         return on is None or self.eoffice_since <= on
+
+
+class CalendarExceptionKind(models.TextChoices):
+    DAY_OFF = "off", _("Nghỉ (ngày làm việc được nghỉ)")
+    WORKING_DAY = "work", _("Làm việc (làm bù ngày nghỉ)")
+
+
+class CalendarException(models.Model):
+    """A date the government swaps or adds each year, entered by an administrator.
+
+    The `holidays` package knows the fixed and lunar holidays (and some swaps); what it misses, or what the
+    province decides differently, goes here and wins over it.
+    """
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=4, choices=CalendarExceptionKind.choices)
+    reason = models.CharField(
+        _("lý do"), max_length=255, help_text=_("Ví dụ: Làm bù cho ngày 02/5 theo Thông báo số …/TB-BNV.")
+    )
+    created_at = models.DateTimeField(_("ngày nhập"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}"
