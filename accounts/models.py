@@ -120,3 +120,75 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Notification preferences -----------------------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    """The events a person can be told about; each person chooses per kind whether e-mail is added."""
+
+    DELIVERED = "delivered", _("Văn bản điện tử gửi đến đơn vị")
+    RECEIPT = "receipt", _("Đơn vị nhận đã vào sổ hoặc trả lại văn bản")
+    INCOMING = "incoming", _("Văn bản đến mới vào sổ của đơn vị")
+    SUBMITTED = "submitted", _("Văn bản trình xin ý kiến chỉ đạo")
+    ASSIGNED = "assigned", _("Phân công xử lý cho tôi hoặc đơn vị")
+    DUE_SOON = "due_soon", _("Nhiệm vụ đến hạn vào ngày làm việc tiếp theo")
+    OVERDUE = "overdue", _("Nhiệm vụ quá hạn (đôn đốc hằng ngày)")
+    REMINDER = "reminder", _("Lãnh đạo đôn đốc xử lý")
+    COMPLETED = "completed", _("Văn bản đã xử lý xong")
+    DRAFT = "draft", _("Dự thảo văn bản đi chờ duyệt, chờ ký, bị trả lại hoặc đã ký")
+    MEETING = "meeting", _("Giấy mời họp, thay đổi lịch họp")
+    BREACH = "breach", _("Báo cáo hằng ngày: đơn vị vi phạm quy định truy cập")
+
+    @classmethod
+    def relevant_to(cls, user: User) -> list[NotificationKind]:
+        """The kinds a person can receive, for the preferences page (others would only confuse)."""
+        kinds = [k for k in cls if k not in (cls.DELIVERED, cls.RECEIPT, cls.BREACH, cls.SUBMITTED)]
+        if user.role == Role.CLERK:
+            kinds = [cls.DELIVERED, cls.RECEIPT, *kinds]
+        if user.role in (Role.LEADER, Role.HEAD, Role.DEPUTY_HEAD):
+            kinds.insert(0, cls.SUBMITTED)
+        if user.role == Role.LEADER or user.is_superuser:
+            kinds.append(cls.BREACH)
+        return kinds
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("Chỉ thông báo trong iDesk")
+    EMAIL = "email", _("Trong iDesk và qua thư điện tử")
+
+
+# Without a saved choice: e-mail for what needs acting on, in-app only for what is merely informative.
+DEFAULT_CHANNEL: dict[str, str] = {
+    NotificationKind.DELIVERED: Channel.EMAIL,
+    NotificationKind.RECEIPT: Channel.IN_APP,
+    NotificationKind.INCOMING: Channel.IN_APP,
+    NotificationKind.SUBMITTED: Channel.EMAIL,
+    NotificationKind.ASSIGNED: Channel.EMAIL,
+    NotificationKind.DUE_SOON: Channel.EMAIL,
+    NotificationKind.OVERDUE: Channel.EMAIL,
+    NotificationKind.REMINDER: Channel.EMAIL,
+    NotificationKind.COMPLETED: Channel.IN_APP,
+    NotificationKind.DRAFT: Channel.EMAIL,
+    NotificationKind.MEETING: Channel.EMAIL,
+    NotificationKind.BREACH: Channel.EMAIL,
+}
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind of notification (no row: DEFAULT_CHANNEL)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences", verbose_name=_("người dùng")
+    )
+    kind = models.CharField(_("loại thông báo"), max_length=16, choices=NotificationKind.choices)
+    channel = models.CharField(_("cách nhận"), max_length=8, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("tùy chọn thông báo")
+        verbose_name_plural = _("tùy chọn thông báo")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}: {self.get_channel_display()}"
