@@ -192,7 +192,10 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     record = selectors.record_detail(request.user, pk)
     user = request.user
     if action == "remind":
-        assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment") or 0, record=record)
+        assignment_id = request.POST.get("assignment", "")
+        if not assignment_id.isdigit():
+            raise Http404
+        assignment = get_object_or_404(Assignment, pk=int(assignment_id), record=record)
         try:
             services.remind(leader=user, record=record, assignment=assignment)
         except ValidationError as exc:
