@@ -277,6 +277,11 @@ class DirectForm(StyledForm):
         overlap = set(data.get("cooperate", [])) & set(data.get("inform", []))
         if overlap:
             self.add_error("inform", _("Một đơn vị/người không thể vừa phối hợp vừa để biết."))
+        # The service refuses these too, but under a name the form does not have; say it next to the field.
+        arrival = timezone.localtime(self.record.arrived_at).date()
+        for name in ("lead_due", "cooperate_due"):
+            if data.get(name) and data[name] < arrival:
+                self.add_error(name, _("Hạn xử lý không thể trước ngày đến (%(d)s).") % {"d": arrival.strftime("%d/%m/%Y")})
         return data
 
     def specs(self) -> list[AssignmentSpec]:
