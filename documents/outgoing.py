@@ -119,10 +119,16 @@ def create_draft(*, author: User, data: DraftData) -> OutgoingDraft:
 
 
 def update_draft(*, author: User, draft: OutgoingDraft, data: DraftData) -> OutgoingDraft:
-    issuer = _check_draft(author, data)
+    """Sửa dự thảo: only its author, while it is a draft or was returned; an issued document never changes."""
     with transaction.atomic():
         draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.status == DraftStatus.ISSUED and draft.author_id == author.pk:
+            raise ServiceError(
+                _("Văn bản đã phát hành (%(s)s), không sửa được nữa: hãy soạn văn bản mới thay thế văn bản này.")
+                % {"s": draft.document.number_symbol}
+            )
         policy.require_draft(author, "edit", draft)
+        issuer = _check_draft(author, data)
         _apply(draft, data, issuer)
         draft.save()
         draft.recipient_units.set(data.recipient_units)
