@@ -79,6 +79,9 @@ def _check_draft(author: User, data: DraftData) -> Unit:
         errors["recipient_units"] = _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}
     if data.reply_to is not None and not policy.can_view(author, data.reply_to):
         errors["reply_to"] = _("Không tìm thấy văn bản đến này.")
+    if data.replaces is not None and not (data.replaces.register_id and data.replaces.issuer_unit_id == issuer.pk):
+        # Only a document this body issued itself can be corrected by a replacing one.
+        errors["replaces"] = _("Chỉ thay thế được văn bản do %(u)s đã phát hành.") % {"u": issuer.name}
     if errors:
         raise ServiceError(errors)
     return issuer
