@@ -1,0 +1,331 @@
+"""A province-sized, reproducible dataset for benchmarks, loaded in bulk (COPY on PostgreSQL).
+
+Shape: one province (UBND tỉnh) with districts, their departments and communes; users with roles (one clerk
+per unit); incoming and outgoing documents over several years with deliveries and assignments in every state;
+Vietnamese trích yếu with diacritics; access events on working days, written in time order (BRIN-friendly).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from units.calendar import WorkCalendar
+from units.text import fold
+
+PLACES = [
+    "Quảng Nam", "Tuyên Quang", "Bình Định", "Vân Canh", "Canh Hiển", "Canh Vinh", "Quy Nhơn", "An Nhơn", "Hoài Nhơn",
+    "Phù Cát", "Tây Sơn", "Vĩnh Thạnh", "Hoài Ân", "Phù Mỹ", "Tuy Phước", "An Lão", "Đắk Lắk", "Gia Lai", "Kon Tum",
+]  # fmt: skip
+SUBJECTS = [
+    "công tác văn thư, lưu trữ", "phòng, chống thiên tai", "chuyển đổi số", "cải cách hành chính",
+    "bảo vệ môi trường", "xây dựng nông thôn mới", "phòng cháy, chữa cháy", "an toàn giao thông",
+    "giáo dục và đào tạo", "y tế cơ sở", "đất đai và tài nguyên", "thu ngân sách nhà nước", "giảm nghèo bền vững",
+    "văn phòng điện tử liên thông", "chữ ký số chuyên dùng", "tiêm chủng mở rộng", "quản lý chợ",
+]  # fmt: skip
+VERBS = ["triển khai", "tăng cường", "báo cáo kết quả", "hướng dẫn thực hiện", "kiểm tra", "tổng kết", "đôn đốc"]
+TYPES = [("cv", ""), ("kh", "KH"), ("tb", "TB"), ("bc", "BC"), ("qd", "QĐ"), ("gm", "GM"), ("hd", "HD")]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
+MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thu", "Ngọc", "Hữu", "Thanh", "Kim", "Đức"]
+GIVEN = ["Hùng", "Lan", "Dũng", "Hương", "Phúc", "Trang", "Tuấn", "Hạnh", "Khánh", "Ngân", "Lộc", "Thảo", "Quang", "Yến"]
+
+
+@dataclass
+class Sizes:
+    units: int = 500
+    users: int = 10_000
+    documents: int = 1_000_000
+    access_events: int = 10_000_000
+    years: int = 5
+    seed: int = 2016
+
+
+class Progress:
+    def __init__(self, label: str, total: int, out=sys.stderr):
+        self.label, self.total, self.out = label, max(total, 1), out
+        self.done, self.started, self.last = 0, time.monotonic(), 0.0
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last > 0.5 or self.done >= self.total:
+            self.last = now
+            width = 30
+            filled = int(width * self.done / self.total)
+            self.out.write(
+                f"\r{self.label:<22} [{'#' * filled}{'.' * (width - filled)}] {self.done:>10,}/{self.total:,}"
+                f"  {now - self.started:6.1f}s"
+            )
+            self.out.flush()
+
+    def finish(self) -> None:
+        if self.done < self.total:
+            self.done = self.total - 1
+            self.step(1)
+        self.out.write("\n")
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence], progress: Progress | None = None) -> int:
+    """COPY on PostgreSQL; batched INSERTs elsewhere (SQLite, for the test-suite smoke run)."""
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+                    if progress and count % 10_000 == 0:
+                        progress.step(10_000)
+        if progress:
+            progress.step(count % 10_000)
+        return count
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    batch: list = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(tuple(row))
+            if len(batch) >= 2000:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                if progress:
+                    progress.step(len(batch))
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+            if progress:
+                progress.step(len(batch))
+    return count
+
+
+def _max_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def _reset_sequences(tables: Sequence[str]) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def _summary(rng: random.Random, year: int) -> str:
+    place = rng.choice(PLACES)
+    if rng.random() < 0.5:
+        return f"V/v {rng.choice(VERBS)} {rng.choice(SUBJECTS)} trên địa bàn {place} năm {year}"
+    return f"{rng.choice(VERBS).capitalize()} {rng.choice(SUBJECTS)} tại {place}"
+
+
+def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]:
+    """Load the dataset; returns row counts. IDs continue after what the database already holds."""
+    rng = random.Random(sizes.seed)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    first_year = today.year - sizes.years + 1
+    counts: dict[str, int] = {}
+    started = time.monotonic()
+
+    # --- units: province → districts → departments and communes --------------------------------------
+    unit_base = _max_id("units_unit")
+    n_districts = max(1, sizes.units // 10)
+    units = []  # (id, name, code, short, kind, parent_id)
+    root = unit_base + 1
+    units.append((root, "UBND tỉnh Quy mô", f"s{sizes.seed}-tinh", "UBND", "district", None))
+    next_id = root + 1
+    districts = []
+    for d in range(n_districts):
+        did = next_id
+        next_id += 1
+        districts.append(did)
+        units.append((did, f"UBND huyện {PLACES[d % len(PLACES)]} {d + 1}", f"s{sizes.seed}-h{d + 1}", "UBND", "district", root))
+    kinds = ["department", "commune"]
+    while len(units) < sizes.units:
+        parent = districts[len(units) % len(districts)]
+        kind = kinds[len(units) % 2]
+        label = rng.choice(["Phòng Nội vụ", "Phòng Tư pháp", "Phòng Y tế", "Phòng Kinh tế và Hạ tầng"]) if kind == "department" else f"UBND xã {rng.choice(PLACES)}"
+        units.append((next_id, f"{label} {len(units)}", f"s{sizes.seed}-u{len(units)}", "NV" if kind == "department" else "UBND", kind, parent))
+        next_id += 1
+    since = datetime.date(first_year - 1, 1, 1)
+    with transaction.atomic():
+        counts["units"] = _copy(
+            "units_unit",
+            ["id", "name", "code", "short_name", "kind", "parent_id", "eoffice_since", "active", "sort_order", "address", "phone", "email", "search_key"],
+            ((u[0], u[1], u[2], u[3], u[4], u[5], since, True, i, "", "", "", fold(f"{u[1]} {u[3]} {u[2]}")) for i, u in enumerate(units)),
+        )
+    unit_ids = [u[0] for u in units]
+    log(f"units: {counts['units']}")
+
+    # --- users: one clerk and one head per unit, leaders at districts, the rest staff ---------------------
+    user_base = _max_id("accounts_user")
+    password = make_password("idesk-demo")
+    users = []  # (id, username, unit_id, role)
+    uid = user_base + 1
+    for unit_id in unit_ids:
+        for role in ("clerk", "head"):
+            users.append((uid, f"s{sizes.seed}-{role}-{unit_id}", unit_id, role))
+            uid += 1
+    for d in districts[:]:
+        users.append((uid, f"s{sizes.seed}-leader-{d}", d, "leader"))
+        uid += 1
+    while len(users) < sizes.users:
+        unit_id = unit_ids[len(users) % len(unit_ids)]
+        users.append((uid, f"s{sizes.seed}-staff-{uid}", unit_id, "staff"))
+        uid += 1
+    joined = timezone.make_aware(datetime.datetime(first_year - 1, 1, 1))
+    progress = Progress("users", len(users))
+    with transaction.atomic():
+        counts["users"] = _copy(
+            "accounts_user",
+            ["id", "password", "is_superuser", "username", "email", "is_staff", "is_active", "date_joined", "full_name", "unit_id", "position", "role", "phone", "sort_order", "search_key"],
+            (
+                (u[0], password, False, u[1], "", False, True, joined, (n := _name(rng)), u[2], {"clerk": "Văn thư", "head": "Thủ trưởng", "leader": "Chủ tịch", "staff": "Chuyên viên"}[u[3]], u[3], "", 100, fold(f"{n} {u[1]}"))
+                for u in users
+            ),
+            progress,
+        )
+    progress.finish()
+    by_unit: dict[int, dict[str, list[int]]] = {}
+    for u in users:
+        by_unit.setdefault(u[2], {}).setdefault(u[3], []).append(u[0])
+
+    # --- documents, registers, incoming records, assignments, deliveries ---------------------------------
+    doc_base, reg_base = _max_id("documents_document"), _max_id("documents_register")
+    rec_base, asg_base, dlv_base = _max_id("documents_incomingrecord"), _max_id("documents_assignment"), _max_id("documents_delivery")
+    registers: dict[tuple[int, int, str], list[int]] = {}  # (unit, year, kind) -> [id, last_number]
+    written: set[int] = set()
+    reg_id = reg_base
+
+    def register(unit_id: int, year: int, kind: str) -> tuple[int, int]:
+        nonlocal reg_id
+        key = (unit_id, year, kind)
+        if key not in registers:
+            reg_id += 1
+            registers[key] = [reg_id, 0]
+        registers[key][1] += 1
+        return registers[key][0], registers[key][1]
+
+    n_docs = sizes.documents
+    n_out = n_docs * 3 // 10
+    days = (today - datetime.date(first_year, 1, 1)).days + 1
+    doc_rows, rec_rows, asg_rows, dlv_rows = [], [], [], []
+    progress = Progress("documents", n_docs)
+    doc_cols = ["id", "issuer_unit_id", "issuer_name", "doc_type", "number", "number_symbol", "issued_date", "summary", "signer_name", "signer_position", "urgency", "secrecy", "pages", "body", "created_at", "created_by_id", "search_key", "issuer_key", "register_id", "year", "is_legal", "kinh_gui", "recipients_text", "archive_note", "signing_capacity", "signer_title", "leader_comment", "meeting_kind", "copy_kind", "issued_at", "recall_reason", "cancel_reason"]
+    rec_cols = ["id", "document_id", "unit_id", "register_id", "year", "arrival_number", "arrived_at", "due_date", "note", "status", "registered_by_id", "submitted_to_id", "submitted_at", "completed_at", "urgency", "secrecy"]
+    asg_cols = ["id", "record_id", "role", "assignee_unit_id", "assignee_user_id", "due_date", "status", "assigned_by_id", "assigned_at", "first_opened_at", "completed_at", "result"]
+    dlv_cols = ["id", "document_id", "sender_unit_id", "recipient_unit_id", "status", "electronic", "paper_required", "paper_reason", "sent_at", "sent_by_id", "opened_at", "record_id", "returned_reason"]
+    unit_name = {u[0]: u[1] for u in units}
+    doc_id, rec_id, asg_id, dlv_id = doc_base, rec_base, asg_base, dlv_base
+    # Documents in date order, so registers number them as a clerk would have.
+    offsets = sorted(rng.randrange(days) for _ in range(n_docs))
+    outgoing_flags = [rng.random() < n_out / n_docs for _ in range(n_docs)]
+    for i in range(n_docs):
+        day = datetime.date(first_year, 1, 1) + datetime.timedelta(days=offsets[i])
+        year = day.year
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 30)) + datetime.timedelta(seconds=rng.randrange(9 * 3600)))
+        unit_id = rng.choice(unit_ids)
+        staff = by_unit[unit_id]
+        dtype, abbr = rng.choice(TYPES)
+        summary = _summary(rng, year)
+        urgency = rng.choices([0, 1, 2, 3], [85, 10, 4, 1])[0]
+        secrecy = 1 if rng.random() < 0.02 else 0
+        doc_id += 1
+        if outgoing_flags[i]:
+            reg, number = register(unit_id, year, "out")
+            symbol = f"{number:02d}/{abbr + '-' if abbr else ''}UBND"
+            doc_rows.append((doc_id, unit_id, unit_name[unit_id], dtype, number, symbol, day, summary, _name(rng), "Chủ tịch", urgency, secrecy, 1, "", at, staff["clerk"][0], fold(f"{symbol} {summary} {unit_name[unit_id]}"), fold(unit_name[unit_id]), reg, year, False, "", "", "VT", "", "CHỦ TỊCH", "", "", "", at, "", ""))
+            for recipient in rng.sample(unit_ids, k=min(len(unit_ids), rng.randint(1, 4))):
+                if recipient == unit_id:
+                    continue
+                dlv_id += 1
+                status = rng.choices(["registered", "opened", "sent", "returned"], [80, 8, 10, 2])[0]
+                opened = at + datetime.timedelta(hours=rng.randint(1, 72)) if status != "sent" else None
+                dlv_rows.append((dlv_id, doc_id, unit_id, recipient, status, True, False, "Chỉ gửi điện tử", at, staff["clerk"][0], opened, None, "Sai thể thức" if status == "returned" else ""))
+        else:
+            issuer = rng.choice(unit_ids)
+            symbol = f"{rng.randint(1, 5000)}/{abbr + '-' if abbr else ''}UBND"
+            doc_rows.append((doc_id, issuer, unit_name[issuer], dtype, None, symbol, day - datetime.timedelta(days=rng.randint(0, 5)), summary, _name(rng), "Chủ tịch", urgency, secrecy, rng.randint(1, 12), "", at, staff["clerk"][0], fold(f"{symbol} {summary} {unit_name[issuer]}"), fold(unit_name[issuer]), None, None, False, "", "", "", "", "", "", "", "", None, "", ""))
+            reg, number = register(unit_id, year, "in")
+            rec_id += 1
+            age = (today - day).days
+            status = "done" if age > 60 and rng.random() < 0.9 else rng.choice(["registered", "submitted", "in_progress", "in_progress", "done"])
+            leader = (staff.get("leader") or staff["head"])[0]
+            due = day + datetime.timedelta(days=rng.randint(3, 30))
+            rec_rows.append((rec_id, doc_id, unit_id, reg, year, number, at, due, "", status, staff["clerk"][0], leader if status != "registered" else None, at if status != "registered" else None, at + datetime.timedelta(days=5) if status == "done" else None, urgency, secrecy))
+            if status in ("in_progress", "done"):
+                handlers = staff.get("staff") or staff["head"]
+                for role in ("lead", "coop"):
+                    asg_id += 1
+                    a_status = "done" if status == "done" else rng.choice(["pending", "in_progress", "in_progress"])
+                    asg_rows.append((asg_id, rec_id, role, unit_id, rng.choice(handlers), due, a_status, leader, at, at + datetime.timedelta(hours=2), at + datetime.timedelta(days=5) if a_status == "done" else None, ""))
+        if len(doc_rows) >= 20_000 or i == n_docs - 1:
+            with transaction.atomic():
+                _flush_registers(registers, written)
+                _copy("documents_document", doc_cols, doc_rows)
+                _copy("documents_incomingrecord", rec_cols, rec_rows)
+                _copy("documents_assignment", asg_cols, asg_rows)
+                _copy("documents_delivery", dlv_cols, dlv_rows)
+            progress.step(len(doc_rows))
+            counts["documents"] = counts.get("documents", 0) + len(doc_rows)
+            counts["incoming"] = counts.get("incoming", 0) + len(rec_rows)
+            counts["assignments"] = counts.get("assignments", 0) + len(asg_rows)
+            counts["deliveries"] = counts.get("deliveries", 0) + len(dlv_rows)
+            doc_rows, rec_rows, asg_rows, dlv_rows = [], [], [], []
+    progress.finish()
+    _flush_registers(registers, written, final=True)
+
+    # --- access events, day by day in time order --------------------------------------------------------
+    working = WorkCalendar(datetime.date(first_year, 1, 1), today).working_days(datetime.date(first_year, 1, 1), today)
+    per_day = max(1, sizes.access_events // max(len(working), 1))
+    user_unit = [(u[0], u[2]) for u in users]
+    progress = Progress("access events", per_day * len(working))
+
+    def events():
+        for day in working:
+            base = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
+            stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
+            for n, second in enumerate(stamps):
+                user_id, unit_id = user_unit[rng.randrange(len(user_unit))]
+                yield (user_id, unit_id, base + datetime.timedelta(seconds=second, microseconds=n), "visit" if n % 3 else "login")
+
+    with transaction.atomic():
+        counts["access_events"] = _copy("accounts_accessevent", ["user_id", "unit_id", "at", "kind"], events(), progress)
+    progress.finish()
+    _reset_sequences(["units_unit", "accounts_user", "documents_document", "documents_register", "documents_incomingrecord", "documents_assignment", "documents_delivery", "accounts_accessevent"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    counts["seconds"] = int(time.monotonic() - started)
+    return counts
+
+
+def _flush_registers(registers: dict, written: set[int], final: bool = False) -> None:
+    """Insert registers the first time they are seen; at the end, store each one's last number."""
+    fresh = [(rid, unit, year, kind, False, last) for (unit, year, kind), (rid, last) in registers.items() if rid not in written]
+    if fresh:
+        _copy("documents_register", ["id", "unit_id", "year", "kind", "confidential", "last_number"], fresh)
+        written.update(r[0] for r in fresh)
+    if final:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE documents_register SET last_number = %s WHERE id = %s",
+                [(last, rid) for (rid, last) in registers.values()],
+            )
