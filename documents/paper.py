@@ -36,7 +36,8 @@ def decide(document: Document, recipient: Unit, on: datetime.date, rule: PaperRu
         return PaperDecision(
             True, _("Gửi bản giấy: tài liệu họp về quốc phòng, an ninh, trật tự xã hội hoặc họp mật.")
         )
-    if rule.meeting_materials_electronic_only and document.meeting_kind == MeetingKind.ORDINARY:
+    # Without the security exception, a security meeting's materials are meeting materials like any other.
+    if rule.meeting_materials_electronic_only and document.meeting_kind in (MeetingKind.ORDINARY, MeetingKind.SECURITY):
         return PaperDecision(False, _("Chỉ gửi điện tử: tài liệu phục vụ hội họp (%(b)s).") % {"b": rule.basis})
     if rule.copies_electronic_only and document.copy_kind in (CopyKind.SAO_Y, CopyKind.SAO_LUC):
         kind = CopyKind(document.copy_kind).label
