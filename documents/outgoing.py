@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -325,6 +326,10 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
     return document
 
 
+# The reason quotes the rule's basis, which the administrator may write at full length.
+_PAPER_REASON_LENGTH = Delivery._meta.get_field("paper_reason").max_length
+
+
 def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date) -> list[Delivery]:
     rule = PaperRule.current()
     deliveries = []
@@ -337,7 +342,7 @@ def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: 
                 recipient_unit=unit,
                 electronic=unit.is_on_system(today),
                 paper_required=decision.paper_required,
-                paper_reason=decision.reason,
+                paper_reason=Truncator(decision.reason).chars(_PAPER_REASON_LENGTH),
                 sent_by=by,
             )
         )
