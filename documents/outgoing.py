@@ -482,13 +482,15 @@ def make_copy(
         raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
     if clerk.role != Role.CLERK or clerk.unit_id is None:
         raise PermissionDenied
-    can_source = (
-        IncomingRecord.objects.filter(unit_id=clerk.unit_id, document=source).exists()
-        or policy.issued_visible_to(clerk).filter(pk=source.pk).exists()
-    )
-    if not can_source or source.recalled_at is not None:
-        raise PermissionDenied
     with transaction.atomic():
+        # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.
+        source = Document.objects.select_for_update().get(pk=source.pk)
+        can_source = (
+            IncomingRecord.objects.filter(unit_id=clerk.unit_id, document=source).exists()
+            or policy.issued_visible_to(clerk).filter(pk=source.pk).exists()
+        )
+        if not can_source or source.recalled_at is not None or source.cancelled_at is not None:
+            raise PermissionDenied
         now = timezone.now()
         today = timezone.localdate(now)
         unit = clerk.unit
