@@ -480,6 +480,9 @@ def make_copy(
         raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
     if not recipient_units:
         raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
+    inactive = [u.name for u in recipient_units if not u.active]
+    if inactive:
+        raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
     if clerk.role != Role.CLERK or clerk.unit_id is None:
         raise PermissionDenied
     with transaction.atomic():
