@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -48,6 +49,24 @@ def recipient_unit_choices():
     return [(_("Trong huyện"), internal), (_("Cơ quan bên ngoài"), external)]
 
 
+class UnitsField(forms.TypedMultipleChoiceField):
+    """Recipient units by id. A unit deactivated since the form was shown is named in the refusal, not
+    reported as a bare id that is "not one of the available choices"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        unknown = [v for v in value if not self.valid_value(v)]
+        ids = [int(v) for v in unknown if str(v).isdigit()]
+        inactive = list(Unit.objects.filter(pk__in=ids, active=False).values_list("name", flat=True)) if ids else []
+        if unknown and len(inactive) == len(unknown):
+            raise ValidationError(_("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}, code="inactive")
+        super().validate(value)
+
+
 class DraftForm(StyledForm):
     doc_type = forms.ChoiceField(label=_("Loại văn bản"), initial=DocType.CONG_VAN)
     is_legal = forms.BooleanField(label=_("Văn bản quy phạm pháp luật (số ký hiệu có năm)"), required=False)
@@ -66,9 +85,7 @@ class DraftForm(StyledForm):
     recipient_groups = forms.MultipleChoiceField(
         label=_("Nơi nhận theo nhóm"), required=False, choices=RecipientGroup.choices, widget=forms.CheckboxSelectMultiple
     )
-    recipient_units = forms.TypedMultipleChoiceField(
-        label=_("Nơi nhận (đơn vị)"), required=False, coerce=int, widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    recipient_units = UnitsField(label=_("Nơi nhận (đơn vị)"), required=False)
     external_recipients = forms.CharField(
         label=_("Nơi nhận khác"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Ghi thêm ở mục Nơi nhận, mỗi dòng một nơi, ví dụ: Lãnh đạo UBND huyện; LĐVP."),
@@ -98,6 +115,8 @@ class DraftForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        if "recipient_units" in self.errors:
+            return data  # already refused, with its reason
         if not data.get("recipient_groups") and not data.get("recipient_units") and not (data.get("external_recipients") or "").strip():
             self.add_error("recipient_units", _("Hãy chọn ít nhất một nơi nhận."))
         return data
@@ -181,9 +200,7 @@ class CopyForm(StyledForm):
     kind = forms.ChoiceField(label=_("Hình thức sao"), choices=CopyKind.choices, widget=forms.RadioSelect)
     signer = forms.TypedChoiceField(label=_("Người ký bản sao"), coerce=int)
     signing_capacity = forms.ChoiceField(label=_("Thẩm quyền ký"), choices=SigningCapacity.choices, required=False)
-    recipient_units = forms.TypedMultipleChoiceField(
-        label=_("Nơi nhận"), coerce=int, widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    recipient_units = UnitsField(label=_("Nơi nhận"))
     excerpt = forms.CharField(
         label=_("Phần trích (chỉ cho trích sao)"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
