@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
@@ -11,6 +12,9 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Lists show dates as dd/mm/yyyy (DOMAIN.md); Excel keeps them real dates, only displayed that way.
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 
 def attachment(content: bytes, content_type: str, filename: str, inline: bool = False) -> HttpResponse:
@@ -28,7 +32,7 @@ def xlsx_bytes(
     heading: str | None = None,
     widths: Sequence[int] | None = None,
 ) -> bytes:
-    """One sheet: optional heading line, a bold header row frozen under it, then the rows."""
+    """One sheet: optional heading line, a bold header row frozen under it, then the rows (dates as dd/mm/yyyy)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -48,7 +52,12 @@ def xlsx_bytes(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = f"A{header_row + 1}"  # a string: ws.cell() would create a row
     for row in rows:
-        ws.append(list(row))
+        values = list(row)
+        ws.append(values)
+        for col, value in enumerate(values, start=1):
+            if isinstance(value, datetime.date):
+                date_format = XLSX_DATETIME_FORMAT if isinstance(value, datetime.datetime) else XLSX_DATE_FORMAT
+                ws.cell(row=ws.max_row, column=col).number_format = date_format
     for index, header in enumerate(headers, start=1):
         width = widths[index - 1] if widths else max(12, min(50, len(str(header)) + 4))
         ws.column_dimensions[get_column_letter(index)].width = width
