@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,15 +76,11 @@ def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[R
 
 # --- Grants for confidential documents ---------------------------------------------------------------------
 
-_perm_cache: dict[str, int] = {}
-
 
 def _view_confidential_id() -> int:
-    if "id" not in _perm_cache:
-        _perm_cache["id"] = Permission.objects.get(
-            codename=policy.VIEW_CONFIDENTIAL, content_type__app_label="documents"
-        ).pk
-    return _perm_cache["id"]
+    # Looked up each time, not cached in the process: the row's id changes when the table is rebuilt
+    # (flush between transactional tests, a restored backup) and a stale id breaks every grant.
+    return Permission.objects.get(codename=policy.VIEW_CONFIDENTIAL, content_type__app_label="documents").pk
 
 
 def _grant(users: Iterable[User], document: Document) -> None:
@@ -247,8 +244,21 @@ def register_delivery(
         document = delivery.document
         now = timezone.now()
         _check_incoming_dates(IncomingData(issuer_name="", summary="", due_date=due_date), timezone.localdate(now))
-        if not confirm_duplicate and IncomingRecord.objects.filter(unit=clerk.unit, document=document).exists():
-            raise DuplicateDocument(IncomingRecord.objects.filter(unit=clerk.unit, document=document))
+        if not confirm_duplicate:
+            # The same Document, or its paper copy typed in by hand earlier (same issuer, number-symbol, date).
+            same = IncomingRecord.objects.filter(unit=clerk.unit, document=document)
+            duplicates = list(same) or find_duplicates(
+                clerk.unit,
+                IncomingData(
+                    issuer_name=document.issuer_name,
+                    issuer_unit=document.issuer_unit,
+                    summary=document.summary,
+                    number_symbol=document.number_symbol,
+                    issued_date=document.issued_date,
+                ),
+            )
+            if duplicates:
+                raise DuplicateDocument(duplicates)
         record = _create_record(clerk=clerk, document=document, due_date=due_date, note=note, arrived_at=now)
         delivery.status = DeliveryStatus.REGISTERED
         delivery.record = record
@@ -364,7 +374,7 @@ def _create_assignments(leader: User, record: IncomingRecord, specs: Sequence[As
             role=spec.role,
             assignee_unit=spec.unit,
             assignee_user=spec.user,
-            due_date=spec.due_date or (record.due_date if spec.role != AssignmentRole.INFORM else None),
+            due_date=spec.due_date or record.due_date,
             assigned_by=leader,
         )
         _grant([spec.user] if spec.user else _unit_leaders(spec.unit.pk), record.document)
@@ -400,7 +410,7 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("record").get(pk=assignment.pk)
         record = assignment.record
-        policy.require(head, "view", record)
+        policy.require(head, "delegate", record)
         if not (
             policy.leads_unit(head)
             and assignment.assignee_unit_id == head.unit_id
@@ -423,6 +433,8 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
 
 def open_record(*, user: User, record: IncomingRecord) -> None:
     """Read receipt: the first time a user opens a record (and their assignments' first-opened time)."""
+    if not policy.can_view(user, record):
+        raise Http404
     now = timezone.now()
     mine = [
         a.pk
