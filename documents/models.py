@@ -434,7 +434,6 @@ class ProgressNote(models.Model):
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("nội dung"))
-    files = models.ManyToManyField(DocumentFile, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -444,6 +443,20 @@ class ProgressNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class NoteFile(models.Model):
+    """A handler's working file: it belongs to this unit's record, never to the shared (issued) document."""
+
+    note = models.ForeignKey(ProgressNote, on_delete=models.CASCADE, related_name="files")
+    blob = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("tên tệp"), max_length=255)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # --- Deliveries (one document to one recipient unit) -----------------------------------------------------

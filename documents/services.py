@@ -33,6 +33,7 @@ from documents.models import (
     DocumentUserObjectPermission,
     IncomingRecord,
     IncomingStatus,
+    NoteFile,
     ProgressNote,
     Register,
     RegisterKind,
@@ -464,9 +465,10 @@ def add_note(*, user: User, record: IncomingRecord, text: str, uploads: Sequence
         policy.require(user, "note", record)
         mine = policy.handler_assignments(user, record)
         note = ProgressNote.objects.create(record=record, assignment=mine[0] if mine else None, author=user, text=text)
-        attached = attach_files(record.document, uploads, user)
-        if attached:
-            note.files.set(attached)
+        attached = []
+        for upload in uploads:
+            files.validate_upload(upload)
+            attached.append(NoteFile.objects.create(note=note, blob=files.store(upload), name=upload.name[:255]))
         Assignment.objects.filter(pk__in=[a.pk for a in mine], status=AssignmentStatus.PENDING).update(
             status=AssignmentStatus.IN_PROGRESS
         )
@@ -491,6 +493,10 @@ def complete(
         lead.result = result
         lead.reply_document = reply_document
         lead.save(update_fields=["status", "completed_at", "result", "reply_document"])
+        # The record is done: phối hợp and để biết close with it, so nobody's task list keeps a finished job.
+        record.assignments.exclude(pk=lead.pk).exclude(status=AssignmentStatus.DONE).update(
+            status=AssignmentStatus.DONE, completed_at=now
+        )
         record.status = IncomingStatus.DONE
         record.completed_at = now
         record.save(update_fields=["status", "completed_at"])

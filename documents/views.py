@@ -349,11 +349,30 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def register_book(request: HttpRequest) -> HttpResponse:
-    """Sổ đăng ký văn bản đến of the user's unit: pick a year and a period, download PDF or Excel."""
+def note_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A handler's working file: readable by whoever may see the record it was noted on."""
+    from documents.models import NoteFile
+
+    attached = NoteFile.objects.select_related("blob", "note").filter(pk=pk).first()
+    if attached is None or not policy.visible_to(request.user).filter(pk=attached.note.record_id).exists():
+        raise Http404
+    return FileResponse(attached.blob.content.open("rb"), as_attachment=True, filename=attached.name)
+
+
+REGISTER_BOOKS = {
+    "den": ("Sổ đăng ký văn bản đến", "so-van-ban-den", "incoming_register"),
+    "di": ("Sổ đăng ký văn bản đi", "so-van-ban-di", "outgoing_register"),
+}
+
+
+@login_required
+@require_GET
+def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
+    """A register book of the user's unit (incoming or outgoing): pick a year and a period, download PDF or Excel."""
     user = request.user
-    if not policy.sees_unit_register(user):
+    if not policy.sees_unit_register(user) or kind not in REGISTER_BOOKS:
         raise PermissionDenied
+    title, slug, builder = REGISTER_BOOKS[kind]
     form = forms.RegisterExportForm(request.GET or {"year": timezone.localdate().year})
     fmt = request.GET.get("format")
     if fmt in ("pdf", "xlsx") and form.is_valid():
@@ -369,11 +388,12 @@ def register_book(request: HttpRequest) -> HttpResponse:
         }
         if args["confidential"] and user.role not in (Role.CLERK, Role.HEAD, Role.LEADER):
             raise PermissionDenied
-        name = f"so-van-ban-den-{user.unit.code}-{d['year']}{'-mat' if args['confidential'] else ''}"
+        name = f"{slug}-{user.unit.code}-{d['year']}{'-mat' if args['confidential'] else ''}"
         if fmt == "pdf":
-            return reports.attachment(pdf.incoming_register_pdf(**args), "application/pdf", f"{name}.pdf")
-        return reports.attachment(exports.incoming_register_xlsx(**args), reports.XLSX_TYPE, f"{name}.xlsx")
-    return render(request, "documents/register_book.html", {"form": form}, status=400 if fmt and not form.is_valid() else 200)
+            return reports.attachment(getattr(pdf, f"{builder}_pdf")(**args), "application/pdf", f"{name}.pdf")
+        return reports.attachment(getattr(exports, f"{builder}_xlsx")(**args), reports.XLSX_TYPE, f"{name}.xlsx")
+    status = 400 if fmt and not form.is_valid() else 200
+    return render(request, "documents/register_book.html", {"form": form, "title": title, "kind": kind}, status=status)
 
 
 @login_required
