@@ -276,19 +276,28 @@ def invitation_body(meeting: Meeting) -> str:
 
 def issue_invitation(*, user: User, meeting: Meeting) -> Document:
     """Phát hành giấy mời: a GM-type document of the organising unit, signed for the chair, numbered and
-    dispatched by the unit's clerk through the outgoing flow (electronic-only to units on the system)."""
+    dispatched by the unit's clerk through the outgoing flow (electronic-only to units on the system).
+
+    One transaction with the meeting row locked: a refused issue leaves no signed draft behind, and two
+    clicks cannot number two giấy mời."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("chair", "organiser_unit").get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update().select_related("chair__unit", "organiser_unit").get(pk=meeting.pk)
         require(user, "invite", meeting)
         if meeting.invitation_id:
             raise ServiceError(_("Giấy mời của cuộc họp này đã được phát hành."))
         if user.role != Role.CLERK or user.unit_id != meeting.organiser_unit_id:
             raise ServiceError(_("Văn thư của đơn vị tổ chức cấp số và phát hành giấy mời."))
+        issuer = meeting.chair.unit
+        if issuer is None or issuer.pk != user.unit_id:
+            # The giấy mời goes out in the chair's body's name and takes a number in that body's register.
+            raise ServiceError(
+                _("Giấy mời do %(u)s ban hành (đơn vị của người chủ trì); văn thư %(u)s cấp số và phát hành.")
+                % {"u": issuer.name if issuer else meeting.chair.full_name}
+            )
         units = sorted(
             {inv.unit or inv.user.unit for inv in meeting.invitees.select_related("unit", "user__unit") if inv.unit or inv.user.unit},
             key=lambda u: (u.sort_order, u.name),
         )
-        issuer = meeting.chair.unit
         draft = OutgoingDraft.objects.create(
             unit=meeting.organiser_unit, issuer_unit=issuer, author=user, doc_type=DocType.GIAY_MOI,
             summary=f"Họp {meeting.title[0].lower()}{meeting.title[1:]}" if not meeting.title.lower().startswith("họp") else meeting.title,
@@ -298,8 +307,7 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
         )  # fmt: skip
         draft.recipient_units.set([u for u in units if u.pk != issuer.pk])
         audit.record(user, "draft_signed", draft, comment=_("Giấy mời theo lịch họp do %(c)s chủ trì") % {"c": meeting.chair.full_name})
-    document = outgoing.issue(clerk=user, draft=draft)
-    with transaction.atomic():
+        document = outgoing.issue(clerk=user, draft=draft)
         Meeting.objects.filter(pk=meeting.pk).update(invitation=document)
         audit.record(user, "invitation_issued", meeting, number_symbol=document.number_symbol, document_id=document.pk)
     notify.later("meeting_invited", meeting_id=meeting.pk)

@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import NotificationKind
+from units.models import Unit
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -30,3 +35,120 @@ class Notice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:notice", args=[self.pk])
+
+
+# --- Notifications (in-app, and e-mail by preference) -----------------------------------------------------
+
+
+class Notification(models.Model):
+    """One message to one person. `dedup_key` names the event it came from, so a task run twice adds nothing."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=NotificationKind.choices)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("liên kết"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    dedup_key = models.CharField(max_length=120)
+    # About a confidential document (độ mật): the e-mail then says only that there is one, with the link.
+    confidential = models.BooleanField(default=False)
+    # Decided from the recipient's preference when the notification is made; emailed_at is set (claimed)
+    # just before sending, so two workers never send the same e-mail and a failed send is retried.
+    email_wanted = models.BooleanField(_("gửi thư điện tử"), default=False)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo cá nhân")
+        verbose_name_plural = _("thông báo cá nhân")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "dedup_key"], name="notification_once")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            # The bell counts unread rows on every page: a partial index keeps it to the few unread ones.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+# --- Daily access compliance (founding letter R2): stored results, read by the dashboard -------------------
+
+
+class ComplianceDay(models.Model):
+    """One computed working day: the rule it was computed with, and when."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    required_visits = models.PositiveSmallIntegerField(_("số lượt truy cập yêu cầu"))
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("ngày đã tính tuân thủ")
+        verbose_name_plural = _("ngày đã tính tuân thủ")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y}"
+
+
+class UnitCompliance(models.Model):
+    """A unit's result for one working day."""
+
+    date = models.DateField(_("ngày"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tài khoản văn thư"),
+    )
+    visits = models.PositiveIntegerField(_("lượt truy cập của văn thư"))
+    compliant = models.BooleanField(_("đạt"))
+    unopened = models.PositiveIntegerField(_("văn bản chậm mở"))
+    overdue = models.PositiveIntegerField(_("nhiệm vụ quá hạn"))
+    unexcused_absences = models.PositiveIntegerField(_("vắng họp không lý do"))
+    in_breach = models.BooleanField(_("vi phạm"))
+    # Which deliveries and assignments were counted, so a drill-down shows exactly what the day counted
+    # and a range counts each document once.
+    unopened_ids = models.JSONField(default=list, blank=True)
+    overdue_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả tuân thủ của đơn vị")
+        verbose_name_plural = _("kết quả tuân thủ của đơn vị")
+        ordering = ["date", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["date", "unit"], name="unit_compliance_once")]
+        indexes = [models.Index(fields=["unit", "date"], name="unit_compliance_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.unit_id}"
+
+
+class UserCompliance(models.Model):
+    """A person's visits on one working day."""
+
+    date = models.DateField(_("ngày"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người dùng")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    visits = models.PositiveIntegerField(_("lượt truy cập"))
+    compliant = models.BooleanField(_("đạt"))
+
+    class Meta:
+        verbose_name = _("kết quả tuân thủ của người dùng")
+        verbose_name_plural = _("kết quả tuân thủ của người dùng")
+        constraints = [models.UniqueConstraint(fields=["date", "user"], name="user_compliance_once")]
+        indexes = [models.Index(fields=["unit", "date"], name="user_compliance_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.user_id}"

@@ -213,3 +213,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# --- Compliance and notifications (issue 6) ---
+
+
+def _clock(name: str, default: str) -> tuple[int, int]:
+    """An "HH:MM" time of day from the environment; refuses anything else (like the env readers)."""
+    raw = envstr(name, default).strip()
+    hours, sep, minutes = raw.partition(":")
+    if sep and hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
+        return int(hours), int(minutes)
+    raise ImproperlyConfigured(f"{name} must be a time of day HH:MM, got {raw!r}")
+
+
+# Founding letter R2: each unit's clerk account opens the system at least this many times a working day.
+IDESK_REQUIRED_VISITS = envint("IDESK_REQUIRED_VISITS", 2)
+# The working day ends here (Asia/Ho_Chi_Minh): the daily report is computed then, and a delivery sent after it
+# counts as arriving the next day. A delivery must be opened within this many working days after arriving.
+IDESK_WORKDAY_ENDS_AT = _clock("IDESK_WORKDAY_ENDS_AT", "18:00")
+IDESK_OPEN_WITHIN_WORKING_DAYS = envint("IDESK_OPEN_WITHIN_WORKING_DAYS", 1)
+# Daily đôn đốc (deadline tomorrow, overdue) in the morning; the leadership e-mail after the report.
+IDESK_REMINDERS_AT = _clock("IDESK_REMINDERS_AT", "07:30")
+IDESK_BREACH_EMAIL_AT = _clock("IDESK_BREACH_EMAIL_AT", "18:30")
+# Links in e-mails are absolute: the address people use to reach iDesk.
+IDESK_BASE_URL = envstr("IDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# A task that raises is retried by the broker after `retry` seconds (which must exceed `timeout`, or a slow task
+# would run twice), up to `max_attempts`; each failure is listed under "Failed tasks" in the admin.
+Q_CLUSTER.update({"timeout": 300, "retry": 420, "max_attempts": 3, "ack_failures": False})

@@ -1,12 +1,66 @@
-"""django-q2 entry points: small, idempotent, called with ids."""
+"""django-q2 entry points: small, idempotent, called with ids; the work is in idesk.notifications and
+idesk.compliance. Schedules are created by migration idesk/0003 (see idesk/schedules.py).
+
+A task that raises is retried by the queue (Q_CLUSTER retry/max_attempts) and listed under "Failed tasks" in the
+admin; running any of these twice changes nothing the second time.
+"""
 
 from __future__ import annotations
 
+import datetime
 import logging
+
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
 
-def handle_event(event: str, ids: dict) -> None:
+def _day(scheduled_for: str | None) -> datetime.date:
+    """The local day a scheduled run was meant for (a worker that was down may run it late)."""
+    if scheduled_for:
+        moment = datetime.datetime.fromisoformat(scheduled_for)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return timezone.localdate(moment)
+    return timezone.localdate()
+
+
+def handle_event(event: str, ids: dict) -> int:
     """Turn a domain event from documents (see documents/notify.py) into notifications."""
-    log.info("event %s %s", event, ids)
+    from idesk import notifications
+
+    return len(notifications.handle_event(event, ids))
+
+
+def compute_compliance(scheduled_for: str | None = None) -> str:
+    """After the working day ends: compute the day, and recompute the working day before it so that visits and
+    openings late that evening are counted in its stored results too."""
+    from idesk import compliance
+    from units.calendar import WorkCalendar
+
+    day = _day(scheduled_for)
+    calendar = WorkCalendar(day - datetime.timedelta(days=45), day)
+    previous = calendar.add_working_days(day, -1)
+    compliance.compute_day(previous)
+    working = compliance.compute_day(day)
+    return f"{day.isoformat()} {'computed' if working else 'not a working day'}; {previous.isoformat()} recomputed"
+
+
+def send_daily_reminders(scheduled_for: str | None = None) -> int:
+    """Morning đôn đốc: deadlines on the next working day, and everything overdue."""
+    from idesk import notifications
+
+    return len(notifications.daily_reminders(_day(scheduled_for)))
+
+
+def send_breach_report(scheduled_for: str | None = None) -> int:
+    """Evening e-mail to leadership listing the units in breach today (nothing when there are none)."""
+    from idesk import compliance, notifications
+    from idesk.models import ComplianceDay
+
+    day = _day(scheduled_for)
+    if not ComplianceDay.objects.filter(date=day).exists():
+        # The computation has not run (worker down, or scheduled later by mistake): do it now.
+        if not compliance.compute_day(day):
+            return 0
+    return len(notifications.breach_report(day))

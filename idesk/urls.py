@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts import views as account_views
-from idesk import views
+from idesk import notification_views, views
 
 public_patterns = (
     [
@@ -22,6 +22,12 @@ urlpatterns = [
     path("units/danh-ba.xlsx", account_views.directory_xlsx, name="directory_xlsx"),
     path("units/danh-ba.pdf", account_views.directory_pdf, name="directory_pdf"),
     path("units/compliance/", views.compliance, name="compliance"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/bell/", notification_views.notification_bell, name="notifications_bell"),
+    path("notifications/preferences/", notification_views.notification_preferences, name="notification_preferences"),
     path("meetings/", views.meetings, name="meetings"),
     path("documents/", include("documents.urls")),
     path("thong-bao/", include(public_patterns)),
