@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from documents import pdf, services
@@ -111,6 +112,20 @@ def test_slip_carries_the_identity_the_direction_and_the_assignments(directed_pl
     assert "Đã dự thảo kế hoạch" in text and dept_head.full_name in text and "12/03/2031" in text
     assert "CHỦ TỊCH UBND HUYỆN" in text
     assert "(Ký, ghi rõ họ tên)" in text
+
+
+def test_progress_notes_list_their_files(directed_plan, dept_head):
+    minimal_pdf = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    upload = SimpleUploadedFile("Dự thảo kế hoạch.pdf", minimal_pdf, content_type="application/pdf")
+    with time_machine.travel(at(12, 15, 40), tick=False):
+        services.add_note(user=dept_head, record=directed_plan, text="Gửi dự thảo.", uploads=[upload])
+
+    text = pdf_text(pdf.processing_slip_pdf(record=directed_plan))
+
+    assert "Tệp: Dự thảo kế hoạch.pdf" in text
 
 
 def test_slip_before_any_direction_leaves_room_to_write_by_hand(submitted_plan, chairman):
