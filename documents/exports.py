@@ -28,10 +28,11 @@ def incoming_register_xlsx(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     confidential: bool = False,
+    within=None,
 ) -> bytes:
     """Sổ đăng ký văn bản đến (or the confidential one) with the electronic columns."""
     book = registers.incoming_register_book(
-        unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential
+        unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within
     )
     return register_book_xlsx(book=book)
 
@@ -43,7 +44,8 @@ def outgoing_register_xlsx(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     confidential: bool = False,
+    within=None,
 ) -> bytes:
     """Sổ đăng ký văn bản đi with every column."""
-    book = registers.outgoing_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential)
+    book = registers.outgoing_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within)
     return register_book_xlsx(book=book)

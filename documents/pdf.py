@@ -28,10 +28,11 @@ def incoming_register_pdf(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     confidential: bool = False,
+    within=None,
 ) -> bytes:
     """Sổ đăng ký văn bản đến (or the confidential one) as a printable, bindable book."""
     book = registers.incoming_register_book(
-        unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential
+        unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within
     )
     return register_book_pdf(book=book, template="documents/pdf/incoming_register.html")
 
@@ -80,7 +81,8 @@ def outgoing_register_pdf(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     confidential: bool = False,
+    within=None,
 ) -> bytes:
     """Sổ đăng ký văn bản đi (or the confidential one) as a printable, bindable book."""
-    book = registers.outgoing_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential)
+    book = registers.outgoing_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within)
     return register_book_pdf(book=book, template="documents/pdf/outgoing_register.html")

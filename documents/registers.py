@@ -188,8 +188,12 @@ def incoming_register_book(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     confidential: bool = False,
+    within=None,
 ) -> RegisterBook:
-    """The incoming register with its heading, as the PDF and Excel exports print it."""
+    """The incoming register with its heading, as the PDF and Excel exports print it.
+
+    `within`: a queryset of the records the reader may see (the permission policy's), so an export never shows
+    what the lists would not."""
     heading = book_heading(
         unit=unit,
         kind=RegisterKind.INCOMING,
@@ -198,7 +202,7 @@ def incoming_register_book(
         date_to=date_to,
         confidential=confidential,
     )
-    rows = _incoming_rows(heading)
+    rows = _incoming_rows(heading, within)
     return RegisterBook(
         heading=heading,
         columns=INCOMING_COLUMNS,
@@ -208,10 +212,11 @@ def incoming_register_book(
     )
 
 
-def _incoming_rows(heading: BookHeading) -> list[IncomingRegisterRow]:
+def _incoming_rows(heading: BookHeading, within=None) -> list[IncomingRegisterRow]:
     start, end = _local_day_bounds(heading)
+    base = IncomingRecord.objects.all() if within is None else IncomingRecord.objects.filter(pk__in=within.values("pk"))
     records = (
-        IncomingRecord.objects.filter(
+        base.filter(
             unit=heading.unit,
             year=heading.year,
             register__confidential=heading.confidential,
@@ -317,15 +322,18 @@ def outgoing_register_book(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     confidential: bool = False,
+    within=None,
 ) -> RegisterBook:
-    """The unit's outgoing register for the year in number order (two queries whatever the number of rows)."""
+    """The unit's outgoing register for the year in number order (two queries whatever the number of rows).
+    `within`: the documents the reader may see (the permission policy's queryset)."""
     from documents.models import Delivery, Document
 
     heading = book_heading(
         unit=unit, kind=RegisterKind.OUTGOING, year=year, date_from=date_from, date_to=date_to, confidential=confidential
     )
+    base = Document.objects.all() if within is None else Document.objects.filter(pk__in=within.values("pk"))
     documents = (
-        Document.objects.filter(
+        base.filter(
             register__unit=unit,
             register__kind=RegisterKind.OUTGOING,
             register__confidential=confidential,

@@ -386,8 +386,8 @@ def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
             "date_to": d.get("date_to"),
             "confidential": d.get("confidential", False),
         }
-        if args["confidential"] and user.role not in (Role.CLERK, Role.HEAD, Role.LEADER):
-            raise PermissionDenied
+        # One policy: the book holds exactly what this reader's lists hold (confidential entries only if granted).
+        args["within"] = policy.visible_to(user) if kind == "den" else policy.issued_visible_to(user)
         name = f"{slug}-{user.unit.code}-{d['year']}{'-mat' if args['confidential'] else ''}"
         if fmt == "pdf":
             return reports.attachment(getattr(pdf, f"{builder}_pdf")(**args), "application/pdf", f"{name}.pdf")
