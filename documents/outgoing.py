@@ -264,7 +264,7 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
     """Cấp số và phát hành: the next number in the issuing unit's outgoing register (confidential documents in
     their own), the symbol by NĐ30, one Document, one Delivery per recipient unit with its paper decision."""
     with transaction.atomic():
-        draft = OutgoingDraft.objects.select_for_update().select_related("issuer_unit", "signer").get(pk=draft.pk)
+        draft = OutgoingDraft.objects.select_for_update(of=("self",)).select_related("issuer_unit", "signer").get(pk=draft.pk)
         if draft.status == DraftStatus.ISSUED:
             raise ServiceError(_("Dự thảo này đã được cấp số và phát hành (%(s)s).") % {"s": draft.document.number_symbol})
         policy.require_draft(clerk, "issue", draft)
