@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Lag
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +38,7 @@ from units.models import Unit
 
 ONE_DAY = datetime.timedelta(days=1)
 _SECRET = gettext_lazy("Văn bản mật")
+_MEETING = gettext_lazy("Cuộc họp")
 
 
 # --- Time helpers ---------------------------------------------------------------------------------------------
@@ -76,12 +78,16 @@ class UnitResult:
     compliant: bool
     unopened_ids: list[int]
     overdue_ids: list[int]
-    unexcused_absences: int
+    absence_ids: list[int]
     users: list[UserResult] = field(default_factory=list)
 
     @property
+    def unexcused_absences(self) -> int:
+        return len(self.absence_ids)
+
+    @property
     def in_breach(self) -> bool:
-        return not self.compliant and bool(self.unopened_ids or self.overdue_ids or self.unexcused_absences)
+        return not self.compliant and bool(self.unopened_ids or self.overdue_ids or self.absence_ids)
 
 
 def units_on_system(day: datetime.date):
@@ -118,6 +124,7 @@ def compute_day(day: datetime.date) -> bool:
                     in_breach=r.in_breach,
                     unopened_ids=r.unopened_ids,
                     overdue_ids=r.overdue_ids,
+                    absence_ids=r.absence_ids,
                 )
                 for r in results
             ],
@@ -163,7 +170,7 @@ def _results(day: datetime.date, calendar: WorkCalendar, required: int) -> list[
             compliant=False,
             unopened_ids=sorted(unopened.get(unit.id, [])),
             overdue_ids=sorted(overdue.get(unit.id, [])),
-            unexcused_absences=absences.get(unit.id, 0),
+            absence_ids=sorted(absences.get(unit.id, [])),
         )
     for user_id, username, unit_id, role in people:
         result = by_unit[unit_id]
@@ -242,13 +249,28 @@ def overdue_by_unit(day: datetime.date, unit_ids) -> dict[int, list[int]]:
     return found
 
 
-def unexcused_absences(day: datetime.date, unit_ids) -> dict[int, int]:
-    """Meeting absences without a valid reason on D, per unit.
+def unexcused_absences(day: datetime.date, unit_ids) -> dict[int, list[int]]:
+    """Invitations to meetings held on D that the organiser marked "vắng không có lý do chính đáng", per unit
+    (the invited unit, or the invited person's unit); cancelled meetings do not count (one query).
 
-    The single hook for meetings: until the meetings feature exists there are none. When it does, return
-    {unit_id: count} from one aggregate query over the day's attendance rows.
+    The single hook between meetings and compliance: what counts as an unexcused absence is decided here.
     """
-    return {}
+    from documents.models import Attendance, MeetingInvitee, MeetingStatus
+
+    start = local_midnight(day)
+    rows = (
+        MeetingInvitee.objects.filter(
+            attendance=Attendance.UNEXCUSED, meeting__start__gte=start, meeting__start__lt=start + ONE_DAY
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .annotate(owner_unit=Coalesce("unit_id", "user__unit_id"))
+        .filter(owner_unit__in=unit_ids)
+        .values_list("owner_unit", "id")
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    for unit_id, invitee_id in rows:
+        found[unit_id].append(invitee_id)
+    return found
 
 
 # --- Reading the stored results -------------------------------------------------------------------------------
@@ -498,16 +520,18 @@ def unit_users(unit_id: int, start: datetime.date, end: datetime.date) -> list[U
     ]
 
 
-def counted_ids(unit_id: int, start: datetime.date, end: datetime.date) -> tuple[list[int], list[int]]:
-    """The deliveries and assignments counted against a unit in the period (one query)."""
+def counted_ids(unit_id: int, start: datetime.date, end: datetime.date) -> tuple[list[int], list[int], list[int]]:
+    """The deliveries, assignments and meeting invitations counted against a unit in the period (one query)."""
     unopened: set[int] = set()
     overdue: set[int] = set()
-    for u_ids, o_ids in UnitCompliance.objects.filter(unit_id=unit_id, date__gte=start, date__lte=end).values_list(
-        "unopened_ids", "overdue_ids"
-    ):
+    absences: set[int] = set()
+    for u_ids, o_ids, a_ids in UnitCompliance.objects.filter(
+        unit_id=unit_id, date__gte=start, date__lte=end
+    ).values_list("unopened_ids", "overdue_ids", "absence_ids"):
         unopened.update(u_ids)
         overdue.update(o_ids)
-    return sorted(unopened), sorted(overdue)
+        absences.update(a_ids)
+    return sorted(unopened), sorted(overdue), sorted(absences)
 
 
 def stored_range(start: datetime.date, end: datetime.date) -> dict:
@@ -570,7 +594,7 @@ def counted_items(user: User, unit_id: int, start: datetime.date, end: datetime.
     from documents import permissions
     from idesk.notifications import record_url
 
-    delivery_ids, assignment_ids = counted_ids(unit_id, start, end)
+    delivery_ids, assignment_ids, absence_ids = counted_ids(unit_id, start, end)
     deliveries = list(
         Delivery.objects.filter(pk__in=delivery_ids).select_related("document", "sender_unit").order_by("sent_at")
     )
@@ -629,4 +653,49 @@ def counted_items(user: User, unit_id: int, start: datetime.date, end: datetime.
                 done_at=a.completed_at,
             )
         )
-    return unopened, overdue
+    return unopened, overdue, _absences(user, absence_ids)
+
+
+@dataclass
+class Absence:
+    title: str  # the meeting's subject, or "Cuộc họp" when the viewer may not see the meeting
+    start: datetime.datetime
+    invitee: str
+    reason: str
+    url: str
+
+
+def _absences(user: User, invitee_ids: list[int]) -> list[Absence]:
+    """Unexcused absences by meeting, named only for meetings the viewer may see (two queries)."""
+    if not invitee_ids:
+        return []
+    from documents import meetings
+    from documents.models import MeetingInvitee
+
+    invitees = list(
+        MeetingInvitee.objects.filter(pk__in=invitee_ids)
+        .select_related("meeting", "unit", "user")
+        .order_by("meeting__start", "id")
+    )
+    visible = set(
+        meetings.visible_to(user).filter(pk__in={i.meeting_id for i in invitees}).values_list("pk", flat=True)
+    )
+    out = []
+    for i in invitees:
+        seen = i.meeting_id in visible
+        url = ""
+        if seen:
+            try:
+                url = i.meeting.get_absolute_url()
+            except NoReverseMatch:
+                url = ""
+        out.append(
+            Absence(
+                title=i.meeting.title if seen else str(_MEETING),
+                start=i.meeting.start,
+                invitee=i.label,
+                reason=i.decline_reason if seen else "",
+                url=url,
+            )
+        )
+    return out

@@ -117,10 +117,11 @@ class UnitCompliance(models.Model):
     overdue = models.PositiveIntegerField(_("nhiệm vụ quá hạn"))
     unexcused_absences = models.PositiveIntegerField(_("vắng họp không lý do"))
     in_breach = models.BooleanField(_("vi phạm"))
-    # Which deliveries and assignments were counted, so a drill-down shows exactly what the day counted
-    # and a range counts each document once.
+    # Which deliveries, assignments and meeting invitations were counted: a drill-down shows exactly what the
+    # day counted, and a range counts each of them once.
     unopened_ids = models.JSONField(default=list, blank=True)
     overdue_ids = models.JSONField(default=list, blank=True)
+    absence_ids = models.JSONField(default=list, blank=True)  # documents.MeetingInvitee
 
     class Meta:
         verbose_name = _("kết quả tuân thủ của đơn vị")

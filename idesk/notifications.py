@@ -33,6 +33,7 @@ from documents.models import (
     DeliveryStatus,
     Document,
     IncomingRecord,
+    Secrecy,
     Urgency,
 )
 from idesk.models import Notification
@@ -575,6 +576,93 @@ def on_recalled(delivery_id: int, **_ids) -> list[Message]:
     ]
 
 
+def _meeting(meeting_id: int):
+    from documents.models import Meeting
+
+    return Meeting.objects.select_related("invitation", "chair").filter(pk=meeting_id).first()
+
+
+def _meeting_people(meeting) -> list[int]:
+    """Who is told about a meeting: invited people and their deputies; for an invited unit, its head(s) and its
+    clerk (who answers for it). Two queries."""
+    from documents.models import MeetingInvitee
+
+    people: list[int] = []
+    unit_ids: set[int] = set()
+    for user_id, unit_id, deputy_id in MeetingInvitee.objects.filter(meeting=meeting).values_list(
+        "user_id", "unit_id", "deputy_id"
+    ):
+        if user_id:
+            people.append(user_id)
+        elif unit_id:
+            unit_ids.add(unit_id)
+        if deputy_id:
+            people.append(deputy_id)
+    if unit_ids:
+        leads = _leads_of_units(unit_ids)
+        clerks = User.objects.filter(unit_id__in=unit_ids, role=Role.CLERK, is_active=True).values_list("id", flat=True)
+        people += [uid for ids in leads.values() for uid in ids] + list(clerks)
+    return [uid for uid in dict.fromkeys(people) if uid != meeting.organiser_id]
+
+
+def _meeting_confidential(meeting) -> bool:
+    # A meeting on defence, security or public order, or one whose giấy mời is confidential: never named by e-mail.
+    return meeting.restricted or bool(meeting.invitation_id and meeting.invitation.secrecy > Secrecy.NONE)
+
+
+def _meeting_messages(meeting, recipients: list[int], verb: str, key: str, body: str = "") -> list[Message]:
+    secret = _meeting_confidential(meeting)
+    when = date_format(timezone.localtime(meeting.start), "H:i d/m/Y")
+    subject = _("cuộc họp mật") if secret else meeting.title
+    title = _("%(verb)s: %(subject)s, %(when)s") % {"verb": verb, "subject": subject, "when": when}
+    if not secret and not body:
+        body = _("Địa điểm: %(place)s. Chủ trì: %(chair)s.") % {"place": meeting.place, "chair": meeting.chair}
+    url = _url([("documents:meeting_detail", [meeting.pk]), ("meetings", [])])
+    return [Message(uid, NotificationKind.MEETING, title, key, body, url, secret) for uid in recipients]
+
+
+def on_meeting_invited(meeting_id: int, **_ids) -> list[Message]:
+    meeting = _meeting(meeting_id)
+    if meeting is None:
+        return []
+    return _meeting_messages(meeting, _meeting_people(meeting), _("Giấy mời họp"), f"meeting_invited:{meeting.pk}")
+
+
+def on_meeting_changed(meeting_id: int, event_id: int | None = None, **_ids) -> list[Message]:
+    meeting = _meeting(meeting_id)
+    if meeting is None:
+        return []
+    return _meeting_messages(
+        meeting,
+        _meeting_people(meeting),
+        _("Thay đổi lịch họp"),
+        f"meeting_changed:{meeting.pk}:{event_id or 0}",
+        ""
+        if _meeting_confidential(meeting)
+        else _("Thời gian hoặc địa điểm mới: %(place)s.") % {"place": meeting.place},
+    )
+
+
+def on_meeting_cancelled(meeting_id: int, event_id: int | None = None, **_ids) -> list[Message]:
+    meeting = _meeting(meeting_id)
+    if meeting is None:
+        return []
+    return _meeting_messages(
+        meeting,
+        _meeting_people(meeting),
+        _("Hủy cuộc họp"),
+        f"meeting_cancelled:{meeting.pk}:{event_id or 0}",
+        _("Cuộc họp đã bị hủy."),
+    )
+
+
+def on_meeting_deputy(meeting_id: int, user_id: int | None = None, **_ids) -> list[Message]:
+    meeting = _meeting(meeting_id)
+    if meeting is None or not user_id:
+        return []
+    return _meeting_messages(meeting, [user_id], _("Được cử dự họp thay"), f"meeting_deputy:{meeting.pk}:{user_id}")
+
+
 EVENTS = {
     "incoming_registered": on_incoming_registered,
     "submitted": on_submitted,
@@ -589,6 +677,10 @@ EVENTS = {
     "draft_to_sign": on_draft_to_sign,
     "draft_returned": on_draft_returned,
     "draft_signed": on_draft_signed,
+    "meeting_invited": on_meeting_invited,
+    "meeting_changed": on_meeting_changed,
+    "meeting_cancelled": on_meeting_cancelled,
+    "meeting_deputy": on_meeting_deputy,
 }
 
 

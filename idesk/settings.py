@@ -232,6 +232,9 @@ IDESK_REQUIRED_VISITS = envint("IDESK_REQUIRED_VISITS", 2)
 # counts as arriving the next day. A delivery must be opened within this many working days after arriving.
 IDESK_WORKDAY_ENDS_AT = _clock("IDESK_WORKDAY_ENDS_AT", "18:00")
 IDESK_OPEN_WITHIN_WORKING_DAYS = envint("IDESK_OPEN_WITHIN_WORKING_DAYS", 1)
+# Each evening run also recomputes this many working days before today: evening visits, late openings,
+# attendance recorded and absence reasons judged after the fact then reach the stored results.
+IDESK_COMPLIANCE_REFRESH_DAYS = envint("IDESK_COMPLIANCE_REFRESH_DAYS", 5)
 # Daily đôn đốc (deadline tomorrow, overdue) in the morning; the leadership e-mail after the report.
 IDESK_REMINDERS_AT = _clock("IDESK_REMINDERS_AT", "07:30")
 IDESK_BREACH_EMAIL_AT = _clock("IDESK_BREACH_EMAIL_AT", "18:30")

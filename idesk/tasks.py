@@ -33,17 +33,23 @@ def handle_event(event: str, ids: dict) -> int:
 
 
 def compute_compliance(scheduled_for: str | None = None) -> str:
-    """After the working day ends: compute the day, and recompute the working day before it so that visits and
-    openings late that evening are counted in its stored results too."""
+    """After the working day ends: compute the day, and recompute the few working days before it
+    (IDESK_COMPLIANCE_REFRESH_DAYS) so that what happened after their end — evening visits, late openings,
+    attendance recorded or absence reasons judged later — reaches their stored results too."""
+    from django.conf import settings
+
     from idesk import compliance
     from units.calendar import WorkCalendar
 
     day = _day(scheduled_for)
-    calendar = WorkCalendar(day - datetime.timedelta(days=45), day)
-    previous = calendar.add_working_days(day, -1)
-    compliance.compute_day(previous)
+    refresh = max(settings.IDESK_COMPLIANCE_REFRESH_DAYS, 0)
+    calendar = WorkCalendar(day - datetime.timedelta(days=2 * refresh + 45), day)
+    earlier = [calendar.add_working_days(day, -k) for k in range(refresh, 0, -1)]
+    for past in earlier:
+        compliance.compute_day(past)
     working = compliance.compute_day(day)
-    return f"{day.isoformat()} {'computed' if working else 'not a working day'}; {previous.isoformat()} recomputed"
+    done = "computed" if working else "not a working day"
+    return f"{day.isoformat()} {done}; recomputed {', '.join(d.isoformat() for d in earlier) or 'nothing'}"
 
 
 def send_daily_reminders(scheduled_for: str | None = None) -> int:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts import views as account_views
-from idesk import notification_views, views
+from idesk import compliance_views, notification_views, views
 
 public_patterns = (
     [
@@ -21,7 +21,10 @@ urlpatterns = [
     path("units/", account_views.directory, name="directory"),
     path("units/danh-ba.xlsx", account_views.directory_xlsx, name="directory_xlsx"),
     path("units/danh-ba.pdf", account_views.directory_pdf, name="directory_pdf"),
-    path("units/compliance/", views.compliance, name="compliance"),
+    path("units/compliance/", compliance_views.dashboard, name="compliance"),
+    path("units/compliance/tuan-thu.xlsx", compliance_views.export_xlsx, name="compliance_xlsx"),
+    path("units/compliance/tuan-thu.pdf", compliance_views.export_pdf, name="compliance_pdf"),
+    path("units/compliance/<slug:code>/", compliance_views.unit_detail, name="compliance_unit"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -24,14 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "idesk/placeholder.html", {"page_title": "Lịch họp", "icon": "bi-calendar-event"})
-
-
-@login_required
-@require_GET
-def compliance(request: HttpRequest) -> HttpResponse:
-    if not request.user.sees_compliance:
-        raise PermissionDenied
-    return render(request, "idesk/placeholder.html", {"page_title": "Tuân thủ truy cập", "icon": "bi-clipboard-data"})
 
 
 # --- Public "Thông báo" section (founding letter R5): no login. ---

@@ -230,10 +230,54 @@ def test_in_breach_needs_both_non_compliance_and_a_consequence(db):
     assert not unit_row(TUE, hoa.code).compliant
 
 
-def test_unexcused_absences_are_zero_until_meetings_exist(db):
-    assert compliance.unexcused_absences(TUE, Unit.objects.values("id")) == {}
+def _meeting(day, hhmm="08:00", **extra):
+    from documents.models import Meeting
+
+    start = at(day, hhmm)
+    return Meeting.objects.create(
+        title="Họp giao ban tháng 11",
+        organiser=user("vanthu.ubnd"),
+        organiser_unit=unit("ubnd"),
+        chair=user("chutich"),
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        place="Hội trường UBND huyện",
+        **extra,
+    )
+
+
+def test_unexcused_meeting_absences_count_on_the_meetings_day(db):
+    from documents.models import Attendance, MeetingInvitee, MeetingStatus
+
+    meeting = _meeting(TUE)
+    absent = MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED)
+    person = MeetingInvitee.objects.create(meeting=meeting, user=user("cv1.noivu"), attendance=Attendance.UNEXCUSED)
+    MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hiep"), attendance=Attendance.EXCUSED)
+    MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hoa"), attendance=Attendance.PRESENT)
+    cancelled = _meeting(TUE, "14:00", status=MeetingStatus.CANCELLED)
+    MeetingInvitee.objects.create(meeting=cancelled, unit=unit("xa-canh-lien"), attendance=Attendance.UNEXCUSED)
+    for day in (TUE, WED):
+        compliance.compute_day(day)
+    assert unit_row(TUE, "xa-canh-hien").absence_ids == [absent.pk]
+    assert unit_row(TUE, "xa-canh-hien").unexcused_absences == 1
+    assert unit_row(TUE, "xa-canh-hien").in_breach  # no visits and an unexcused absence
+    assert unit_row(TUE, "noi-vu").absence_ids == [person.pk]  # a person's absence counts for their unit
+    for code in ("xa-canh-hiep", "xa-canh-hoa", "xa-canh-lien"):
+        assert unit_row(TUE, code).unexcused_absences == 0
+    assert unit_row(WED, "xa-canh-hien").unexcused_absences == 0
+
+
+def test_a_reason_judged_later_is_picked_up_by_recomputing(db):
+    from documents.models import Attendance, MeetingInvitee
+
+    invitee = MeetingInvitee.objects.create(
+        meeting=_meeting(TUE), unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED
+    )
     compliance.compute_day(TUE)
-    assert set(UnitCompliance.objects.filter(date=TUE).values_list("unexcused_absences", flat=True)) == {0}
+    assert unit_row(TUE, "xa-canh-hien").unexcused_absences == 1
+    MeetingInvitee.objects.filter(pk=invitee.pk).update(attendance=Attendance.EXCUSED)
+    compliance.compute_day(TUE)
+    assert unit_row(TUE, "xa-canh-hien").unexcused_absences == 0
 
 
 # --- Recomputing and the report ---------------------------------------------------------------------------------

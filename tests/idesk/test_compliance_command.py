@@ -103,7 +103,7 @@ def test_the_evening_task_on_a_saturday_computes_nothing_new(db):
 def test_schedules_are_created_by_the_migration(db):
     found = {s.name: s for s in Schedule.objects.filter(name__in=list(schedules.SCHEDULES))}
     assert set(found) == set(schedules.SCHEDULES)
-    for name, (func, setting) in schedules.SCHEDULES.items():
+    for name, (func, _setting) in schedules.SCHEDULES.items():
         s = found[name]
         assert s.func == func and callable(import_string(func))
         assert s.schedule_type == Schedule.DAILY and s.repeats == -1 and s.intended_date_kwarg == "scheduled_for"

@@ -239,3 +239,81 @@ def test_the_breach_email_computes_the_day_if_the_report_has_not_run(db):
     deliver(document(), unit("xa-canh-hien"), at(TUE, "09:00"))
     assert tasks.send_breach_report(at(WED, "18:30").isoformat()) == 3
     assert compliance.report(WED)["units"]
+
+
+# --- Meetings and drafts ------------------------------------------------------------------------------------------
+
+
+def _meeting(**extra):
+    from documents.models import Meeting
+
+    start = at(WED, "08:00")
+    return Meeting.objects.create(
+        title="Họp triển khai hệ thống Văn phòng điện tử iDesk",
+        organiser=user("vanthu.ubnd"),
+        organiser_unit=unit("ubnd"),
+        chair=user("chutich"),
+        start=start,
+        end=start + datetime.timedelta(hours=3),
+        place="Hội trường UBND huyện",
+        **extra,
+    )
+
+
+def test_a_meeting_invitation_tells_invited_people_and_the_invited_units_head_and_clerk(db):
+    from documents.models import MeetingInvitee
+
+    meeting = _meeting()
+    MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hien"))
+    MeetingInvitee.objects.create(meeting=meeting, user=user("truong.noivu"))
+    tasks.handle_event("meeting_invited", {"meeting_id": meeting.pk})
+    tasks.handle_event("meeting_invited", {"meeting_id": meeting.pk})
+    told = set(Notification.objects.filter(kind=NotificationKind.MEETING).values_list("recipient__username", flat=True))
+    assert told == {"truong.canhhien", "vanthu.canhhien", "truong.noivu"}
+    n = notes("truong.noivu").get()
+    assert n.title == "Giấy mời họp: Họp triển khai hệ thống Văn phòng điện tử iDesk, 08:00 18/11/2026"
+    assert "Hội trường UBND huyện" in n.body
+    tasks.handle_event("meeting_changed", {"meeting_id": meeting.pk, "event_id": 1})
+    tasks.handle_event("meeting_cancelled", {"meeting_id": meeting.pk, "event_id": 2})
+    assert notes("truong.noivu").count() == 3
+
+
+def test_a_security_meeting_is_never_named_by_email(db):
+    from documents.models import MeetingInvitee
+
+    meeting = _meeting(restricted=True)
+    MeetingInvitee.objects.create(meeting=meeting, user=user("truong.noivu"))
+    tasks.handle_event("meeting_invited", {"meeting_id": meeting.pk})
+    (message,) = mail.outbox
+    assert "Có văn bản mật mới" in message.subject
+    assert meeting.title not in message.subject + message.body and meeting.place not in message.body
+
+
+def test_draft_events_reach_the_reviewer_the_signer_and_the_author(db):
+    from documents.models import DocType, OutgoingDraft
+
+    draft = OutgoingDraft.objects.create(
+        unit=unit("noi-vu"),
+        issuer_unit=unit("ubnd"),
+        author=user("cv1.noivu"),
+        doc_type=DocType.CONG_VAN,
+        summary="V/v tuyển dụng công chức cấp xã năm 2026",
+        signer=user("chutich"),
+    )
+    tasks.handle_event("draft_to_review", {"draft_id": draft.pk})
+    tasks.handle_event("draft_to_sign", {"draft_id": draft.pk, "user_id": user("chutich").pk})
+    tasks.handle_event("draft_returned", {"draft_id": draft.pk})
+    tasks.handle_event("draft_signed", {"draft_id": draft.pk})
+    assert notes("truong.noivu", NotificationKind.DRAFT).get().title.startswith("Dự thảo chờ duyệt")
+    assert notes("chutich", NotificationKind.DRAFT).get().title.startswith("Dự thảo chờ ký duyệt")
+    assert {n.title.split(":")[0] for n in notes("cv1.noivu")} == {
+        "Dự thảo bị trả lại",
+        "Đã ký duyệt, chờ cấp số và phát hành",
+    }
+    assert notes("vanthu.ubnd", NotificationKind.DRAFT).count() == 1  # the issuing body's clerk numbers it
+
+
+def test_a_recall_tells_the_receiving_clerk(db):
+    d = deliver(document(), unit("xa-canh-hien"), at(MON, "09:00"), status=DeliveryStatus.RECALLED)
+    tasks.handle_event("recalled", {"delivery_id": d.pk})
+    assert notes("vanthu.canhhien").get().title.startswith("UBND huyện Vân Canh thu hồi văn bản")

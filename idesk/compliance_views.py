@@ -1,0 +1,305 @@
+"""Tuân thủ truy cập: the dashboard, a unit's drill-down, and the exports. They read only the stored results."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accounts.models import Role, User
+from idesk import compliance
+from units import reports
+from units.models import Unit
+
+MAX_DAYS = 366
+TREND_DAYS = 30
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def single(self) -> bool:
+        return self.start == self.end
+
+    @property
+    def query(self) -> str:
+        return f"from={self.start.isoformat()}&to={self.end.isoformat()}"
+
+    @property
+    def whole_month(self) -> bool:
+        next_day = self.end + datetime.timedelta(days=1)
+        return self.start.day == 1 and next_day.day == 1 and self.start.month == self.end.month
+
+    @property
+    def label(self) -> str:
+        if self.single:
+            return _("ngày %(d)s") % {"d": _d(self.start)}
+        if self.whole_month:
+            return _("tháng %(m)02d năm %(y)d") % {"m": self.start.month, "y": self.start.year}
+        return _("từ ngày %(a)s đến ngày %(b)s") % {"a": _d(self.start), "b": _d(self.end)}
+
+
+def _d(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _parse_day(raw: str | None) -> datetime.date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def parse_period(request: HttpRequest) -> Period:
+    """`from` and `to` from the URL (YYYY-MM-DD or dd/mm/yyyy); by default the latest computed day."""
+    today = timezone.localdate()
+    try:
+        start = _parse_day(request.GET.get("from"))
+        end = _parse_day(request.GET.get("to"))
+    except ValueError as exc:
+        messages.warning(request, _("Ngày không hợp lệ: «%(v)s». Đang hiển thị ngày gần nhất.") % {"v": exc.args[0]})
+        start = end = None
+    if start is None and end is None:
+        latest = compliance.latest_day(today) or today
+        return Period(latest, latest)
+    start, end = start or end, end or start
+    if start > end:
+        start, end = end, start
+    end = min(end, today)
+    start = min(start, end)
+    if (end - start).days >= MAX_DAYS:
+        start = end - datetime.timedelta(days=MAX_DAYS - 1)
+        messages.info(request, _("Chỉ xem tối đa %(n)d ngày một lần.") % {"n": MAX_DAYS})
+    return Period(start, end)
+
+
+def presets(today: datetime.date, latest: datetime.date | None) -> list[tuple[str, Period]]:
+    first_this = today.replace(day=1)
+    last_prev = first_this - datetime.timedelta(days=1)
+    out = []
+    if latest:
+        out.append((_("Ngày gần nhất"), Period(latest, latest)))
+    out += [
+        (_("7 ngày"), Period(today - datetime.timedelta(days=6), today)),
+        (_("Tháng này"), Period(first_this, today)),
+        (_("Tháng trước"), Period(last_prev.replace(day=1), last_prev)),
+    ]
+    return out
+
+
+def _summary(rows: list[compliance.UnitPeriod]) -> dict:
+    counts = {compliance.BREACH: 0, compliance.NOT_COMPLIANT: 0, compliance.COMPLIANT: 0}
+    for row in rows:
+        counts[row.status] += 1
+    return {"units": len(rows), **counts}
+
+
+def _trend_chart(points: list[compliance.DayPoint]) -> dict:
+    return {
+        "labels": [date_format(p.date, "d/m") for p in points],
+        "series": [
+            {"label": _("Vi phạm"), "color": "#c62828", "data": [p.breach for p in points]},
+            {"label": _("Không đạt"), "color": "#f0ad00", "data": [p.not_compliant_only for p in points]},
+            {"label": _("Đạt"), "color": "#2e7d32", "data": [p.compliant for p in points]},
+        ],
+        "y_label": _("Số đơn vị"),
+    }
+
+
+def _trend_start(period: Period) -> datetime.date:
+    return period.end - datetime.timedelta(days=TREND_DAYS - 1) if period.single else period.start
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = compliance.unit_scope(request.user)
+    period = parse_period(request)
+    rows = compliance.period_rows(period.start, period.end, scope)
+    stored = compliance.stored_range(period.start, period.end)
+    trend = compliance.district_trend(_trend_start(period), period.end, scope)
+    today = timezone.localdate()
+    return render(
+        request,
+        "idesk/compliance.html",
+        {
+            "period": period,
+            "rows": rows,
+            "stored": stored,
+            "required": stored["required"] or compliance.required_visits(),
+            "summary": _summary(rows),
+            "chart": _trend_chart(trend),
+            "trend_single": period.single,
+            "presets": presets(today, compliance.latest_day(today)),
+            "whole_district": scope is None,
+            "own_unit": request.user.unit if scope is not None else None,
+            "workday_ends": "{:02d}:{:02d}".format(*settings.IDESK_WORKDAY_ENDS_AT),
+        },
+    )
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.internal(), code=code)
+    compliance.require_unit(request.user, unit)
+    period = parse_period(request)
+    days = compliance.unit_days(unit.id, _trend_start(period), period.end)
+    in_period = [d for d in days if period.start <= d.date <= period.end]
+    stored = compliance.stored_range(period.start, period.end)
+    required = stored["required"] or compliance.required_visits()
+    unopened, overdue, absences = compliance.counted_items(request.user, unit.id, period.start, period.end)
+    chronological = list(reversed(days))
+    chart = {
+        "labels": [date_format(d.date, "d/m") for d in chronological],
+        "series": [
+            {
+                "label": _("Lượt truy cập của văn thư"),
+                "data": [d.visits for d in chronological],
+                "colors": [
+                    "#c62828" if d.in_breach else "#f0ad00" if not d.compliant else "#2e7d32" for d in chronological
+                ],
+            }
+        ],
+        "required": required,
+        "required_label": _("Yêu cầu: %(n)d lượt/ngày") % {"n": required},
+        "y_label": _("Lượt truy cập"),
+    }
+    summary = {
+        "days": len(in_period),
+        "compliant_days": sum(d.compliant for d in in_period),
+        "breach_days": sum(d.in_breach for d in in_period),
+        "visits": sum(d.visits for d in in_period),
+    }
+    return render(
+        request,
+        "idesk/compliance_unit.html",
+        {
+            "unit": unit,
+            "period": period,
+            "days": in_period,
+            "required": required,
+            "summary": summary,
+            "users": compliance.unit_users(unit.id, period.start, period.end),
+            "unopened": unopened,
+            "overdue": overdue,
+            "absences": absences,
+            "chart": chart,
+            "trend_single": period.single,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("STT"),
+    gettext_lazy("Cơ quan, đơn vị"),
+    gettext_lazy("Tài khoản văn thư"),
+    gettext_lazy("Số ngày làm việc"),
+    gettext_lazy("Số ngày đạt"),
+    gettext_lazy("Số ngày không đạt"),
+    gettext_lazy("Số ngày vi phạm"),
+    gettext_lazy("Tổng lượt truy cập của văn thư"),
+    gettext_lazy("Bình quân lượt/ngày"),
+    gettext_lazy("Văn bản chậm mở"),
+    gettext_lazy("Nhiệm vụ quá hạn"),
+    gettext_lazy("Vắng họp không lý do"),
+    gettext_lazy("Kết quả"),
+]
+
+STATUS_LABELS = {
+    compliance.BREACH: gettext_lazy("Vi phạm"),
+    compliance.NOT_COMPLIANT: gettext_lazy("Không đạt"),
+    compliance.COMPLIANT: gettext_lazy("Đạt"),
+}
+
+
+def _export_rows(rows: list[compliance.UnitPeriod]):
+    for i, r in enumerate(rows, start=1):
+        yield [
+            i,
+            r.name,
+            r.clerk or "",
+            r.days,
+            r.compliant_days,
+            r.days - r.compliant_days,
+            r.breach_days,
+            r.visits,
+            round(r.average_visits, 1),
+            r.unopened,
+            r.overdue,
+            r.unexcused_absences,
+            str(STATUS_LABELS[r.status]),
+        ]
+
+
+def _file_stem(period: Period) -> str:
+    if period.single:
+        return f"tuan-thu-{period.start.isoformat()}"
+    return f"tuan-thu-{period.start.isoformat()}-den-{period.end.isoformat()}"
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    scope = compliance.unit_scope(request.user)
+    period = parse_period(request)
+    rows = compliance.period_rows(period.start, period.end, scope)
+    content = reports.xlsx_bytes(
+        _("Tuân thủ truy cập"),
+        [str(h) for h in EXPORT_HEADERS],
+        _export_rows(rows),
+        heading=_("Tình hình truy cập hệ thống iDesk %(period)s — %(site)s")
+        % {"period": period.label, "site": settings.IDESK_SITE_NAME},
+        widths=[6, 40, 20, 10, 10, 10, 10, 14, 12, 12, 12, 12, 12],
+    )
+    return reports.attachment(content, reports.XLSX_TYPE, _file_stem(period) + ".xlsx")
+
+
+def _signer() -> User | None:
+    """The Chủ tịch signs the monthly report: the first district leader."""
+    return User.objects.filter(role=Role.LEADER, is_active=True).order_by("sort_order", "id").first()
+
+
+@login_required
+@require_GET
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    scope = compliance.unit_scope(request.user)
+    period = parse_period(request)
+    rows = compliance.period_rows(period.start, period.end, scope)
+    stored = compliance.stored_range(period.start, period.end)
+    signer = _signer()
+    context = {
+        "period": period,
+        "rows": rows,
+        "summary": _summary(rows),
+        "stored": stored,
+        "required": stored["required"] or compliance.required_visits(),
+        "site": settings.IDESK_SITE_NAME,
+        "place": settings.IDESK_PLACE_NAME,
+        "today": timezone.localdate(),
+        "signer": signer,
+        "dashboard_url": request.build_absolute_uri(reverse("compliance") + "?" + period.query),
+        "status_labels": STATUS_LABELS,
+    }
+    content = reports.pdf_bytes("idesk/compliance_pdf.html", context)
+    return reports.attachment(content, "application/pdf", _file_stem(period) + ".pdf")
