@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, User
 from documents import audit, official_pdf, outgoing, outgoing_selectors
 from documents import permissions as policy
-from documents.models import Delivery, Document, DraftFile
+from documents.models import Delivery, Document, DraftFile, DraftStatus, OutgoingDraft
 from documents.outgoing_forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
 from documents.views import PAGE_SIZE, _apply_service_error
 
@@ -123,6 +123,27 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/draft_detail.html", _draft_context(request, draft))
 
 
+# The stage each action starts from, and who takes it (whatever the stage).
+_ACTION_STAGES = {
+    "submit": (DraftStatus.DRAFT, DraftStatus.RETURNED),
+    "review": (DraftStatus.IN_REVIEW,),
+    "sign": (DraftStatus.TO_SIGN,),
+    "issue": (DraftStatus.SIGNED,),
+}
+
+
+def _step_already_taken(user: User, action: str, draft: OutgoingDraft) -> bool:
+    """The user is the one who takes this step, but the draft has moved past it (a double click, or the
+    deputy approved while the head had the page open): say where it is rather than a bare 403."""
+    takes_it = {
+        "submit": draft.author_id == user.pk,
+        "review": policy.leads_unit(user) and user.unit_id == draft.unit_id,
+        "sign": draft.signer_id == user.pk,
+        "issue": policy.is_clerk_of(user, draft.issuer_unit_id),
+    }.get(action, False)
+    return takes_it and draft.status not in _ACTION_STAGES[action]
+
+
 @login_required
 @require_POST
 def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -160,6 +181,12 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("documents:issued_detail", pk=document.pk)
         else:
             raise Http404
+    except PermissionDenied:
+        draft = outgoing_selectors.draft_detail(user, pk)
+        if not _step_already_taken(user, action, draft):
+            raise
+        error = _("Dự thảo đang ở bước “%(s)s”; thao tác này không còn thực hiện được.") % {"s": draft.get_status_display()}
+        return render(request, "documents/draft_detail.html", _draft_context(request, draft, {"error": error}), status=400)
     except ValidationError as exc:
         if form is not None and not form.errors:
             _apply_service_error(form, exc)
