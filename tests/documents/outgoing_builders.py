@@ -1,0 +1,115 @@
+"""Builders for the outgoing-document tests (test_outgoing_*.py): drafts at each stage, issued documents.
+
+The usual cast, from the demo district: cv1.vp (staff of Văn phòng HĐND và UBND) drafts for UBND huyện,
+truong.vp reviews, chutich signs, vanthu.ubnd issues; the communes receive.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+
+from django.utils import timezone
+
+from accounts.models import User
+from documents import outgoing
+from documents.models import (
+    DocType,
+    Document,
+    DraftStatus,
+    OutgoingDraft,
+    RecipientGroup,
+    Register,
+    RegisterKind,
+    StoredFile,
+)
+from documents.outgoing import DraftData
+from tests.documents.conftest import unit, user
+from units.models import Unit, UnitKind
+
+
+def draft_data(**overrides) -> DraftData:
+    """A công văn of UBND huyện to the communes, signed by the Chủ tịch."""
+    fields = {
+        "doc_type": DocType.CONG_VAN,
+        "summary": "V/v triển khai hệ thống Văn phòng điện tử iDesk",
+        "body": "Thực hiện kế hoạch của UBND tỉnh, UBND huyện đề nghị các đơn vị triển khai.\nĐề nghị thực hiện./.",
+        "signer": user("chutich"),
+        "issuer_unit": unit("ubnd"),
+        "recipient_groups": [RecipientGroup.COMMUNES],
+        "archive_note": "VT, VP",
+    }
+    fields.update(overrides)
+    return DraftData(**fields)
+
+
+def drafted(author: str | User = "cv1.vp", **overrides) -> OutgoingDraft:
+    author = user(author) if isinstance(author, str) else author
+    return outgoing.create_draft(author=author, data=draft_data(**overrides))
+
+
+def signed(author: str = "cv1.vp", head: str = "truong.vp", leader_comment: str = "", **overrides) -> OutgoingDraft:
+    """Drafted, submitted, approved by the drafting unit's head (unless the head drafted it) and signed."""
+    draft = drafted(author, **overrides)
+    draft = outgoing.submit_draft(author=user(author), draft=draft)
+    if draft.status == DraftStatus.IN_REVIEW:
+        draft = outgoing.review_draft(head=user(head), draft=draft, approve=True)
+    return outgoing.sign_draft(leader=draft.signer, draft=draft, approve=True, leader_comment=leader_comment)
+
+
+def issued(clerk: str = "vanthu.ubnd", **overrides) -> Document:
+    draft = signed(**overrides)
+    return outgoing.issue(clerk=user(clerk), draft=draft)
+
+
+def register_of(unit_: Unit, kind: str = RegisterKind.OUTGOING, confidential: bool = False, year: int | None = None):
+    return Register.objects.filter(
+        unit=unit_, kind=kind, confidential=confidential, year=year or timezone.localdate().year
+    ).first()
+
+
+def last_number(unit_: Unit, kind: str = RegisterKind.OUTGOING, confidential: bool = False) -> int:
+    register = register_of(unit_, kind, confidential)
+    return register.last_number if register else 0
+
+
+def communes() -> list[Unit]:
+    return list(Unit.objects.filter(kind=UnitKind.COMMUNE, active=True))
+
+
+def departments() -> list[Unit]:
+    return list(Unit.objects.filter(kind=UnitKind.DEPARTMENT, active=True))
+
+
+def clerk_of(unit_: Unit) -> User:
+    return User.objects.select_related("unit").get(unit=unit_, role="clerk", is_active=True)
+
+
+# --- PDF text -------------------------------------------------------------------------------------------------
+
+
+def blob_bytes(blob: StoredFile) -> bytes:
+    with blob.content.open("rb") as f:
+        return f.read()
+
+
+def official_pdf_of(document: Document) -> bytes:
+    """The official PDF attached to an issued document (the one file iDesk rendered itself)."""
+    files = [f for f in document.files.select_related("blob") if f.blob.content_type == "application/pdf"]
+    rendered = [
+        f
+        for f in files
+        if f.name.endswith(".pdf") and f.name.startswith(outgoing._safe_filename(document.number_symbol))
+    ]
+    assert len(rendered) == 1, f"expected one official PDF, got {[f.name for f in files]}"
+    return blob_bytes(rendered[0].blob)
+
+
+def pdf_text(pdf: bytes, *args: str) -> str:
+    """`pdftotext -layout` (poppler-utils) of the PDF, or of pages chosen with -f/-l."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        return subprocess.run(
+            ["pdftotext", "-layout", *args, f.name, "-"], check=True, capture_output=True, text=True
+        ).stdout

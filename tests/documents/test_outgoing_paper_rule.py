@@ -1,0 +1,264 @@
+"""The paper rule (founding letter R3) as a table of cases, the rule as data, the stored decisions, pages saved.
+
+From 1/1/2017, recipients on the e-office get no paper for: invitations; meeting materials (except meetings on
+defence, security, social order or under information-security rules); Sao y and Sao lục copies — unless the
+document carries a comment from district leadership. Everything else, and everyone off the system, gets paper.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+
+from documents import outgoing, paper
+from documents.models import CopyKind, Delivery, DocType, Document, MeetingKind, PaperRule
+from tests.documents.conftest import unit, user, vn_time
+from tests.documents.outgoing_builders import communes, issued
+from units.models import Unit, UnitKind
+from units.text import fold
+
+BEFORE = datetime.date(2016, 12, 20)
+AFTER = datetime.date(2017, 1, 2)
+ON_SYSTEM_SINCE = datetime.date(2016, 9, 1)
+BASIS = "Công văn số 3261/UBND ngày 05/12/2016 của UBND huyện Vân Canh, mục 3"
+
+# kind → the document's fields that make it that kind
+KINDS = {
+    "giấy mời": {"doc_type": DocType.GIAY_MOI},
+    "công văn": {"doc_type": DocType.CONG_VAN},
+    "tài liệu họp": {"doc_type": DocType.BAO_CAO, "meeting_kind": MeetingKind.ORDINARY},
+    "tài liệu họp an ninh": {"doc_type": DocType.BAO_CAO, "meeting_kind": MeetingKind.SECURITY},
+    "sao y": {"doc_type": DocType.QUYET_DINH, "copy_kind": CopyKind.SAO_Y},
+    "sao lục": {"doc_type": DocType.QUYET_DINH, "copy_kind": CopyKind.SAO_LUC},
+    "trích sao": {"doc_type": DocType.QUYET_DINH, "copy_kind": CopyKind.TRICH_SAO},
+}
+
+# For a recipient on the system, after the date, without a leader's comment: (paper?, what the reason names).
+ON_SYSTEM_AFTER_THE_DATE = {
+    "giấy mời": (False, "giấy mời"),
+    "công văn": (True, "không thuộc diện chỉ gửi điện tử"),
+    "tài liệu họp": (False, "tài liệu phục vụ hội họp"),
+    "tài liệu họp an ninh": (True, "quốc phòng, an ninh, trật tự xã hội"),
+    "sao y": (False, "bản sao y"),
+    "sao lục": (False, "bản sao lục"),
+    "trích sao": (True, "không thuộc diện chỉ gửi điện tử"),
+}
+# What overrides the kind, strongest first.
+OFF_SYSTEM = (True, "chưa tham gia hệ thống")
+BEFORE_THE_DATE = (True, "trước ngày 01/01/2017")
+LEADER_COMMENT = (True, "ý kiến của lãnh đạo UBND huyện")
+
+
+def expected(kind: str, on_system: bool, after: bool, comment: bool) -> tuple[bool, str]:
+    if not on_system:
+        return OFF_SYSTEM
+    if not after:
+        return BEFORE_THE_DATE
+    if comment:
+        return LEADER_COMMENT
+    return ON_SYSTEM_AFTER_THE_DATE[kind]
+
+
+CASES = list(itertools.product(KINDS, [True, False], [True, False], [True, False]))
+
+
+def case_id(case) -> str:
+    kind, on_system, after, comment = case
+    parts = [kind, "tren he thong" if on_system else "ngoai he thong", "sau" if after else "truoc",
+             "co y kien" if comment else "khong y kien"]  # fmt: skip
+    return fold("-".join(parts)).replace(" ", "_")
+
+
+def document(kind: str, comment: bool = False) -> Document:
+    return Document(
+        summary="Tài liệu", leader_comment="Đề nghị các đơn vị thực hiện." if comment else "", **KINDS[kind]
+    )
+
+
+def recipient(on_system: bool) -> Unit:
+    return Unit(name="UBND xã Canh Hiển", kind=UnitKind.COMMUNE, eoffice_since=ON_SYSTEM_SINCE if on_system else None)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_the_paper_rule_table(case):
+    kind, on_system, after, comment = case
+    decision = paper.decide(document(kind, comment), recipient(on_system), AFTER if after else BEFORE, PaperRule())
+
+    paper_required, names = expected(*case)
+    assert decision.paper_required is paper_required
+    assert names in decision.reason
+    headline = decision.reason.split(":")[0]
+    assert headline in ({"Gửi bản giấy", "Gửi kèm bản giấy"} if paper_required else {"Chỉ gửi điện tử"})
+    assert decision.reason.endswith(".") and "\n" not in decision.reason  # one sentence
+    if not paper_required:
+        assert BASIS in decision.reason  # electronic-only decisions cite the letter
+
+
+def test_a_unit_that_joined_the_system_after_the_day_of_sending_gets_paper():
+    late = Unit(name="Xã mới", kind=UnitKind.COMMUNE, eoffice_since=datetime.date(2017, 3, 1))
+    decision = paper.decide(document("giấy mời"), late, AFTER, PaperRule())
+    assert decision.paper_required is True
+    assert "chưa tham gia hệ thống" in decision.reason
+
+
+def test_an_inactive_unit_counts_as_off_the_system():
+    closed = Unit(name="Xã đã sáp nhập", kind=UnitKind.COMMUNE, eoffice_since=ON_SYSTEM_SINCE, active=False)
+    assert paper.decide(document("giấy mời"), closed, AFTER, PaperRule()).paper_required is True
+
+
+def test_the_effective_date_itself_is_already_electronic_only():
+    decision = paper.decide(document("giấy mời"), recipient(True), datetime.date(2017, 1, 1), PaperRule())
+    assert decision.paper_required is False
+
+
+# --- The rule is data ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "kind", "comment", "paper_required", "names"),
+    [
+        ({"invitations_electronic_only": False}, "giấy mời", False, True, "không thuộc diện chỉ gửi điện tử"),
+        ({"meeting_materials_electronic_only": False}, "tài liệu họp", False, True, "không thuộc diện"),
+        ({"meeting_materials_electronic_only": False}, "tài liệu họp an ninh", False, True, "Gửi"),
+        ({"copies_electronic_only": False}, "sao y", False, True, "không thuộc diện"),
+        ({"copies_electronic_only": False}, "sao lục", False, True, "không thuộc diện"),
+        ({"security_meetings_keep_paper": False}, "tài liệu họp an ninh", False, False, "tài liệu phục vụ hội họp"),
+        ({"leader_comment_keeps_paper": False}, "giấy mời", True, False, "giấy mời"),
+        ({"leader_comment_keeps_paper": False}, "công văn", True, True, "không thuộc diện"),
+        ({"effective_date": datetime.date(2017, 6, 1)}, "giấy mời", False, True, "trước ngày 01/06/2017"),
+        ({"effective_date": datetime.date(2016, 12, 1)}, "giấy mời", False, False, "giấy mời"),  # BEFORE is now after
+        ({"basis": "Quyết định số 12/QĐ-UBND"}, "sao y", False, False, "(Quyết định số 12/QĐ-UBND)"),
+    ],
+)
+def test_changing_the_rule_changes_the_decision(change, kind, comment, paper_required, names):
+    rule = PaperRule(**change)
+    on = BEFORE if change.get("effective_date") == datetime.date(2016, 12, 1) else AFTER
+    decision = paper.decide(document(kind, comment), recipient(True), on, rule)
+    assert decision.paper_required is paper_required
+    assert names in decision.reason
+
+
+def test_the_stored_rule_is_the_one_applied(db):
+    rule = PaperRule.current()
+    assert rule.pk is not None and PaperRule.current().pk == rule.pk  # one row, made on first use
+    assert paper.decide(document("giấy mời"), recipient(True), AFTER).paper_required is False
+
+    PaperRule.objects.filter(pk=rule.pk).update(invitations_electronic_only=False)
+
+    assert paper.decide(document("giấy mời"), recipient(True), AFTER).paper_required is True
+
+
+# --- Deliveries store the decision and its reason ----------------------------------------------------------------
+
+
+def test_an_invitation_to_the_communes_goes_electronic_only_and_paper_to_a_body_off_the_system(db):
+    document = issued(
+        doc_type=DocType.GIAY_MOI, summary="Mời dự hội nghị triển khai iDesk", recipient_units=[unit("so-noi-vu")]
+    )
+
+    deliveries = {d.recipient_unit.code: d for d in document.deliveries.select_related("recipient_unit")}
+    assert len(deliveries) == 8
+    for code in [u.code for u in communes()]:
+        d = deliveries[code]
+        assert (d.electronic, d.paper_required) == (True, False), code
+        assert "giấy mời" in d.paper_reason
+    off = deliveries["so-noi-vu"]
+    assert (off.electronic, off.paper_required) == (False, True)
+    assert "chưa tham gia hệ thống" in off.paper_reason
+
+
+def test_a_leader_comment_given_when_signing_keeps_paper_for_everyone(db):
+    document = issued(doc_type=DocType.GIAY_MOI, leader_comment="Yêu cầu Chủ tịch UBND các xã dự đầy đủ.")
+    assert set(document.deliveries.values_list("paper_required", "paper_reason")) == {
+        (True, "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện.")
+    }
+
+
+@pytest.mark.parametrize(
+    ("meeting_kind", "paper_required"), [(MeetingKind.ORDINARY, False), (MeetingKind.SECURITY, True)]
+)
+def test_meeting_materials_by_their_kind(db, meeting_kind, paper_required):
+    document = issued(doc_type=DocType.BAO_CAO, summary="Báo cáo phục vụ họp", meeting_kind=meeting_kind)
+    assert set(document.deliveries.values_list("electronic", "paper_required")) == {(True, paper_required)}
+
+
+def test_a_cong_van_still_goes_on_paper(db):
+    document = issued()
+    assert set(document.deliveries.values_list("electronic", "paper_required")) == {(True, True)}
+
+
+def test_the_rule_in_force_on_the_day_of_issue_is_stored_with_each_delivery(db):
+    PaperRule.objects.update_or_create(
+        pk=PaperRule.current().pk, defaults={"effective_date": datetime.date(2100, 1, 1)}
+    )
+    document = issued(doc_type=DocType.GIAY_MOI)
+    assert set(document.deliveries.values_list("paper_required", "paper_reason")) == {
+        (True, "Gửi bản giấy: trước ngày 01/01/2100 quy định chỉ gửi điện tử chưa áp dụng.")
+    }
+
+
+def test_a_long_basis_still_fits_the_stored_reason(db):
+    """The administrator may write the basis at full length (255 characters); the stored reason must fit."""
+    long_basis = (
+        "Công văn số 3261/UBND ngày 05/12/2016 của UBND huyện Vân Canh về việc thực hiện nghiêm túc hệ thống "
+        "Văn phòng điện tử iDesk, mục 3; Quyết định số 36/2016/QĐ-UBND ngày 08/7/2016 của UBND tỉnh "
+        "Bình Định ban hành Quy chế quản lý và sử dụng hệ thống"
+    )[:255]
+    assert len(long_basis) > 200
+    PaperRule.objects.filter(pk=PaperRule.current().pk).update(basis=long_basis)
+
+    document = issued(doc_type=DocType.GIAY_MOI)
+
+    reasons = list(Delivery.objects.filter(document=document).values_list("paper_reason", flat=True))
+    assert len(reasons) == 7
+    max_length = Delivery._meta.get_field("paper_reason").max_length
+    # (SQLite does not enforce the length; PostgreSQL refuses the whole issue when it is exceeded.)
+    assert all(reason.startswith("Chỉ gửi điện tử: giấy mời") and len(reason) <= max_length for reason in reasons)
+
+
+# --- Paper pages saved ---------------------------------------------------------------------------------------------
+
+
+def _deliver(document: Document, code: str, when: datetime.datetime, **fields) -> Delivery:
+    return Delivery.objects.create(
+        document=document, sender_unit=document.issuer_unit, recipient_unit=unit(code), sent_at=when, **fields
+    )
+
+
+def test_pages_saved_are_pages_times_electronic_only_deliveries_per_month(db):
+    vp, other = unit("vp"), unit("noi-vu")
+    three_pages = Document.objects.create(issuer_unit=vp, issuer_name=vp.name, summary="Giấy mời", pages=3)
+    unknown_pages = Document.objects.create(issuer_unit=vp, issuer_name=vp.name, summary="Tài liệu họp")
+    march = vn_time(2017, 3, 31, 23, 30)  # late evening, local time: still March
+    april = vn_time(2017, 4, 1, 0, 30)  # just after midnight, local time: already April (still March in UTC)
+    for code in ["xa-canh-hien", "xa-canh-hiep", "xa-canh-hoa", "xa-canh-lien"]:
+        _deliver(three_pages, code, march)
+    _deliver(three_pages, "xa-canh-thuan", march, paper_required=True)  # printed anyway
+    _deliver(three_pages, "so-noi-vu", march, electronic=False, paper_required=True)  # off the system
+    for code in ["xa-canh-hien", "xa-canh-vinh"]:
+        _deliver(unknown_pages, code, april)  # a document without a page count counts as one page
+    _deliver(unknown_pages, "tt-van-canh", vn_time(2018, 4, 2))  # another year
+    elsewhere = Document.objects.create(issuer_unit=other, issuer_name=other.name, summary="Khác", pages=9)
+    _deliver(elsewhere, "xa-canh-hien", march)  # another sender
+
+    assert outgoing.paper_pages_saved(vp, 2017) == [(3, 12), (4, 2)]
+    assert outgoing.paper_pages_saved(vp, 2018) == [(4, 1)]
+    assert outgoing.paper_pages_saved(other, 2017) == [(3, 9)]
+
+
+def test_an_invitation_issued_to_the_communes_adds_its_pages_to_this_month(db):
+    from django.utils import timezone
+
+    district = unit("ubnd")
+    today = timezone.localdate()
+    before = dict(outgoing.paper_pages_saved(district, today.year)).get(today.month, 0)
+
+    document = issued(doc_type=DocType.GIAY_MOI, recipient_units=[unit("so-noi-vu")])
+
+    document.refresh_from_db()
+    assert document.pages >= 1  # counted from the official PDF
+    after = dict(outgoing.paper_pages_saved(district, today.year))[today.month]
+    assert after - before == document.pages * 7  # the seven communes, not the Sở off the system
+    assert user("vanthu.ubnd").unit == district

@@ -1,0 +1,360 @@
+"""The official PDF (NĐ30 Appendix I), read back with poppler's pdftotext and pypdf: the founding letter's face,
+A4 and its margins, the embedded Liberation Serif with Vietnamese glyphs, page numbers from page 2, named types,
+urgency, signing capacity, the copy block, and the cache by content."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import subprocess
+import tempfile
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from documents import faces, official_pdf, outgoing
+from documents.models import CopyKind, DocType, Document, DocumentFile, PdfCache, StoredFile, Urgency
+from tests.documents.conftest import unit, user
+from tests.documents.outgoing_builders import blob_bytes, issued, official_pdf_of, pdf_text
+
+# Every test reads the seeded database (the module's founding-letter fixture too): marked, they run before the
+# transactional tests of the session, whose flush would take the seed away.
+pytestmark = pytest.mark.django_db
+
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM  # the template's margins, within NĐ30's ranges
+
+
+@pytest.fixture(scope="module")
+def letter_pdf(django_db_blocker) -> bytes:
+    """Công văn 3261/UBND of 05/12/2016 (demo data), rendered once for the module."""
+    with django_db_blocker.unblock():
+        document = Document.objects.get(number_symbol="3261/UBND", year=2016)
+        return official_pdf.render(official_pdf.face_context(document))
+
+
+@pytest.fixture(scope="module")
+def letter_text(letter_pdf) -> str:
+    return pdf_text(letter_pdf)
+
+
+def words(pdf: bytes, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, word) of one page, from `pdftotext -bbox` (y grows downwards)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        html = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), f.name, "-"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(pattern, html)]
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def squeeze(text: str) -> str:
+    """Layout text with runs of spaces collapsed, so phrases split by columns still match."""
+    return re.sub(r"[ \t]+", " ", text)
+
+
+# --- The founding letter -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Số: 3261/UBND",
+        "Vân Canh, ngày 05 tháng 12 năm 2016",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN VÂN CANH",
+        "V/v thực hiện nghiêm túc",
+        "Kính gửi:",
+        "- Các phòng, ban, ngành;",
+        "- UBND các xã, thị trấn.",
+        "Thực hiện Thông báo kết luận số 282/TB-UBND ngày 31/12/2015",
+        "nghiêm túc triển khai thực hiện nội dung này./.",
+        "CHỦ TỊCH",
+        "Trần Kim Vũ",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lãnh đạo UBND huyện;",
+        "- LĐVP;",
+        "- Lưu: VT, CV.",
+    ],
+)
+def test_the_founding_letter_reads_like_the_original(letter_text, phrase):
+    assert phrase in squeeze(letter_text)
+
+
+def test_the_issuer_sits_beside_the_national_title(letter_text):
+    first, second, third = lines(squeeze(letter_text))[:3]
+    assert first == "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert second == "HUYỆN VÂN CANH Độc lập - Tự do - Hạnh phúc"
+    assert third == "Số: 3261/UBND Vân Canh, ngày 05 tháng 12 năm 2016"
+
+
+def test_vietnamese_glyphs_survive_extraction(letter_text):
+    for letter in "ơưạđĐếộờợủĨ":
+        assert letter in letter_text, letter
+    for phrase in ["phối hợp", "Thủ trưởng", "thường xuyên", "Tự do - Hạnh phúc", "Trần Kim Vũ"]:
+        assert phrase in squeeze(letter_text)
+    assert "\ufffd" not in letter_text
+
+
+def test_every_page_is_a4_portrait(letter_pdf):
+    reader = PdfReader(io.BytesIO(letter_pdf))
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width == pytest.approx(A4[0], abs=1) and height == pytest.approx(A4[1], abs=1)
+
+
+def test_the_margins_are_those_of_appendix_i(letter_pdf):
+    page = words(letter_pdf, 1)
+    assert min(x0 for x0, *_ in page) == pytest.approx(LEFT, abs=1)  # 30 mm: the body's left edge
+    assert max(x1 for _, _, x1, _, _ in page) == pytest.approx(A4[0] - RIGHT, abs=1.5)  # justified to 15 mm
+    assert min(y0 for _, y0, *_ in page) >= TOP - 1
+    assert max(y1 for *_, y1, _ in page) <= A4[1] - BOTTOM + 1
+
+
+def test_the_body_is_justified_with_a_first_line_indent(letter_pdf):
+    page = words(letter_pdf, 1)
+    starts = {round(x0) for x0, y0, *_ in page if y0 > 200}
+    assert round(LEFT) in starts  # continuation lines start at the margin
+    assert any(round(LEFT + 1.0 * 72 / 2.54) <= x <= round(LEFT + 1.27 * 72 / 2.54) + 1 for x in starts)  # 1–1.27 cm
+
+
+def test_the_font_is_liberation_serif_embedded(letter_pdf):
+    reader = PdfReader(io.BytesIO(letter_pdf))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+            descriptor = (
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font
+                else font["/FontDescriptor"]
+            )
+            assert "/FontFile2" in descriptor.get_object(), font["/BaseFont"]  # embedded, not referenced
+    # Every run is in Liberation Serif: a missing Vietnamese glyph would have pulled in a fallback font.
+    assert names <= {
+        "Liberation-Serif",
+        "Liberation-Serif-Bold",
+        "Liberation-Serif-Italic",
+        "Liberation-Serif-Bold-Italic",
+    }
+    assert {"Liberation-Serif", "Liberation-Serif-Bold"} <= names
+
+
+def test_page_numbers_start_on_page_2_centred_in_the_top_margin(letter_pdf):
+    assert len(PdfReader(io.BytesIO(letter_pdf)).pages) == 2
+    assert not [w for w in words(letter_pdf, 1) if w[1] < TOP]  # nothing in page 1's top margin
+    in_margin = [w for w in words(letter_pdf, 2) if w[1] < TOP]
+    assert [w[4] for w in in_margin] == ["2"]
+    x0, _, x1, _, _ = in_margin[0]
+    assert (x0 + x1) / 2 == pytest.approx((LEFT + A4[0] - RIGHT) / 2, abs=3)
+
+
+def test_one_render_is_well_under_a_second(db, record_property, capsys):
+    """Measured, not asserted (the machine is shared): the figure goes to the report."""
+    document = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    context = official_pdf.face_context(document)
+    official_pdf.render(context)  # warm fonts and templates
+    started = time.perf_counter()
+    official_pdf.render(context)
+    elapsed = time.perf_counter() - started
+    record_property("render_seconds", round(elapsed, 3))
+    with capsys.disabled():
+        print(f"\n[official PDF] founding letter rendered in {elapsed * 1000:.0f} ms")
+
+
+# --- Other faces -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=False)
+def plan(db) -> Document:
+    return issued(doc_type=DocType.KE_HOACH, summary="Triển khai phần mềm Văn phòng điện tử năm 2017")
+
+
+def test_a_named_type_shows_its_title_and_no_vv(plan):
+    text = squeeze(pdf_text(official_pdf_of(plan)))
+    assert f"Số: {plan.number_symbol}" in text
+    assert plan.number_symbol.endswith("/KH-UBND")
+    assert "KẾ HOẠCH" in lines(text)
+    assert "Triển khai phần mềm Văn phòng điện tử năm 2017" in lines(text)
+    assert "V/v" not in text
+
+
+def test_a_cong_van_shows_vv_once_even_when_the_summary_starts_with_it(db):
+    document = issued(summary="V/v tăng cường sử dụng iDesk")
+    text = squeeze(pdf_text(official_pdf_of(document)))
+    assert "V/v tăng cường sử dụng iDesk" in text
+    assert text.count("V/v") == 1
+
+
+@pytest.mark.parametrize(
+    ("urgency", "mark"), [(Urgency.KHAN, "KHẨN"), (Urgency.THUONG_KHAN, "THƯỢNG KHẨN"), (Urgency.HOA_TOC, "HỎA TỐC")]
+)
+def test_an_urgent_document_carries_its_mark(db, urgency, mark):
+    document = issued(urgency=urgency)
+    assert mark in lines(squeeze(pdf_text(official_pdf_of(document))))
+
+
+def test_an_ordinary_document_has_no_urgency_mark(db):
+    text = pdf_text(official_pdf_of(issued()))
+    assert "KHẨN" not in text and "HỎA TỐC" not in text
+
+
+def test_a_deputy_signs_for_the_chairman(db):
+    document = issued(signer=user("pct.kinhte"), signing_capacity="KT.")
+    text = lines(squeeze(pdf_text(official_pdf_of(document))))
+    signer_lines = [line for line in text if "CHỦ TỊCH" in line]
+    assert any(line.endswith("KT. CHỦ TỊCH") for line in signer_lines)
+    assert any(line.endswith("PHÓ CHỦ TỊCH") and "KT." not in line for line in signer_lines)
+    assert any(line.endswith("Nguyễn Thanh Hải") for line in text)
+
+
+def test_on_behalf_of_the_committee(db):
+    document = issued(signing_capacity="TM.")
+    text = squeeze(pdf_text(official_pdf_of(document)))
+    assert "TM. ỦY BAN NHÂN DÂN" in text
+    assert "CHỦ TỊCH" in text.split("TM. ỦY BAN NHÂN DÂN", 1)[1]
+
+
+def test_a_department_document_names_its_parent_body(db):
+    head = user("truong.noivu")
+    document = issued(
+        author="cv1.noivu", head="truong.noivu", clerk="vanthu.noivu", issuer_unit=None, signer=head,
+        recipient_groups=[], recipient_units=[unit("xa-canh-hien")],
+    )  # fmt: skip
+    first, second = lines(squeeze(pdf_text(official_pdf_of(document))))[:2]
+    assert first.startswith("UBND HUYỆN VÂN CANH")
+    assert second.startswith("PHÒNG NỘI VỤ")
+    assert "TRƯỞNG PHÒNG" in pdf_text(official_pdf_of(document))
+
+
+# --- The cache -------------------------------------------------------------------------------------------------
+
+
+def test_the_same_content_renders_once(plan, monkeypatch):
+    renders = []
+    real_render = official_pdf.render
+    monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or real_render(context))
+    before = (PdfCache.objects.count(), StoredFile.objects.count(), DocumentFile.objects.filter(document=plan).count())
+
+    again = official_pdf.official_pdf(plan)
+    outgoing.attach_official_pdf(plan)
+
+    assert renders == []
+    assert (
+        PdfCache.objects.count(),
+        StoredFile.objects.count(),
+        DocumentFile.objects.filter(document=plan).count(),
+    ) == before
+    assert blob_bytes(again.blob) == official_pdf_of(plan)
+
+
+def test_changed_content_renders_anew(plan, monkeypatch):
+    renders = []
+    real_render = official_pdf.render
+    monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or real_render(context))
+    first = official_pdf.official_pdf(plan)
+    caches, blobs = PdfCache.objects.count(), StoredFile.objects.count()
+
+    plan.summary = "Triển khai phần mềm Văn phòng điện tử năm 2018"
+    second = official_pdf.official_pdf(plan)
+
+    assert renders == [1]
+    assert second.pk != first.pk and second.blob_id != first.blob_id
+    assert (PdfCache.objects.count(), StoredFile.objects.count()) == (caches + 1, blobs + 1)
+    assert "năm 2018" in pdf_text(blob_bytes(second.blob))
+
+
+# --- Copies ------------------------------------------------------------------------------------------------------
+
+
+def test_a_sao_y_of_the_founding_letter_carries_the_copy_block(fresh_year, db):
+    letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    sao_y = outgoing.make_copy(
+        clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.SAO_Y, signer=user("pct.kinhte"),
+        signing_capacity="KT.", recipient_units=[unit("xa-canh-hien")],
+    )  # fmt: skip
+
+    text = squeeze(pdf_text(official_pdf_of(sao_y)))
+    assert sao_y.number_symbol == "01/SY-UBND"
+    assert "Số: 3261/UBND" in text  # the copied content
+    assert "Trần Kim Vũ" in text
+    block = text.split("Lưu: VT, CV.", 1)[1]  # after the original's foot
+    assert "SAO Y" in block
+    assert "ỦY BAN NHÂN DÂN HUYỆN VÂN CANH" in block
+    assert "Số: 01/SY-UBND" in block
+    assert f"Vân Canh, ngày 02 tháng 3 năm {fresh_year}" in block
+    assert "KT. CHỦ TỊCH" in block and "Nguyễn Thanh Hải" in block
+    assert "- UBND xã Canh Hiển;" in block
+
+
+def test_a_trich_sao_carries_only_the_excerpt(fresh_year, db):
+    letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    trich = outgoing.make_copy(
+        clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.TRICH_SAO, signer=user("chutich"),
+        recipient_units=[unit("xa-canh-hien")],
+        excerpt="3. Từ ngày 1/1/2017, UBND huyện chấm dứt gửi bằng văn bản giấy các loại văn bản sau.",
+    )  # fmt: skip
+
+    text = squeeze(pdf_text(official_pdf_of(trich)))
+    assert "chấm dứt gửi bằng văn bản giấy" in text
+    assert "Thực hiện Thông báo kết luận" not in text
+    assert "TRÍCH SAO" in text and "Số: 01/TrS-UBND" in text
+
+
+# --- The face's pieces ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "line"),
+    [
+        (datetime.date(2016, 12, 5), "Vân Canh, ngày 05 tháng 12 năm 2016"),
+        (datetime.date(2017, 1, 9), "Vân Canh, ngày 09 tháng 01 năm 2017"),
+        (datetime.date(2017, 2, 28), "Vân Canh, ngày 28 tháng 02 năm 2017"),
+        (datetime.date(2016, 3, 15), "Vân Canh, ngày 15 tháng 3 năm 2016"),
+        (datetime.date(2016, 8, 4), "Vân Canh, ngày 04 tháng 8 năm 2016"),
+    ],
+)
+def test_the_date_line(day, line):
+    assert faces.date_line("Vân Canh", day) == line
+
+
+@pytest.mark.parametrize(
+    ("code", "parent", "issuer", "place"),
+    [
+        ("ubnd", None, ["ỦY BAN NHÂN DÂN", "HUYỆN VÂN CANH"], "Vân Canh"),
+        ("noi-vu", "UBND HUYỆN VÂN CANH", ["PHÒNG NỘI VỤ"], "Vân Canh"),
+        ("xa-canh-hien", None, ["ỦY BAN NHÂN DÂN", "XÃ CANH HIỂN"], "Canh Hiển"),
+        ("tt-van-canh", None, ["ỦY BAN NHÂN DÂN", "THỊ TRẤN VÂN CANH"], "Vân Canh"),
+    ],
+)
+def test_the_issuer_block_and_place(db, code, parent, issuer, place):
+    assert faces.issuer_block(unit(code)) == (parent, issuer)
+    assert faces.place_name(unit(code)) == place
+
+
+@pytest.mark.parametrize(
+    ("code", "capacity", "position", "block"),
+    [
+        ("ubnd", "", "Chủ tịch UBND huyện", ["CHỦ TỊCH"]),
+        ("ubnd", "KT.", "Phó Chủ tịch UBND huyện", ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+        ("ubnd", "TM.", "Chủ tịch UBND huyện", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+        ("noi-vu", "KT.", "Phó Trưởng phòng", ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]),
+        ("xa-canh-hien", "KT.", "Phó Chủ tịch UBND xã", ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ],
+)
+def test_the_signer_block(db, code, capacity, position, block):
+    assert faces.signer_block(unit(code), capacity, position) == block
