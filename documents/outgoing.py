@@ -453,9 +453,13 @@ def _copy_context(document: Document) -> dict | None:
         "electronic_mark": False,
         "signed_at": timezone.localtime(document.issued_at).strftime("%d/%m/%Y %H:%M") if document.issued_at else "",
     }
-    source = document.copy_of
+    # A sao lục is made from a copy: show the original's face, and the nearest excerpt when one was taken.
+    source, body = document.copy_of, document.body
+    while source.copy_kind and source.copy_of_id is not None:
+        body = body or source.body
+        source = source.copy_of
     face = official_pdf.face_context(source)
-    face["body"] = document.body or source.body
+    face["body"] = body or source.body
     face["copy"] = copy_ctx
     return face
 
