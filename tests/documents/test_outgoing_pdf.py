@@ -358,3 +358,23 @@ def test_the_issuer_block_and_place(db, code, parent, issuer, place):
 )
 def test_the_signer_block(db, code, capacity, position, block):
     assert faces.signer_block(unit(code), capacity, position) == block
+
+
+def test_a_sao_luc_of_a_sao_y_shows_the_original_content(fresh_year, db):
+    """Sao lục is made from a sao y: its face is the original's (number, date, body), not the sao y's metadata."""
+    letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    clerk, chairman, commune = user("vanthu.ubnd"), user("chutich"), [unit("xa-canh-hien")]
+    sao_y = outgoing.make_copy(
+        clerk=clerk, source=letter, kind=CopyKind.SAO_Y, signer=chairman, recipient_units=commune
+    )
+    sao_luc = outgoing.make_copy(
+        clerk=clerk, source=sao_y, kind=CopyKind.SAO_LUC, signer=chairman, recipient_units=commune
+    )
+
+    text = squeeze(pdf_text(official_pdf_of(sao_luc)))
+    assert sao_luc.number_symbol == "02/SL-UBND"
+    face, block = text.split("SAO LỤC", 1)
+    assert "Số: 3261/UBND" in face and "Vân Canh, ngày 05 tháng 12 năm 2016" in face
+    assert "Thực hiện Thông báo kết luận số 282/TB-UBND" in face
+    assert "01/SY-UBND" not in face
+    assert "Số: 02/SL-UBND" in block
