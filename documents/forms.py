@@ -281,7 +281,8 @@ class DirectForm(StyledForm):
         arrival = timezone.localtime(self.record.arrived_at).date()
         for name in ("lead_due", "cooperate_due"):
             if data.get(name) and data[name] < arrival:
-                self.add_error(name, _("Hạn xử lý không thể trước ngày đến (%(d)s).") % {"d": arrival.strftime("%d/%m/%Y")})
+                message = _("Hạn xử lý không thể trước ngày đến (%(d)s).") % {"d": arrival.strftime("%d/%m/%Y")}
+                self.add_error(name, message)
         return data
 
     def specs(self) -> list[AssignmentSpec]:
