@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -62,24 +62,14 @@ def required_visits() -> int:
 
 
 @dataclass
-class UserResult:
-    user_id: int
-    username: str
-    visits: int
-    compliant: bool
-
-
-@dataclass
 class UnitResult:
     unit: Unit
     clerk_id: int | None
-    clerk_username: str | None
-    visits: int
-    compliant: bool
     unopened_ids: list[int]
     overdue_ids: list[int]
     absence_ids: list[int]
-    users: list[UserResult] = field(default_factory=list)
+    visits: int = 0
+    compliant: bool = False
 
     @property
     def unexcused_absences(self) -> int:
@@ -95,9 +85,11 @@ def units_on_system(day: datetime.date):
 
 
 def compute_day(day: datetime.date) -> bool:
-    """Compute (or recompute) day D and store its rows in place of any earlier ones.
+    """Compute (or recompute) day D and store its rows in place of any earlier ones (one transaction).
 
-    Returns whether D is a working day; a day that is not (any more) has no rows.
+    Returns whether D is a working day; a day that is not (any more) has no rows. The per-user rows are made
+    by the database itself (INSERT … SELECT over the visit count), so no row of the ten thousand a district
+    has travels to Python and back; the per-unit rows, a few hundred, are built here.
     """
     calendar = WorkCalendar(day - datetime.timedelta(days=45), day)
     if not calendar.is_working_day(day):
@@ -105,11 +97,41 @@ def compute_day(day: datetime.date) -> bool:
             _delete_day(day)
         return False
     required = required_visits()
-    results = _results(day, calendar, required)
-    now = timezone.now()
+    units = list(units_on_system(day).order_by("code"))
+    unit_ids = units_on_system(day).values("id")
+    clerks = dict(
+        User.objects.filter(is_active=True, role=Role.CLERK, unit_id__in=unit_ids).values_list("unit_id", "id")
+    )  # at most one active clerk per unit (a database constraint)
+    unopened = unopened_by_unit(day, calendar, unit_ids)
+    overdue = overdue_by_unit(day, unit_ids)
+    absences = unexcused_absences(day, unit_ids)
+    results = [
+        UnitResult(
+            unit=unit,
+            clerk_id=clerks.get(unit.id),
+            unopened_ids=sorted(unopened.get(unit.id, [])),
+            overdue_ids=sorted(overdue.get(unit.id, [])),
+            absence_ids=sorted(absences.get(unit.id, [])),
+        )
+        for unit in units
+    ]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Derived data, recomputable at will: a crash right after commit could at worst lose this
+            # recompute (never corrupt anything), so do not wait for the WAL flush of ten thousand rows.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         _delete_day(day)
-        ComplianceDay.objects.create(date=day, required_visits=required, computed_at=now)
+        ComplianceDay.objects.create(date=day, required_visits=required, computed_at=timezone.now())
+        _insert_user_rows(day, required, unit_ids)
+        clerk_visits = dict(
+            UserCompliance.objects.filter(
+                date=day, user_id__in=[r.clerk_id for r in results if r.clerk_id]
+            ).values_list("user_id", "visits")
+        )
+        for r in results:
+            r.visits = clerk_visits.get(r.clerk_id, 0)
+            r.compliant = r.clerk_id is not None and r.visits >= required
         UnitCompliance.objects.bulk_create(
             [
                 UnitCompliance(
@@ -128,15 +150,7 @@ def compute_day(day: datetime.date) -> bool:
                 )
                 for r in results
             ],
-            batch_size=2000,
-        )
-        UserCompliance.objects.bulk_create(
-            [
-                UserCompliance(date=day, user_id=u.user_id, unit=r.unit, visits=u.visits, compliant=u.compliant)
-                for r in results
-                for u in r.users
-            ],
-            batch_size=5000,
+            batch_size=1000,
         )
     return True
 
@@ -147,47 +161,29 @@ def _delete_day(day: datetime.date) -> None:
     ComplianceDay.objects.filter(date=day).delete()
 
 
-def _results(day: datetime.date, calendar: WorkCalendar, required: int) -> list[UnitResult]:
-    units = list(units_on_system(day).order_by("code"))
-    unit_ids = units_on_system(day).values("id")
-    people = (
-        User.objects.filter(is_active=True, unit_id__in=unit_ids)
-        .order_by("username")
-        .values_list("id", "username", "unit_id", "role")
+def _sql(qs) -> tuple[str, tuple]:
+    sql, params = qs.query.get_compiler(connection=connection).as_sql()
+    return sql, tuple(params)
+
+
+def _insert_user_rows(day: datetime.date, required: int, unit_ids) -> None:
+    """One row per active user of the units on the system: their visits and whether they met the rule."""
+    people_sql, people_params = _sql(
+        User.objects.filter(is_active=True, unit_id__in=unit_ids).order_by().values("id", "unit_id")
     )
-    visits = visits_by_user(day)
-    unopened = unopened_by_unit(day, calendar, unit_ids)
-    overdue = overdue_by_unit(day, unit_ids)
-    absences = unexcused_absences(day, unit_ids)
-
-    by_unit: dict[int, UnitResult] = {}
-    for unit in units:
-        by_unit[unit.id] = UnitResult(
-            unit=unit,
-            clerk_id=None,
-            clerk_username=None,
-            visits=0,
-            compliant=False,
-            unopened_ids=sorted(unopened.get(unit.id, [])),
-            overdue_ids=sorted(overdue.get(unit.id, [])),
-            absence_ids=sorted(absences.get(unit.id, [])),
+    visits_sql, visits_params = _visits_sql(day)
+    table = UserCompliance._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (date, user_id, unit_id, visits, compliant) "
+            f"SELECT %s, p.id, p.unit_id, COALESCE(v.n, 0), COALESCE(v.n, 0) >= %s "
+            f"FROM ({people_sql}) p LEFT JOIN ({visits_sql}) v ON v.user_id = p.id",
+            (connection.ops.adapt_datefield_value(day), required, *people_params, *visits_params),
         )
-    for user_id, username, unit_id, role in people:
-        result = by_unit[unit_id]
-        n = visits.get(user_id, 0)
-        result.users.append(UserResult(user_id=user_id, username=username, visits=n, compliant=n >= required))
-        if role == Role.CLERK:  # at most one active clerk per unit (a database constraint)
-            result.clerk_id, result.clerk_username, result.visits = user_id, username, n
-            result.compliant = n >= required
-    return list(by_unit.values())
 
 
-def visits_by_user(day: datetime.date) -> dict[int, int]:
-    """Visits per user on the local day: events at least the visit gap after the user's previous event.
-
-    The window function runs in the database (one query); Django cannot aggregate over a filtered window,
-    so its SQL is wrapped in a GROUP BY.
-    """
+def _visits_sql(day: datetime.date) -> tuple[str, tuple]:
+    """SQL of (user_id, n): visits per user on the local day (see visits_by_user)."""
     gap = datetime.timedelta(minutes=settings.IDESK_VISIT_GAP_MINUTES)
     start = local_midnight(day)
     events = (
@@ -196,9 +192,19 @@ def visits_by_user(day: datetime.date) -> dict[int, int]:
         .filter(Q(previous__isnull=True) | Q(at__gte=F("previous") + gap))
         .values("user_id")
     )
-    inner, params = events.query.get_compiler(connection=connection).as_sql()
+    inner, params = _sql(events)
+    # Django cannot aggregate over a filtered window function, so its SQL is wrapped in a GROUP BY.
+    return f"SELECT e.user_id, COUNT(*) AS n FROM ({inner}) e GROUP BY e.user_id", params
+
+
+def visits_by_user(day: datetime.date) -> dict[int, int]:
+    """Visits per user on the local day: events at least the visit gap after the user's previous event.
+
+    The window function (lag() over each user's events) runs in the database, in one query.
+    """
+    sql, params = _visits_sql(day)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT v.user_id, COUNT(*) FROM ({inner}) v GROUP BY v.user_id", params)
+        cursor.execute(sql, params)
         return dict(cursor.fetchall())
 
 

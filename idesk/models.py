@@ -137,11 +137,27 @@ class UnitCompliance(models.Model):
 class UserCompliance(models.Model):
     """A person's visits on one working day."""
 
+    # No foreign-key constraints in the database: a district's ten thousand rows a day are written by one
+    # INSERT … SELECT from the user table itself, and re-checking each of them at commit cost as much as the
+    # whole computation. Django still cascades deletes, and a recompute rebuilds the rows. Nor an index per
+    # key: (date, user) and (unit, date) below serve every read; only deleting a person scans the table.
     date = models.DateField(_("ngày"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người dùng")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("người dùng"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("đơn vị"),
+    )
     visits = models.PositiveIntegerField(_("lượt truy cập"))
     compliant = models.BooleanField(_("đạt"))
 

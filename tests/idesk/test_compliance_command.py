@@ -132,3 +132,16 @@ def test_the_scheduled_tasks_pass_django_q_signing(db):
     from django_q.tasks import async_task
 
     assert async_task("idesk.tasks.send_daily_reminders", scheduled_for=at(SAT, "07:30").isoformat(), sync=True)
+
+
+def test_the_benchmark_command_runs_on_a_small_district_and_cleans_up(db):
+    """Not a timed test: only that the command works (the real run is 500 units on PostgreSQL, see README)."""
+    from units.models import Unit
+
+    out = io.StringIO()
+    call_command("compliance_benchmark", "--units", "3", "--users", "12", "--events", "60", "--runs", "2", stdout=out)
+    text = out.getvalue()
+    assert "compute_day: trung vị" in text and "(không đổi)" in text
+    assert Unit.objects.filter(code__startswith="bench-").count() == 4  # three units and their district
+    call_command("compliance_benchmark", "--cleanup", stdout=io.StringIO())
+    assert not Unit.objects.filter(code__startswith="bench-").exists()
