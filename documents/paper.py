@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from documents.models import CopyKind, DocType, Document, MeetingKind, PaperRule
-from units.models import Unit
+from units.models import Unit, UnitKind
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ def decide(document: Document, recipient: Unit, on: datetime.date, rule: PaperRu
             _("Gửi bản giấy: trước ngày %(d)s quy định chỉ gửi điện tử chưa áp dụng.")
             % {"d": rule.effective_date.strftime("%d/%m/%Y")},
         )
-    if rule.leader_comment_keeps_paper and document.leader_comment.strip():
+    # Signers belong to the issuing body, so only a document of UBND huyện carries its leaders' comment.
+    from_district = document.issuer_unit is not None and document.issuer_unit.kind == UnitKind.DISTRICT
+    if rule.leader_comment_keeps_paper and from_district and document.leader_comment.strip():
         return PaperDecision(True, _("Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện."))
     if rule.invitations_electronic_only and document.doc_type == DocType.GIAY_MOI:
         return PaperDecision(False, _("Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống (%(b)s).") % {"b": rule.basis})
