@@ -71,9 +71,16 @@ def case_id(case) -> str:
     return fold("-".join(parts)).replace(" ", "_")
 
 
-def document(kind: str, comment: bool = False) -> Document:
+DISTRICT = Unit(name="UBND huyện Vân Canh", kind=UnitKind.DISTRICT)
+
+
+def document(kind: str, comment: bool = False, issuer: Unit = DISTRICT) -> Document:
+    """A document of UBND huyện (its leaders are the 'lãnh đạo UBND huyện' whose comment keeps paper)."""
     return Document(
-        summary="Tài liệu", leader_comment="Đề nghị các đơn vị thực hiện." if comment else "", **KINDS[kind]
+        summary="Tài liệu",
+        issuer_unit=issuer,
+        leader_comment="Đề nghị các đơn vị thực hiện." if comment else "",
+        **KINDS[kind],
     )
 
 
@@ -94,6 +101,23 @@ def test_the_paper_rule_table(case):
     assert decision.reason.endswith(".") and "\n" not in decision.reason  # one sentence
     if not paper_required:
         assert BASIS in decision.reason  # electronic-only decisions cite the letter
+
+
+def test_a_department_heads_comment_is_not_a_comment_of_district_leadership():
+    """R3 keeps paper for documents commented by lãnh đạo UBND huyện; a phòng's head signing its own giấy mời
+    with a comment is not that."""
+    department = Unit(name="Phòng Nội vụ", kind=UnitKind.DEPARTMENT)
+    decision = paper.decide(document("giấy mời", comment=True, issuer=department), recipient(True), AFTER, PaperRule())
+    assert decision.paper_required is False
+    assert "lãnh đạo UBND huyện" not in decision.reason
+
+
+def test_an_invitation_stays_electronic_only_even_to_a_security_meeting():
+    """The letter's exception is written on meeting materials only ("Tài liệu phục vụ hội họp (trừ …)")."""
+    invitation = Document(summary="Giấy mời", doc_type=DocType.GIAY_MOI, meeting_kind=MeetingKind.SECURITY)
+    decision = paper.decide(invitation, recipient(True), AFTER, PaperRule())
+    assert decision.paper_required is False
+    assert "giấy mời" in decision.reason
 
 
 def test_a_unit_that_joined_the_system_after_the_day_of_sending_gets_paper():
@@ -174,6 +198,16 @@ def test_a_leader_comment_given_when_signing_keeps_paper_for_everyone(db):
     assert set(document.deliveries.values_list("paper_required", "paper_reason")) == {
         (True, "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện.")
     }
+
+
+def test_a_department_heads_comment_on_its_own_invitation_does_not_bring_paper_back(db):
+    head = user("truong.noivu")
+    document = issued(
+        author="cv1.noivu", head="truong.noivu", clerk="vanthu.noivu", issuer_unit=None, signer=head,
+        doc_type=DocType.GIAY_MOI, leader_comment="Đề nghị cử đúng thành phần.",
+    )  # fmt: skip
+    assert document.leader_comment == "Đề nghị cử đúng thành phần."  # it still travels with the document
+    assert set(document.deliveries.values_list("electronic", "paper_required")) == {(True, False)}
 
 
 @pytest.mark.parametrize(
