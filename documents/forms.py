@@ -244,13 +244,20 @@ def assignee_choices(unit_id: int):
     return [(_("Người trong đơn vị"), people), (_("Đơn vị"), units)]
 
 
+MULTI_HINT = _("Giữ phím Ctrl (⌘ trên máy Mac) để chọn nhiều.")
+
+
 class DirectForm(StyledForm):
     text = forms.CharField(label=_("Ý kiến chỉ đạo (bút phê)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     lead = forms.ChoiceField(label=_("Chủ trì"))
     lead_due = forms.DateField(label=_("Hạn xử lý (chủ trì)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
-    cooperate = forms.MultipleChoiceField(label=_("Phối hợp"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    cooperate = forms.MultipleChoiceField(
+        label=_("Phối hợp"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
+    )
     cooperate_due = forms.DateField(label=_("Hạn xử lý (phối hợp)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
-    inform = forms.MultipleChoiceField(label=_("Để biết"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    inform = forms.MultipleChoiceField(
+        label=_("Để biết"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
+    )
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, **kwargs)
@@ -328,7 +335,9 @@ class ReceiveForm(StyledForm):
 
 
 class GrantForm(StyledForm):
-    users = forms.MultipleChoiceField(label=_("Cấp quyền xem cho"), widget=forms.SelectMultiple(attrs={"size": 6}))
+    users = forms.MultipleChoiceField(
+        label=_("Cấp quyền xem cho"), widget=forms.SelectMultiple(attrs={"size": 6}), help_text=MULTI_HINT
+    )
 
     def __init__(self, *args, unit_id: int, **kwargs):
         super().__init__(*args, **kwargs)
