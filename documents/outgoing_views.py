@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, official_pdf, outgoing, outgoing_selectors
+from documents import audit, official_pdf, outgoing, outgoing_selectors, symbols
 from documents import permissions as policy
 from documents.models import Delivery, Document, DraftFile, DraftStatus, OutgoingDraft
 from documents.outgoing_forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
@@ -206,11 +206,17 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if draft.document_id:
         return redirect("documents:issued_pdf", pk=draft.document_id)
     today = timezone.localdate()
+    issuer = draft.issuer_unit
+    # The symbol the clerk will give, with "…" where the number goes: "…/GM-UBND", not "…/UBND".
+    symbol = symbols.build_symbol(
+        number=0, doc_type=draft.doc_type, issuer_short=issuer.short_name or issuer.code.upper(),
+        year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
+    )  # fmt: skip
     preview = Document(
-        issuer_unit=draft.issuer_unit,
-        issuer_name=draft.issuer_unit.name,
+        issuer_unit=issuer,
+        issuer_name=issuer.name,
         doc_type=draft.doc_type,
-        number_symbol="…/" + (draft.issuer_unit.short_name or ""),
+        number_symbol="…" + symbol.removeprefix(symbols.format_number(0)),
         issued_date=today,
         summary=draft.summary,
         signer_name=draft.signer.full_name,
