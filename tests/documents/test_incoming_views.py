@@ -322,6 +322,9 @@ def test_only_a_clerk_may_open_the_registering_form(db, username):
         "/documents/incoming/987654/phieu-xu-ly.pdf",
         "/documents/files/987654/",
         "/documents/incoming/arrivals/987654/",
+        "/documents/incoming/99999999999999999999/",  # past any integer column
+        "/documents/files/99999999999999999999/",
+        "/documents/incoming/arrivals/99999999999999999999/",
     ],
 )
 def test_unknown_ids_give_a_404_page_in_the_layout(commune_clerk, url):
@@ -1093,3 +1096,67 @@ def test_the_detail_page_runs_the_same_queries_with_1_and_12_assignments(
     with django_assert_num_queries(n):
         client.get(many.get_absolute_url())
     assert Assignment.objects.filter(record=many).count() == 12
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=abc", "?page=-3", "?urgency=abc", "?box=xyz", "?sort=xyz", "?date_from=2026-13-45", "?status=nope",
+     "?secrecy=tuyet", "?overdue=maybe", "?q=" + "a" * 300, "?doc_type=zz&assignee=%00"],
+)  # fmt: skip
+def test_hand_edited_list_urls_never_break_the_list(district_clerk, query):
+    for url in (LIST_URL, "/documents/search/"):
+        assert client_as(district_clerk).get(url + query).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"pages": "-1"}, "pages"),
+        ({"pages": "mười"}, "pages"),
+        ({"issuer_unit": "999999", "issuer_name": ""}, "issuer_unit"),
+        ({"urgency": "9"}, "urgency"),
+        ({"secrecy": "mat"}, "secrecy"),
+        ({"doc_type": "xx"}, "doc_type"),
+        ({"summary": "x" * 2001}, "summary"),
+    ],
+)
+def test_garbage_in_the_registering_form_is_a_400_with_the_field_marked(district_clerk, overrides, field):
+    before = IncomingRecord.objects.count()
+
+    response = client_as(district_clerk).post(NEW_URL, form_data(**overrides))
+
+    assert response.status_code == 400
+    assert re.search(
+        rf'<(input|select|textarea)[^>]*name="{field}"[^>]*class="[^"]*is-invalid', html(response)
+    ) or re.search(rf'<(input|select|textarea)[^>]*class="[^"]*is-invalid[^"]*"[^>]*name="{field}"', html(response))
+    assert IncomingRecord.objects.count() == before
+
+
+def test_choices_outside_the_record_are_refused_by_the_action_forms(district_clerk, chairman, vp_head, dept_staff):
+    record = submitted(district_clerk, chairman)
+    outsider_person = f"p:{dept_staff.pk}"  # not a person of UBND huyện
+    external = f"u:{unit('ubnd-tinh').pk}"  # not on the system
+
+    for lead in (outsider_person, external, "u:999999", "p:abc", "nonsense"):
+        response = act(chairman, record, "direct", {"text": "Giao", "lead": lead})
+        assert response.status_code == 400, lead
+    record.refresh_from_db()
+    assert record.status == IncomingStatus.SUBMITTED
+
+    directed(record, chairman, lead=unit("vp"))
+    assignment = record.assignments.get()
+    for data in (
+        {"assignment": assignment.pk, "to_user": dept_staff.pk},
+        {"assignment": 999999, "to_user": vp_head.pk},
+    ):
+        assert act(vp_head, record, "delegate", data).status_code == 400
+    assignment.refresh_from_db()
+    assert assignment.assignee_user is None
+
+
+def test_an_unknown_arrival_step_changes_nothing(commune_clerk, arrival):
+    response = client_as(commune_clerk).post(f"{ARRIVALS}{arrival.pk}/", {"do": "xoa"})
+
+    assert response.status_code == 400
+    arrival.refresh_from_db()
+    assert arrival.status == DeliveryStatus.OPENED
