@@ -352,15 +352,22 @@ def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: 
 
 
 def attach_official_pdf(document: Document) -> DocumentFile:
-    """Render (or reuse) the official PDF outside the numbering transaction and attach it once."""
+    """Render (or reuse) the official PDF outside the numbering transaction and attach it once. Once attached it
+    is the document as issued: a later template version does not render it again nor add a second one."""
+    name = f"{_safe_filename(document.number_symbol)}.pdf"
+    # The official PDF is the one file attached by no one (draft and copied files name who added them).
+    official = DocumentFile.objects.filter(
+        document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
+    ).select_related("blob")
+    existing = official.first()
+    if existing:
+        return existing
     cached = official_pdf.official_pdf(document, extra=_copy_context(document))
     with transaction.atomic():
         existing = DocumentFile.objects.filter(document=document, blob=cached.blob).first()
         if existing:
             return existing
-        attached = DocumentFile.objects.create(
-            document=document, blob=cached.blob, name=f"{_safe_filename(document.number_symbol)}.pdf"
-        )
+        attached = DocumentFile.objects.create(document=document, blob=cached.blob, name=name)
         Document.objects.filter(pk=document.pk).update(pages=cached.pages)
     document.pages = cached.pages
     return attached
