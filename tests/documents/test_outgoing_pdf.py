@@ -278,6 +278,20 @@ def test_changed_content_renders_anew(plan, monkeypatch):
     assert "năm 2018" in pdf_text(blob_bytes(second.blob))
 
 
+def test_an_issued_documents_official_pdf_is_not_rendered_again_after_a_template_change(plan, monkeypatch):
+    """The PDF that went out is the document: a new template version must not re-render or add a second one."""
+    official = DocumentFile.objects.get(document=plan, name=f"{plan.number:02d}-KH-UBND.pdf")
+    monkeypatch.setattr(official_pdf, "TEMPLATE_VERSION", official_pdf.TEMPLATE_VERSION + "-next")
+    renders = []
+    monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or b"")
+
+    attached = outgoing.attach_official_pdf(plan)
+
+    assert attached == official
+    assert renders == []
+    assert DocumentFile.objects.filter(document=plan, blob__content_type="application/pdf").count() == 1
+
+
 # --- Copies ------------------------------------------------------------------------------------------------------
 
 
