@@ -56,6 +56,11 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 # --- Drafts ---------------------------------------------------------------------------------------------------
 
 
+def _files_lost(request: HttpRequest) -> bool:
+    """A refused POST that carried files: the browser will not send them again, so say so."""
+    return request.method == "POST" and bool(request.FILES)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_new(request: HttpRequest) -> HttpResponse:
@@ -75,7 +80,10 @@ def draft_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã lưu dự thảo. Kiểm tra lại rồi bấm “Trình duyệt”."))
             return redirect(draft)
     return render(
-        request, "documents/draft_form.html", {"form": form, "draft": None}, status=400 if request.method == "POST" else 200
+        request,
+        "documents/draft_form.html",
+        {"form": form, "draft": None, "files_lost": _files_lost(request)},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -97,7 +105,10 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect(draft)
     return render(
-        request, "documents/draft_form.html", {"form": form, "draft": draft}, status=400 if request.method == "POST" else 200
+        request,
+        "documents/draft_form.html",
+        {"form": form, "draft": draft, "files_lost": _files_lost(request)},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -36,6 +36,7 @@ from units.models import Unit, UnitKind
 
 PAPER_PROMPT = "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử."
 INVITATION_ELECTRONIC = "Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 LEADER_COMMENT_PAPER = "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện."
 
 
@@ -243,6 +244,19 @@ def test_the_refused_form_keeps_what_was_typed(db):
     assert response.status_code == 400
     assert "Mời dự Hội nghị triển khai hệ thống Văn phòng điện tử iDesk" in html(response)
     assert re.search(rf'<option value="{unit("xa-canh-hien").pk}" selected>', html(response))
+
+
+def test_a_refused_form_with_a_good_file_asks_to_choose_it_again(db):
+    data = form_data(summary="")
+    data["uploads"] = SimpleUploadedFile("giay-moi.pdf", PDF, content_type="application/pdf")
+
+    response = as_("cv1.vp").post(reverse("documents:draft_new"), data)
+
+    assert response.status_code == 400
+    assert "vui lòng chọn lại tệp" in html(response)
+    assert "vui lòng chọn lại tệp" not in html(
+        as_("cv1.vp").post(reverse("documents:draft_new"), form_data(summary=""))
+    )
 
 
 def test_the_author_edits_a_draft_and_nobody_else_may(db):
