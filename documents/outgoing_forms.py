@@ -41,9 +41,9 @@ def signer_choices(user: User):
     return [(p.pk, f"{p.full_name} — {p.position}") for p in people]
 
 
-def recipient_unit_choices():
+def recipient_unit_choices(exclude: int | None = None):
     internal, external = [], []
-    for unit in Unit.objects.filter(active=True).only("id", "name", "kind", "eoffice_since"):
+    for unit in Unit.objects.filter(active=True).exclude(pk=exclude).only("id", "name", "kind", "eoffice_since"):
         label = unit.name if unit.eoffice_since else f"{unit.name} (bản giấy)"
         (external if unit.kind == UnitKind.EXTERNAL else internal).append((unit.pk, label))
     return [(_("Trong huyện"), internal), (_("Cơ quan bên ngoài"), external)]
@@ -211,7 +211,8 @@ class CopyForm(StyledForm):
             (p.pk, f"{p.full_name} — {p.position}")
             for p in User.objects.filter(unit_id=user.unit_id, is_active=True, role__in=policy.LEADING_ROLES)
         ]
-        self.fields["recipient_units"].choices = recipient_unit_choices()
+        # A copy goes to others; the copying unit keeps its own in the copy register.
+        self.fields["recipient_units"].choices = recipient_unit_choices(exclude=user.unit_id)
 
     def clean(self):
         data = super().clean()

@@ -763,6 +763,19 @@ def test_a_clerk_makes_a_sao_y_from_the_issued_page(db):
     assert as_("vanthu.canhthuan").get(url).status_code in (403, 404)
 
 
+def test_a_copy_is_not_sent_to_the_copying_unit_itself(db):
+    document = issued("triển khai hệ thống Văn phòng điện tử", doc_type=DocType.CONG_VAN)
+    url = reverse("documents:copy_new", args=[document.pk])
+    data = {"kind": CopyKind.SAO_Y, "signer": user("chutich").pk, "recipient_units": [unit("ubnd").pk]}
+
+    form = as_("vanthu.ubnd").get(url)
+    response = as_("vanthu.ubnd").post(url, data)
+
+    assert f'<option value="{unit("ubnd").pk}"' not in html(form)
+    assert response.status_code == 400
+    assert not Document.objects.filter(copy_of=document).exists()
+
+
 # --- Query counts stay constant --------------------------------------------------------------------------------
 
 
