@@ -18,7 +18,7 @@ from documents import audit, official_pdf, outgoing, outgoing_selectors, symbols
 from documents import permissions as policy
 from documents.models import Delivery, Document, DraftFile, DraftStatus, OutgoingDraft
 from documents.outgoing_forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
-from documents.views import PAGE_SIZE, _apply_service_error
+from documents.views import _apply_service_error, page_size
 
 # --- Lists ------------------------------------------------------------------------------------------------
 
@@ -30,13 +30,14 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     tabs = outgoing_selectors.visible_tabs(user)
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else outgoing_selectors.default_tab(user)
     form = OutgoingFilterForm(request.GET or None)
-    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    year = form.cleaned_data.get("year") if form.is_valid() else None
+    form.is_valid()  # a bad year is dropped; the search text still counts
+    q = form.cleaned_data.get("q", "") if form.is_bound else ""
+    year = form.cleaned_data.get("year") if form.is_bound else None
     if tab == "da_phat_hanh":
         rows = outgoing_selectors.issued(user, q=q, year=year)
     else:
         rows = outgoing_selectors.drafts(user, tab, q=q)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
     return render(
         request,
         "documents/outgoing_list.html",
@@ -359,7 +360,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role != Role.CLERK:
         raise PermissionDenied
-    page = Paginator(outgoing_selectors.paper_to_send(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(outgoing_selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
     year = timezone.localdate().year
     saved = outgoing.paper_pages_saved(user.unit, year)
     return render(request, "documents/paper_list.html", {"page": page, "saved": saved, "year": year, "saved_total": sum(p for _m, p in saved)})

@@ -609,6 +609,11 @@ def test_the_register_tab_finds_by_number_symbol_without_diacritics(db):
     response = as_("vanthu.ubnd").get(reverse("documents:outgoing_list"), {"tab": "da_phat_hanh", "q": "tong ket"})
 
     assert _summaries(response) == {out.summary}
+    # A year out of range is ignored; what was typed in the search box still counts.
+    response = as_("vanthu.ubnd").get(
+        reverse("documents:outgoing_list"), {"tab": "da_phat_hanh", "q": "tong ket", "year": "99"}
+    )
+    assert _summaries(response) == {out.summary}
 
 
 def test_the_drafts_tab_finds_a_summary_typed_without_diacritics(db):
