@@ -343,6 +343,23 @@ def test_the_issued_page_explains_each_paper_decision(db):
     assert "Bản giấy chờ gửi" in rows["xa-canh-thuan"]
 
 
+def test_the_sender_sees_who_opened_a_delivery_and_why_one_was_returned(db):
+    document = issued()
+    vinh, hien = delivery_to(document, "xa-canh-vinh"), delivery_to(document, "xa-canh-hien")
+    as_("vanthu.canhvinh").get(reverse("documents:delivery_detail", args=[vinh.pk]))
+    response = as_("vanthu.canhhien").post(
+        reverse("documents:delivery_detail", args=[hien.pk]), {"do": "return", "reason": "Gửi nhầm đơn vị."}
+    )
+    assert response.status_code == 302
+
+    page = html(as_("vanthu.ubnd").get(reverse("documents:issued_detail", args=[document.pk])))
+
+    rows = dict(re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', page, re.S))
+    assert f"Đã xem · {user('vanthu.canhvinh').full_name}" in rows["xa-canh-vinh"]
+    assert "Bị trả lại" in rows["xa-canh-hien"]
+    assert "Gửi nhầm đơn vị." in rows["xa-canh-hien"]
+
+
 def test_the_head_returns_a_draft_only_with_a_comment_and_the_history_stays(db):
     draft = in_review()
     head = as_("truong.vp")
