@@ -153,7 +153,10 @@ class FilterForm(forms.Form):
     """The list's filters, all in the URL so a list is bookmarkable."""
 
     box = forms.ChoiceField(choices=list(BOXES.items()), required=False)
-    q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Tìm"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Số ký hiệu, trích yếu, cơ quan")}),
+    )  # fmt: skip
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
     urgency = forms.TypedChoiceField(label=_("Độ khẩn"), required=False, coerce=int, empty_value=None)
     secrecy = forms.ChoiceField(
