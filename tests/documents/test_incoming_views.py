@@ -678,7 +678,13 @@ def test_the_list_shows_its_count_and_urgent_documents_first(district_clerk, var
     assert page.index(link(varied["urgent"])) < page.index(link(varied["plan"]))
 
 
-def test_the_list_is_paginated_keeping_its_filters(commune_clerk):
+@pytest.fixture
+def pages_of_50(settings):
+    """The page size these tests count with (a setting, so a deployment may change it)."""
+    settings.IDESK_PAGE_SIZE = 50
+
+
+def test_the_list_is_paginated_keeping_its_filters(commune_clerk, pages_of_50):
     for i in range(53):
         register(commune_clerk, f"V/v đợt kiểm tra số {i:02d}")
     register(commune_clerk, "V/v việc khác")
@@ -1008,7 +1014,9 @@ def _commune_records(n: int, start: int = 0) -> list[IncomingRecord]:
     ]  # fmt: skip
 
 
-def test_the_incoming_list_runs_the_same_queries_with_3_and_60_rows(commune_clerk, django_assert_num_queries):
+def test_the_incoming_list_runs_the_same_queries_with_3_and_60_rows(
+    commune_clerk, django_assert_num_queries, pages_of_50
+):
     _commune_records(3)
     client = client_as(commune_clerk)
 
