@@ -35,6 +35,16 @@ VERBS = {
     "recalled": _("Thu hồi văn bản"),
     "recall_acknowledged": _("Xác nhận thu hồi"),
     "copied": _("Sao văn bản"),
+    "meeting_created": _("Lên lịch họp"),
+    "meeting_changed": _("Thay đổi thời gian, địa điểm họp"),
+    "meeting_cancelled": _("Hủy cuộc họp"),
+    "materials_added": _("Thêm tài liệu họp"),
+    "material_granted": _("Cấp quyền xem tài liệu mật"),
+    "material_opened": _("Đã xem tài liệu họp"),
+    "invitation_issued": _("Phát hành giấy mời"),
+    "meeting_answered": _("Trả lời giấy mời"),
+    "reason_judged": _("Đánh giá lý do vắng"),
+    "attendance_recorded": _("Điểm danh"),
 }
 
 

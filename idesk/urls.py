@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts import views as account_views
+from documents import meeting_views
 from idesk import compliance_views, notification_views, views
 
 public_patterns = (
@@ -31,7 +32,7 @@ urlpatterns = [
     path("notifications/read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
     path("notifications/bell/", notification_views.notification_bell, name="notifications_bell"),
     path("notifications/preferences/", notification_views.notification_preferences, name="notification_preferences"),
-    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
     path("documents/", include("documents.urls")),
     path("thong-bao/", include(public_patterns)),
     path("admin/", admin.site.urls),

@@ -19,12 +19,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "idesk/home.html", {"desk": desk, "today": desk["today"]})
 
 
-@login_required
-@require_GET
-def meetings(request: HttpRequest) -> HttpResponse:
-    return render(request, "idesk/placeholder.html", {"page_title": "Lịch họp", "icon": "bi-calendar-event"})
-
-
 # --- Public "Thông báo" section (founding letter R5): no login. ---
 
 
