@@ -102,6 +102,8 @@ class WhenMixin:
                 "start_date",
                 _("Không thể tạo cuộc họp trong quá khứ.") if new else _("Không thể dời cuộc họp về quá khứ."),
             )
+        if start_date > timezone.localdate() + datetime.timedelta(days=2 * 366):
+            self.add_error("start_date", _("Ngày họp quá xa (sau hai năm nữa): hãy kiểm tra lại năm."))
         data["start"], data["end"] = start, end
 
 
@@ -342,7 +344,7 @@ class WeekForm(forms.Form):
         """The Monday of the asked ISO week (this week when absent or malformed)."""
         raw = (self.data.get("tuan") or "").strip().upper()
         year, _sep, week = raw.partition("-W")
-        if year.isdigit() and week.isdigit():
+        if year.isdigit() and week.isdigit() and 2000 <= int(year) <= 2100:  # and its neighbours stay dates
             try:
                 return datetime.date.fromisocalendar(int(year), int(week), 1)
             except ValueError:

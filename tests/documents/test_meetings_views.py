@@ -146,6 +146,8 @@ def test_the_office_schedules_a_meeting_from_the_form(db):
         ({"invited_units": None}, "invited_units", "Hãy chọn thành phần mời"),
         ({"start_date": "31/02/2027"}, "start_date", "Nhập một ngày hợp lệ"),
         ({"start_time": "25:00"}, "start_time", "Nhập một thời gian hợp lệ"),
+        ({"start_date": "30/11/2062", "end_date": "30/11/2062"}, "start_date", "Ngày họp quá xa"),
+        ({"start_date": "31/12/9999", "end_date": "31/12/9999"}, "start_date", "Ngày họp quá xa"),
         ({"chair": "999999"}, "chair", "lựa chọn hợp lệ"),
         ({"chair": "abc"}, "chair", "lựa chọn hợp lệ"),
         ({"invited_units": ["999999"]}, "invited_units", "lựa chọn hợp lệ"),
@@ -552,7 +554,18 @@ def test_the_week_view_filters_by_unit(db):
 
 
 @pytest.mark.parametrize(
-    "query", ["tuan=2026-W99", "tuan=abc", "tuan=-W", "don_vi=khong-co", "tuan=0000-W01", "tuan=2026-W48&don_vi=%00"]
+    "query",
+    [
+        "tuan=2026-W99",
+        "tuan=abc",
+        "tuan=-W",
+        "don_vi=khong-co",
+        "tuan=0000-W01",
+        "tuan=9999-W52",
+        "tuan=0001-W01",
+        "tuan=2026-W53",
+        "tuan=2026-W48&don_vi=%00",
+    ],
 )
 def test_a_malformed_week_query_shows_a_week_not_an_error(db, query):
     assert client_as(user("chutich")).get(f"{reverse('documents:meeting_week')}?{query}").status_code == 200
