@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -61,7 +61,7 @@ def _parse_day(raw: str | None) -> datetime.date | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
         try:
             return datetime.datetime.strptime(raw, fmt).date()
         except ValueError:
@@ -133,6 +133,11 @@ def _trend_start(period: Period) -> datetime.date:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = compliance.unit_scope(request.user)
+    if scope is not None and len(scope) == 1:
+        # A head sees one unit: its own page says more (its people, its late documents) than a one-row table.
+        code = Unit.objects.filter(pk=scope[0]).values_list("code", flat=True).first()
+        query = request.GET.urlencode()
+        return redirect(reverse("compliance_unit", args=[code]) + (f"?{query}" if query else ""))
     period = parse_period(request)
     rows = compliance.period_rows(period.start, period.end, scope)
     stored = compliance.stored_range(period.start, period.end)
@@ -180,6 +185,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
                 ],
             }
         ],
+        "legend": [
+            {"text": _("Đạt"), "color": "#2e7d32"},
+            {"text": _("Không đạt"), "color": "#f0ad00"},
+            {"text": _("Vi phạm"), "color": "#c62828"},
+        ],
         "required": required,
         "required_label": _("Yêu cầu: %(n)d lượt/ngày") % {"n": required},
         "y_label": _("Lượt truy cập"),
@@ -205,7 +215,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "absences": absences,
             "chart": chart,
             "trend_single": period.single,
-            "today": timezone.localdate(),
+            "whole_district": compliance.unit_scope(request.user) is None,
+            "presets": presets(timezone.localdate(), compliance.latest_day(timezone.localdate())),
         },
     )
 
@@ -252,16 +263,28 @@ def _export_rows(rows: list[compliance.UnitPeriod]):
         ]
 
 
-def _file_stem(period: Period) -> str:
+def _export_scope(request: HttpRequest) -> tuple[list[int] | None, Unit | None]:
+    """The units an export covers: those the user may see, or the one named by `unit` (if they may see it)."""
+    scope = compliance.unit_scope(request.user)
+    code = request.GET.get("unit")
+    if not code:
+        return scope, None
+    unit = get_object_or_404(Unit.objects.internal(), code=code)
+    compliance.require_unit(request.user, unit)
+    return [unit.id], unit
+
+
+def _file_stem(period: Period, unit: Unit | None = None) -> str:
+    stem = f"tuan-thu-{unit.code}" if unit else "tuan-thu"
     if period.single:
-        return f"tuan-thu-{period.start.isoformat()}"
-    return f"tuan-thu-{period.start.isoformat()}-den-{period.end.isoformat()}"
+        return f"{stem}-{period.start.isoformat()}"
+    return f"{stem}-{period.start.isoformat()}-den-{period.end.isoformat()}"
 
 
 @login_required
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    scope = compliance.unit_scope(request.user)
+    scope, unit = _export_scope(request)
     period = parse_period(request)
     rows = compliance.period_rows(period.start, period.end, scope)
     content = reports.xlsx_bytes(
@@ -272,7 +295,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         % {"period": period.label, "site": settings.IDESK_SITE_NAME},
         widths=[6, 40, 20, 10, 10, 10, 10, 14, 12, 12, 12, 12, 12],
     )
-    return reports.attachment(content, reports.XLSX_TYPE, _file_stem(period) + ".xlsx")
+    return reports.attachment(content, reports.XLSX_TYPE, _file_stem(period, unit) + ".xlsx")
 
 
 def _signer() -> User | None:
@@ -283,7 +306,7 @@ def _signer() -> User | None:
 @login_required
 @require_GET
 def export_pdf(request: HttpRequest) -> HttpResponse:
-    scope = compliance.unit_scope(request.user)
+    scope, unit = _export_scope(request)
     period = parse_period(request)
     rows = compliance.period_rows(period.start, period.end, scope)
     stored = compliance.stored_range(period.start, period.end)
@@ -302,4 +325,4 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
         "status_labels": STATUS_LABELS,
     }
     content = reports.pdf_bytes("idesk/compliance_pdf.html", context)
-    return reports.attachment(content, "application/pdf", _file_stem(period) + ".pdf")
+    return reports.attachment(content, "application/pdf", _file_stem(period, unit) + ".pdf")

@@ -43,7 +43,8 @@
       data: {
         labels: unit.labels,
         datasets: [
-          { type: "bar", label: s.label, data: s.data, backgroundColor: s.colors, maxBarThickness: 28, order: 2 },
+          // minBarLength: a day without any visit still shows, in its result's colour.
+          { type: "bar", label: s.label, data: s.data, backgroundColor: s.colors, maxBarThickness: 28, minBarLength: 3, order: 2 },
           {
             type: "line",
             label: unit.required_label,
@@ -59,7 +60,22 @@
       options: {
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        plugins: { legend: { position: "bottom" } },
+        plugins: {
+          // One bar per day coloured by its result: the legend names the colours, not the dataset.
+          legend: {
+            position: "bottom",
+            onClick: null,
+            labels: {
+              generateLabels: function () {
+                var items = unit.legend.map(function (item) {
+                  return { text: item.text, fillStyle: item.color, strokeStyle: item.color, lineWidth: 0 };
+                });
+                items.push({ text: unit.required_label, fillStyle: "rgba(0,0,0,0)", strokeStyle: "#495057", lineWidth: 1.5, lineDash: [6, 4] });
+                return items;
+              },
+            },
+          },
+        },
         scales: {
           x: { ticks: { autoSkip: true, maxRotation: 0 } },
           y: { beginAtZero: true, suggestedMax: unit.required + 2, ticks: { precision: 0 }, title: { display: true, text: unit.y_label } },

@@ -49,12 +49,21 @@ def test_a_leader_sees_every_unit_breaches_first(two_days, chairman, as_user):
 
 def test_a_head_sees_only_their_own_unit(two_days, dept_head, as_user):
     client = as_user(dept_head)
-    page = client.get("/units/compliance/" + RANGE).content.decode()
+    response = client.get("/units/compliance/" + RANGE)
+    assert response.status_code == 302 and response["Location"] == "/units/compliance/noi-vu/" + RANGE
+    page = client.get(response["Location"]).content.decode()
     assert "Phòng Nội vụ" in page and "UBND xã Canh Hiển" not in page
-    assert client.get("/units/compliance/noi-vu/" + RANGE).status_code == 200
     assert client.get("/units/compliance/xa-canh-hien/" + RANGE).status_code == 403
     xlsx = client.get("/units/compliance/tuan-thu.xlsx" + RANGE)
-    assert b"Canh Hi" not in _xlsx_text(xlsx.content).encode()
+    assert "Phòng Nội vụ" in _xlsx_text(xlsx.content) and "Canh Hi" not in _xlsx_text(xlsx.content)
+    assert client.get("/units/compliance/tuan-thu.pdf" + RANGE + "&unit=xa-canh-hien").status_code == 403
+
+
+def test_a_leader_exports_one_units_record(two_days, chairman, as_user):
+    response = as_user(chairman).get("/units/compliance/tuan-thu.xlsx" + RANGE + "&unit=xa-canh-hien")
+    assert "tuan-thu-xa-canh-hien-2026-11-17-den-2026-11-18.xlsx" in response["Content-Disposition"]
+    rows = _xlsx_text(response.content).splitlines()
+    assert len(rows) == 3 and "UBND xã Canh Hiển" in rows[2]
 
 
 def test_without_dates_it_shows_the_latest_computed_day(two_days, chairman, as_user):
