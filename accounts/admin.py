@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccessEvent, User
+from accounts.models import AccessEvent, NotificationPreference, User
 
 
 class IDeskUserChangeForm(UserChangeForm):
@@ -51,3 +51,11 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "channel"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["user__username", "user__full_name"]
+    raw_id_fields = ["user"]
