@@ -824,7 +824,8 @@ def _extra_units(n: int, prefix: str) -> list[Unit]:
 
 
 @pytest.mark.parametrize("tab", ["du_thao", "da_phat_hanh"])
-def test_the_outgoing_list_runs_the_same_queries_for_3_and_30_rows(db, tab):
+def test_the_outgoing_list_runs_the_same_queries_for_3_and_30_rows(db, settings, tab):
+    settings.IDESK_PAGE_SIZE = 50  # all 30 rows on the page, whatever the environment says
     clerk_view = tab == "da_phat_hanh"
     username = "vanthu.ubnd" if clerk_view else "cv1.vp"
     client = as_(username)
@@ -841,7 +842,7 @@ def test_the_outgoing_list_runs_the_same_queries_for_3_and_30_rows(db, tab):
     small = _queries(client, url, {"tab": tab})
     add(27)
     response = client.get(url, {"tab": tab})
-    assert response.context["page"].paginator.count >= 30
+    assert len(response.context["page"].object_list) >= 30
     assert _queries(client, url, {"tab": tab}) == small
 
 
