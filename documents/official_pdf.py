@@ -15,10 +15,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents import faces
-from documents.models import ABBREVIATIONS, DocType, Document, PdfCache, StoredFile, Urgency
+from documents.models import ABBREVIATIONS, DocType, Document, PdfCache, Secrecy, StoredFile, Urgency
 
 TEMPLATE = "documents/official/document.html"
-TEMPLATE_VERSION = "2"  # bump when the template changes, so cached PDFs are rendered anew
+TEMPLATE_VERSION = "3"  # bump when the template changes, so cached PDFs are rendered anew
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
@@ -57,7 +57,9 @@ def face_context(document: Document) -> dict:
         "named": named,
         "type_title": document.get_doc_type_display().upper() if named else "",
         "summary": document.summary,
+        "vv_summary": re.sub(r"^\s*V/v\s*", "", document.summary),
         "urgency": Urgency(document.urgency).label.upper() if document.urgency else "",
+        "secrecy": Secrecy(document.secrecy).label.upper() if document.secrecy else "",
         "kinh_gui": _list_lines(document.kinh_gui),
         "body": document.body,
         "signer_lines": faces.signer_block(unit, document.signing_capacity, document.signer_position) if unit else [],
@@ -101,7 +103,11 @@ def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
     if blob is None:
         blob = StoredFile(sha256=sha, size=len(pdf), content_type="application/pdf")
         blob.content.save(sha, ContentFile(pdf), save=False)
-        blob.save()
+        try:
+            with transaction.atomic():
+                blob.save()
+        except IntegrityError:  # the same bytes stored by a concurrent render
+            blob = StoredFile.objects.get(sha256=sha)
     try:
         with transaction.atomic():
             return PdfCache.objects.create(key=key, blob=blob, pages=page_count(pdf))

@@ -515,7 +515,7 @@ def make_copy(
             issuer_name=unit.name,
             doc_type=source.doc_type,
             number=number,
-            number_symbol=symbols.build_symbol(number=number, doc_type=source.doc_type, issuer_short=unit.short_name, copy_kind=kind),
+            number_symbol=symbols.build_symbol(number=number, doc_type=source.doc_type, issuer_short=unit.short_name or unit.code.upper(), copy_kind=kind),
             issued_date=today,
             summary=source.summary,
             signer_name=signer.full_name,
