@@ -369,7 +369,8 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def paper_sent(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery, pk=pk)
+    # Only the sending unit's clerk may know this delivery exists: anyone else gets a 404.
+    delivery = get_object_or_404(Delivery, pk=pk, sender_unit_id=request.user.unit_id or 0)
     outgoing.mark_paper_sent(clerk=request.user, delivery=delivery)
     messages.success(request, _("Đã ghi nhận gửi bản giấy tới %(u)s.") % {"u": delivery.recipient_unit.name})
     return redirect("documents:paper_list")
@@ -378,7 +379,7 @@ def paper_sent(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def recall_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery, pk=pk)
+    delivery = get_object_or_404(Delivery, pk=pk, recipient_unit_id=request.user.unit_id or 0)
     outgoing.acknowledge_recall(clerk=request.user, delivery=delivery)
     messages.success(request, _("Đã xác nhận thu hồi văn bản %(s)s.") % {"s": delivery.document.number_symbol})
     return redirect("documents:incoming_list")

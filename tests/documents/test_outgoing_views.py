@@ -661,7 +661,7 @@ def test_paper_copies_to_send_are_listed_and_marked_sent(db):
     assert reverse("documents:paper_sent", args=[paper.pk]) in page
     assert re.search(r'Bản giấy cần gửi <span class="badge[^"]*">\d+</span>', html(_tab("vanthu.ubnd", "da_phat_hanh")))
 
-    assert as_("vanthu.canhthuan").post(reverse("documents:paper_sent", args=[paper.pk])).status_code == 403
+    assert as_("vanthu.canhthuan").post(reverse("documents:paper_sent", args=[paper.pk])).status_code == 404  # hidden from another unit, not just refused
     assert as_("cv1.vp").get(reverse("documents:paper_list")).status_code == 403
 
     response = clerk.post(reverse("documents:paper_sent", args=[paper.pk]))
@@ -718,7 +718,7 @@ def test_a_recall_needs_a_reason_and_the_recipient_clerk_acknowledges_it(db):
     assert record.pk not in [r.pk for r in box.context["page"].object_list]
 
     ack = reverse("documents:recall_acknowledge", args=[delivery_to(document, "xa-canh-hien").pk])
-    assert as_("vanthu.canhvinh").post(ack).status_code == 403
+    assert as_("vanthu.canhvinh").post(ack).status_code == 404  # another commune: hidden
     assert inbox.post(ack).status_code == 302
     assert delivery_to(document, "xa-canh-hien").recall_acknowledged_at is not None
     assert "Xác nhận thu hồi" not in html(inbox.get(reverse("documents:incoming_list")))
