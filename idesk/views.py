@@ -13,9 +13,23 @@ from idesk.models import Notice
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Bàn làm việc: who I am and what waits for me."""
-    from documents import selectors as doc_selectors
+    from django.utils import timezone
 
-    desk = doc_selectors.desk_for(request.user)
+    from documents import meetings, outgoing_selectors
+    from documents import selectors as doc_selectors
+    from documents.models import MeetingStatus
+
+    user = request.user
+    desk = doc_selectors.desk_for(user)
+    tab = outgoing_selectors.default_tab(user)
+    desk["drafts"] = list(outgoing_selectors.drafts(user, tab)[:5])
+    desk["drafts_tab"] = outgoing_selectors.TABS[tab]
+    desk["meetings"] = list(
+        meetings.visible_to(user)
+        .filter(end__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
+        .select_related("chair")
+        .order_by("start")[:5]
+    )
     return render(request, "idesk/home.html", {"desk": desk, "today": desk["today"]})
 
 

@@ -8,13 +8,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def active(context, prefix: str) -> str:
-    """'active' when the current view name starts with `prefix` (for the navigation)."""
+def active(context, *prefixes: str) -> str:
+    """'active' when the current view name starts with one of `prefixes` (for the navigation)."""
     match = getattr(context.get("request"), "resolver_match", None)
     if match is None:
         return ""
     name = match.view_name or ""
-    return "active" if name == prefix or name.startswith(prefix) else ""
+    return "active" if any(name.startswith(prefix) for prefix in prefixes) else ""
 
 
 @register.simple_tag
