@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,10 @@ from documents import permissions as policy
 from documents.models import Assignment, AssignmentRole, AssignmentStatus, Delivery, DocumentFile
 from units import reports
 
-PAGE_SIZE = 50
+
+def page_size() -> int:
+    """Rows per list page (settings.IDESK_PAGE_SIZE)."""
+    return settings.IDESK_PAGE_SIZE
 
 
 def _apply_service_error(form, exc: ValidationError) -> None:
@@ -40,7 +44,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
     if forced_box:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
     return {
         "form": form,
         "filters": filters,
@@ -81,7 +85,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.my_tasks(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
     return render(request, "documents/tasks.html", {"page": page, "today": timezone.localdate()})
 
 
@@ -277,7 +281,7 @@ def _run_action(action: str, form, user: User, record) -> str:
 @require_GET
 def deliveries(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
-    page = Paginator(selectors.pending_deliveries(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.pending_deliveries(request.user), page_size()).get_page(request.GET.get("page"))
     return render(request, "documents/deliveries.html", {"page": page})
 
 

@@ -154,6 +154,10 @@ STORAGES = {
     },
 }
 
+# Rows per page of every list (Văn bản đến, Văn bản đi, Nhiệm vụ, Chờ vào sổ); the benchmark varies it to check
+# that a list's query count does not grow with its length.
+IDESK_PAGE_SIZE = envint("IDESK_PAGE_SIZE", 50)
+
 # Uploads: documents may be large scans; the limit is checked per file by the upload validator.
 IDESK_MAX_UPLOAD_MB = envint("IDESK_MAX_UPLOAD_MB", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
