@@ -9,7 +9,8 @@ Rules, for one working day D and each internal unit on the e-office on D:
   deadline until the day they are finally opened;
 - overdue: assignments (chủ trì, phối hợp) of the unit or of its people whose deadline is before D and that were
   still open at the start of D;
-- unexcused absences: meeting absences without a valid reason (zero until meetings exist);
+- unexcused absences: invitations to meetings held on D that the organiser marked absent without a valid reason
+  (the invited unit's, or the invited person's unit's);
 - in breach (the head answers for it): not compliant and at least one consequence.
 
 Everything about D is judged as of D's end of working day, from timestamps, so recomputing a past day from

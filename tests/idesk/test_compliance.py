@@ -343,6 +343,7 @@ def test_the_report_has_exactly_the_documented_shape(db):
     assert hien["name"] == "UBND xã Canh Hiển" and hien["clerk"] == "vanthu.canhhien"
     assert (hien["visits"], hien["compliant"], hien["in_breach"]) == (2, True, False)
     assert all(list(u) == ["username", "visits", "compliant"] for u in hien["users"])
+    assert all(type(u["visits"]) is int and type(u["compliant"]) is bool for u in hien["users"])
     assert {u["username"] for u in hien["users"]} == set(
         User.objects.filter(unit__code="xa-canh-hien", is_active=True).values_list("username", flat=True)
     )

@@ -108,7 +108,8 @@ class Command(BaseCommand):
         events = AccessEvent.objects.filter(at__gte=start, at__lt=start + datetime.timedelta(days=1)).count()
         self.stdout.write(
             f"Dữ liệu: {Unit.objects.on_system(day).internal().count()} đơn vị trên hệ thống, "
-            f"{User.objects.filter(is_active=True).count()} người dùng, {events} sự kiện truy cập trong ngày, "
+            f"{User.objects.filter(is_active=True).count()} người dùng, {events} sự kiện truy cập trong ngày "
+            f"({AccessEvent.objects.count()} trong bảng), "
             f"{Delivery.objects.count()} lượt gửi, {Assignment.objects.count()} phân công."
         )
 
