@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -56,10 +57,14 @@ def _assignment_records(user: User, **filters) -> QuerySet:
 def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
     handling = {"role__in": [AssignmentRole.LEAD, AssignmentRole.COOPERATE]}
     if box == "cho_xu_ly":
-        return Q(submitted_to_id=user.pk, status=IncomingStatus.SUBMITTED) | Q(
+        waiting = Q(submitted_to_id=user.pk, status=IncomingStatus.SUBMITTED) | Q(
             pk__in=_assignment_records(user, status=AssignmentStatus.PENDING, **handling),
             status=IncomingStatus.IN_PROGRESS,
         )
+        if user.role == Role.CLERK and user.unit_id:
+            # The clerk's own next step: registered records not yet submitted (trình) to a leader.
+            waiting |= Q(unit_id=user.unit_id, status=IncomingStatus.REGISTERED)
+        return waiting
     if box == "dang_xu_ly":
         return Q(
             pk__in=_assignment_records(user, status=AssignmentStatus.IN_PROGRESS, **handling),
@@ -101,16 +106,20 @@ class IncomingFilters:
 
 def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
     """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""
-    today = timezone.localdate()
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement).
-    qs = policy.visible_to(user).filter(document__recalled_at__isnull=True)
+    return filter_incoming(policy.visible_to(user).filter(document__recalled_at__isnull=True), user, filters)
+
+
+def filter_incoming(qs: QuerySet[IncomingRecord], user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
+    """A list's filters and order on records already scoped to what the user may see."""
+    today = timezone.localdate()
     box = box_filter(user, filters.box, today)
     if box is not None:
         qs = qs.filter(box)
     elif filters.box == "so" and policy.sees_unit_register(user):
         qs = qs.filter(unit_id=user.unit_id)
     if filters.q:
-        qs = qs.filter(document__search_key__contains=fold(filters.q))
+        qs = matching(qs, filters.q)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.urgency is not None:
@@ -145,11 +154,28 @@ def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingReco
         object_type="incomingrecord", object_id=OuterRef("pk"), verb="opened", actor_id=user.pk
     )
     order = SORTS.get(filters.sort, SORTS["ngay_den"])
+    ranked = ("-exact",) if "exact" in qs.query.annotations else ()
     return (
         qs.select_related("document", "unit", "submitted_to")
         .annotate(seen=Exists(opened))
-        .order_by("-urgency", *order)
+        .order_by(*ranked, "-urgency", *order)
     )
+
+
+def matching(qs: QuerySet[IncomingRecord], q: str) -> QuerySet[IncomingRecord]:
+    """Records whose document matches q without regard to diacritics (số, ký hiệu, trích yếu, cơ quan ban hành).
+
+    Folding makes "năm" and "Nam" the same word, so when q carries diacritics the records are annotated `exact`
+    (1 when the trích yếu or the issuer holds q as typed) and lists rank those first: "quảng nam" shows Quảng Nam
+    before "Tuyên Quang năm 2024".
+    """
+    typed = unicodedata.normalize("NFC", " ".join(q.split()))
+    key = fold(typed)
+    qs = qs.filter(document__search_key__contains=key)
+    if key == typed.lower():
+        return qs
+    as_typed = Q(document__summary__icontains=typed) | Q(document__issuer_name__icontains=typed)
+    return qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
 
 
 def box_counts(user: User) -> dict[str, int]:
