@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export IDESK_PORT := $(PORT)
 
-.PHONY: run test install migrate seed lint clean e2e
+.PHONY: run test install migrate seed lint clean e2e bench bench-small
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -29,6 +29,30 @@ run: seed
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Benchmarks (issue 8; docs/performance.md). PostgreSQL on 127.0.0.1; not part of `make test` or CI.
+BENCH_PG       ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB       ?= idesk_bench
+BENCH_SMALL_DB ?= idesk_bench_small
+# `$(_pg_database) keep DB` creates DB if missing; `$(_pg_database) fresh DB` drops it first.
+_pg_database = $(PY) -c "import sys, psycopg; c = psycopg.connect('$(BENCH_PG)/postgres', autocommit=True); \
+	how, db = sys.argv[1:3]; how == 'fresh' and c.execute(f'DROP DATABASE IF EXISTS {db} WITH (FORCE)'); \
+	c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [db]).fetchone() or c.execute(f'CREATE DATABASE {db}')"
+
+## The province: 500 units, 10,000 users, 1M documents, 10M access events, generated once (minutes), then measured.
+bench: install
+	$(_pg_database) keep $(BENCH_DB)
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(PY) manage.py generate_scale_data --skip-existing
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(PY) manage.py bench --json docs/bench/results.json --markdown docs/performance.md
+
+## The same on a fresh small dataset (50 units, 20,000 documents) with fewer repetitions: a quick check.
+bench-small: install
+	$(_pg_database) fresh $(BENCH_SMALL_DB)
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_SMALL_DB) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_SMALL_DB) $(PY) manage.py generate_scale_data \
+		--units 50 --users 1000 --documents 20000 --access-events 200000
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_SMALL_DB) $(PY) manage.py bench --quick --json var/bench/small.json --markdown var/bench/small.md
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=5)
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument(
+            "--skip-existing", action="store_true", help="Không làm gì nếu bộ dữ liệu của --seed đã có (make bench)."
+        )
+        parser.add_argument(
             "--allow-sqlite", action="store_true", help="Cho phép chạy trên SQLite (chỉ dùng cho dữ liệu nhỏ khi kiểm thử)."
         )
 
@@ -31,6 +34,9 @@ class Command(BaseCommand):
         from units.models import Unit
 
         if Unit.objects.filter(code__startswith=f"s{o['seed']}-").exists():
+            if o["skip_existing"]:
+                self.stdout.write(f"Bộ dữ liệu --seed {o['seed']} đã có: dùng lại.")
+                return
             raise CommandError(f"Cơ sở dữ liệu đã có bộ dữ liệu với --seed {o['seed']}; dùng cơ sở dữ liệu mới hoặc seed khác.")
         sizes = scale.Sizes(
             units=o["units"], users=o["users"], documents=o["documents"], access_events=o["access_events"],
