@@ -18,6 +18,7 @@ from django.http import Http404
 
 from accounts.models import Role, User
 from documents.models import (
+    Assignment,
     AssignmentRole,
     AssignmentStatus,
     Delivery,
@@ -54,13 +55,20 @@ def granted_document_ids(user: User):
     )
 
 
-def _relations(user: User) -> Q:
-    rel = Q(submitted_to_id=user.pk) | Q(assignments__assignee_user_id=user.pk)
+def _related_ids(user: User) -> list[QuerySet]:
+    """Ids of the records the user takes part in, one indexed lookup per relation (to be joined by UNION ALL).
+
+    (The same relations as one OR across the assignments join cannot use any index: every list, count and
+    detail scanned all the records of the province.)"""
+    parts = [
+        IncomingRecord.objects.filter(submitted_to_id=user.pk).order_by().values("pk"),
+        Assignment.objects.filter(assignee_user_id=user.pk).order_by().values("record_id"),
+    ]
     if sees_unit_register(user):
-        rel |= Q(unit_id=user.unit_id)
+        parts.append(IncomingRecord.objects.filter(unit_id=user.unit_id).order_by().values("pk"))
     if leads_unit(user):
-        rel |= Q(assignments__assignee_unit_id=user.unit_id)
-    return rel
+        parts.append(Assignment.objects.filter(assignee_unit_id=user.unit_id).order_by().values("record_id"))
+    return parts
 
 
 def visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QuerySet[IncomingRecord]:
@@ -68,13 +76,15 @@ def visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QueryS
     qs = IncomingRecord.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    related_ids = IncomingRecord.objects.filter(_relations(user)).values("pk")
+    granted = granted_document_ids(user)
     # A grant is on the Document, which several units may have registered (one electronic document, N
     # deliveries): it opens the records of one's own unit or those one is part of, never another unit's handling.
-    granted = Q(secrecy__gt=Secrecy.NONE, document_id__in=granted_document_ids(user)) & (
-        Q(unit_id=user.unit_id) | Q(pk__in=related_ids)
-    )
-    return qs.filter(Q(secrecy=Secrecy.NONE, pk__in=related_ids) | granted)
+    own_granted = IncomingRecord.objects.filter(
+        unit_id=user.unit_id, secrecy__gt=Secrecy.NONE, document_id__in=granted
+    ).order_by()
+    first, *others = _related_ids(user)
+    candidates = first.union(*others, own_granted.values("pk"), all=True)
+    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(document_id__in=granted), pk__in=candidates)
 
 
 def has_grant(user: User, document: Document) -> bool:
@@ -243,16 +253,25 @@ def require_draft(user: User, action: str, draft: OutgoingDraft) -> None:
 
 def issued_visible_to(user: User, qs: QuerySet[Document] | None = None) -> QuerySet[Document]:
     """Documents issued by the user's unit (its outgoing and copy registers), for its clerk, heads and leaders,
-    and documents the user drafted or signed; confidential ones only with a grant."""
+    and documents the user drafted or signed; confidential ones only with a grant.
+
+    Like `visible_to`: one `id IN (UNION ALL of indexed lookups)`, never an OR across joins (which scanned every
+    document of the province)."""
     qs = Document.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    rel = Q(draft__author_id=user.pk) | Q(draft__signer_id=user.pk)
+    granted = granted_document_ids(user)
+    parts = [
+        OutgoingDraft.objects.filter(author_id=user.pk, document__isnull=False).order_by().values("document_id"),
+        OutgoingDraft.objects.filter(signer_id=user.pk, document__isnull=False).order_by().values("document_id"),
+        # A grant alone opens an issued confidential document.
+        Document.objects.filter(pk__in=granted, secrecy__gt=Secrecy.NONE).order_by().values("pk"),
+    ]
     if sees_unit_register(user):
-        rel |= Q(register__unit_id=user.unit_id)
-    open_ids = Document.objects.filter(rel, register__isnull=False, secrecy=Secrecy.NONE).values("pk")
-    granted = Q(register__isnull=False, secrecy__gt=Secrecy.NONE, pk__in=granted_document_ids(user))
-    return qs.filter(Q(pk__in=open_ids) | granted)
+        parts.append(Document.objects.filter(register__unit_id=user.unit_id).order_by().values("pk"))
+    first, *others = parts
+    candidates = first.union(*others, all=True)
+    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(pk__in=granted), pk__in=candidates, register__isnull=False)
 
 
 def can_issued(user: User, action: str, document: Document) -> bool:
