@@ -425,7 +425,7 @@ def on_receipt(delivery_id: int, **_ids) -> list[Message]:
     else:
         title = _("%(unit)s trả lại văn bản %(label)s") % {"unit": d.recipient_unit.name, "label": doc_label(doc)}
         body = "" if doc.is_confidential else _("Lý do: %(r)s") % {"r": d.returned_reason or "—"}
-    url = _url([("documents:outgoing_detail", [doc.pk]), ("documents:outgoing_list", [])])
+    url = _url([("documents:issued_detail", [doc.pk]), ("documents:outgoing_list", [])])
     return [
         Message(uid, NotificationKind.RECEIPT, title, f"receipt:{d.pk}:{d.status}", body, url, doc.is_confidential)
         for uid in _clerk_of(d.sender_unit_id)

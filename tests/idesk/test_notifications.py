@@ -148,6 +148,7 @@ def test_receipt_and_return_tell_the_sending_clerk(db):
     assert any(t.startswith("UBND xã Canh Hiển đã vào sổ") for t in titles)
     assert any(t.startswith("UBND xã Canh Hiệp trả lại") for t in titles)
     assert "Gửi nhầm đơn vị" in notes("vanthu.ubnd").get(title__contains="trả lại").body
+    assert notes("vanthu.ubnd").get(title__contains="trả lại").url == f"/documents/outgoing/{back.document_id}/"
 
 
 def test_completion_tells_the_leader_who_directed(db):
