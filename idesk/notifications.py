@@ -569,7 +569,8 @@ def on_recalled(delivery_id: int, **_ids) -> list[Message]:
     body = (
         "" if d.document.is_confidential else _("Lý do: %(r)s") % {"r": getattr(d.document, "recall_reason", "") or "—"}
     )
-    url = _url([("documents:delivery_detail", [d.pk]), ("documents:deliveries", []), ("documents:incoming_list", [])])
+    # Not the delivery's own page: a recalled delivery is no longer waiting there.
+    url = _url([("documents:deliveries", []), ("documents:incoming_list", [])])
     return [
         Message(uid, NotificationKind.DELIVERED, title, f"recalled:{d.pk}", body, url, d.document.is_confidential)
         for uid in _clerk_of(d.recipient_unit_id)
