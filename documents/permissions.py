@@ -76,15 +76,54 @@ def visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QueryS
     qs = IncomingRecord.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
+    return qs.filter(_visibility(user))
+
+
+def _visibility(user: User) -> Q:
+    """The condition behind visible_to, built once per user object (in a request, once per request): a page
+    asks for it a dozen times (lists, tab counts, badges) and building the union costs a millisecond each.
+    It holds no results, only subqueries, so it never goes stale; it is rebuilt if the user's role changes."""
+    key = (user.pk, user.role, user.unit_id, user.is_active)
+    cached = getattr(user, "_idesk_visibility", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     granted = granted_document_ids(user)
-    # A grant is on the Document, which several units may have registered (one electronic document, N
-    # deliveries): it opens the records of one's own unit or those one is part of, never another unit's handling.
-    own_granted = IncomingRecord.objects.filter(
-        unit_id=user.unit_id, secrecy__gt=Secrecy.NONE, document_id__in=granted
-    ).order_by()
     first, *others = _related_ids(user)
-    candidates = first.union(*others, own_granted.values("pk"), all=True)
-    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(document_id__in=granted), pk__in=candidates)
+    if not sees_unit_register(user):
+        # A grant is on the Document, which several units may have registered (one electronic document, N
+        # deliveries): it opens the records of one's own unit or those one is part of, never another unit's.
+        # (Whoever sees the unit's register has every record of it among the relations already.)
+        others.append(
+            IncomingRecord.objects.filter(unit_id=user.unit_id, secrecy__gt=Secrecy.NONE, document_id__in=granted)
+            .order_by()
+            .values("pk")
+        )
+    candidates = first.union(*others, all=True)
+    condition = (Q(secrecy=Secrecy.NONE) | Q(document_id__in=granted)) & Q(pk__in=candidates)
+    user._idesk_visibility = (key, condition)
+    return condition
+
+
+def relations_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QuerySet[IncomingRecord]:
+    """visible_to for querysets the caller keeps within the user's own relations (an inbox tab: submitted to
+    them, assigned to them or to the unit they lead, their unit's register when they see it). For those only the
+    confidentiality rule remains, so a tab and its count need not rebuild the union of every relation.
+    (tests/documents/test_visibility_shortcuts.py checks each tab gives what visible_to gives.)"""
+    qs = IncomingRecord.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(document_id__in=granted_document_ids(user)))
+
+
+def unit_register_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QuerySet[IncomingRecord]:
+    """The user's unit register as `visible_to` shows it: the same rows as visible_to(user).filter(unit_id=…).
+
+    For those who see their unit's register every record of it is related, so only the confidentiality rule
+    remains; written without the relations' union, a register list can walk the register's own index in list
+    order and stop after a page instead of gathering and sorting the whole register."""
+    if not sees_unit_register(user):
+        return visible_to(user, qs).filter(unit_id=user.unit_id)
+    return relations_visible_to(user, qs).filter(unit_id=user.unit_id)
 
 
 def has_grant(user: User, document: Document) -> bool:

@@ -51,34 +51,45 @@ def _my_assignments(user: User) -> Q:
 
 
 def _assignment_records(user: User, **filters) -> QuerySet:
-    return Assignment.objects.filter(_my_assignments(user), **filters).values("record_id")
+    return Assignment.objects.filter(_my_assignments(user), **filters).order_by().values("record_id")
 
 
 def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
+    """A tab of the inbox as `id IN (subquery)`: the subquery holds every condition, so the database starts from
+    the few records of the tab instead of testing each record the user may see."""
     handling = {"role__in": [AssignmentRole.LEAD, AssignmentRole.COOPERATE]}
     if box == "cho_xu_ly":
-        waiting = Q(submitted_to_id=user.pk, status=IncomingStatus.SUBMITTED) | Q(
-            pk__in=_assignment_records(user, status=AssignmentStatus.PENDING, **handling),
-            status=IncomingStatus.IN_PROGRESS,
-        )
+        waiting = [
+            IncomingRecord.objects.filter(submitted_to_id=user.pk, status=IncomingStatus.SUBMITTED)
+            .order_by()
+            .values("pk"),
+            _assignment_records(
+                user, status=AssignmentStatus.PENDING, record__status=IncomingStatus.IN_PROGRESS, **handling
+            ),
+        ]
         if user.role == Role.CLERK and user.unit_id:
             # The clerk's own next step: registered records not yet submitted (trình) to a leader.
-            waiting |= Q(unit_id=user.unit_id, status=IncomingStatus.REGISTERED)
-        return waiting
+            waiting.append(
+                IncomingRecord.objects.filter(unit_id=user.unit_id, status=IncomingStatus.REGISTERED)
+                .order_by()
+                .values("pk")
+            )
+        first, *others = waiting
+        return Q(pk__in=first.union(*others, all=True))
     if box == "dang_xu_ly":
         return Q(
-            pk__in=_assignment_records(user, status=AssignmentStatus.IN_PROGRESS, **handling),
-            status=IncomingStatus.IN_PROGRESS,
+            pk__in=_assignment_records(
+                user, status=AssignmentStatus.IN_PROGRESS, record__status=IncomingStatus.IN_PROGRESS, **handling
+            )
         )
     if box == "qua_han":
         return Q(
-            pk__in=_assignment_records(user, due_date__lt=today, **handling)
+            pk__in=_assignment_records(user, due_date__lt=today, record__status=IncomingStatus.IN_PROGRESS, **handling)
             .exclude(status=AssignmentStatus.DONE)
-            .values("record_id"),
-            status=IncomingStatus.IN_PROGRESS,
+            .values("record_id")
         )
     if box == "da_xong":
-        return Q(pk__in=_assignment_records(user, **handling), status=IncomingStatus.DONE)
+        return Q(pk__in=_assignment_records(user, record__status=IncomingStatus.DONE, **handling))
     if box == "de_biet":
         return Q(pk__in=_assignment_records(user, role=AssignmentRole.INFORM))
     return None
@@ -107,7 +118,18 @@ class IncomingFilters:
 def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
     """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement).
-    return filter_incoming(policy.visible_to(user).filter(document__recalled_at__isnull=True), user, filters)
+    return filter_incoming(_scope(user, filters.box).filter(document__recalled_at__isnull=True), user, filters)
+
+
+def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
+    """What a list starts from: an inbox tab holds only the user's own relations and the register only the
+    unit's records, so of the policy each needs just the confidentiality rule (cheaper to build and to run than
+    the union of every relation); a search or any other list takes visible_to whole."""
+    if box in BOXES and box != "so":
+        return policy.relations_visible_to(user)
+    if box == "so" and policy.sees_unit_register(user):
+        return policy.unit_register_visible_to(user)
+    return policy.visible_to(user)
 
 
 def filter_incoming(qs: QuerySet[IncomingRecord], user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
@@ -178,17 +200,16 @@ def matching(qs: QuerySet[IncomingRecord], q: str) -> QuerySet[IncomingRecord]:
     return qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
 
 
-def box_counts(user: User) -> dict[str, int]:
-    """Counts for the inbox tabs (one query per tab, whatever the data)."""
+def box_counts(user: User, boxes=BOXES) -> dict[str, int]:
+    """Counts for the inbox tabs (one query per tab, each starting from the tab's own few records)."""
     today = timezone.localdate()
-    visible = policy.visible_to(user)
     counts = {}
-    for box in BOXES:
+    for box in boxes:
         if box == "so":
             if policy.sees_unit_register(user):
-                counts[box] = visible.filter(unit_id=user.unit_id).count()
+                counts[box] = _scope(user, box).count()
             continue
-        counts[box] = visible.filter(box_filter(user, box, today)).count()
+        counts[box] = _scope(user, box).filter(box_filter(user, box, today)).count()
     return counts
 
 
@@ -216,18 +237,16 @@ def record_detail(user: User, pk: int) -> IncomingRecord:
     return policy.get_visible_or_404(user, pk, qs)
 
 
-def nav_counts(user: User) -> dict[str, int]:
-    """What waits for me, for the navigation badges."""
+def nav_counts(user: User, boxes: dict[str, int] | None = None, pending: int | None = None) -> dict[str, int]:
+    """What waits for me, for the navigation badges (two queries at most; none when a page already counted its
+    boxes and the arrivals waiting for the clerk)."""
     if not user.is_authenticated:
         return {}
-    today = timezone.localdate()
-    visible = policy.visible_to(user)
-    counts = {
-        "incoming": visible.filter(box_filter(user, "cho_xu_ly", today)).count(),
-        "overdue": visible.filter(box_filter(user, "qua_han", today)).count(),
-    }
+    if boxes is None or not {"cho_xu_ly", "qua_han"} <= boxes.keys():
+        boxes = box_counts(user, ["cho_xu_ly", "qua_han"])
+    counts = {"incoming": boxes["cho_xu_ly"], "overdue": boxes["qua_han"]}
     if user.role == Role.CLERK:
-        counts["incoming"] += policy.pending_deliveries_for(user).count()
+        counts["incoming"] += policy.pending_deliveries_for(user).count() if pending is None else pending
     return counts
 
 

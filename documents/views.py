@@ -45,15 +45,18 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
     page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
+    counts = selectors.box_counts(request.user)
+    pending = policy.pending_deliveries_for(request.user).count()
     return {
         "form": form,
         "filters": filters,
         "page": page,
         "boxes": selectors.BOXES,
-        "counts": selectors.box_counts(request.user),
+        "counts": counts,
+        "nav_counts": selectors.nav_counts(request.user, counts, pending),  # the sidebar's badges, counted once
         "today": timezone.localdate(),
         "is_clerk": request.user.role == Role.CLERK,
-        "pending_count": policy.pending_deliveries_for(request.user).count(),
+        "pending_count": pending,
         "recalls": list(outgoing_selectors.recalls_to_acknowledge(request.user)[:20]),
     }
 
