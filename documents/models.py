@@ -180,7 +180,11 @@ class Document(models.Model):
         verbose_name = _("văn bản")
         verbose_name_plural = _("văn bản")
         permissions = [("view_confidential", _("Được xem văn bản mật"))]
-        indexes = [models.Index(fields=["issuer_name", "number_symbol", "issued_date"], name="document_identity")]
+        indexes = [
+            models.Index(fields=["issuer_name", "number_symbol", "issued_date"], name="document_identity"),
+            # The few recalled documents, so lists leave them out without joining every row to its document.
+            models.Index(fields=["recalled_at"], condition=Q(recalled_at__isnull=False), name="document_recalled"),
+        ]
         constraints = [
             # A number appears once in a register (cancelled numbers stay, with their reason).
             models.UniqueConstraint(fields=["register", "number"], name="document_number_unique"),
@@ -320,6 +324,10 @@ class IncomingRecord(models.Model):
             models.Index(fields=["unit", "year", "arrival_number"], name="incoming_unit_year_no"),
             models.Index(fields=["unit", "arrived_at"], name="incoming_unit_arrived"),
             models.Index(fields=["submitted_to", "status"], name="incoming_submitted_to"),
+            # The lists' order (urgent first, newest first): a page is read by walking the index and stopping
+            # after its rows, not by sorting every row of a register (or every match of a search).
+            models.Index(fields=["unit", "-urgency", "-arrived_at", "-id"], name="incoming_unit_list_order"),
+            models.Index(fields=["-urgency", "-arrived_at", "-id"], name="incoming_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -529,7 +537,15 @@ class AuditEvent(models.Model):
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object"),
+            # Read receipts: has this person opened this record? (each list row asks)
+            models.Index(
+                fields=["object_id", "actor"],
+                condition=Q(verb="opened", object_type="incomingrecord"),
+                name="audit_record_opened",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_type}#{self.object_id}"
