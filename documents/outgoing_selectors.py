@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
 from documents import permissions as policy
@@ -67,12 +68,22 @@ def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Documen
         qs = qs.filter(year=year)
     return (
         qs.select_related("register")
-        .annotate(
-            n_deliveries=Count("deliveries", distinct=True),
-            n_registered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.REGISTERED), distinct=True),
-        )
+        .annotate(n_deliveries=_deliveries(), n_registered=_deliveries(status=DeliveryStatus.REGISTERED))
         .order_by("-issued_at", "-id")
     )
+
+
+def _deliveries(**filters) -> Coalesce:
+    """A document's deliveries counted by a correlated subquery: computed for the rows of the page only, where a
+    GROUP BY over the join counted them for every document of the register before the page was cut."""
+    counted = (
+        Delivery.objects.filter(document_id=OuterRef("pk"), **filters)
+        .order_by()
+        .values("document_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def tab_counts(user: User) -> dict[str, int]:
