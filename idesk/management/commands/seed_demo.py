@@ -16,11 +16,22 @@ from units.models import Unit, UnitKind
 class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu huyện Vân Canh (chạy lại không thay đổi gì)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-history", dest="history", action="store_false",
+            help="Không tạo lịch sử truy cập, cuộc họp và báo cáo tuân thủ mẫu (dùng cho kiểm thử).",
+        )  # fmt: skip
+
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             created = self._seed()
         extra = self._seed_documents()
-        total = created + extra
+        history = 0
+        if options["history"]:
+            from idesk.demo_history import seed_history
+
+            history = seed_history()
+        total = created + extra + history
         if total:
             self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu: {total} bản ghi mới."))
         else:
