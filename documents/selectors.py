@@ -182,7 +182,7 @@ def filter_incoming(qs: QuerySet[IncomingRecord], user: User, filters: IncomingF
     order = SORTS.get(filters.sort, SORTS["ngay_den"])
     ranked = ("-exact",) if "exact" in qs.query.annotations else ()
     return (
-        qs.select_related("document", "unit", "submitted_to")
+        qs.select_related("document")
         .annotate(seen=Exists(opened))
         .order_by(*ranked, "-urgency", *order)
     )
