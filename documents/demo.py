@@ -141,6 +141,26 @@ def seed() -> int:
             signer_name="Trần Kim Vũ", signer_position="Chủ tịch", pages=2, created_by=vp,
         )  # fmt: skip
         _deliver(notice, district, ["xa-canh-hien", "noi-vu"], vp)
+        # 8. A reply drafted by Văn phòng, approved by its head, waiting for the Chủ tịch's signature.
+        from documents import outgoing
+
+        draft = outgoing.create_draft(
+            author=_u("cv1.vp"),
+            data=outgoing.DraftData(
+                doc_type=DocType.CONG_VAN,
+                summary="đăng ký chứng thư số chuyên dùng cho lãnh đạo và văn thư các cơ quan, đơn vị",
+                signer=chairman,
+                body="Thực hiện Công văn số 1520/STTTT-BCVT của Sở Thông tin và Truyền thông về việc triển khai chữ ký "
+                "số chuyên dùng, UBND huyện đăng ký cấp chứng thư số cho lãnh đạo và văn thư các cơ quan, đơn vị "
+                "(danh sách kèm theo).\nĐề nghị Sở Thông tin và Truyền thông xem xét, hỗ trợ./.",
+                recipient_units=[_unit("so-tttt")],
+                external_recipients="Lãnh đạo UBND huyện\nLĐVP",
+                archive_note="VT, VP",
+                issuer_unit=district,
+            ),
+        )
+        outgoing.submit_draft(author=_u("cv1.vp"), draft=draft)
+        outgoing.review_draft(head=_u("truong.vp"), draft=draft, approve=True, comment="Đồng ý, trình Chủ tịch ký.")
     return made
 
 
