@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -116,7 +117,7 @@ class IncomingFilters:
     sort: str = "ngay_den"
 
 
-def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
+def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord] | SearchResults:
     """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement). The
     # few recalled documents come from their own index: joining every row to its document just to check would
@@ -136,7 +137,9 @@ def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
     return policy.visible_to(user)
 
 
-def filter_incoming(qs: QuerySet[IncomingRecord], user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord]:
+def filter_incoming(
+    qs: QuerySet[IncomingRecord], user: User, filters: IncomingFilters
+) -> QuerySet[IncomingRecord] | SearchResults:
     """A list's filters and order on records already scoped to what the user may see."""
     today = timezone.localdate()
     box = box_filter(user, filters.box, today)
@@ -144,8 +147,6 @@ def filter_incoming(qs: QuerySet[IncomingRecord], user: User, filters: IncomingF
         qs = qs.filter(box)
     elif filters.box == "so" and policy.sees_unit_register(user):
         qs = qs.filter(unit_id=user.unit_id)
-    if filters.q:
-        qs = matching(qs, filters.q)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.urgency is not None:
@@ -180,28 +181,100 @@ def filter_incoming(qs: QuerySet[IncomingRecord], user: User, filters: IncomingF
         object_type="incomingrecord", object_id=OuterRef("pk"), verb="opened", actor_id=user.pk
     )
     order = SORTS.get(filters.sort, SORTS["ngay_den"])
-    ranked = ("-exact",) if "exact" in qs.query.annotations else ()
-    return (
-        qs.select_related("document")
-        .annotate(seen=Exists(opened))
-        .order_by(*ranked, "-urgency", *order)
-    )
+    qs = qs.select_related("document").annotate(seen=Exists(opened)).order_by("-urgency", *order)
+    return search(qs, filters.q) if filters.q else qs
 
 
-def matching(qs: QuerySet[IncomingRecord], q: str) -> QuerySet[IncomingRecord]:
-    """Records whose document matches q without regard to diacritics (số, ký hiệu, trích yếu, cơ quan ban hành).
+SEARCH_COUNT_CAP = 1000
+SMALL_SEARCH = 200  # up to this many matches a search is ranked and sorted in one query
 
-    Folding makes "năm" and "Nam" the same word, so when q carries diacritics the records are annotated `exact`
-    (1 when the trích yếu or the issuer holds q as typed) and lists rank those first: "quảng nam" shows Quảng Nam
-    before "Tuyên Quang năm 2024".
+
+def search(qs: QuerySet[IncomingRecord], q: str) -> SearchResults:
+    """The records of qs whose document matches q without regard to diacritics (số, ký hiệu, trích yếu, cơ quan
+    ban hành), in qs's order.
+
+    Folding makes "năm" and "Nam" the same word, so when q carries diacritics the documents that hold q as typed
+    (in the trích yếu or the issuer) come first: "quảng nam" lists Quảng Nam before "Tuyên Quang năm 2024".
     """
     typed = unicodedata.normalize("NFC", " ".join(q.split()))
     key = fold(typed)
     qs = qs.filter(document__search_key__contains=key)
     if key == typed.lower():
-        return qs
-    as_typed = Q(document__summary__icontains=typed) | Q(document__issuer_name__icontains=typed)
-    return qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
+        return SearchResults(qs, [qs])
+    # A regular expression rather than icontains: PostgreSQL estimates `summary ~* …` from the column's
+    # statistics (UPPER(summary) LIKE … has none, so it guessed a handful of rows and sorted 80,000).
+    pattern = re.escape(typed)
+    as_typed = (
+        Q(document__summary__iregex=pattern)
+        | Q(document__issuer_name__iregex=pattern)
+        | Q(document__number_symbol__iregex=pattern)
+    )
+    ranked = qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
+    ranked = ranked.order_by("-exact", *qs.query.order_by)
+    return SearchResults(qs, [qs.filter(as_typed), qs.exclude(as_typed)], ranked)
+
+
+class SearchResults:
+    """A search's rows for Paginator: its parts one after the other (exact matches, then the rest), each read a
+    page at a time in the list's order, and counted up to SEARCH_COUNT_CAP.
+
+    A common word matches a tenth of a province's million documents: sorting every match by rank, or counting
+    them all, took seconds. Each part in list order is an index walk that stops after its page, the count
+    stops at the cap (the list then says "more than 1,000" and asks for more words), and a part's own size is
+    counted only when a page runs past its end."""
+
+    ordered = True
+
+    def __init__(
+        self,
+        whole: QuerySet[IncomingRecord],
+        parts: list[QuerySet[IncomingRecord]],
+        ranked: QuerySet[IncomingRecord] | None = None,
+        cap: int | None = None,
+    ):
+        self.whole, self.parts, self.ranked = whole, parts, ranked
+        self.cap = SEARCH_COUNT_CAP if cap is None else cap
+        self._count: int | None = None
+
+    def _matches(self) -> int:
+        if self._count is None:
+            self._count = self.whole.order_by().values("pk")[: self.cap + 1].count()
+        return self._count
+
+    def count(self) -> int:
+        return min(self._matches(), self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._matches() > self.cap
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[: self.count()])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start, stop = key.start or 0, self.count() if key.stop is None else key.stop
+        if self.ranked is not None and self._matches() <= SMALL_SEARCH:
+            # Few matches: rank and sort them all in one query rather than read each part.
+            return list(self.ranked[start:stop])
+        rows: list[IncomingRecord] = []
+        skip = start  # rows of this part before the slice
+        for i, part in enumerate(self.parts):
+            want = stop - start - len(rows)
+            if want <= 0:
+                break
+            got = list(part[skip : skip + want])
+            rows += got
+            if len(got) == want or i == len(self.parts) - 1:
+                break
+            # This part ends inside the slice: its size says where the next one starts.
+            size = skip + len(got) if got else part.order_by().values("pk")[:skip].count()
+            skip = max(skip - size, 0)
+        return rows
 
 
 def box_counts(user: User, boxes=BOXES) -> dict[str, int]:

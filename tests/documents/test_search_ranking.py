@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -17,7 +18,7 @@ from tests.documents.conftest import register
 
 
 def shown(url: str, user, q: str) -> list[int]:
-    page = client_as(user).get(url, {"q": q}).content.decode()
+    page = client_as(user).get(url + ("&" if "?" in url else "?") + urlencode({"q": q})).content.decode()
     return [int(pk) for pk in re.findall(r'href="/documents/incoming/(\d+)/"', page)]
 
 
@@ -58,10 +59,37 @@ def test_the_typed_words_match_in_any_case(commune_clerk, records):
     assert shown("/documents/incoming/", commune_clerk, "QUẢNG NAM")[0] == records["quang_nam"].pk
 
 
-def test_ranking_adds_no_query(commune_clerk, records):
-    def count(q: str) -> int:
+def test_a_ranked_search_runs_the_same_queries_for_3_and_30_matches(commune_clerk, records):
+    def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            list(selectors.incoming_list(commune_clerk, selectors.IncomingFilters(box="so", q=q))[:50])
+            client_as(commune_clerk).get("/documents/search/", {"q": "quảng nam"})
         return len(ctx.captured_queries)
 
-    assert count("quảng nam") == count("quang nam")
+    few = queries()
+    for i in range(27):
+        register(commune_clerk, summary=f"Báo cáo số {i} tỉnh Tuyên Quang năm 2024")
+
+    assert queries() == few
+
+
+def test_a_search_counts_up_to_a_cap_and_says_so(commune_clerk, records, monkeypatch):
+    assert "3 văn bản" in client_as(commune_clerk).get("/documents/incoming/", {"q": "quang nam"}).content.decode()
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    rows = selectors.incoming_list(commune_clerk, selectors.IncomingFilters(box="so", q="quảng nam"))
+    page = client_as(commune_clerk).get("/documents/incoming/", {"q": "quảng nam"}).content.decode()
+
+    assert rows.count() == 2 and rows.capped and len(rows[0:2]) == 2
+    assert "Hơn 2 văn bản" in page
+
+
+@pytest.mark.parametrize("small", [0, 200])
+def test_pages_run_across_exact_and_accent_stripped_matches(commune_clerk, records, monkeypatch, settings, small):
+    """Many matches are read part by part (exact, then the rest); few are ranked in one query: same pages."""
+    monkeypatch.setattr(selectors, "SMALL_SEARCH", small)
+    settings.IDESK_PAGE_SIZE = 2
+    first = shown("/documents/incoming/", commune_clerk, "quảng nam")
+    second = shown("/documents/incoming/?page=2", commune_clerk, "quảng nam")
+
+    assert first == [records["quang_nam"].pk, records["urgent_tuyen_quang"].pk]
+    assert second == [records["tuyen_quang"].pk]
