@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Role, User
 from units.models import Unit, UnitKind
@@ -29,13 +30,14 @@ class DirectoryEntry:
         return next((p for p in self.people if p.role == Role.CLERK), None)
 
 
-def _tree_order(units: list[Unit]) -> list[tuple[Unit, int]]:
-    children: dict[int | None, list[Unit]] = {}
+def _tree_order(units: list) -> list[tuple]:
+    """Units (anything with id and parent_id) depth-first under their parents, keeping their order."""
+    children: dict[int | None, list] = {}
     ids = {u.id for u in units}
     for unit in units:
         parent = unit.parent_id if unit.parent_id in ids else None
         children.setdefault(parent, []).append(unit)
-    ordered: list[tuple[Unit, int]] = []
+    ordered: list[tuple] = []
 
     def walk(parent: int | None, depth: int) -> None:
         for unit in children.get(parent, []):
@@ -69,6 +71,61 @@ def directory(query: str = "") -> list[DirectoryEntry]:
         )
         for unit, depth in _tree_order(units)
     ]
+
+
+DIRECTORY_PAGE_PEOPLE = 150
+DIRECTORY_UNIT_FIELDS = ("id", "parent_id", "name", "code", "short_name", "eoffice_since", "sort_order")
+
+
+@dataclass
+class DirectoryPage:
+    entries: list[DirectoryEntry]
+    page: Page  # of groups of whole units; its paginator gives the navigation
+    units: int  # in the whole directory (or search)
+    people: int
+
+
+def directory_page(query: str = "", number=None, per_page: int | None = None) -> DirectoryPage:
+    """One page of the directory: whole units in tree order, about `per_page` people, and the totals.
+
+    A province has 500 units and 10,000 people: one page of all of them took a second to render. The tree with
+    each unit's number of people comes from one query, the page's people from another."""
+    per_page = per_page or DIRECTORY_PAGE_PEOPLE
+    key = fold(query)
+    counted = Q(users__is_active=True)
+    if key:
+        counted &= Q(users__search_key__contains=key) | Q(search_key__contains=key)
+    units_qs = Unit.objects.internal().filter(active=True).annotate(n_people=Count("users", filter=counted))
+    if key:
+        units_qs = units_qs.filter(Q(search_key__contains=key) | Q(n_people__gt=0))
+    tree = list(units_qs.order_by("sort_order", "name").only(*DIRECTORY_UNIT_FIELDS))
+    groups: list[list[tuple[Unit, int]]] = [[]]
+    in_group = 0
+    for node, depth in _tree_order(tree):
+        if in_group >= per_page:
+            groups.append([])
+            in_group = 0
+        groups[-1].append((node, depth))
+        in_group += node.n_people
+    page = Paginator(groups, 1).get_page(number)
+    shown = page.object_list[0] if page.object_list else []
+    people_qs = User.objects.filter(is_active=True, unit__in=[unit for unit, _depth in shown])
+    if key:
+        people_qs = people_qs.filter(Q(search_key__contains=key) | Q(unit__search_key__contains=key))
+    people: dict[int, list[User]] = {}
+    for person in people_qs:
+        people.setdefault(person.unit_id, []).append(person)
+    entries = [
+        DirectoryEntry(
+            unit=unit,
+            depth=depth,
+            people=sorted(
+                people.get(unit.id, []), key=lambda p: (ROLE_ORDER.get(p.role, 9), p.sort_order, p.full_name)
+            ),
+        )
+        for unit, depth in shown
+    ]
+    return DirectoryPage(entries, page, units=len(tree), people=sum(unit.n_people for unit in tree))
 
 
 def external_units() -> list[Unit]:

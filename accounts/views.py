@@ -50,7 +50,15 @@ def _directory_context(request: HttpRequest) -> dict:
 @login_required
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    context = _directory_context(request)
+    query = request.GET.get("q", "").strip()[:100]
+    found = selectors.directory_page(query, request.GET.get("page"))
+    context = {
+        "q": query,
+        "entries": found.entries,
+        "page": found.page,
+        "unit_count": found.units,
+        "people_count": found.people,
+    }
     if not context["q"]:
         context["externals"] = selectors.external_units()
     template = "accounts/_directory_results.html" if request.htmx else "accounts/directory.html"

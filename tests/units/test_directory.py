@@ -82,3 +82,28 @@ def test_pdf_export_contains_the_directory(dept_staff, as_user, tmp_path):
 def test_the_directory_needs_a_login(client, db):
     response = client.get("/units/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_large_directory_is_paged_by_whole_units(dept_staff, as_user, monkeypatch):
+    """A province has 10,000 people: the directory shows about DIRECTORY_PAGE_PEOPLE of them a page, never
+    cutting a unit in two, and its count line still counts everyone."""
+    import re
+
+    from accounts import selectors
+    from accounts.models import User
+
+    monkeypatch.setattr(selectors, "DIRECTORY_PAGE_PEOPLE", 12)
+    client = as_user(dept_staff)
+    first = client.get("/units/").content.decode()
+    pages = int(re.search(r"Trang 1/(\d+)", first).group(1))
+    seen_units, seen_people = [], set()
+    for number in range(1, pages + 1):
+        page = client.get("/units/", {"page": number}).content.decode()
+        seen_units += re.findall(r'id="unit-([a-z0-9-]+)"', page)
+        seen_people |= set(re.findall(r'font-monospace">([^<]+)</td>', page))
+
+    internal_active = User.objects.filter(is_active=True, unit__active=True).exclude(unit__kind="external")
+    assert pages > 1
+    assert len(seen_units) == len(set(seen_units))  # each unit on one page only
+    assert seen_people == set(internal_active.values_list("username", flat=True))
+    assert f"{internal_active.count()} người" in first
