@@ -388,8 +388,14 @@ class UnitPeriod:
         return self.visits / self.days if self.days else 0.0
 
 
-def period_rows(start: datetime.date, end: datetime.date, unit_ids: list[int] | None = None) -> list[UnitPeriod]:
-    """Each unit's results over [start, end], breaches first, then non-compliant, then compliant (two queries)."""
+def period_rows(
+    start: datetime.date, end: datetime.date, unit_ids: list[int] | None = None, *, count_items: bool = True
+) -> list[UnitPeriod]:
+    """Each unit's results over [start, end], breaches first, then non-compliant, then compliant.
+
+    count_items=False leaves the distinct unopened/overdue counts at 0 (the order does not depend on them), so a
+    page of rows can have them counted by count_period_items for its own units only: over a month of a province
+    the stored lists hold millions of ids."""
     qs = UnitCompliance.objects.filter(date__gte=start, date__lte=end)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
@@ -410,13 +416,6 @@ def period_rows(start: datetime.date, end: datetime.date, unit_ids: list[int] | 
         )
         .order_by()
     )
-    unopened: dict[int, set[int]] = defaultdict(set)
-    overdue: dict[int, set[int]] = defaultdict(set)
-    for unit_id, u_ids, o_ids in qs.filter(Q(unopened__gt=0) | Q(overdue__gt=0)).values_list(
-        "unit_id", "unopened_ids", "overdue_ids"
-    ):
-        unopened[unit_id].update(u_ids)
-        overdue[unit_id].update(o_ids)
     rows = [
         UnitPeriod(
             unit_id=s["unit_id"],
@@ -428,14 +427,41 @@ def period_rows(start: datetime.date, end: datetime.date, unit_ids: list[int] | 
             compliant_days=s["compliant_days"],
             breach_days=s["breach_days"],
             visits=s["visits_sum"] or 0,
-            unopened=len(unopened[s["unit_id"]]),
-            overdue=len(overdue[s["unit_id"]]),
+            unopened=0,
+            overdue=0,
             unexcused_absences=s["absences"] or 0,
         )
         for s in sums
     ]
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], -r.breach_days, r.compliant_days - r.days, r.sort_order, r.code))
+    if count_items:
+        count_period_items(rows, start, end)
     return rows
+
+
+def count_period_items(rows: list[UnitPeriod], start: datetime.date, end: datetime.date) -> None:
+    """Set each row's unopened and overdue: the distinct deliveries and assignments counted on any day of the
+    period. Counted by the database from the stored id lists (one query each), not decoded into Python."""
+    if not rows:
+        return
+    by_unit = {r.unit_id: r for r in rows}
+    table = UnitCompliance._meta.db_table
+    if connection.vendor == "postgresql":
+        expand = "CROSS JOIN LATERAL jsonb_array_elements_text(c.{field}) AS v(item)"
+    else:
+        expand = "CROSS JOIN json_each(c.{field}) AS v"
+    item = "v.item" if connection.vendor == "postgresql" else "v.value"
+    marks = ", ".join(["%s"] * len(by_unit))
+    date = connection.ops.adapt_datefield_value
+    for field, attr, nonzero in (("unopened_ids", "unopened", "unopened"), ("overdue_ids", "overdue", "overdue")):
+        sql = (
+            f"SELECT c.unit_id, COUNT(DISTINCT {item}) FROM {table} c {expand.format(field=field)} "
+            f"WHERE c.date >= %s AND c.date <= %s AND c.{nonzero} > 0 AND c.unit_id IN ({marks}) GROUP BY c.unit_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [date(start), date(end), *by_unit])
+            for unit_id, n in cursor.fetchall():
+                setattr(by_unit[unit_id], attr, n)
 
 
 @dataclass
