@@ -56,7 +56,7 @@ def send_daily_reminders(scheduled_for: str | None = None) -> int:
     """Morning đôn đốc: deadlines on the next working day, and everything overdue."""
     from idesk import notifications
 
-    return len(notifications.daily_reminders(_day(scheduled_for)))
+    return notifications.daily_reminders(_day(scheduled_for))
 
 
 def send_breach_report(scheduled_for: str | None = None) -> int:
