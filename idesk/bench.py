@@ -349,17 +349,20 @@ def outgoing_floor(user, rows: int) -> Floor:
     )
 
 
-def compliance_floor(start: datetime.date, end: datetime.date) -> Floor:
+def compliance_floor(start: datetime.date, end: datetime.date, rows: int) -> Floor:
+    """The dashboard's table: each unit's month (days, compliant days, breaches, visits), worst first, a page."""
     return Floor(
-        "SELECT c.unit_id, n.code, n.name, count(*), count(*) FILTER (WHERE c.compliant), count(*), sum(c.visits), "
-        "sum(c.overdue) FROM idesk_unitcompliance c JOIN units_unit n ON n.id = c.unit_id "
-        "WHERE c.date BETWEEN %s AND %s GROUP BY c.unit_id, n.code, n.name, n.sort_order ORDER BY n.sort_order, n.code",
-        [start, end],
+        "SELECT c.unit_id, n.code, n.name, count(*) FILTER (WHERE c.in_breach), count(*) FILTER (WHERE c.compliant), "
+        "count(*), sum(c.visits), sum(c.overdue) FROM idesk_unitcompliance c JOIN units_unit n ON n.id = c.unit_id "
+        "WHERE c.date BETWEEN %s AND %s GROUP BY c.unit_id, n.code, n.name, n.sort_order "
+        "ORDER BY count(*) FILTER (WHERE c.in_breach) DESC, count(*) FILTER (WHERE c.compliant) - count(*), "
+        "n.sort_order, n.code LIMIT %s",
+        [start, end, rows],
         COMPLIANCE_TABLE,
     )
 
 
-def directory_floor() -> Floor:
+def directory_floor(people: int) -> Floor:
     def shape(rows: list) -> dict:
         units: dict[int, list] = {}
         for unit_id, unit_name, *person in rows:
@@ -369,8 +372,8 @@ def directory_floor() -> Floor:
     return Floor(
         "SELECT n.id, n.name, p.id, p.full_name, p.position, p.username, p.phone, p.email FROM units_unit n "
         "JOIN accounts_user p ON p.unit_id = n.id AND p.is_active WHERE n.kind <> 'external' AND n.active "
-        "ORDER BY n.sort_order, n.name, p.sort_order, p.full_name",
-        [],
+        "ORDER BY n.sort_order, n.name, p.sort_order, p.full_name LIMIT %s",
+        [people],
         DIRECTORY_TABLE,
         shape,
     )
@@ -482,9 +485,9 @@ def pages(p: Personas, month: tuple[datetime.date, datetime.date]) -> list[Page]
             f"Tuân thủ truy cập — tháng {month[0]:%m/%Y}",
             "leader",
             f"/units/compliance/?from={month[0].isoformat()}&to={month[1].isoformat()}",
-            lambda n: compliance_floor(*month),
+            lambda n: compliance_floor(*month, 50),
         ),
-        Page("directory", "Danh bạ", "clerk", "/units/", lambda n: directory_floor()),
+        Page("directory", "Danh bạ", "clerk", "/units/", lambda n: directory_floor(150)),
     ]
     assert IncomingRecord.objects.filter(pk=detail).exists()
     return out
@@ -876,15 +879,23 @@ def probe_web(spec: dict) -> dict:
     """A web process serving the pages (Django's WSGI handler, as the test client drives it), then PDFs."""
     from accounts.models import User
 
-    out = {"after_setup": vm_hwm_mb()}
+    out = {"after_setup": vm_hwm_mb(), "failed": []}
     users = User.objects.in_bulk(spec["users"])
     clients = {uid: _client(users[uid]) for uid in users}
+    for client in clients.values():
+        client.raise_request_exception = False  # a failing page is reported, the probe goes on
+
+    def get(uid: int, url: str) -> None:
+        status = clients[uid].get(url).status_code
+        if status != 200 and url not in out["failed"]:
+            out["failed"].append(f"{url} ({status})")
+
     for _ in range(spec.get("rounds", 3)):
         for uid, url in spec["pages"]:
-            clients[uid].get(url)
+            get(uid, url)
     out["pages"] = vm_hwm_mb()
     for uid, url in spec.get("pdfs", []):
-        clients[uid].get(url)
+        get(uid, url)
     out["pdfs"] = vm_hwm_mb()
     if spec.get("register_entries"):
         from documents import pdf
@@ -950,7 +961,7 @@ def measure_memory(p: Personas, page_list: list[Page], opts: Options) -> dict:
         "web": web,
         "worker": worker,
         "web_peak_mb": max(v for v in (web["pages"], web["pdfs"]) if v is not None),
-        "worker_peak_mb": max(v for v in worker.values() if v is not None),
+        "worker_peak_mb": max(v for k, v in worker.items() if v is not None),
     }
     out["pass"] = out["web_peak_mb"] <= TARGETS["rss_mb"] and out["worker_peak_mb"] <= TARGETS["rss_mb"]
     opts.log(f"  web process: {web}; worker: {worker}")
@@ -1168,10 +1179,17 @@ def markdown(r: Results) -> str:
     if mem:
         w, k = mem["web"], mem["worker"]
         lines.append(
-            f"| web process peak RSS (VmHWM) | {mem['web_peak_mb']:.0f} MB (after start {w['after_setup']}, pages "
-            f"{w['pages']}, PDFs {w['pdfs']}; a 1,000-entry register PDF in-process: {w.get('register_pdf', '—')}) "
-            f"| ≤ {t['rss_mb']:.0f} MB | {_ok(mem['web_peak_mb'] <= t['rss_mb'])} |"
+            f"| web process peak RSS (VmHWM), serving every page above 3 times, then a year's register book and an "
+            f"official PDF | {mem['web_peak_mb']:.0f} MB (after start {w['after_setup']}, after the pages {w['pages']}, "
+            f"after the PDFs {w['pdfs']})"
+            + (f"; failed: {', '.join(w['failed'])}" if w.get("failed") else "")
+            + f" | ≤ {t['rss_mb']:.0f} MB | {_ok(mem['web_peak_mb'] <= t['rss_mb'])} |"
         )
+        if w.get("register_pdf"):
+            lines.append(
+                f"| the same process then rendering a 1,000-entry register book | {w['register_pdf']:.0f} MB | "
+                f"≤ {t['rss_mb']:.0f} MB | {_ok(w['register_pdf'] <= t['rss_mb'])} |"
+            )
         lines.append(
             f"| worker peak RSS (VmHWM) | {mem['worker_peak_mb']:.0f} MB (after start {k['after_setup']}, compliance "
             f"{k['compute_compliance']}, reminders {k['reminders']}) | ≤ {t['rss_mb']:.0f} MB | "
