@@ -664,6 +664,27 @@ def on_meeting_deputy(meeting_id: int, user_id: int | None = None, **_ids) -> li
     return _meeting_messages(meeting, [user_id], _("Được cử dự họp thay"), f"meeting_deputy:{meeting.pk}:{user_id}")
 
 
+def meeting_reminders(now: datetime.datetime | None = None) -> int:
+    """Remind every invitee before a meeting: the day before and one hour before (IDESK_MEETING_REMINDERS,
+    minutes). Idempotent: one reminder per meeting, lead time and start time (a rescheduled meeting is reminded
+    again at its new time)."""
+    from django.conf import settings
+
+    from documents.models import Meeting, MeetingStatus
+
+    now = now or timezone.now()
+    made = 0
+    for minutes in sorted(settings.IDESK_MEETING_REMINDERS, reverse=True):
+        upcoming = Meeting.objects.filter(
+            status=MeetingStatus.SCHEDULED, start__gt=now, start__lte=now + datetime.timedelta(minutes=minutes)
+        ).select_related("invitation", "chair")
+        label = _("Nhắc lịch họp ngày mai") if minutes >= 12 * 60 else _("Sắp đến giờ họp")
+        for meeting in upcoming:
+            key = f"meeting_reminder:{meeting.pk}:{minutes}:{meeting.start.isoformat()}"
+            made += len(deliver(_meeting_messages(meeting, _meeting_people(meeting), label, key)))
+    return made
+
+
 EVENTS = {
     "incoming_registered": on_incoming_registered,
     "submitted": on_submitted,

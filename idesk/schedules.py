@@ -16,6 +16,12 @@ SCHEDULES = {
 }
 
 
+# name → (task, minutes between runs): tasks that watch the clock all day.
+FREQUENT = {
+    "Nhắc lịch họp (trước một ngày, trước một giờ)": ("idesk.tasks.send_meeting_reminders", 10),
+}
+
+
 def next_run_at(hours: int, minutes: int, now: datetime.datetime | None = None) -> datetime.datetime:
     """The next moment it is HH:MM in the installation's time zone."""
     now = timezone.localtime(now or timezone.now())
@@ -47,5 +53,11 @@ def ensure(schedule_model, *, reset_times: bool = False) -> int:
             if reset_times:
                 schedule.next_run = next_run_at(hours, minutes)
             schedule.save()
+            changed += 1
+    for name, (func, every) in FREQUENT.items():
+        if not schedule_model.objects.filter(name=name).exists():
+            schedule_model.objects.create(
+                name=name, func=func, schedule_type="I", minutes=every, repeats=-1, next_run=timezone.now()
+            )  # "I" is Schedule.MINUTES
             changed += 1
     return changed

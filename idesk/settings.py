@@ -248,3 +248,6 @@ IDESK_BASE_URL = envstr("IDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A task that raises is retried by the broker after `retry` seconds (which must exceed `timeout`, or a slow task
 # would run twice), up to `max_attempts`; each failure is listed under "Failed tasks" in the admin.
 Q_CLUSTER.update({"timeout": 300, "retry": 420, "max_attempts": 3, "ack_failures": False})
+
+# Meeting reminders: minutes before the start (the day before, and one hour before).
+IDESK_MEETING_REMINDERS = [int(m) for m in envlist("IDESK_MEETING_REMINDERS", ["1440", "60"])]

@@ -70,3 +70,10 @@ def send_breach_report(scheduled_for: str | None = None) -> int:
         if not compliance.compute_day(day):
             return 0
     return len(notifications.breach_report(day))
+
+
+def send_meeting_reminders() -> int:
+    """Every few minutes: the day-before and hour-before reminders of meetings (once each)."""
+    from idesk import notifications
+
+    return notifications.meeting_reminders()
