@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -149,6 +152,21 @@ class IncomingForm(StyledForm):
         )
 
 
+class QuickSelect(forms.Select):
+    """A <select> rendered in Python. The filter bar is drawn on every list page and the template-rendered
+    widget (an include per option, 40 options) cost a quarter of the page's rendering."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(attrs), options)
+
+
 class FilterForm(forms.Form):
     """The list's filters, all in the URL so a list is bookmarkable."""
 
@@ -157,20 +175,26 @@ class FilterForm(forms.Form):
         label=_("Tìm"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Số ký hiệu, trích yếu, cơ quan")}),
     )  # fmt: skip
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, widget=QuickSelect)
+    urgency = forms.TypedChoiceField(
+        label=_("Độ khẩn"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     secrecy = forms.ChoiceField(
-        label=_("Độ mật"), required=False, choices=[("", _("Tất cả")), ("thuong", _("Không mật")), ("mat", _("Mật"))]
+        label=_("Độ mật"),
+        required=False,
+        choices=[("", _("Tất cả")), ("thuong", _("Không mật")), ("mat", _("Mật"))],
+        widget=QuickSelect,
     )
     date_from = forms.DateField(label=_("Đến từ ngày"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
     date_to = forms.DateField(label=_("đến ngày"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
     issuer = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
-    doc_type = forms.ChoiceField(label=_("Loại văn bản"), required=False)
+    doc_type = forms.ChoiceField(label=_("Loại văn bản"), required=False, widget=QuickSelect)
     assignee = forms.CharField(label=_("Người/đơn vị xử lý"), required=False, max_length=150)
     overdue = forms.BooleanField(label=_("Chỉ văn bản quá hạn"), required=False)
     sort = forms.ChoiceField(
         label=_("Sắp xếp"),
         required=False,
+        widget=QuickSelect,
         choices=[("ngay_den", _("Ngày đến mới nhất")), ("so_den", _("Số đến")), ("han", _("Hạn xử lý gần nhất")), ("ngay_vb", _("Ngày văn bản"))],
     )
 
