@@ -112,7 +112,13 @@ def relations_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None)
     qs = IncomingRecord.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(document_id__in=granted_document_ids(user)))
+    return qs.filter(confidentiality_rule(user))
+
+
+def confidentiality_rule(user: User, prefix: str = "") -> Q:
+    """The confidentiality half of visible_to, on a record (or through `prefix`, e.g. "record__", on what
+    points to one): not confidential, or its document granted to the user."""
+    return Q(**{f"{prefix}secrecy": Secrecy.NONE}) | Q(**{f"{prefix}document_id__in": granted_document_ids(user)})
 
 
 def unit_register_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QuerySet[IncomingRecord]:

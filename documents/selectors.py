@@ -328,10 +328,13 @@ def nav_counts(user: User, boxes: dict[str, int] | None = None, pending: int | N
 
 
 def my_tasks(user: User) -> QuerySet[Assignment]:
-    """Nhiệm vụ: open assignments I (or my unit, when I lead it) hold, by deadline; confidential only if granted."""
-    visible_ids = policy.visible_to(user).values("pk")
+    """Nhiệm vụ: open assignments I (or my unit, when I lead it) hold, by deadline; confidential only if granted.
+    (They are my own relations, so of visible_to only the confidentiality rule applies, as for the inbox tabs.)"""
+    if not user.is_authenticated or not user.is_active:
+        return Assignment.objects.none()
     return (
-        Assignment.objects.filter(_my_assignments(user), record_id__in=visible_ids)
+        Assignment.objects.filter(_my_assignments(user))
+        .filter(policy.confidentiality_rule(user, "record__"))
         .exclude(role=AssignmentRole.INFORM)
         .exclude(status=AssignmentStatus.DONE)
         .select_related("record", "record__document", "assignee_unit", "assignee_user")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from documents import permissions as policy
 from documents import selectors
+from documents.models import Assignment, AssignmentRole, AssignmentStatus
 from tests.documents.test_permission_matrix import PERSONAS, persona, world  # noqa: F401  (fixtures)
 
 
@@ -27,3 +28,14 @@ def test_each_tab_and_the_register_hold_what_visible_to_holds(world, persona):  
 
         assert set(listed.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), box
         assert selectors.box_counts(persona).get(box) == expected.count(), box
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS), indirect=True)
+def test_my_tasks_are_my_open_assignments_on_records_visible_to_me(world, persona):  # noqa: F811
+    expected = (
+        Assignment.objects.filter(selectors._my_assignments(persona), record__in=policy.visible_to(persona))
+        .exclude(role=AssignmentRole.INFORM)
+        .exclude(status=AssignmentStatus.DONE)
+    )
+
+    assert set(selectors.my_tasks(persona)) == set(expected)
