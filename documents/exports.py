@@ -35,17 +35,3 @@ def incoming_register_xlsx(
         unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within
     )
     return register_book_xlsx(book=book)
-
-
-def outgoing_register_xlsx(
-    *,
-    unit: Unit,
-    year: int,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    confidential: bool = False,
-    within=None,
-) -> bytes:
-    """Sổ đăng ký văn bản đi with every column."""
-    book = registers.outgoing_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within)
-    return register_book_xlsx(book=book)

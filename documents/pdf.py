@@ -72,17 +72,3 @@ def processing_slip_pdf(*, record: IncomingRecord) -> bytes:
         "printed_at": timezone.localtime(),
     }
     return pdf_bytes("documents/pdf/processing_slip.html", context)
-
-
-def outgoing_register_pdf(
-    *,
-    unit: Unit,
-    year: int,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    confidential: bool = False,
-    within=None,
-) -> bytes:
-    """Sổ đăng ký văn bản đi (or the confidential one) as a printable, bindable book."""
-    book = registers.outgoing_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within)
-    return register_book_pdf(book=book, template="documents/pdf/outgoing_register.html")

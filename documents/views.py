@@ -383,7 +383,7 @@ def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
     form = forms.RegisterExportForm(request.GET or {"year": timezone.localdate().year})
     fmt = request.GET.get("format")
     if fmt in ("pdf", "xlsx") and form.is_valid():
-        from documents import exports, pdf
+        from documents import exports, pdf, registers
 
         d = form.cleaned_data
         args = {
@@ -396,9 +396,11 @@ def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
         # One policy: the book holds exactly what this reader's lists hold (confidential entries only if granted).
         args["within"] = policy.visible_to(user) if kind == "den" else policy.issued_visible_to(user)
         name = f"{slug}-{user.unit.code}-{d['year']}{'-mat' if args['confidential'] else ''}"
+        book = getattr(registers, f"{builder}_book")(**args)
         if fmt == "pdf":
-            return reports.attachment(getattr(pdf, f"{builder}_pdf")(**args), "application/pdf", f"{name}.pdf")
-        return reports.attachment(getattr(exports, f"{builder}_xlsx")(**args), reports.XLSX_TYPE, f"{name}.xlsx")
+            content = pdf.register_book_pdf(book=book, template=f"documents/pdf/{builder}.html")
+            return reports.attachment(content, "application/pdf", f"{name}.pdf")
+        return reports.attachment(exports.register_book_xlsx(book=book), reports.XLSX_TYPE, f"{name}.xlsx")
     status = 400 if fmt and not form.is_valid() else 200
     return render(request, "documents/register_book.html", {"form": form, "title": title, "kind": kind}, status=status)
 
