@@ -45,15 +45,15 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
     page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
-    counts = selectors.box_counts(request.user)
-    pending = policy.pending_deliveries_for(request.user).count()
+    counts = selectors.box_counts(request.user, pending=True)
+    pending = counts.pop("pending")
     return {
         "form": form,
         "filters": filters,
         "page": page,
         "boxes": selectors.BOXES,
         "counts": counts,
-        "nav_counts": selectors.nav_counts(request.user, counts, pending),  # the sidebar's badges, counted once
+        "nav_counts": selectors.nav_counts(request.user, {**counts, "pending": pending}),  # counted once
         "today": timezone.localdate(),
         "is_clerk": request.user.role == Role.CLERK,
         "pending_count": pending,
