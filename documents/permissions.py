@@ -139,6 +139,8 @@ def has_grant(user: User, document: Document) -> bool:
 
 
 def can_view(user: User, record: IncomingRecord) -> bool:
+    if getattr(record, "_visible_to_user", None) == user.pk:
+        return True  # read through visible_to for this user (get_visible_or_404) during this request
     return visible_to(user).filter(pk=record.pk).exists()
 
 
@@ -212,6 +214,8 @@ def get_visible_or_404(user: User, pk: int, qs: QuerySet[IncomingRecord] | None 
     record = visible_to(user, qs).filter(pk=pk).first()
     if record is None:
         raise Http404
+    # The page then asks can() for each action it might offer: each would repeat this visibility query.
+    record._visible_to_user = user.pk
     return record
 
 

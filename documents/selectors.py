@@ -118,6 +118,14 @@ class IncomingFilters:
     overdue: bool = False
     sort: str = "ngay_den"
 
+    @property
+    def narrowed(self) -> bool:
+        """Any condition beyond the tab itself (then the tab's count is not the list's)."""
+        return bool(
+            self.q or self.status or self.urgency is not None or self.secrecy or self.date_from or self.date_to
+            or self.issuer or self.doc_type or self.assignee or self.overdue
+        )
+
 
 def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord] | SearchResults:
     """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""

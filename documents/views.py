@@ -44,9 +44,12 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
     if forced_box:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
-    page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
     counts = selectors.box_counts(request.user, pending=True)
     pending = counts.pop("pending")
+    paginator = Paginator(rows, page_size())
+    if not filters.narrowed and not forced_box and filters.box in counts:
+        paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "form": form,
         "filters": filters,
