@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Role, User
 from documents import permissions as policy
 from documents.models import Delivery, DeliveryStatus, Document, DraftStatus, OutgoingDraft
+from units.queries import count_many
 from units.text import fold
 
 TABS = {
@@ -86,14 +87,17 @@ def _deliveries(**filters) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def tab_counts(user: User) -> dict[str, int]:
-    counts = {}
+def tab_counts(user: User, paper: bool = False) -> dict[str, int]:
+    """The tabs' counts (and with `paper` the paper copies still to send, as "paper"), in one query."""
+    querysets = {}
     for tab in visible_tabs(user):
         if tab == "da_phat_hanh":
-            counts[tab] = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id).count()
+            querysets[tab] = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id)
         else:
-            counts[tab] = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab)).count()
-    return counts
+            querysets[tab] = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab))
+    if paper:
+        querysets["paper"] = paper_to_send(user)
+    return count_many(querysets)
 
 
 def draft_detail(user: User, pk: int) -> OutgoingDraft:
