@@ -20,6 +20,7 @@ from accounts.models import Role, User
 from documents import audit, faces, notify, official_pdf, paper, symbols
 from documents import permissions as policy
 from documents.models import (
+    AuditEvent,
     CopyKind,
     Delivery,
     DeliveryStatus,
@@ -35,7 +36,6 @@ from documents.models import (
     PaperRule,
     RecipientGroup,
     RegisterKind,
-    Secrecy,
 )
 from documents.services import ServiceError, _grant, take_number
 from units.models import Unit, UnitKind
@@ -277,17 +277,13 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
         now = timezone.now()
         today = timezone.localdate(now)
         issuer = draft.issuer_unit
-        register, number = take_number(issuer, today.year, RegisterKind.OUTGOING, draft.secrecy > Secrecy.NONE)
         kinh_gui = _kinh_gui(draft)
+        # Everything but the number first: the register row is locked from the number to the commit, and every
+        # clerk of the unit issuing at that moment waits for it.
         document = Document.objects.create(
             issuer_unit=issuer,
             issuer_name=issuer.name,
             doc_type=draft.doc_type,
-            number=number,
-            number_symbol=symbols.build_symbol(
-                number=number, doc_type=draft.doc_type, issuer_short=issuer.short_name or issuer.code.upper(),
-                year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
-            ),  # fmt: skip
             issued_date=today,
             summary=draft.summary,
             signer_name=draft.signer.full_name,
@@ -303,22 +299,30 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
             leader_comment=draft.leader_comment,
             meeting_kind=draft.meeting_kind,
             is_legal=draft.is_legal,
-            replaces=draft.replaces,
-            register=register,
+            replaces_id=draft.replaces_id,
             year=today.year,
             issued_at=now,
             issued_by=clerk,
-            created_by=draft.author,
+            created_by_id=draft.author_id,
         )
-        for f in draft.files.all():
-            DocumentFile.objects.create(document=document, blob=f.blob, name=f.name, added_by=clerk)
+        DocumentFile.objects.bulk_create(
+            [DocumentFile(document=document, blob_id=f.blob_id, name=f.name, added_by=clerk) for f in draft.files.all()]
+        )
         draft.status = DraftStatus.ISSUED
         draft.document = document
         draft.save(update_fields=["status", "document", "updated_at"])
         _grant([clerk, draft.author, draft.signer], document)
         deliveries = _dispatch(document, issuer, recipients, clerk, today)
-        audit.record(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk)
-        audit.record(clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries))
+        _number(
+            document, issuer, RegisterKind.OUTGOING,
+            doc_type=draft.doc_type, year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
+        )  # fmt: skip
+        AuditEvent.objects.bulk_create(
+            [
+                _event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),
+                _event(clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries)),
+            ]
+        )
     attach_official_pdf(document)
     for delivery in deliveries:
         if delivery.electronic:
@@ -330,13 +334,29 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
 _PAPER_REASON_LENGTH = Delivery._meta.get_field("paper_reason").max_length
 
 
+def _number(document: Document, unit: Unit, kind: str, **symbol) -> None:
+    """Give `document` the next number of the unit's register for its year, and the symbol built from it. The last
+    writes of the transaction but its audit events: the register row stays locked until the commit."""
+    register, number = take_number(unit, document.year, kind, document.is_confidential)
+    document.register, document.number = register, number
+    document.number_symbol = symbols.build_symbol(
+        number=number, issuer_short=unit.short_name or unit.code.upper(), **symbol
+    )
+    document.save(update_fields=["register", "number", "number_symbol"])
+
+
+def _event(actor: User, verb: str, obj, **data) -> AuditEvent:
+    """An audit event to write with others in one statement (audit.record writes one)."""
+    return AuditEvent(actor=actor, verb=verb, object_type=audit.object_type_of(obj), object_id=obj.pk, data=data)
+
+
 def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date) -> list[Delivery]:
     rule = PaperRule.current()
     deliveries = []
     for unit in recipients:
         decision = paper.decide(document, unit, today, rule)
         deliveries.append(
-            Delivery.objects.create(
+            Delivery(
                 document=document,
                 sender_unit=sender,
                 recipient_unit=unit,
@@ -346,8 +366,10 @@ def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: 
                 sent_by=by,
             )
         )
-        if document.is_confidential and unit.is_on_system(today):
-            _grant(User.objects.filter(unit=unit, role=Role.CLERK, is_active=True), document)
+    Delivery.objects.bulk_create(deliveries)
+    if document.is_confidential:
+        on_system = [d.recipient_unit_id for d in deliveries if d.electronic]
+        _grant(User.objects.filter(unit__in=on_system, role=Role.CLERK, is_active=True), document)
     return deliveries
 
 
@@ -508,14 +530,12 @@ def make_copy(
         now = timezone.now()
         today = timezone.localdate(now)
         unit = clerk.unit
-        register, number = take_number(unit, today.year, RegisterKind.COPY, source.secrecy > Secrecy.NONE)
         names = [u.name for u in recipient_units]
+        # Everything but the number first (see issue()).
         copy = Document.objects.create(
             issuer_unit=unit,
             issuer_name=unit.name,
             doc_type=source.doc_type,
-            number=number,
-            number_symbol=symbols.build_symbol(number=number, doc_type=source.doc_type, issuer_short=unit.short_name or unit.code.upper(), copy_kind=kind),
             issued_date=today,
             summary=source.summary,
             signer_name=signer.full_name,
@@ -528,17 +548,22 @@ def make_copy(
             recipients_text="\n".join(f"- {n};" for n in names),
             copy_kind=kind,
             copy_of=source,
-            register=register,
             year=today.year,
             issued_at=now,
             issued_by=clerk,
             created_by=clerk,
         )
         if kind != CopyKind.TRICH_SAO:
-            for f in source.files.all():
-                DocumentFile.objects.create(document=copy, blob=f.blob, name=f"{CopyKind(kind).label} - {f.name}"[:255], added_by=clerk)
+            label = CopyKind(kind).label
+            DocumentFile.objects.bulk_create(
+                [
+                    DocumentFile(document=copy, blob_id=f.blob_id, name=f"{label} - {f.name}"[:255], added_by=clerk)
+                    for f in source.files.all()
+                ]
+            )
         _grant([clerk, signer], copy)
         deliveries = _dispatch(copy, unit, list(recipient_units), clerk, today)
+        _number(copy, unit, RegisterKind.COPY, doc_type=source.doc_type, copy_kind=kind)
         audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
     attach_official_pdf(copy)
     for delivery in deliveries:

@@ -70,26 +70,41 @@ _NEXT_NUMBER = (
 )
 
 
-def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[Register, int]:
-    """The next number of a register: its row is locked until the caller's transaction ends, so numbers
-    are unique and gapless under concurrency (the unique constraint on the record backs it up).
-
-    One statement (UPDATE … RETURNING takes the row lock and the number at once) where reading, locking and
-    saving the row took three: numbering is what several clerks do at the same moment."""
+def _numbered(sql: str, params: list, unit_id: int, year: int, kind: str, confidential: bool) -> tuple:
+    """Run `sql`, which takes the register's next number with _NEXT_NUMBER (its first parameters), and return its
+    row. The register row stays locked until the caller's transaction ends, so numbers are unique and gapless
+    under concurrency (the unique constraints on the numbered rows back it up)."""
     connection = transaction.get_connection()
-    assert connection.in_atomic_block, "take_number must run inside the caller's transaction"
-    sql = _NEXT_NUMBER.format(table=Register._meta.db_table)
-    params = [unit.pk, year, kind, confidential]
+    assert connection.in_atomic_block, "numbers are taken inside the caller's transaction"
+    params = [unit_id, year, kind, confidential, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:  # the register's first number: create its row, then take the number as above
-            Register.objects.get_or_create(unit=unit, year=year, kind=kind, confidential=confidential)
+            Register.objects.get_or_create(unit_id=unit_id, year=year, kind=kind, confidential=confidential)
             cursor.execute(sql, params)
             row = cursor.fetchone()
-    register_id, number = row
-    register = Register(id=register_id, unit=unit, year=year, kind=kind, confidential=confidential, last_number=number)
-    register._state.adding, register._state.db = False, connection.alias
+    return row
+
+
+def _register(register_id: int, unit_id: int, year: int, kind: str, confidential: bool, number: int) -> Register:
+    register = Register(
+        id=register_id, unit_id=unit_id, year=year, kind=kind, confidential=confidential, last_number=number
+    )
+    register._state.adding, register._state.db = False, transaction.get_connection().alias
+    return register
+
+
+def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[Register, int]:
+    """The next number of a register, its row locked until the caller's transaction ends.
+
+    One statement (UPDATE … RETURNING takes the row lock and the number at once) where reading, locking and
+    saving the row took three. Take it as late as the transaction allows: every statement after it runs while
+    the other clerks of the register wait."""
+    sql = _NEXT_NUMBER.format(table=Register._meta.db_table)
+    register_id, number = _numbered(sql, [], unit.pk, year, kind, confidential)
+    register = _register(register_id, unit.pk, year, kind, confidential, number)
+    register.unit = unit
     return register, number
 
 
@@ -106,8 +121,14 @@ def _grant(users: Iterable[User], document: Document) -> None:
     if not document.is_confidential:
         return
     perm_id = _view_confidential_id()
-    for user in users:
-        DocumentUserObjectPermission.objects.get_or_create(user=user, permission_id=perm_id, content_object=document)
+    # One INSERT … ON CONFLICT DO NOTHING for all of them, where get_or_create took four statements a person.
+    DocumentUserObjectPermission.objects.bulk_create(
+        [
+            DocumentUserObjectPermission(user_id=user_id, permission_id=perm_id, content_object=document)
+            for user_id in {user.pk for user in users}
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _unit_leaders(unit_id: int) -> list[User]:
@@ -172,17 +193,77 @@ def _check_incoming_dates(data: IncomingData, arrival: datetime.date) -> None:
         raise ServiceError(errors)
 
 
+# On PostgreSQL the number, the record carrying it and the record's audit event are written by one statement, the
+# last of the transaction: the register row stays locked for that statement and the commit, not for three ORM
+# saves with a round trip each (and, with threads, a wait for the GIL after each).
+_NUMBERED_RECORD = """\
+WITH n AS ({next_number}),
+r AS (INSERT INTO {record} ({record_columns}) SELECT {record_values} FROM n RETURNING id, register_id, arrival_number),
+a AS (INSERT INTO {audit} ({audit_columns}) SELECT {audit_values} FROM r)
+SELECT id, register_id, arrival_number FROM r
+"""
+
+
+def _insert_parts(obj, computed: dict[str, str], connection) -> tuple[str, str, list]:
+    """Columns, values and parameters that insert the unsaved `obj`, except that the `computed` columns take an SQL
+    expression (a %s in it stands for the field's own value)."""
+    columns, values, params = [], [], []
+    for f in obj._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        expression = computed.get(f.attname, "%s")
+        values.append(expression)
+        if "%s" in expression:
+            params.append(f.get_db_prep_save(f.pre_save(obj, add=True), connection))
+    return ", ".join(columns), ", ".join(values), params
+
+
+def _insert_numbered(record: IncomingRecord, event: AuditEvent) -> None:
+    """Insert `record` with the next số đến of its unit's register for its year, and `event` about it (its data
+    gets the number too). Every other write of the transaction should come before this."""
+    connection = transaction.get_connection()
+    key = (record.unit_id, record.year, RegisterKind.INCOMING, record.confidential)
+    next_number = _NEXT_NUMBER.format(table=Register._meta.db_table)
+    if connection.vendor == "postgresql":
+        record_columns, record_values, record_params = _insert_parts(
+            record, {"register_id": "n.id", "arrival_number": "n.last_number"}, connection
+        )
+        audit_columns, audit_values, audit_params = _insert_parts(
+            event,
+            {"object_id": "r.id", "data": "%s || jsonb_build_object('arrival_number', r.arrival_number)"},
+            connection,
+        )
+        sql = _NUMBERED_RECORD.format(
+            next_number=next_number,
+            record=IncomingRecord._meta.db_table,
+            record_columns=record_columns,
+            record_values=record_values,
+            audit=AuditEvent._meta.db_table,
+            audit_columns=audit_columns,
+            audit_values=audit_values,
+        )
+        record.pk, register_id, number = _numbered(sql, record_params + audit_params, *key)
+        record._state.adding, record._state.db = False, connection.alias
+    else:  # SQLite: one writer at a time anyway, so plain saves after the number
+        register_id, number = _numbered(next_number, [], *key)
+        record.register_id, record.arrival_number = register_id, number
+        record.save(force_insert=True)
+        event.object_id, event.data = record.pk, {**event.data, "arrival_number": number}
+        event.save(force_insert=True)
+    record.register = _register(register_id, *key, number)
+    record.arrival_number = number
+
+
 def _create_record(
-    *, clerk: User, document: Document, due_date, note: str, arrived_at: datetime.datetime
+    *, clerk: User, document: Document, due_date, note: str, arrived_at: datetime.datetime, verb: str, **event_data
 ) -> IncomingRecord:
-    year = timezone.localtime(arrived_at).year
-    register, number = take_number(clerk.unit, year, RegisterKind.INCOMING, document.is_confidential)
-    record = IncomingRecord.objects.create(
+    """The incoming record of `document` in the clerk's unit, with its number and its audit event (`verb`)."""
+    _grant([clerk], document)
+    record = IncomingRecord(
         document=document,
-        unit=clerk.unit,
-        register=register,
-        year=year,
-        arrival_number=number,
+        unit_id=clerk.unit_id,
+        year=timezone.localtime(arrived_at).year,
         arrived_at=arrived_at,
         due_date=due_date,
         note=note,
@@ -190,7 +271,8 @@ def _create_record(
         urgency=document.urgency,
         secrecy=document.secrecy,
     )
-    _grant([clerk], document)
+    event = AuditEvent(actor=clerk, verb=verb, object_type=audit.object_type_of(record), data=event_data)
+    _insert_numbered(record, event)
     return record
 
 
@@ -229,9 +311,14 @@ def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: boo
             created_by=clerk,
         )
         attach_files(document, data.uploads, clerk)
-        record = _create_record(clerk=clerk, document=document, due_date=data.due_date, note=data.note, arrived_at=now)
-        audit.record(
-            clerk, "registered", record, arrival_number=record.arrival_number, confirmed_duplicate=confirm_duplicate
+        record = _create_record(
+            clerk=clerk,
+            document=document,
+            due_date=data.due_date,
+            note=data.note,
+            arrived_at=now,
+            verb="registered",
+            confirmed_duplicate=confirm_duplicate,
         )
     notify.later("incoming_registered", record_id=record.pk)
     return record
@@ -278,13 +365,21 @@ def register_delivery(
             )
             if duplicates:
                 raise DuplicateDocument(duplicates)
-        record = _create_record(clerk=clerk, document=document, due_date=due_date, note=note, arrived_at=now)
+        record = _create_record(
+            clerk=clerk,
+            document=document,
+            due_date=due_date,
+            note=note,
+            arrived_at=now,
+            verb="received",
+            delivery_id=delivery.pk,
+        )
+        # These two name the record, so they follow its number (and run while the register is locked).
         delivery.status = DeliveryStatus.REGISTERED
         delivery.record = record
         if delivery.opened_at is None:
             delivery.opened_at, delivery.opened_by = now, clerk
         delivery.save(update_fields=["status", "record", "opened_at", "opened_by"])
-        audit.record(clerk, "received", record, delivery_id=delivery.pk, arrival_number=record.arrival_number)
         audit.record(clerk, "received", delivery, arrival_number=record.arrival_number, record_id=record.pk)
     notify.later("receipt", delivery_id=delivery.pk)
     notify.later("incoming_registered", record_id=record.pk)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 
 from documents import notify, services
-from documents.models import IncomingRecord, Register, RegisterKind, Secrecy
-from tests.documents.conftest import incoming_data, user
+from documents.models import AuditEvent, IncomingRecord, Register, RegisterKind, Secrecy
+from tests.documents.conftest import fresh_register_year, incoming_data, user, vn_time
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -87,6 +88,28 @@ def test_eight_clerks_registering_at_once_get_numbers_1_to_400_without_gaps(seed
     assert errors == []
     assert _numbers(clerk.unit, base) == list(range(base + 1, base + 401))
     assert _last_number(clerk.unit) == base + 400
+    # Each record's audit event names the number the record got (they are written together).
+    records = dict(
+        IncomingRecord.objects.filter(unit=clerk.unit, arrival_number__gt=base).values_list("pk", "arrival_number")
+    )
+    events = AuditEvent.objects.filter(verb="registered", object_type="incomingrecord", object_id__in=records)
+    assert {e.object_id: e.data["arrival_number"] for e in events} == records
+
+
+def test_eight_clerks_racing_for_the_first_number_of_a_new_year_share_one_register(seeded):
+    """GIVEN a year whose register does not exist yet
+    WHEN 8 threads register 10 documents each, all at once from its first minute
+    THEN one register row is made, and the numbers are exactly 1 to 80."""
+    clerk = user("vanthu.noivu")
+    year = fresh_register_year()
+
+    with time_machine.travel(vn_time(year, 1, 1, 0, 1), tick=True):
+        errors = _run_in_threads([("vanthu.noivu", 10, Secrecy.NONE)] * 8)
+
+    assert errors == []
+    assert Register.objects.filter(unit=clerk.unit, year=year, kind=RegisterKind.INCOMING).count() == 1
+    numbers = IncomingRecord.objects.filter(unit=clerk.unit, year=year).values_list("arrival_number", flat=True)
+    assert sorted(numbers) == list(range(1, 81))
 
 
 def test_two_units_and_two_registers_registering_at_once_do_not_interfere(seeded):
