@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
 from documents import permissions as policy
+from documents.selectors import Row
 from documents.models import Delivery, DeliveryStatus, Document, DraftStatus, OutgoingDraft
 from units.queries import count_many
 from units.text import fold
@@ -72,6 +73,17 @@ def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Documen
         .annotate(n_deliveries=_deliveries(), n_registered=_deliveries(status=DeliveryStatus.REGISTERED))
         .order_by("-issued_at", "-id")
     )
+
+
+ISSUED_ROW_FIELDS = (
+    "pk", "number_symbol", "issued_date", "summary", "urgency", "secrecy", "copy_kind", "recalled_at",
+    "cancelled_at", "doc_type", "signer_name", "n_registered", "n_deliveries",
+)
+
+
+def issued_rows(documents) -> list[Row]:
+    """The Sổ văn bản đi table's rows as plain dicts read once (see selectors.Row)."""
+    return [Row({name: getattr(d, name) for name in ISSUED_ROW_FIELDS}) for d in documents]
 
 
 def _deliveries(**filters) -> Coalesce:

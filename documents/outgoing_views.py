@@ -42,6 +42,9 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(rows, page_size())
     if not q and not year:
         paginator.count = counts[tab]  # (a cached property) the tab's count is the list's: not asked twice
+    page = paginator.get_page(request.GET.get("page"))
+    if tab == "da_phat_hanh":
+        page.object_list = outgoing_selectors.issued_rows(page.object_list)
     return render(
         request,
         "documents/outgoing_list.html",
@@ -49,7 +52,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": {t: outgoing_selectors.TABS[t] for t in tabs},
             "counts": counts,
-            "page": paginator.get_page(request.GET.get("page")),
+            "page": page,
             "form": form,
             "q": q,
             "is_clerk": user.role == Role.CLERK,

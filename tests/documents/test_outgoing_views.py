@@ -597,6 +597,8 @@ def test_each_role_sees_its_tabs_with_the_right_rows_and_counts(db):
         assert list(response.context["tabs"]) == ROLE_TABS[username]
         assert response.context["tab"] == tab
         assert _summaries(response) & mine_all == summaries, (username, tab)
+        if tab == "da_phat_hanh" and summaries:
+            assert f'href="{reverse("documents:issued_detail", args=[out.pk])}"' in html(response)
         counts = response.context["counts"]
         assert counts[tab] - before[username][tab] == len(summaries), (username, tab)
         assert counts[tab] == response.context["page"].paginator.count
