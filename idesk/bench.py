@@ -674,7 +674,7 @@ def previous_month() -> tuple[datetime.date, datetime.date]:
 def ensure_month_computed(month: tuple[datetime.date, datetime.date], log) -> int:
     """The dashboard reads stored days: compute the month's working days that are not stored yet."""
     from idesk import compliance
-    from idesk.models import ComplianceDay
+    from idesk.models import ComplianceDay, ComplianceMonth
     from units.calendar import WorkCalendar
 
     start, end = month
@@ -689,6 +689,8 @@ def ensure_month_computed(month: tuple[datetime.date, datetime.date], log) -> in
         day += datetime.timedelta(days=1)
     if made:
         log(f"  computed {made} stored days of {start:%m/%Y} for the dashboard")
+    if made or not ComplianceMonth.objects.filter(month=start.replace(day=1)).exists():
+        compliance.summarize_month(start)  # as the daily task does after computing its days
     return made
 
 

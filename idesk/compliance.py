@@ -14,26 +14,34 @@ Rules, for one working day D and each internal unit on the e-office on D:
 - in breach (the head answers for it): not compliant and at least one consequence.
 
 Everything about D is judged as of D's end of working day, from timestamps, so recomputing a past day from
-unchanged data gives the same rows. The computation is a constant number of queries whatever the district's size.
+unchanged data gives the same rows. A day is computed by the database in a constant number of statements
+(INSERT … SELECT: no row travels through Python), whatever the district's size.
+
+What is stored: per day, each unit's and each person's numbers, and the day's cut-offs (ComplianceDay). Which
+deliveries and assignments a day counted is not stored item by item (a province has some 140,000 of them every
+day, mostly the same old ones): the rule is written once below as SQL over those cut-offs, and the drill-down and a
+range's distinct counts re-derive the items from the stored days. A month's totals per unit are summed up once
+(summarize_month, after the day's computation) so that a month's dashboard reads a few hundred rows.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, Lag
+from django.db.models.functions import Lag
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AccessEvent, AccessKind, Role, User
 from documents.models import Assignment, AssignmentRole, AssignmentStatus, Delivery, DeliveryStatus
-from idesk.models import ComplianceDay, UnitCompliance, UserCompliance
+from idesk.models import ComplianceDay, ComplianceMonth, UnitCompliance, UnitComplianceMonth, UserCompliance
 from units.calendar import WorkCalendar
 from units.models import Unit
 
@@ -59,26 +67,203 @@ def required_visits() -> int:
     return settings.IDESK_REQUIRED_VISITS
 
 
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = day.replace(day=1)
+    last = (first + datetime.timedelta(days=31)).replace(day=1) - ONE_DAY
+    return first, last
+
+
+def day_cutoffs(day: datetime.date, calendar: WorkCalendar) -> dict:
+    """The timestamps that decide what counts on D (stored with the day, as ComplianceDay's fields).
+
+    With N = IDESK_OPEN_WITHIN_WORKING_DAYS and P_k the k-th working day before D, a delivery's opening deadline
+    (the N-th working day after it arrives) is on or before D when it arrived before P_(N-1), and is D itself
+    when it arrived on or after P_N. It arrives on day X or later exactly when it was sent at or after the end
+    of the working day before X. So the rule becomes plain comparisons of timestamps the database can index.
+    """
+    n = max(settings.IDESK_OPEN_WITHIN_WORKING_DAYS, 1)
+    return {
+        "starts_at": local_midnight(day),
+        "ends_at": workday_end(day),
+        "due_sent_before": workday_end(calendar.add_working_days(day, -(n - 1)) - ONE_DAY),
+        "due_today_sent_from": workday_end(calendar.add_working_days(day, -n) - ONE_DAY),
+    }
+
+
+# --- The rules, as SQL ----------------------------------------------------------------------------------------
+#
+# Each rule is one template of plain comparisons, filled either with one day's cut-offs (bound values: computing
+# the day) or with the columns of the stored days (k = ComplianceDay, joined: a range, a drill-down). Both uses
+# read the same text, so what a day counts and what its drill-down names cannot drift apart.
+#
+# The indexes behind them (idesk migration 0007, on the documents tables): open assignments by deadline,
+# completed ones by completion time, never-opened deliveries by sending time, opened ones by opening time.
+
+
+class Col(str):
+    """A column of the query, put into a rule's template as it is (not a value to bind)."""
+
+
+def _fill(template: str, **terms) -> tuple[str, list]:
+    """Put terms into a template's {names}: a Col as written, an (sql, params) pair as a subquery, anything else
+    as a bound value. Parameters come out in the order their placeholders appear."""
+    sql: list[str] = []
+    params: list = []
+    for i, part in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2 == 0:
+            sql.append(part)
+            continue
+        term = terms[part]
+        if isinstance(term, Col):
+            sql.append(term)
+        elif isinstance(term, tuple):
+            sql.append(term[0])
+            params.extend(term[1])
+        else:
+            sql.append("%s")
+            params.append(_adapt(term))
+    return "".join(sql), params
+
+
+def _adapt(value):
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _literal(value: str) -> str:
+    assert re.fullmatch(r"\w+", value), value  # our own enum values only
+    return f"'{value}'"
+
+
+# Assignments to handle (not "để biết") past their deadline on the day and not yet done at its start.
+OVERDUE = (
+    f"{{a}}.role <> {_literal(AssignmentRole.INFORM)} AND {{a}}.due_date < {{date}} AND {{a}}.assigned_at < {{ends}}"
+)
+OPEN_NOW = f"{{a}}.completed_at IS NULL AND {{a}}.status <> {_literal(AssignmentStatus.DONE)}"
+DONE_SINCE = "{a}.completed_at >= {starts}"  # completed during or after the day: still open at its start
+# Electronic deliveries whose opening deadline is the day or earlier, not opened in time.
+UNOPENED = (
+    f"{{d}}.electronic AND {{d}}.status <> {_literal(DeliveryStatus.RECALLED)} AND {{d}}.sent_at < {{due_before}}"
+)
+NEVER_OPENED = "{d}.opened_at IS NULL"
+# Opened on the day or later: late if the deadline was before the day, or was the day and it was opened after its end.
+OPENED_LATE = "{d}.opened_at >= {starts} AND ({d}.sent_at < {due_today_from} OR {d}.opened_at >= {ends})"
+
+_STORED_DAY = {
+    "date": Col("k.date"),
+    "starts": Col("k.starts_at"),
+    "ends": Col("k.ends_at"),
+    "due_before": Col("k.due_sent_before"),
+    "due_today_from": Col("k.due_today_sent_from"),
+}
+
+
+def _day_terms(day: datetime.date, cut: dict) -> dict:
+    return {
+        "date": day,
+        "starts": cut["starts_at"],
+        "ends": cut["ends_at"],
+        "due_before": cut["due_sent_before"],
+        "due_today_from": cut["due_today_sent_from"],
+    }
+
+
+def _tables() -> dict:
+    from documents.models import Meeting, MeetingInvitee
+
+    return {
+        "assignment": Assignment._meta.db_table,
+        "delivery": Delivery._meta.db_table,
+        "user": User._meta.db_table,
+        "unit": Unit._meta.db_table,
+        "day": ComplianceDay._meta.db_table,
+        "unit_day": UnitCompliance._meta.db_table,
+        "user_day": UserCompliance._meta.db_table,
+        "unit_month": UnitComplianceMonth._meta.db_table,
+        "meeting": Meeting._meta.db_table,
+        "invitee": MeetingInvitee._meta.db_table,
+    }
+
+
+def _in(values) -> tuple[str, list]:
+    values = list(values)
+    return ", ".join(["%s"] * len(values)) or "NULL", values
+
+
+def _assignment_candidates(open_terms: dict, done_terms: dict, unit_ids=None) -> tuple[str, list]:
+    """Rows (id, unit_id, role, due_date, assigned_at, completed_at, status) of the assignments the overdue rule
+    can count with these terms: the open ones, and those completed since `starts` — two disjoint branches, each
+    read from its own index. unit_id is the owner: the assigned unit, else the assigned person's unit."""
+    t = _tables()
+    select = (
+        "SELECT a.id, COALESCE(a.assignee_unit_id, p.unit_id) AS unit_id, a.role, a.due_date, a.assigned_at, "
+        f"a.completed_at, a.status FROM {t['assignment']} a LEFT JOIN {t['user']} p ON p.id = a.assignee_user_id "
+        "WHERE "
+    )
+    owner, owner_params = "", []
+    if unit_ids is not None:
+        marks, ids = _in(unit_ids)
+        owner = (
+            f" AND (a.assignee_unit_id IN ({marks}) OR a.assignee_unit_id IS NULL AND a.assignee_user_id IN "
+            f"(SELECT o.id FROM {t['user']} o WHERE o.unit_id IN ({marks})))"
+        )
+        owner_params = ids + ids
+    open_sql, open_params = _fill(f"{OVERDUE} AND {OPEN_NOW}", a=Col("a"), **open_terms)
+    done_sql, done_params = _fill(f"{OVERDUE} AND {DONE_SINCE}", a=Col("a"), **done_terms)
+    return (
+        f"{select}{open_sql}{owner} UNION ALL {select}{done_sql}{owner}",
+        [*open_params, *owner_params, *done_params, *owner_params],
+    )
+
+
+def _delivery_candidates(never_terms: dict, late_terms: dict, unit_ids=None) -> tuple[str, list]:
+    """Rows (id, unit_id, electronic, status, sent_at, opened_at) of the deliveries the unopened rule can count:
+    those never opened, and those opened late — two disjoint branches, each read from its own index."""
+    t = _tables()
+    select = (
+        "SELECT d.id, d.recipient_unit_id AS unit_id, d.electronic, d.status, d.sent_at, d.opened_at "
+        f"FROM {t['delivery']} d WHERE "
+    )
+    owner, owner_params = "", []
+    if unit_ids is not None:
+        marks, owner_params = _in(unit_ids)
+        owner = f" AND d.recipient_unit_id IN ({marks})"
+    never_sql, never_params = _fill(f"{UNOPENED} AND {NEVER_OPENED}", d=Col("d"), **never_terms)
+    late_sql, late_params = _fill(f"{UNOPENED} AND {OPENED_LATE}", d=Col("d"), **late_terms)
+    return (
+        f"{select}{never_sql}{owner} UNION ALL {select}{late_sql}{owner}",
+        [*never_params, *owner_params, *late_params, *owner_params],
+    )
+
+
+def _absence_candidates(starts, next_starts, unit_ids=None) -> tuple[str, list]:
+    """Rows (id, unit_id, start) of invitations marked "vắng không có lý do chính đáng" to meetings not cancelled
+    that started in [starts, next_starts); unit_id is the invited unit, else the invited person's unit."""
+    from documents.models import Attendance, MeetingStatus
+
+    t = _tables()
+    sql, params = _fill(
+        "SELECT i.id, COALESCE(i.unit_id, p.unit_id) AS unit_id, m.start FROM {invitee} i "
+        "JOIN {meeting} m ON m.id = i.meeting_id LEFT JOIN {user} p ON p.id = i.user_id "
+        f"WHERE i.attendance = {_literal(Attendance.UNEXCUSED)} AND m.status <> {_literal(MeetingStatus.CANCELLED)} "
+        "AND m.start >= {starts} AND m.start < {next_starts}",
+        invitee=Col(t["invitee"]),
+        meeting=Col(t["meeting"]),
+        user=Col(t["user"]),
+        starts=starts,
+        next_starts=next_starts,
+    )
+    if unit_ids is not None:
+        marks, ids = _in(unit_ids)
+        sql = f"SELECT * FROM ({sql}) i WHERE i.unit_id IN ({marks})"
+        params += ids
+    return sql, params
+
+
 # --- Computing one day -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class UnitResult:
-    unit: Unit
-    clerk_id: int | None
-    unopened_ids: list[int]
-    overdue_ids: list[int]
-    absence_ids: list[int]
-    visits: int = 0
-    compliant: bool = False
-
-    @property
-    def unexcused_absences(self) -> int:
-        return len(self.absence_ids)
-
-    @property
-    def in_breach(self) -> bool:
-        return not self.compliant and bool(self.unopened_ids or self.overdue_ids or self.absence_ids)
 
 
 def units_on_system(day: datetime.date):
@@ -88,78 +273,49 @@ def units_on_system(day: datetime.date):
 def compute_day(day: datetime.date) -> bool:
     """Compute (or recompute) day D and store its rows in place of any earlier ones (one transaction).
 
-    Returns whether D is a working day; a day that is not (any more) has no rows. The per-user rows are made
-    by the database itself (INSERT … SELECT over the visit count), so no row of the ten thousand a district
-    has travels to Python and back; the per-unit rows, a few hundred, are built here.
+    Returns whether D is a working day; a day that is not (any more) has no rows. Every row is made by the
+    database itself (INSERT … SELECT): the people's visits, then each unit's numbers from its clerk's visits and
+    the rules above, then the day with its cut-offs and totals. Ten statements, whatever the district's size.
+    The summary of D's month is dropped (summarize_month makes it again).
     """
     calendar = WorkCalendar(day - datetime.timedelta(days=45), day)
     if not calendar.is_working_day(day):
         with transaction.atomic():
+            _lock_month(day)
             _delete_day(day)
         return False
     required = required_visits()
-    units = list(units_on_system(day).order_by("code"))
+    cut = day_cutoffs(day, calendar)
     unit_ids = units_on_system(day).values("id")
-    clerks = dict(
-        User.objects.filter(is_active=True, role=Role.CLERK, unit_id__in=unit_ids).values_list("unit_id", "id")
-    )  # at most one active clerk per unit (a database constraint)
-    unopened = unopened_by_unit(day, calendar, unit_ids)
-    overdue = overdue_by_unit(day, unit_ids)
-    absences = unexcused_absences(day, unit_ids)
-    results = [
-        UnitResult(
-            unit=unit,
-            clerk_id=clerks.get(unit.id),
-            unopened_ids=sorted(unopened.get(unit.id, [])),
-            overdue_ids=sorted(overdue.get(unit.id, [])),
-            absence_ids=sorted(absences.get(unit.id, [])),
-        )
-        for unit in units
-    ]
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Derived data, recomputable at will: a crash right after commit could at worst lose this
             # recompute (never corrupt anything), so do not wait for the WAL flush of ten thousand rows.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _lock_month(day)
         _delete_day(day)
-        ComplianceDay.objects.create(date=day, required_visits=required, computed_at=timezone.now())
         _insert_user_rows(day, required, unit_ids)
-        clerk_visits = dict(
-            UserCompliance.objects.filter(
-                date=day, user_id__in=[r.clerk_id for r in results if r.clerk_id]
-            ).values_list("user_id", "visits")
-        )
-        for r in results:
-            r.visits = clerk_visits.get(r.clerk_id, 0)
-            r.compliant = r.clerk_id is not None and r.visits >= required
-        UnitCompliance.objects.bulk_create(
-            [
-                UnitCompliance(
-                    date=day,
-                    unit=r.unit,
-                    clerk_id=r.clerk_id,
-                    visits=r.visits,
-                    compliant=r.compliant,
-                    unopened=len(r.unopened_ids),
-                    overdue=len(r.overdue_ids),
-                    unexcused_absences=r.unexcused_absences,
-                    in_breach=r.in_breach,
-                    unopened_ids=r.unopened_ids,
-                    overdue_ids=r.overdue_ids,
-                    absence_ids=r.absence_ids,
-                )
-                for r in results
-            ],
-            batch_size=1000,
-        )
+        _insert_unit_rows(day, cut, required, unit_ids)
+        _insert_day(day, cut, required)
     return True
 
 
+def _lock_month(day: datetime.date) -> None:
+    """Computing a day and summing up its month wait for each other (PostgreSQL; SQLite writes one at a time),
+    so that a month's summary never misses a day computed while it was being made."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x1D35C, day.year * 12 + day.month])
+
+
 def _delete_day(day: datetime.date) -> None:
+    month = day.replace(day=1)
     UserCompliance.objects.filter(date=day).delete()
     UnitCompliance.objects.filter(date=day).delete()
     ComplianceDay.objects.filter(date=day).delete()
+    UnitComplianceMonth.objects.filter(month=month).delete()
+    ComplianceMonth.objects.filter(month=month).delete()
 
 
 def _sql(qs) -> tuple[str, tuple]:
@@ -181,6 +337,60 @@ def _insert_user_rows(day: datetime.date, required: int, unit_ids) -> None:
             f"FROM ({people_sql}) p LEFT JOIN ({visits_sql}) v ON v.user_id = p.id",
             (connection.ops.adapt_datefield_value(day), required, *people_params, *visits_params),
         )
+
+
+def _insert_unit_rows(day: datetime.date, cut: dict, required: int, unit_ids) -> None:
+    """One row per unit on the system: its clerk's visits (from the people's rows just made) and its counts."""
+    terms = _day_terms(day, cut)
+    t = _tables()
+    sql, params = _fill(
+        "INSERT INTO {unit_day} (date, unit_id, clerk_id, visits, compliant, unopened, overdue, unexcused_absences, "
+        "in_breach) SELECT r.date, r.unit_id, r.clerk_id, r.visits, r.compliant, r.unopened, r.overdue, r.absences, "
+        "NOT r.compliant AND r.unopened + r.overdue + r.absences > 0 FROM ("
+        "SELECT {date} AS date, u.id AS unit_id, k.id AS clerk_id, COALESCE(v.visits, 0) AS visits, "
+        "(k.id IS NOT NULL AND COALESCE(v.visits, 0) >= {required}) AS compliant, COALESCE(o.n, 0) AS unopened, "
+        "COALESCE(w.n, 0) AS overdue, COALESCE(m.n, 0) AS absences "
+        "FROM {unit} u "
+        # at most one active clerk per unit (a database constraint)
+        f"LEFT JOIN {{user}} k ON k.unit_id = u.id AND k.is_active AND k.role = {_literal(Role.CLERK)} "
+        "LEFT JOIN {user_day} v ON v.date = {date} AND v.user_id = k.id "
+        "LEFT JOIN (SELECT x.unit_id, COUNT(*) AS n FROM ({unopened}) x GROUP BY x.unit_id) o ON o.unit_id = u.id "
+        "LEFT JOIN (SELECT x.unit_id, COUNT(*) AS n FROM ({overdue}) x GROUP BY x.unit_id) w ON w.unit_id = u.id "
+        "LEFT JOIN (SELECT x.unit_id, COUNT(*) AS n FROM ({absences}) x GROUP BY x.unit_id) m ON m.unit_id = u.id "
+        "WHERE u.id IN ({units})) r",
+        unit_day=Col(t["unit_day"]),
+        unit=Col(t["unit"]),
+        user=Col(t["user"]),
+        user_day=Col(t["user_day"]),
+        date=day,
+        required=required,
+        unopened=_delivery_candidates(terms, terms),
+        overdue=_assignment_candidates(terms, terms),
+        absences=_absence_candidates(cut["starts_at"], cut["starts_at"] + ONE_DAY),
+        units=_sql(unit_ids),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _insert_day(day: datetime.date, cut: dict, required: int) -> None:
+    """The day itself: the rule, the cut-offs, and the totals of the unit rows just made."""
+    t = _tables()
+    sql, params = _fill(
+        "INSERT INTO {day_table} (date, required_visits, computed_at, starts_at, ends_at, due_sent_before, "
+        "due_today_sent_from, units, compliant_units, breach_units, clerk_visits) "
+        "SELECT {date}, {required}, {now}, {starts}, {ends}, {due_before}, {due_today_from}, COUNT(*), "
+        "COALESCE(SUM(CASE WHEN c.compliant THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN c.in_breach THEN 1 ELSE 0 END), 0), COALESCE(SUM(c.visits), 0) "
+        "FROM {unit_day} c WHERE c.date = {date}",
+        day_table=Col(t["day"]),
+        unit_day=Col(t["unit_day"]),
+        required=required,
+        now=timezone.now(),
+        **_day_terms(day, cut),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _visits_sql(day: datetime.date) -> tuple[str, tuple]:
@@ -209,75 +419,166 @@ def visits_by_user(day: datetime.date) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def unopened_by_unit(day: datetime.date, calendar: WorkCalendar, unit_ids) -> dict[int, list[int]]:
-    """Deliveries counted as unopened on D, per recipient unit (one query).
-
-    With N = IDESK_OPEN_WITHIN_WORKING_DAYS and P_k the k-th working day before D, a delivery's opening deadline
-    (the N-th working day after it arrives) is on or before D when it arrived before P_(N-1), and is D itself
-    when it arrived on or after P_N. It arrives on day X or later exactly when it was sent at or after the end
-    of the working day before X. So the rule becomes plain comparisons of timestamps the database can index.
-    """
-    n = max(settings.IDESK_OPEN_WITHIN_WORKING_DAYS, 1)
-    due_by_d = workday_end(calendar.add_working_days(day, -(n - 1)) - ONE_DAY)  # sent before: deadline ≤ D
-    due_on_d = workday_end(calendar.add_working_days(day, -n) - ONE_DAY)  # sent at/after: deadline == D
-    late = (
-        Q(opened_at__isnull=True)
-        # Opened on D or later: late if the deadline was before D, or if it was D and opened after its end.
-        | Q(opened_at__gte=local_midnight(day)) & (Q(sent_at__lt=due_on_d) | Q(opened_at__gte=workday_end(day)))
-    )
-    rows = (
-        Delivery.objects.filter(recipient_unit_id__in=unit_ids, electronic=True, sent_at__lt=due_by_d)
-        .exclude(status=DeliveryStatus.RECALLED)
-        .filter(late)
-        .values_list("recipient_unit_id", "id")
-    )
-    found: dict[int, list[int]] = defaultdict(list)
-    for unit_id, delivery_id in rows:
-        found[unit_id].append(delivery_id)
-    return found
-
-
-def overdue_by_unit(day: datetime.date, unit_ids) -> dict[int, list[int]]:
-    """Assignments to handle (not "để biết") past their deadline on D, per unit of the assignee (one query)."""
-    still_open = Q(completed_at__isnull=True) & ~Q(status=AssignmentStatus.DONE) | Q(
-        completed_at__gte=local_midnight(day)
-    )
-    rows = (
-        Assignment.objects.exclude(role=AssignmentRole.INFORM)
-        .filter(due_date__lt=day, assigned_at__lt=workday_end(day))
-        .filter(still_open)
-        .annotate(owner_unit=Coalesce("assignee_unit_id", "assignee_user__unit_id"))
-        .filter(owner_unit__in=unit_ids)
-        .values_list("owner_unit", "id")
-    )
-    found: dict[int, list[int]] = defaultdict(list)
-    for unit_id, assignment_id in rows:
-        found[unit_id].append(assignment_id)
-    return found
-
-
 def unexcused_absences(day: datetime.date, unit_ids) -> dict[int, list[int]]:
-    """Invitations to meetings held on D that the organiser marked "vắng không có lý do chính đáng", per unit
-    (the invited unit, or the invited person's unit); cancelled meetings do not count (one query).
-
-    The single hook between meetings and compliance: what counts as an unexcused absence is decided here.
-    """
-    from documents.models import Attendance, MeetingInvitee, MeetingStatus
-
+    """Invitations counted as unexcused absences on D, per unit (one query): the rule compute_day counts with."""
     start = local_midnight(day)
-    rows = (
-        MeetingInvitee.objects.filter(
-            attendance=Attendance.UNEXCUSED, meeting__start__gte=start, meeting__start__lt=start + ONE_DAY
-        )
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .annotate(owner_unit=Coalesce("unit_id", "user__unit_id"))
-        .filter(owner_unit__in=unit_ids)
-        .values_list("owner_unit", "id")
-    )
+    sql, params = _absence_candidates(start, start + ONE_DAY, unit_ids)
     found: dict[int, list[int]] = defaultdict(list)
-    for unit_id, invitee_id in rows:
-        found[unit_id].append(invitee_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a.unit_id, a.id FROM ({sql}) a ORDER BY a.id", params)
+        for unit_id, invitee_id in cursor.fetchall():
+            found[unit_id].append(invitee_id)
     return found
+
+
+# --- What the stored days counted, re-derived ------------------------------------------------------------------
+
+
+def _loosest(start: datetime.date, end: datetime.date) -> dict | None:
+    """The loosest cut-offs of the stored days in [start, end] (one query), None when there are none: what any
+    of those days counts passes the rules filled with them, so they pick the candidates from the indexes."""
+    agg = ComplianceDay.objects.filter(date__range=(start, end)).aggregate(
+        date=Max("date"),
+        starts=Min("starts_at"),
+        ends=Max("ends_at"),
+        due_before=Max("due_sent_before"),
+        due_today_from=Max("due_today_sent_from"),
+    )
+    return agg if agg["date"] else None
+
+
+def _counted_sql(kind: str, start: datetime.date, end: datetime.date, loose: dict, unit_ids=None, *, per_unit: bool):
+    """The deliveries ("unopened") or assignments ("overdue") counted on any stored day of [start, end] of their
+    unit: per unit, how many (per_unit) or (unit_id, id) rows.
+
+    Candidates come first from the indexes with the loosest cut-offs of the range (_loosest), then each is kept
+    if the rule holds on one of its unit's stored days (EXISTS over the unit's rows and the days' cut-offs)."""
+    t = _tables()
+    if kind == "unopened":
+        candidates = _delivery_candidates(loose, loose, unit_ids)
+        rule = f"{UNOPENED} AND ({NEVER_OPENED} OR {OPENED_LATE})"
+        columns = {"d": Col("x")}
+    else:
+        candidates = _assignment_candidates(loose, loose, unit_ids)
+        rule = f"{OVERDUE} AND ({OPEN_NOW} OR {DONE_SINCE})"
+        columns = {"a": Col("x")}
+    select = "x.unit_id AS unit_id, COUNT(*) AS n" if per_unit else "x.unit_id, x.id"
+    tail = " GROUP BY x.unit_id" if per_unit else " ORDER BY x.id"
+    return _fill(
+        f"SELECT {select} FROM ({{candidates}}) x WHERE EXISTS (SELECT 1 FROM {{unit_day}} c "
+        f"JOIN {{day_table}} k ON k.date = c.date WHERE c.unit_id = x.unit_id AND c.date >= {{start}} "
+        f"AND c.date <= {{end}} AND {rule}){tail}",
+        candidates=candidates,
+        unit_day=Col(t["unit_day"]),
+        day_table=Col(t["day"]),
+        start=start,
+        end=end,
+        **columns,
+        **_STORED_DAY,
+    )
+
+
+def counted_per_unit(start: datetime.date, end: datetime.date, unit_ids=None) -> dict[int, tuple[int, int]]:
+    """Per unit: the distinct deliveries and assignments counted (unopened, overdue) on its stored days of the
+    range (three queries). On one day they are that day's stored counts."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    loose = _loosest(start, end)
+    if loose is None:
+        return {}
+    with connection.cursor() as cursor:
+        for i, kind in enumerate(("unopened", "overdue")):
+            cursor.execute(*_counted_sql(kind, start, end, loose, unit_ids, per_unit=True))
+            for unit_id, n in cursor.fetchall():
+                out[unit_id][i] = n
+    return {unit_id: (u, o) for unit_id, (u, o) in out.items()}
+
+
+def counted_ids(unit_id: int, start: datetime.date, end: datetime.date) -> tuple[list[int], list[int], list[int]]:
+    """The deliveries, assignments and meeting invitations counted against a unit on its stored days of the
+    period, by id (five queries)."""
+    found: list[list[int]] = [[], []]
+    loose = _loosest(start, end)
+    with connection.cursor() as cursor:
+        for i, kind in enumerate(("unopened", "overdue")):
+            if loose is None:
+                break
+            cursor.execute(*_counted_sql(kind, start, end, loose, [unit_id], per_unit=False))
+            found[i] = [item_id for _, item_id in cursor.fetchall()]
+    # An absence counts on the local day of its meeting, if that day of the unit is stored.
+    stored = set(
+        UnitCompliance.objects.filter(unit_id=unit_id, date__range=(start, end)).values_list("date", flat=True)
+    )
+    sql, params = _absence_candidates(local_midnight(start), local_midnight(end + ONE_DAY), [unit_id])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a.id, a.start FROM ({sql}) a ORDER BY a.id", params)
+        rows = cursor.fetchall()
+    absences = [i for i, start_at in rows if timezone.localdate(_aware(start_at)) in stored]
+    return found[0], found[1], absences
+
+
+def _aware(value) -> datetime.datetime:
+    """A timestamp read by raw SQL: aware on PostgreSQL, a naive UTC value or text on SQLite."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+# --- A month summed up ------------------------------------------------------------------------------------------
+
+
+def summarize_month(day: datetime.date) -> bool:
+    """Sum up the stored days of D's month per unit (UnitComplianceMonth), in place of any earlier summary, with
+    the distinct deliveries and assignments each unit was counted for. Returns whether the month has stored days.
+
+    Run after computing days (the daily task, compliance_report): a few statements, about as long as a day's
+    computation on a province. Recomputing gives identical rows."""
+    first, last = month_bounds(day)
+    t = _tables()
+    with transaction.atomic():
+        _lock_month(first)
+        UnitComplianceMonth.objects.filter(month=first).delete()
+        ComplianceMonth.objects.filter(month=first).delete()
+        span = ComplianceDay.objects.filter(date__range=(first, last)).aggregate(
+            n=Count("id"), first=Min("date"), last=Max("date")
+        )
+        if not span["n"]:
+            return False
+        loose = _loosest(first, last)
+        sql, params = _fill(
+            "INSERT INTO {unit_month} (month, unit_id, clerk_id, days, compliant_days, breach_days, visits, "
+            "unexcused_absences, unopened, overdue) "
+            "SELECT {month}, s.unit_id, (SELECT c.clerk_id FROM {unit_day} c WHERE c.unit_id = s.unit_id "
+            "AND c.date >= {first} AND c.date <= {last} ORDER BY c.date DESC LIMIT 1), s.days, s.ok, s.bad, "
+            "s.visits, s.absences, COALESCE(o.n, 0), COALESCE(w.n, 0) FROM ("
+            "SELECT c.unit_id, COUNT(*) AS days, SUM(CASE WHEN c.compliant THEN 1 ELSE 0 END) AS ok, "
+            "SUM(CASE WHEN c.in_breach THEN 1 ELSE 0 END) AS bad, SUM(c.visits) AS visits, "
+            "SUM(c.unexcused_absences) AS absences FROM {unit_day} c WHERE c.date >= {first} AND c.date <= {last} "
+            "GROUP BY c.unit_id) s "
+            "LEFT JOIN ({unopened}) o ON o.unit_id = s.unit_id LEFT JOIN ({overdue}) w ON w.unit_id = s.unit_id",
+            unit_month=Col(t["unit_month"]),
+            unit_day=Col(t["unit_day"]),
+            month=first,
+            first=first,
+            last=last,
+            unopened=_counted_sql("unopened", first, last, loose, per_unit=True),
+            overdue=_counted_sql("overdue", first, last, loose, per_unit=True),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        ComplianceMonth.objects.create(
+            month=first, first_day=span["first"], last_day=span["last"], days=span["n"], computed_at=timezone.now()
+        )
+    return True
+
+
+def compute_days(days) -> list[datetime.date]:
+    """Compute (or recompute) these days, then sum up their months again. Returns the working days among them."""
+    working = [day for day in days if compute_day(day)]
+    for month in sorted({day.replace(day=1) for day in days}):
+        summarize_month(month)
+    return working
 
 
 # --- Reading the stored results -------------------------------------------------------------------------------
@@ -370,6 +671,7 @@ class UnitPeriod:
     unopened: int  # distinct deliveries counted on any day of the period
     overdue: int  # distinct assignments counted on any day of the period
     unexcused_absences: int
+    counted: bool = False  # unopened and overdue are known (else count_period_items fills them)
 
     @property
     def status(self) -> str:
@@ -388,14 +690,74 @@ class UnitPeriod:
         return self.visits / self.days if self.days else 0.0
 
 
+def summarized_month(start: datetime.date, end: datetime.date) -> datetime.date | None:
+    """The month whose stored summary is exactly the period's stored days, if any (one query): the period lies in
+    one month and leaves out none of its stored days (a whole month, or "this month" up to today)."""
+    if (start.year, start.month) != (end.year, end.month):
+        return None
+    month = start.replace(day=1)
+    found = ComplianceMonth.objects.filter(month=month, first_day__gte=start, last_day__lte=end).exists()
+    return month if found else None
+
+
 def period_rows(
     start: datetime.date, end: datetime.date, unit_ids: list[int] | None = None, *, count_items: bool = True
 ) -> list[UnitPeriod]:
-    """Each unit's results over [start, end], breaches first, then non-compliant, then compliant.
+    """Each unit's results over [start, end], breaches first, then non-compliant, then compliant (two queries).
 
-    count_items=False leaves the distinct unopened/overdue counts at 0 (the order does not depend on them), so a
-    page of rows can have them counted by count_period_items for its own units only: over a month of a province
-    the stored lists hold millions of ids."""
+    A summed-up month is read from its summary (a row a unit, with its distinct counts). Otherwise the days are
+    summed here, and a unit with one stored day in the period has that day's counts; for the others
+    count_items=False leaves unopened/overdue to count_period_items, so that a page of rows can have them
+    counted for its own units only (the order does not depend on them)."""
+    month = summarized_month(start, end)
+    if month is not None:
+        rows = _month_rows(month, unit_ids)
+    else:
+        rows = _day_sums(start, end, unit_ids)
+    rows.sort(key=lambda r: (STATUS_ORDER[r.status], -r.breach_days, r.compliant_days - r.days, r.sort_order, r.code))
+    if count_items:
+        count_period_items(rows, start, end)
+    return rows
+
+
+def _month_rows(month: datetime.date, unit_ids: list[int] | None) -> list[UnitPeriod]:
+    qs = UnitComplianceMonth.objects.filter(month=month)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return [
+        UnitPeriod(
+            unit_id=r[0],
+            code=r[1],
+            name=r[2],
+            sort_order=r[3],
+            clerk=r[4],
+            days=r[5],
+            compliant_days=r[6],
+            breach_days=r[7],
+            visits=r[8],
+            unopened=r[9],
+            overdue=r[10],
+            unexcused_absences=r[11],
+            counted=True,
+        )
+        for r in qs.values_list(
+            "unit_id",
+            "unit__code",
+            "unit__name",
+            "unit__sort_order",
+            "clerk__username",
+            "days",
+            "compliant_days",
+            "breach_days",
+            "visits",
+            "unopened",
+            "overdue",
+            "unexcused_absences",
+        )
+    ]
+
+
+def _day_sums(start: datetime.date, end: datetime.date, unit_ids: list[int] | None) -> list[UnitPeriod]:
     qs = UnitCompliance.objects.filter(date__gte=start, date__lte=end)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
@@ -412,11 +774,13 @@ def period_rows(
             breach_days=Count("id", filter=Q(in_breach=True)),
             visits_sum=Sum("visits"),
             absences=Sum("unexcused_absences"),
+            unopened_sum=Sum("unopened"),
+            overdue_sum=Sum("overdue"),
             clerk=Subquery(last_clerk),
         )
         .order_by()
     )
-    rows = [
+    return [
         UnitPeriod(
             unit_id=s["unit_id"],
             code=s["unit__code"],
@@ -427,41 +791,26 @@ def period_rows(
             compliant_days=s["compliant_days"],
             breach_days=s["breach_days"],
             visits=s["visits_sum"] or 0,
-            unopened=0,
-            overdue=0,
+            # One stored day: its counts are the distinct ones.
+            unopened=s["unopened_sum"] if s["days"] == 1 else 0,
+            overdue=s["overdue_sum"] if s["days"] == 1 else 0,
             unexcused_absences=s["absences"] or 0,
+            counted=s["days"] == 1,
         )
         for s in sums
     ]
-    rows.sort(key=lambda r: (STATUS_ORDER[r.status], -r.breach_days, r.compliant_days - r.days, r.sort_order, r.code))
-    if count_items:
-        count_period_items(rows, start, end)
-    return rows
 
 
 def count_period_items(rows: list[UnitPeriod], start: datetime.date, end: datetime.date) -> None:
-    """Set each row's unopened and overdue: the distinct deliveries and assignments counted on any day of the
-    period. Counted by the database from the stored id lists (one query each), not decoded into Python."""
-    if not rows:
+    """Set unopened and overdue of the rows that do not have them yet: the distinct deliveries and assignments
+    counted on any stored day of the period, re-derived by the database for these units only (three queries)."""
+    todo = {r.unit_id: r for r in rows if not r.counted}
+    if not todo:
         return
-    by_unit = {r.unit_id: r for r in rows}
-    table = UnitCompliance._meta.db_table
-    if connection.vendor == "postgresql":
-        expand = "CROSS JOIN LATERAL jsonb_array_elements_text(c.{field}) AS v(item)"
-    else:
-        expand = "CROSS JOIN json_each(c.{field}) AS v"
-    item = "v.item" if connection.vendor == "postgresql" else "v.value"
-    marks = ", ".join(["%s"] * len(by_unit))
-    date = connection.ops.adapt_datefield_value
-    for field, attr, nonzero in (("unopened_ids", "unopened", "unopened"), ("overdue_ids", "overdue", "overdue")):
-        sql = (
-            f"SELECT c.unit_id, COUNT(DISTINCT {item}) FROM {table} c {expand.format(field=field)} "
-            f"WHERE c.date >= %s AND c.date <= %s AND c.{nonzero} > 0 AND c.unit_id IN ({marks}) GROUP BY c.unit_id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [date(start), date(end), *by_unit])
-            for unit_id, n in cursor.fetchall():
-                setattr(by_unit[unit_id], attr, n)
+    counts = counted_per_unit(start, end, list(todo))
+    for unit_id, row in todo.items():
+        row.unopened, row.overdue = counts.get(unit_id, (0, 0))
+        row.counted = True
 
 
 @dataclass
@@ -482,10 +831,16 @@ class DayPoint:
 
 
 def district_trend(start: datetime.date, end: datetime.date, unit_ids: list[int] | None = None) -> list[DayPoint]:
-    """Per stored day: units counted, compliant, in breach, clerk visits (one query)."""
-    qs = UnitCompliance.objects.filter(date__gte=start, date__lte=end)
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
+    """Per stored day: units counted, compliant, in breach, clerk visits (one query; the whole district's from
+    the days' totals)."""
+    if unit_ids is None:
+        return [
+            DayPoint(date=d, units=n, compliant=ok, breach=bad, visits=v)
+            for d, n, ok, bad, v in ComplianceDay.objects.filter(date__gte=start, date__lte=end)
+            .order_by("date")
+            .values_list("date", "units", "compliant_units", "breach_units", "clerk_visits")
+        ]
+    qs = UnitCompliance.objects.filter(date__gte=start, date__lte=end, unit_id__in=unit_ids)
     return [
         DayPoint(date=r["date"], units=r["n"], compliant=r["ok"], breach=r["bad"], visits=r["v"] or 0)
         for r in qs.values("date")
@@ -551,20 +906,6 @@ def unit_users(unit_id: int, start: datetime.date, end: datetime.date) -> list[U
         )
         for r in rows
     ]
-
-
-def counted_ids(unit_id: int, start: datetime.date, end: datetime.date) -> tuple[list[int], list[int], list[int]]:
-    """The deliveries, assignments and meeting invitations counted against a unit in the period (one query)."""
-    unopened: set[int] = set()
-    overdue: set[int] = set()
-    absences: set[int] = set()
-    for u_ids, o_ids, a_ids in UnitCompliance.objects.filter(
-        unit_id=unit_id, date__gte=start, date__lte=end
-    ).values_list("unopened_ids", "overdue_ids", "absence_ids"):
-        unopened.update(u_ids)
-        overdue.update(o_ids)
-        absences.update(a_ids)
-    return sorted(unopened), sorted(overdue), sorted(absences)
 
 
 def stored_range(start: datetime.date, end: datetime.date) -> dict:

@@ -61,8 +61,7 @@ def seed_history() -> int:
         _past_meeting(days[-3] if len(days) >= 3 else days[0])
     from idesk import compliance
 
-    for day in days:
-        compliance.compute_day(day)
+    compliance.compute_days(days)
     _upcoming_meeting()
     return len(events)
 

@@ -83,11 +83,22 @@ class Notification(models.Model):
 
 
 class ComplianceDay(models.Model):
-    """One computed working day: the rule it was computed with, and when."""
+    """One computed working day: the rule it was computed with, its cut-offs, and the district's totals."""
 
     date = models.DateField(_("ngày"), unique=True)
     required_visits = models.PositiveSmallIntegerField(_("số lượt truy cập yêu cầu"))
     computed_at = models.DateTimeField(_("tính lúc"))
+    # The day's cut-offs as computed (idesk.compliance.day_cutoffs): which deliveries and assignments a day
+    # counted is re-derived from them and the timestamps of those records, for any unit and any range of days.
+    starts_at = models.DateTimeField(_("bắt đầu ngày"))
+    ends_at = models.DateTimeField(_("hết giờ làm việc"))
+    due_sent_before = models.DateTimeField(_("văn bản gửi trước thời điểm này phải mở xong trong ngày"))
+    due_today_sent_from = models.DateTimeField(_("văn bản gửi từ thời điểm này có hạn mở là chính ngày này"))
+    # Totals of the unit rows, for the district's trend chart.
+    units = models.PositiveIntegerField(_("số đơn vị"), default=0)
+    compliant_units = models.PositiveIntegerField(_("số đơn vị đạt"), default=0)
+    breach_units = models.PositiveIntegerField(_("số đơn vị vi phạm"), default=0)
+    clerk_visits = models.PositiveIntegerField(_("lượt truy cập của văn thư"), default=0)
 
     class Meta:
         verbose_name = _("ngày đã tính tuân thủ")
@@ -117,11 +128,6 @@ class UnitCompliance(models.Model):
     overdue = models.PositiveIntegerField(_("nhiệm vụ quá hạn"))
     unexcused_absences = models.PositiveIntegerField(_("vắng họp không lý do"))
     in_breach = models.BooleanField(_("vi phạm"))
-    # Which deliveries, assignments and meeting invitations were counted: a drill-down shows exactly what the
-    # day counted, and a range counts each of them once.
-    unopened_ids = models.JSONField(default=list, blank=True)
-    overdue_ids = models.JSONField(default=list, blank=True)
-    absence_ids = models.JSONField(default=list, blank=True)  # documents.MeetingInvitee
 
     class Meta:
         verbose_name = _("kết quả tuân thủ của đơn vị")
@@ -169,3 +175,52 @@ class UserCompliance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.user_id}"
+
+
+class ComplianceMonth(models.Model):
+    """A month whose stored days are summed up per unit (UnitComplianceMonth), so that a month's dashboard reads
+    a few hundred rows. Computing any day of the month deletes it; idesk.compliance.summarize_month makes it."""
+
+    month = models.DateField(_("tháng"), unique=True)  # its first day
+    first_day = models.DateField(_("ngày đầu đã tính"))
+    last_day = models.DateField(_("ngày cuối đã tính"))
+    days = models.PositiveSmallIntegerField(_("số ngày đã tính"))
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("tháng đã tổng hợp tuân thủ")
+        verbose_name_plural = _("tháng đã tổng hợp tuân thủ")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y}"
+
+
+class UnitComplianceMonth(models.Model):
+    """A unit's stored days of one month, summed; unopened and overdue count each delivery or assignment once."""
+
+    month = models.DateField(_("tháng"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    clerk = models.ForeignKey(  # the clerk account of the unit's last stored day in the month
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tài khoản văn thư"),
+    )
+    days = models.PositiveSmallIntegerField(_("số ngày làm việc"))
+    compliant_days = models.PositiveSmallIntegerField(_("số ngày đạt"))
+    breach_days = models.PositiveSmallIntegerField(_("số ngày vi phạm"))
+    visits = models.PositiveIntegerField(_("lượt truy cập của văn thư"))
+    unopened = models.PositiveIntegerField(_("văn bản chậm mở"))
+    overdue = models.PositiveIntegerField(_("nhiệm vụ quá hạn"))
+    unexcused_absences = models.PositiveIntegerField(_("vắng họp không lý do"))
+
+    class Meta:
+        verbose_name = _("kết quả tuân thủ tháng của đơn vị")
+        verbose_name_plural = _("kết quả tuân thủ tháng của đơn vị")
+        constraints = [models.UniqueConstraint(fields=["month", "unit"], name="unit_compliance_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.unit_id}"

@@ -45,9 +45,7 @@ def compute_compliance(scheduled_for: str | None = None) -> str:
     refresh = max(settings.IDESK_COMPLIANCE_REFRESH_DAYS, 0)
     calendar = WorkCalendar(day - datetime.timedelta(days=2 * refresh + 45), day)
     earlier = [calendar.add_working_days(day, -k) for k in range(refresh, 0, -1)]
-    for past in earlier:
-        compliance.compute_day(past)
-    working = compliance.compute_day(day)
+    working = day in compliance.compute_days([*earlier, day])  # and their months' summaries for the dashboard
     done = "computed" if working else "not a working day"
     return f"{day.isoformat()} {done}; recomputed {', '.join(d.isoformat() for d in earlier) or 'nothing'}"
 

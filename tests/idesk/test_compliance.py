@@ -36,6 +36,14 @@ def unit_row(day, code) -> UnitCompliance:
     return UnitCompliance.objects.select_related("clerk").get(date=day, unit__code=code)
 
 
+def counted(day, code) -> tuple[list[int], list[int], list[int]]:
+    """The deliveries, assignments and invitations the drill-down names for a unit's day: as many as it counted."""
+    ids = compliance.counted_ids(unit(code).pk, day, day)
+    row = unit_row(day, code)
+    assert (row.unopened, row.overdue, row.unexcused_absences) == tuple(len(i) for i in ids)
+    return ids
+
+
 def user_row(day, username) -> UserCompliance:
     return UserCompliance.objects.get(date=day, user__username=username)
 
@@ -156,16 +164,16 @@ def test_a_delivery_opened_after_one_working_day_counts_as_unopened_that_day(db)
     for day in (MON, TUE, WED, THU):
         compliance.compute_day(day)
     assert unit_row(MON, "xa-canh-hien").unopened == 0  # not due yet
-    assert unit_row(TUE, "xa-canh-hien").unopened_ids == [late.pk]  # due Tuesday, opened Wednesday
-    assert unit_row(WED, "xa-canh-hien").unopened_ids == [late.pk]  # still late when finally opened
+    assert counted(TUE, "xa-canh-hien")[0] == [late.pk]  # due Tuesday, opened Wednesday
+    assert counted(WED, "xa-canh-hien")[0] == [late.pk]  # still late when finally opened
     assert unit_row(THU, "xa-canh-hien").unopened == 0
-    assert on_time.pk not in unit_row(TUE, "xa-canh-hien").unopened_ids
+    assert on_time.pk not in counted(TUE, "xa-canh-hien")[0]
 
 
 def test_opening_after_the_end_of_the_due_day_is_late(db):
     d = deliver(document(), unit("xa-canh-hien"), at(MON, "09:00"), opened_at=at(TUE, "19:30"))
     compliance.compute_day(TUE)
-    assert unit_row(TUE, "xa-canh-hien").unopened_ids == [d.pk]
+    assert counted(TUE, "xa-canh-hien")[0] == [d.pk]
 
 
 def test_a_delivery_sent_after_the_working_day_arrives_the_next_day(db):
@@ -173,7 +181,7 @@ def test_a_delivery_sent_after_the_working_day_arrives_the_next_day(db):
     compliance.compute_day(TUE)
     compliance.compute_day(WED)
     assert unit_row(TUE, "xa-canh-hien").unopened == 0
-    assert unit_row(WED, "xa-canh-hien").unopened_ids == [d.pk]
+    assert counted(WED, "xa-canh-hien")[0] == [d.pk]
 
 
 def test_the_weekend_does_not_count_towards_opening(db):
@@ -181,7 +189,7 @@ def test_the_weekend_does_not_count_towards_opening(db):
     next_monday = MON + datetime.timedelta(days=7)
     compliance.compute_day(next_monday)
     compliance.compute_day(next_monday + datetime.timedelta(days=1))
-    assert unit_row(next_monday, "xa-canh-hien").unopened_ids == [d.pk]  # due Monday, never opened
+    assert counted(next_monday, "xa-canh-hien")[0] == [d.pk]  # due Monday, never opened
     # Paper-only deliveries and recalled ones are not counted.
     deliver(document(), unit("xa-canh-hiep"), at(FRI, "10:00"), electronic=False)
     deliver(document(), unit("xa-canh-hoa"), at(FRI, "10:00"), status=DeliveryStatus.RECALLED)
@@ -213,9 +221,9 @@ def test_overdue_assignments_of_the_unit_and_of_its_people(db):
     )
     compliance.compute_day(TUE)
     compliance.compute_day(WED)
-    assert sorted(unit_row(TUE, "noi-vu").overdue_ids) == sorted([by_unit.pk, by_person.pk, done_late.pk])
-    assert done.pk not in unit_row(TUE, "noi-vu").overdue_ids
-    assert done_late.pk not in unit_row(WED, "noi-vu").overdue_ids
+    assert sorted(counted(TUE, "noi-vu")[1]) == sorted([by_unit.pk, by_person.pk, done_late.pk])
+    assert done.pk not in counted(TUE, "noi-vu")[1]
+    assert done_late.pk not in counted(WED, "noi-vu")[1]
 
 
 def test_in_breach_needs_both_non_compliance_and_a_consequence(db):
@@ -258,10 +266,10 @@ def test_unexcused_meeting_absences_count_on_the_meetings_day(db):
     MeetingInvitee.objects.create(meeting=cancelled, unit=unit("xa-canh-lien"), attendance=Attendance.UNEXCUSED)
     for day in (TUE, WED):
         compliance.compute_day(day)
-    assert unit_row(TUE, "xa-canh-hien").absence_ids == [absent.pk]
+    assert counted(TUE, "xa-canh-hien")[2] == [absent.pk]
     assert unit_row(TUE, "xa-canh-hien").unexcused_absences == 1
     assert unit_row(TUE, "xa-canh-hien").in_breach  # no visits and an unexcused absence
-    assert unit_row(TUE, "noi-vu").absence_ids == [person.pk]  # a person's absence counts for their unit
+    assert counted(TUE, "noi-vu")[2] == [person.pk]  # a person's absence counts for their unit
     for code in ("xa-canh-hiep", "xa-canh-hoa", "xa-canh-lien"):
         assert unit_row(TUE, code).unexcused_absences == 0
     assert unit_row(WED, "xa-canh-hien").unexcused_absences == 0
@@ -280,6 +288,117 @@ def test_a_reason_judged_later_is_picked_up_by_recomputing(db):
     assert unit_row(TUE, "xa-canh-hien").unexcused_absences == 0
 
 
+# --- Ranges of days and months ------------------------------------------------------------------------------------
+
+
+def _week_of_items():
+    """Deliveries to Canh Hiển and assignments of Nội vụ, each late on some days of the week of MON."""
+    hien, noivu = unit("xa-canh-hien"), unit("noi-vu")
+    items = {
+        "never": deliver(document(), hien, at(MON, "10:00")),  # due TUE, never opened: TUE…FRI
+        "wed": deliver(document(), hien, at(MON, "10:30"), opened_at=at(WED, "09:00")),  # TUE, WED
+        "fri_evening": deliver(document(), hien, at(WED, "19:00"), opened_at=at(FRI, "19:30")),  # FRI
+        "in_time": deliver(document(), hien, at(TUE, "09:00"), opened_at=at(WED, "10:00")),  # never late
+        "thu_only": deliver(document(), hien, at(WED, "09:00"), opened_at=at(THU, "19:00")),  # THU
+        "open": assign(record(document(), unit("ubnd")), to_unit=noivu, due=MON),  # TUE…FRI
+        "done_thu": assign(
+            record(document(), unit("ubnd")), to_unit=noivu, due=TUE, status=AssignmentStatus.DONE,
+            completed_at=at(THU, "10:00"),
+        ),  # WED, THU
+        "person": assign(
+            record(document(), unit("ubnd")), to_user=user("cv1.noivu"), due=MON, status=AssignmentStatus.DONE,
+            completed_at=at(TUE, "08:00"),
+        ),  # TUE
+    }  # fmt: skip
+    assign(record(document(), unit("ubnd")), to_unit=noivu, due=MON, role=AssignmentRole.INFORM)  # never
+    return items
+
+
+def _union(code, days):
+    ids = [compliance.counted_ids(unit(code).pk, d, d) for d in days]
+    return tuple(sorted(set().union(*(i[k] for i in ids))) for k in range(3))
+
+
+def test_a_range_counts_each_item_once_on_the_days_that_are_stored(db):
+    items = _week_of_items()
+    for day in (MON, TUE, WED, FRI):
+        compliance.compute_day(day)
+    pk = {name: item.pk for name, item in items.items()}
+    hien, noivu = unit("xa-canh-hien").pk, unit("noi-vu").pk
+    # Thursday is not computed: what only Thursday counted is not in the week.
+    assert compliance.counted_ids(hien, MON, FRI)[0] == sorted([pk["never"], pk["wed"], pk["fri_evening"]])
+    compliance.compute_day(THU)
+    unopened, overdue, _ = compliance.counted_ids(hien, MON, FRI)
+    assert unopened == sorted([pk["never"], pk["wed"], pk["fri_evening"], pk["thu_only"]])
+    assert compliance.counted_ids(noivu, MON, FRI)[1] == sorted([pk["open"], pk["done_thu"], pk["person"]])
+    assert compliance.counted_ids(noivu, WED, WED)[1] == sorted([pk["open"], pk["done_thu"]])
+    week = (MON, TUE, WED, THU, FRI)
+    for start, end in ((MON, FRI), (TUE, WED), (THU, FRI), (WED, WED), (SAT, SUN)):
+        days = [d for d in week if start <= d <= end]
+        for code in ("xa-canh-hien", "noi-vu", "xa-canh-hiep"):
+            assert compliance.counted_ids(unit(code).pk, start, end) == _union(code, days), (code, start, end)
+        counts = compliance.counted_per_unit(start, end)
+        for code in ("xa-canh-hien", "noi-vu"):
+            union = _union(code, days)
+            assert counts.get(unit(code).pk, (0, 0)) == (len(union[0]), len(union[1])), (code, start, end)
+
+
+def test_a_unit_counts_only_on_its_own_stored_days(db):
+    """A unit joining on Wednesday is not counted for Tuesday, even in a range that covers both days."""
+    hien = unit("xa-canh-hien")
+    old = deliver(document(), hien, at(MON, "10:00"))
+    Unit.objects.filter(pk=hien.pk).update(eoffice_since=WED)
+    for day in (TUE, WED):
+        compliance.compute_day(day)
+    assert not UnitCompliance.objects.filter(date=TUE, unit=hien).exists()
+    assert compliance.counted_ids(hien.pk, TUE, WED)[0] == [old.pk]
+    assert compliance.counted_ids(hien.pk, TUE, TUE)[0] == []
+
+
+def _month_rows(start, end):
+    return [vars(r) for r in compliance.period_rows(start, end)]
+
+
+def test_a_months_summary_has_what_its_days_sum_to(db):
+    from idesk.models import ComplianceMonth, UnitComplianceMonth
+
+    _week_of_items()
+    visit(user("vanthu.canhhiep"), TUE, "08:00", "14:00")
+    first, last = compliance.month_bounds(MON)
+    for day in (MON, TUE, WED, THU, FRI):
+        compliance.compute_day(day)
+    assert compliance.summarized_month(first, last) is None
+    from_days = _month_rows(first, last)  # summed from the stored days
+    assert compliance.summarize_month(MON)
+    assert compliance.summarized_month(first, last) == first
+    assert compliance.summarized_month(MON, FRI) == first  # every stored day of the month is in it
+    assert compliance.summarized_month(TUE, last) is None  # leaves Monday out
+    assert _month_rows(first, last) == from_days
+    hien = next(r for r in from_days if r["code"] == "xa-canh-hien")
+    assert (hien["days"], hien["unopened"], hien["overdue"]) == (5, 4, 0)
+    stored = list(UnitComplianceMonth.objects.order_by("unit_id").values())
+    assert compliance.summarize_month(FRI)  # again: the same rows
+    assert [{**r, "id": None} for r in UnitComplianceMonth.objects.order_by("unit_id").values()] == [
+        {**r, "id": None} for r in stored
+    ]
+    assert ComplianceMonth.objects.get(month=first).days == 5
+
+
+def test_computing_a_day_drops_its_months_summary_only(db):
+    from idesk.models import ComplianceMonth, UnitComplianceMonth
+
+    october = datetime.date(2026, 10, 30)
+    for day in (october, TUE):
+        compliance.compute_day(day)
+        compliance.summarize_month(day)
+    compliance.compute_day(WED)
+    assert list(ComplianceMonth.objects.values_list("month", flat=True)) == [october.replace(day=1)]
+    assert not UnitComplianceMonth.objects.filter(month=TUE.replace(day=1)).exists()
+    assert compliance.summarized_month(*compliance.month_bounds(TUE)) is None
+    compliance.compute_days([WED])  # as the daily task and compliance_report do
+    assert compliance.summarized_month(*compliance.month_bounds(TUE)) == TUE.replace(day=1)
+
+
 # --- Recomputing and the report ---------------------------------------------------------------------------------
 
 
@@ -296,8 +415,6 @@ def _snapshot(day):
             "overdue",
             "unexcused_absences",
             "in_breach",
-            "unopened_ids",
-            "overdue_ids",
         )
     )
     users = list(

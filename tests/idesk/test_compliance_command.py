@@ -16,7 +16,7 @@ from django_q.models import Schedule
 
 from idesk import compliance, schedules, tasks
 from idesk.models import UnitCompliance
-from tests.idesk.factories import MON, SAT, TUE, at, user, visit
+from tests.idesk.factories import MON, SAT, TUE, WED, at, user, visit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,3 +145,12 @@ def test_the_benchmark_command_runs_on_a_small_district_and_cleans_up(db):
     assert Unit.objects.filter(code__startswith="bench-").count() == 4  # three units and their district
     call_command("compliance_benchmark", "--cleanup", stdout=io.StringIO())
     assert not Unit.objects.filter(code__startswith="bench-").exists()
+
+
+def test_the_evening_task_and_the_command_sum_up_the_month_again(db):
+    from idesk.models import ComplianceMonth
+
+    tasks.compute_compliance(at(TUE, "18:00").isoformat())
+    assert ComplianceMonth.objects.get(month=TUE.replace(day=1)).last_day == TUE
+    call_command("compliance_report", "--date", WED.isoformat(), stdout=io.StringIO())
+    assert ComplianceMonth.objects.get(month=TUE.replace(day=1)).last_day == WED

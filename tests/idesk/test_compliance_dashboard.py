@@ -185,3 +185,34 @@ def test_the_drill_down_lists_unexcused_meeting_absences(db, chairman, as_user):
     assert "Vắng họp không có lý do chính đáng" in page and "Họp giao ban tháng 11" in page
     dashboard = as_user(chairman).get(f"/units/compliance/?from={TUE}&to={TUE}").content.decode()
     assert dashboard.index("UBND xã Canh Hiển") < dashboard.index("Phòng Nội vụ")  # in breach through the absence
+
+
+def _table(page: str) -> str:
+    return page[page.index('<table class="table table-sm') : page.index("</table>")]
+
+
+MONTH = "?from=2026-11-01&to=2026-11-30"
+
+
+def test_a_month_reads_its_summary_and_shows_what_its_days_show(two_days, chairman, as_user):
+    client = as_user(chairman)
+    from_days = client.get("/units/compliance/" + MONTH).content.decode()
+    compliance.summarize_month(TUE)
+    assert compliance.summarized_month(*compliance.month_bounds(TUE))
+    from_summary = client.get("/units/compliance/" + MONTH).content.decode()
+    assert _table(from_summary) == _table(from_days)
+    assert "UBND xã Canh Hiển" in _table(from_summary) and "2/2" in _table(from_summary)
+    xlsx = _xlsx_text(client.get("/units/compliance/tuan-thu.xlsx" + MONTH).content).splitlines()
+    assert xlsx[2].startswith("1 | UBND xã Canh Hiển | vanthu.canhhien | 2 | 0 | 2 | 2 | 1 |")
+    assert xlsx[2].endswith("| 2 | 1 | 0 | Vi phạm")
+
+
+def test_a_summarized_month_reads_a_constant_number_of_queries(two_days, chairman, as_user):
+    client = as_user(chairman)
+    client.get("/")
+    compliance.summarize_month(TUE)
+    before = _queries(client, "/units/compliance/" + MONTH)
+    _add_units(12)
+    compliance.compute_days([TUE, WED])
+    assert compliance.summarized_month(*compliance.month_bounds(TUE))
+    assert _queries(client, "/units/compliance/" + MONTH) == before

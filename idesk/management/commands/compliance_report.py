@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, day: str | None = None, as_json: bool = False, **options) -> None:
         target = self._parse(day)
-        working = compliance.compute_day(target)
+        working = bool(compliance.compute_days([target]))  # and its month's summary, for the dashboard
         data = compliance.report(target, working_day=working)
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False))

@@ -1,0 +1,184 @@
+"""Compliance: the day's cut-offs and totals stored with each day, the per-item id lists dropped (the items are
+re-derived from the cut-offs), monthly summaries, and the indexes the rules read on the documents tables."""
+
+import datetime
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+CUTOFFS = ("starts_at", "ends_at", "due_sent_before", "due_today_sent_from")
+
+# Read by idesk.compliance's rules (OVERDUE, UNOPENED …): each branch of a rule has its own index, so a day
+# reads the few thousand rows it counts instead of every assignment and delivery ever made.
+INDEXES = [
+    (
+        "compliance_assignment_open",
+        "documents_assignment (due_date)",
+        "(assigned_at, assignee_unit_id, assignee_user_id)",
+        "completed_at IS NULL AND status <> 'done' AND role <> 'info'",
+    ),
+    ("compliance_assignment_completed", "documents_assignment (completed_at)", "", "completed_at IS NOT NULL"),
+    (
+        "compliance_delivery_unopened",
+        "documents_delivery (sent_at)",
+        "(recipient_unit_id)",
+        "opened_at IS NULL AND electronic AND status <> 'recalled'",
+    ),
+    ("compliance_delivery_opened", "documents_delivery (opened_at)", "", "opened_at IS NOT NULL"),
+]
+
+
+def fill_days(apps, schema_editor):
+    """Days computed before: their cut-offs as the computation would set them now, and their units' totals."""
+    from django.db.models import Count, Q, Sum
+
+    from idesk.compliance import day_cutoffs
+    from units.calendar import WorkCalendar
+
+    ComplianceDay = apps.get_model("idesk", "ComplianceDay")
+    UnitCompliance = apps.get_model("idesk", "UnitCompliance")
+    days = list(ComplianceDay.objects.order_by("date"))
+    if not days:
+        return
+    calendar = WorkCalendar(days[0].date - datetime.timedelta(days=45), days[-1].date)
+    totals = {
+        r["date"]: r
+        for r in UnitCompliance.objects.values("date").annotate(
+            n=Count("id"),
+            ok=Count("id", filter=Q(compliant=True)),
+            bad=Count("id", filter=Q(in_breach=True)),
+            v=Sum("visits"),
+        )
+    }
+    for day in days:
+        for name, value in day_cutoffs(day.date, calendar).items():
+            setattr(day, name, value)
+        t = totals.get(day.date, {})
+        day.units, day.compliant_units, day.breach_units = t.get("n", 0), t.get("ok", 0), t.get("bad", 0)
+        day.clerk_visits = t.get("v") or 0
+    ComplianceDay.objects.bulk_update(days, [*CUTOFFS, "units", "compliant_units", "breach_units", "clerk_visits"])
+
+
+def create_indexes(apps, schema_editor):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for name, target, include, where in INDEXES:
+        # SQLite has partial indexes too, but no INCLUDE.
+        extra = f" INCLUDE {include}" if include and postgres else ""
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}{extra} WHERE {where}")
+
+
+def drop_indexes(apps, schema_editor):
+    for name, *_ in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("idesk", "0006_meeting_reminder_schedule"),
+        ("documents", "0007_list_order_indexes"),
+        ("units", "0002_calendar_exception"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        *[
+            migrations.AddField(
+                model_name="complianceday",
+                name=name,
+                field=models.DateTimeField(null=True, verbose_name=label),
+            )
+            for name, label in [
+                ("starts_at", "bắt đầu ngày"),
+                ("ends_at", "hết giờ làm việc"),
+                ("due_sent_before", "văn bản gửi trước thời điểm này phải mở xong trong ngày"),
+                ("due_today_sent_from", "văn bản gửi từ thời điểm này có hạn mở là chính ngày này"),
+            ]
+        ],
+        *[
+            migrations.AddField(
+                model_name="complianceday",
+                name=name,
+                field=models.PositiveIntegerField(default=0, verbose_name=label),
+            )
+            for name, label in [
+                ("units", "số đơn vị"),
+                ("compliant_units", "số đơn vị đạt"),
+                ("breach_units", "số đơn vị vi phạm"),
+                ("clerk_visits", "lượt truy cập của văn thư"),
+            ]
+        ],
+        migrations.RunPython(fill_days, migrations.RunPython.noop),
+        *[
+            migrations.AlterField(
+                model_name="complianceday",
+                name=name,
+                field=models.DateTimeField(verbose_name=label),
+            )
+            for name, label in [
+                ("starts_at", "bắt đầu ngày"),
+                ("ends_at", "hết giờ làm việc"),
+                ("due_sent_before", "văn bản gửi trước thời điểm này phải mở xong trong ngày"),
+                ("due_today_sent_from", "văn bản gửi từ thời điểm này có hạn mở là chính ngày này"),
+            ]
+        ],
+        migrations.RemoveField(model_name="unitcompliance", name="unopened_ids"),
+        migrations.RemoveField(model_name="unitcompliance", name="overdue_ids"),
+        migrations.RemoveField(model_name="unitcompliance", name="absence_ids"),
+        migrations.CreateModel(
+            name="ComplianceMonth",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(unique=True, verbose_name="tháng")),
+                ("first_day", models.DateField(verbose_name="ngày đầu đã tính")),
+                ("last_day", models.DateField(verbose_name="ngày cuối đã tính")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="số ngày đã tính")),
+                ("computed_at", models.DateTimeField(verbose_name="tính lúc")),
+            ],
+            options={
+                "verbose_name": "tháng đã tổng hợp tuân thủ",
+                "verbose_name_plural": "tháng đã tổng hợp tuân thủ",
+                "ordering": ["-month"],
+            },
+        ),
+        migrations.CreateModel(
+            name="UnitComplianceMonth",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(verbose_name="tháng")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="số ngày làm việc")),
+                ("compliant_days", models.PositiveSmallIntegerField(verbose_name="số ngày đạt")),
+                ("breach_days", models.PositiveSmallIntegerField(verbose_name="số ngày vi phạm")),
+                ("visits", models.PositiveIntegerField(verbose_name="lượt truy cập của văn thư")),
+                ("unopened", models.PositiveIntegerField(verbose_name="văn bản chậm mở")),
+                ("overdue", models.PositiveIntegerField(verbose_name="nhiệm vụ quá hạn")),
+                ("unexcused_absences", models.PositiveIntegerField(verbose_name="vắng họp không lý do")),
+                (
+                    "clerk",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản văn thư",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="units.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "kết quả tuân thủ tháng của đơn vị",
+                "verbose_name_plural": "kết quả tuân thủ tháng của đơn vị",
+                "constraints": [models.UniqueConstraint(fields=("month", "unit"), name="unit_compliance_month_once")],
+            },
+        ),
+        migrations.RunPython(create_indexes, drop_indexes),
+    ]
