@@ -7,9 +7,11 @@ failure raises PermissionDenied, or Http404 when the object is hidden from the u
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import psycopg
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -64,27 +66,16 @@ class DuplicateDocument(ServiceError):
 # --- Numbers ------------------------------------------------------------------------------------------------
 
 
+# The counter is an upsert: a register's first number of the year creates its row in the same statement. Either way
+# the row stays locked until the transaction ends, so numbers are unique and gapless under concurrency (unique
+# constraints on the numbered rows back it up), and whatever the transaction writes after the number is written
+# while every other clerk of that register waits: take it last.
+_REGISTERS = Register._meta.db_table
 _NEXT_NUMBER = (
-    "UPDATE {table} SET last_number = last_number + 1 "
-    "WHERE unit_id = %s AND year = %s AND kind = %s AND confidential = %s RETURNING id, last_number"
+    f"INSERT INTO {_REGISTERS} (unit_id, year, kind, confidential, last_number) VALUES (%s, %s, %s, %s, 1) "
+    f"ON CONFLICT (unit_id, year, kind, confidential) DO UPDATE SET last_number = {_REGISTERS}.last_number + 1 "
+    "RETURNING id, last_number"
 )
-
-
-def _numbered(sql: str, params: list, unit_id: int, year: int, kind: str, confidential: bool) -> tuple:
-    """Run `sql`, which takes the register's next number with _NEXT_NUMBER (its first parameters), and return its
-    row. The register row stays locked until the caller's transaction ends, so numbers are unique and gapless
-    under concurrency (the unique constraints on the numbered rows back it up)."""
-    connection = transaction.get_connection()
-    assert connection.in_atomic_block, "numbers are taken inside the caller's transaction"
-    params = [unit_id, year, kind, confidential, *params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:  # the register's first number: create its row, then take the number as above
-            Register.objects.get_or_create(unit_id=unit_id, year=year, kind=kind, confidential=confidential)
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-    return row
 
 
 def _register(register_id: int, unit_id: int, year: int, kind: str, confidential: bool, number: int) -> Register:
@@ -96,16 +87,64 @@ def _register(register_id: int, unit_id: int, year: int, kind: str, confidential
 
 
 def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[Register, int]:
-    """The next number of a register, its row locked until the caller's transaction ends.
-
-    One statement (UPDATE … RETURNING takes the row lock and the number at once) where reading, locking and
-    saving the row took three. Take it as late as the transaction allows: every statement after it runs while
-    the other clerks of the register wait."""
-    sql = _NEXT_NUMBER.format(table=Register._meta.db_table)
-    register_id, number = _numbered(sql, [], unit.pk, year, kind, confidential)
+    """The next number of a register, its row locked until the caller's transaction ends (one statement)."""
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "take_number must run inside the caller's transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER, [unit.pk, year, kind, confidential])
+        register_id, number = cursor.fetchone()
     register = _register(register_id, unit.pk, year, kind, confidential, number)
     register.unit = unit
     return register, number
+
+
+class _NumberingAtomic:
+    """transaction.atomic() for a service whose last statement takes the number (execute_last).
+
+    On PostgreSQL, when the block is the outermost transaction, that statement is sent together with the COMMIT
+    (psycopg's pipeline mode) and its row is read once the block has ended: the register row is locked for the
+    server's own work, not also for a round trip to this process and its wait for a CPU (and, with threads, the
+    GIL), which is what limits several clerks numbering at once on a busy machine. Nothing may run in the block
+    after execute_last(): in pipeline mode an UPDATE's row count is not known until the commit."""
+
+    def __enter__(self) -> _NumberingAtomic:
+        self._connection = transaction.get_connection()
+        self._outermost = not self._connection.in_atomic_block
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self._pipeline = self._cursor = self._then = None
+        return self
+
+    def execute_last(self, sql: str, params: list, then: Callable[[tuple], None]) -> None:
+        """Execute the block's last statement; `then` gets its row (at once, or after the commit)."""
+        connection = self._connection
+        if (
+            self._outermost
+            and connection.vendor == "postgresql"
+            and not connection.run_on_commit  # hooks run inside the commit, and so would run in pipeline mode
+            and psycopg.Pipeline.is_supported()
+        ):
+            self._pipeline = connection.connection.pipeline()
+            self._pipeline.__enter__()
+        self._cursor = connection.cursor()
+        self._cursor.execute(sql, params)
+        if self._pipeline is None:
+            then(self._cursor.fetchone())
+        else:
+            self._then = then
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            try:
+                self._atomic.__exit__(exc_type, exc, tb)  # the commit sends the pipelined statement
+            finally:
+                if self._pipeline is not None:
+                    self._pipeline.__exit__(*sys.exc_info())
+            if exc_type is None and self._then is not None:
+                self._then(self._cursor.fetchone())
+        finally:
+            if self._cursor is not None:
+                self._cursor.close()
 
 
 # --- Grants for confidential documents ---------------------------------------------------------------------
@@ -193,9 +232,8 @@ def _check_incoming_dates(data: IncomingData, arrival: datetime.date) -> None:
         raise ServiceError(errors)
 
 
-# On PostgreSQL the number, the record carrying it and the record's audit event are written by one statement, the
-# last of the transaction: the register row stays locked for that statement and the commit, not for three ORM
-# saves with a round trip each (and, with threads, a wait for the GIL after each).
+# The number, the record carrying it and the record's audit event in one statement (PostgreSQL; SQLite takes one
+# writer at a time anyway and saves them one by one).
 _NUMBERED_RECORD = """\
 WITH n AS ({next_number}),
 r AS (INSERT INTO {record} ({record_columns}) SELECT {record_values} FROM n RETURNING id, register_id, arrival_number),
@@ -219,46 +257,62 @@ def _insert_parts(obj, computed: dict[str, str], connection) -> tuple[str, str, 
     return ", ".join(columns), ", ".join(values), params
 
 
-def _insert_numbered(record: IncomingRecord, event: AuditEvent) -> None:
+def _insert_numbered(record: IncomingRecord, event: AuditEvent, last: _NumberingAtomic | None = None) -> None:
     """Insert `record` with the next số đến of its unit's register for its year, and `event` about it (its data
-    gets the number too). Every other write of the transaction should come before this."""
+    gets the number too). Every other write of the transaction should come before this; with `last`, it is the
+    block's last statement and the record gets its id and number once the block has ended."""
     connection = transaction.get_connection()
     key = (record.unit_id, record.year, RegisterKind.INCOMING, record.confidential)
-    next_number = _NEXT_NUMBER.format(table=Register._meta.db_table)
-    if connection.vendor == "postgresql":
-        record_columns, record_values, record_params = _insert_parts(
-            record, {"register_id": "n.id", "arrival_number": "n.last_number"}, connection
-        )
-        audit_columns, audit_values, audit_params = _insert_parts(
-            event,
-            {"object_id": "r.id", "data": "%s || jsonb_build_object('arrival_number', r.arrival_number)"},
-            connection,
-        )
-        sql = _NUMBERED_RECORD.format(
-            next_number=next_number,
-            record=IncomingRecord._meta.db_table,
-            record_columns=record_columns,
-            record_values=record_values,
-            audit=AuditEvent._meta.db_table,
-            audit_columns=audit_columns,
-            audit_values=audit_values,
-        )
-        record.pk, register_id, number = _numbered(sql, record_params + audit_params, *key)
+
+    def numbered(row: tuple) -> None:
+        record.pk, register_id, record.arrival_number = row
         record._state.adding, record._state.db = False, connection.alias
-    else:  # SQLite: one writer at a time anyway, so plain saves after the number
-        register_id, number = _numbered(next_number, [], *key)
-        record.register_id, record.arrival_number = register_id, number
+        record.register = _register(register_id, *key, record.arrival_number)
+
+    if connection.vendor != "postgresql":
+        register, number = take_number(Unit(pk=record.unit_id), record.year, key[2], key[3])
+        record.register, record.arrival_number = register, number
         record.save(force_insert=True)
         event.object_id, event.data = record.pk, {**event.data, "arrival_number": number}
         event.save(force_insert=True)
-    record.register = _register(register_id, *key, number)
-    record.arrival_number = number
+        return
+    record_columns, record_values, record_params = _insert_parts(
+        record, {"register_id": "n.id", "arrival_number": "n.last_number"}, connection
+    )
+    audit_columns, audit_values, audit_params = _insert_parts(
+        event, {"object_id": "r.id", "data": "%s || jsonb_build_object('arrival_number', r.arrival_number)"}, connection
+    )
+    sql = _NUMBERED_RECORD.format(
+        next_number=_NEXT_NUMBER,
+        record=IncomingRecord._meta.db_table,
+        record_columns=record_columns,
+        record_values=record_values,
+        audit=AuditEvent._meta.db_table,
+        audit_columns=audit_columns,
+        audit_values=audit_values,
+    )
+    params = [*key, *record_params, *audit_params]
+    if last is not None:
+        last.execute_last(sql, params, numbered)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        numbered(cursor.fetchone())
 
 
 def _create_record(
-    *, clerk: User, document: Document, due_date, note: str, arrived_at: datetime.datetime, verb: str, **event_data
+    *,
+    clerk: User,
+    document: Document,
+    due_date,
+    note: str,
+    arrived_at: datetime.datetime,
+    verb: str,
+    last: _NumberingAtomic | None = None,
+    **event_data,
 ) -> IncomingRecord:
-    """The incoming record of `document` in the clerk's unit, with its number and its audit event (`verb`)."""
+    """The incoming record of `document` in the clerk's unit, with its number and its audit event (`verb`); with
+    `last`, as the last statement of that block (the record is complete once the block has ended)."""
     _grant([clerk], document)
     record = IncomingRecord(
         document=document,
@@ -272,7 +326,7 @@ def _create_record(
         secrecy=document.secrecy,
     )
     event = AuditEvent(actor=clerk, verb=verb, object_type=audit.object_type_of(record), data=event_data)
-    _insert_numbered(record, event)
+    _insert_numbered(record, event, last)
     return record
 
 
@@ -292,7 +346,7 @@ def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: boo
         raise PermissionDenied
     now = timezone.now()
     _check_incoming_dates(data, timezone.localdate(now))
-    with transaction.atomic():
+    with _NumberingAtomic() as block:
         if not confirm_duplicate:
             duplicates = find_duplicates(clerk.unit, data)
             if duplicates:
@@ -318,6 +372,7 @@ def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: boo
             note=data.note,
             arrived_at=now,
             verb="registered",
+            last=block,
             confirmed_duplicate=confirm_duplicate,
         )
     notify.later("incoming_registered", record_id=record.pk)

@@ -15,7 +15,8 @@ from documents.models import AuditEvent, CopyKind, Document, IncomingRecord, Reg
 from tests.documents.conftest import make_delivery, register, unit, user
 from tests.documents.outgoing_builders import signed
 
-NUMBER = re.compile(r"UPDATE\s+\"?documents_register\"?\s+SET\s+\"?last_number\"?\s*=\s*\"?last_number\"?\s*\+\s*1")
+# The counter's statement: the register row's upsert that adds 1 to its last number.
+NUMBER = re.compile(r"INSERT INTO \"?documents_register\"?.*ON CONFLICT.*last_number \+ 1", re.S)
 ON_PG = connection.vendor == "postgresql"
 
 
