@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import Lag
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -199,9 +199,10 @@ def _assignment_candidates(open_terms: dict, done_terms: dict, unit_ids=None) ->
     read from its own index. unit_id is the owner: the assigned unit, else the assigned person's unit."""
     t = _tables()
     select = (
-        "SELECT a.id, COALESCE(a.assignee_unit_id, p.unit_id) AS unit_id, a.role, a.due_date, a.assigned_at, "
-        f"a.completed_at, a.status FROM {t['assignment']} a LEFT JOIN {t['user']} p ON p.id = a.assignee_user_id "
-        "WHERE "
+        # The person's unit is looked up only for an assignment to a person alone (COALESCE stops at the first).
+        f"SELECT a.id, COALESCE(a.assignee_unit_id, (SELECT p.unit_id FROM {t['user']} p WHERE p.id = "
+        "a.assignee_user_id)) AS unit_id, a.role, a.due_date, a.assigned_at, a.completed_at, a.status "
+        f"FROM {t['assignment']} a WHERE "
     )
     owner, owner_params = "", []
     if unit_ids is not None:
@@ -286,7 +287,7 @@ def compute_day(day: datetime.date) -> bool:
         return False
     required = required_visits()
     cut = day_cutoffs(day, calendar)
-    unit_ids = units_on_system(day).values("id")
+    unit_ids = units_on_system(day).order_by().values("id")
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Derived data, recomputable at will: a crash right after commit could at worst lose this
@@ -703,7 +704,8 @@ def summarized_month(start: datetime.date, end: datetime.date) -> datetime.date 
 def period_rows(
     start: datetime.date, end: datetime.date, unit_ids: list[int] | None = None, *, count_items: bool = True
 ) -> list[UnitPeriod]:
-    """Each unit's results over [start, end], breaches first, then non-compliant, then compliant (two queries).
+    """Each unit's results over [start, end], breaches first, then non-compliant, then compliant (two or three
+    queries).
 
     A summed-up month is read from its summary (a row a unit, with its distinct counts). Otherwise the days are
     summed here, and a unit with one stored day in the period has that day's counts; for the others
@@ -761,12 +763,7 @@ def _day_sums(start: datetime.date, end: datetime.date, unit_ids: list[int] | No
     qs = UnitCompliance.objects.filter(date__gte=start, date__lte=end)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    last_clerk = (
-        UnitCompliance.objects.filter(unit_id=OuterRef("unit_id"), date__gte=start, date__lte=end)
-        .order_by("-date")
-        .values("clerk__username")[:1]
-    )
-    sums = (
+    sums = list(
         qs.values("unit_id", "unit__code", "unit__name", "unit__sort_order")
         .annotate(
             days=Count("id"),
@@ -776,17 +773,27 @@ def _day_sums(start: datetime.date, end: datetime.date, unit_ids: list[int] | No
             absences=Sum("unexcused_absences"),
             unopened_sum=Sum("unopened"),
             overdue_sum=Sum("overdue"),
-            clerk=Subquery(last_clerk),
+            last=Max("date"),
         )
         .order_by()
     )
+    # The clerk of each unit's last stored day, read in one go (usually all units share that day).
+    last_days: dict[datetime.date, list[int]] = defaultdict(list)
+    for s in sums:
+        last_days[s["last"]].append(s["unit_id"])
+    clerks: dict[int, str | None] = {}
+    if last_days:
+        which = Q()
+        for day, ids in last_days.items():
+            which |= Q(date=day, unit_id__in=ids)
+        clerks = dict(UnitCompliance.objects.filter(which).values_list("unit_id", "clerk__username"))
     return [
         UnitPeriod(
             unit_id=s["unit_id"],
             code=s["unit__code"],
             name=s["unit__name"],
             sort_order=s["unit__sort_order"],
-            clerk=s["clerk"],
+            clerk=clerks.get(s["unit_id"]),
             days=s["days"],
             compliant_days=s["compliant_days"],
             breach_days=s["breach_days"],
@@ -873,23 +880,14 @@ class UserPeriod:
     days: int
     compliant_days: int
     visits: int
-    last_visits: int
 
 
 def unit_users(unit_id: int, start: datetime.date, end: datetime.date) -> list[UserPeriod]:
     """The unit's people over the period: visits, days they met the rule (one query)."""
-    last_visits = UserCompliance.objects.filter(user_id=OuterRef("user_id"), date__gte=start, date__lte=end).order_by(
-        "-date"
-    )
     rows = (
         UserCompliance.objects.filter(unit_id=unit_id, date__gte=start, date__lte=end)
         .values("user_id", "user__username", "user__full_name", "user__position", "user__role", "user__sort_order")
-        .annotate(
-            days=Count("id"),
-            ok=Count("id", filter=Q(compliant=True)),
-            v=Sum("visits"),
-            last=Subquery(last_visits.values("visits")[:1]),
-        )
+        .annotate(days=Count("id"), ok=Count("id", filter=Q(compliant=True)), v=Sum("visits"))
         .order_by("user__sort_order", "user__full_name")
     )
     return [
@@ -902,7 +900,6 @@ def unit_users(unit_id: int, start: datetime.date, end: datetime.date) -> list[U
             days=r["days"],
             compliant_days=r["ok"],
             visits=r["v"] or 0,
-            last_visits=r["last"] or 0,
         )
         for r in rows
     ]

@@ -12,17 +12,20 @@ CUTOFFS = ("starts_at", "ends_at", "due_sent_before", "due_today_sent_from")
 # Read by idesk.compliance's rules (OVERDUE, UNOPENED …): each branch of a rule has its own index, so a day
 # reads the few thousand rows it counts instead of every assignment and delivery ever made.
 INDEXES = [
+    # Open assignments by unit and deadline: a day reads all of them, a page or a drill-down its units' own; the
+    # included columns are what the rules read, so neither touches the table.
     (
         "compliance_assignment_open",
-        "documents_assignment (due_date)",
-        "(assigned_at, assignee_unit_id, assignee_user_id)",
+        "documents_assignment (assignee_unit_id, due_date)",
+        "(id, assignee_user_id, assigned_at, role, status, completed_at)",
         "completed_at IS NULL AND status <> 'done' AND role <> 'info'",
     ),
     ("compliance_assignment_completed", "documents_assignment (completed_at)", "", "completed_at IS NOT NULL"),
+    # Deliveries never opened, by unit and sending time (likewise).
     (
         "compliance_delivery_unopened",
-        "documents_delivery (sent_at)",
-        "(recipient_unit_id)",
+        "documents_delivery (recipient_unit_id, sent_at)",
+        "(id, electronic, status, opened_at)",
         "opened_at IS NULL AND electronic AND status <> 'recalled'",
     ),
     ("compliance_delivery_opened", "documents_delivery (opened_at)", "", "opened_at IS NOT NULL"),

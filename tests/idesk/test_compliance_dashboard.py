@@ -201,7 +201,10 @@ def test_a_month_reads_its_summary_and_shows_what_its_days_show(two_days, chairm
     assert compliance.summarized_month(*compliance.month_bounds(TUE))
     from_summary = client.get("/units/compliance/" + MONTH).content.decode()
     assert _table(from_summary) == _table(from_days)
-    assert "UBND xã Canh Hiển" in _table(from_summary) and "2/2" in _table(from_summary)
+    table = _table(from_summary)
+    assert "UBND xã Canh Hiển" in table and "0/2" in table and "Vi phạm · 2 ngày" in table
+    assert 'href="/units/compliance/xa-canh-hien/?from=2026-11-01&amp;to=2026-11-' in table
+    assert "2 chậm mở" in table and "1 quá hạn" in table  # each late item once over the two days
     xlsx = _xlsx_text(client.get("/units/compliance/tuan-thu.xlsx" + MONTH).content).splitlines()
     assert xlsx[2].startswith("1 | UBND xã Canh Hiển | vanthu.canhhien | 2 | 0 | 2 | 2 | 1 |")
     assert xlsx[2].endswith("| 2 | 1 | 0 | Vi phạm")
