@@ -141,7 +141,7 @@ def test_the_benchmark_command_runs_on_a_small_district_and_cleans_up(db):
     out = io.StringIO()
     call_command("compliance_benchmark", "--units", "3", "--users", "12", "--events", "60", "--runs", "2", stdout=out)
     text = out.getvalue()
-    assert "compute_day: trung vị" in text and "(không đổi)" in text
+    assert "compute_day: trung vị" in text and "(không đổi)" in text and "summarize_month" in text
     assert Unit.objects.filter(code__startswith="bench-").count() == 4  # three units and their district
     call_command("compliance_benchmark", "--cleanup", stdout=io.StringIO())
     assert not Unit.objects.filter(code__startswith="bench-").exists()
