@@ -20,8 +20,10 @@ unchanged data gives the same rows. A day is computed by the database in a const
 What is stored: per day, each unit's and each person's numbers, and the day's cut-offs (ComplianceDay). Which
 deliveries and assignments a day counted is not stored item by item (a province has some 140,000 of them every
 day, mostly the same old ones): the rule is written once below as SQL over those cut-offs, and the drill-down and a
-range's distinct counts re-derive the items from the stored days. A month's totals per unit are summed up once
-(summarize_month, after the day's computation) so that a month's dashboard reads a few hundred rows.
+range's distinct counts re-derive the items from the stored days. They read the records as they are now: a
+delivery recalled since, or a person moved to another unit, is named as it is now while the day keeps the count
+it stored (recomputing the day aligns the two). A month's totals per unit are summed up once (summarize_month,
+after the day's computation) so that a month's dashboard reads a few hundred rows.
 """
 
 from __future__ import annotations
@@ -443,7 +445,9 @@ def _loosest(start: datetime.date, end: datetime.date) -> dict | None:
         starts=Min("starts_at"),
         ends=Max("ends_at"),
         due_before=Max("due_sent_before"),
-        due_today_from=Max("due_today_sent_from"),
+        # Every delivery the rule counts was sent before the last day's end: so OPENED_LATE's "sent before its
+        # deadline day" part lets all of them through, as a filter of candidates must.
+        due_today_from=Max("ends_at"),
     )
     return agg if agg["date"] else None
 
