@@ -6,19 +6,154 @@ Pure functions returning PDF bytes; views check who may print what and wrap the 
 from __future__ import annotations
 
 import datetime
+import gc
+import io
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from documents import registers
 from documents.models import AssignmentRole, AssignmentStatus, Direction, IncomingRecord, ProgressNote
 from units.models import Unit
-from units.reports import pdf_bytes
+from units.reports import collecting_by_hand, pdf_bytes
+
+# Rows laid out at once. WeasyPrint keeps a whole document's styles and boxes until it is written, ~0.3 MB a
+# row here: in parts of this many rows a book of any length takes a process ~35 MB above what it held.
+BOOK_PART_ROWS = 100
 
 
-def register_book_pdf(*, book: registers.RegisterBook, template: str) -> bytes:
-    """Any register book: landscape A4, cover heading, the table with its header on every page, 'Trang x/y'."""
-    return pdf_bytes(template, {"book": book, "heading": book.heading, "printed_at": timezone.localtime()})
+def register_book_pdf(
+    *, book: registers.RegisterBook, template: str, printed_at: datetime.datetime | None = None, part_rows: int = 0
+) -> bytes:
+    """Any register book: landscape A4, cover heading, the table with its header on every page, 'Trang x/y'.
+
+    A long book is laid out part by part, each written to PDF and let go before the next, so memory stays bounded.
+    A part ends at a page break of the whole book: the rows that begin on a part's last page are laid out again
+    at the head of the next, so the pages are those of the book laid out at once. The parts are joined and
+    "Trang x/y" stamped on once the number of pages is known."""
+    context = {"book": book, "heading": book.heading, "printed_at": printed_at or timezone.localtime()}
+    with collecting_by_hand():
+        return _register_book_pdf(template, context, book.rows, part_rows or BOOK_PART_ROWS)
+
+
+def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int) -> bytes:
+    from weasyprint import HTML
+
+    parts, start = [], 0
+    while True:
+        end = min(start + part_rows, len(rows))
+        last = end == len(rows)
+        part = {"first": start == 0, "last": last, "numbers": start == 0 and last}
+        html = render_to_string(template, {**context, "part": part, "rows": rows[start:end], "start": start})
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        if part["numbers"]:  # the whole book in one part: WeasyPrint numbers its pages itself
+            content = document.write_pdf()
+            del document
+            gc.collect()
+            return content
+        keep, resume = len(document.pages), end
+        if not last:
+            keep, resume = _part_break(document.pages, start, end)
+            if keep == 0:  # one row longer than the part's pages: lay out a longer part
+                part_rows *= 2
+                continue
+        pages = document.pages[:keep]
+        parts.append(document.copy(pages).write_pdf())
+        del document, pages
+        gc.collect()  # the part's boxes are cyclic: let them go before the next part is laid out
+        if resume >= len(rows):
+            break
+        start = resume
+    return _join_and_number(parts)
+
+
+def _part_break(pages, start: int, end: int) -> tuple[int, int]:
+    """(pages to keep, first row of the next part): up to the part's last page that a row begins."""
+    rows = [_rows_on(page) for page in pages]
+    for index in range(len(pages) - 1, 0, -1):
+        if rows[index] and rows[index][0] not in rows[index - 1]:  # not the rest of a row split over pages
+            return index, rows[index][0]
+    return 0, start
+
+
+def _rows_on(page) -> list[int]:
+    """Book indexes (`data-i`) of the table rows on a laid-out page, in order; a row split over pages is on each.
+
+    Read from the page's boxes: WeasyPrint has no public view of them. (Anchors are public, but an id on every
+    row costs a third more memory: WeasyPrint then shares no computed style between rows.)"""
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    found, stack = [], [page._page_box]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, TableRowBox):
+            index = box.element.get("data-i") if box.element is not None else None
+            if index is not None:
+                found.append(int(index))
+            continue
+        stack.extend(reversed(getattr(box, "children", ())))
+    return found
+
+
+def _join_and_number(parts: list[bytes]) -> bytes:
+    """The parts as one PDF, each page stamped with "Trang x/y" in the book's page box.
+
+    The numbers are a small WeasyPrint document of as many pages holding only them; each of its pages becomes a
+    form XObject drawn over the matching page of the book (its fonts shared by all), so the book's own content
+    streams are neither parsed nor rewritten."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+    from weasyprint import HTML
+
+    writer = PdfWriter()
+    for content in parts:
+        writer.append(PdfReader(io.BytesIO(content)), import_outline=True)
+    first = PdfReader(io.BytesIO(parts[0]))
+    writer.add_metadata(dict(first.metadata or {}))  # title and producer, as WeasyPrint writes them
+    if "/Lang" in first.root_object:
+        writer.root_object[NameObject("/Lang")] = first.root_object["/Lang"].clone(writer)
+    numbers = PdfReader(
+        io.BytesIO(
+            HTML(
+                string=render_to_string("documents/pdf/book_page_numbers.html", {"pages": range(len(writer.pages))}),
+                base_url=str(settings.BASE_DIR),
+            ).write_pdf()
+        )
+    )
+    shared: dict = {}  # the numbers' resources, cloned into the book once
+    for page, number_page in zip(writer.pages, numbers.pages, strict=True):
+        resources = number_page["/Resources"].get_object()
+        key = id(resources)
+        if key not in shared:
+            shared[key] = writer._add_object(resources.clone(writer))
+        form = DecodedStreamObject()
+        form.set_data(number_page.get_contents().get_data())
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(number_page.mediabox),
+                NameObject("/Resources"): shared[key],
+            }
+        )
+        form = writer._add_object(form.flate_encode())
+        # The book's pages share one resources dictionary per part: each page gets its own copy naming its stamp.
+        page_resources = DictionaryObject(page["/Resources"].get_object())
+        xobjects = DictionaryObject(page_resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject("/PageNumber")] = form
+        page_resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = page_resources
+        before, after = DecodedStreamObject(), DecodedStreamObject()
+        before.set_data(b"q\n")
+        after.set_data(b"Q\n/PageNumber Do\n")  # drawn in the page's default space, after the book's content
+        contents = page["/Contents"].get_object()
+        contents = list(contents) if isinstance(contents, ArrayObject) else [page["/Contents"]]
+        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *contents, writer._add_object(after)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def incoming_register_pdf(

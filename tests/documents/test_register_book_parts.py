@@ -1,0 +1,240 @@
+"""A long register book is printed in parts (documents.pdf.register_book_pdf) so that memory stays bounded: the
+book must come out exactly as if it were laid out at once. Compared as images of every page (poppler's
+pdftoppm), with the page numbers, running heads, title, language and outline."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import glob
+import io
+import subprocess
+import tempfile
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from documents import pdf, registers
+from documents.models import RegisterKind
+from units.models import Unit
+from units.reports import collecting_by_hand
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PRINTED = datetime.datetime(2031, 5, 6, 9, 30, tzinfo=VN)
+INCOMING = "documents/pdf/incoming_register.html"
+OUTGOING = "documents/pdf/outgoing_register.html"
+
+WORDS = (
+    "triển khai thực hiện kế hoạch chuyển đổi số năm 2031 của Ủy ban nhân dân tỉnh báo cáo kết quả phòng cháy "
+    "chữa cháy tăng cường công tác quản lý nhà nước đối với hoạt động đầu tư xây dựng trên địa bàn huyện"
+).split()
+
+
+def words(i: int, n: int) -> str:
+    return " ".join(WORDS[(i * 7 + k * 3) % len(WORDS)] for k in range(n))
+
+
+def incoming_rows(n: int, long_at: int | None = None) -> list[registers.IncomingRegisterRow]:
+    """Entries of varied heights (1 to 5 lines of trích yếu, some with a direction); one taller than a page."""
+    rows = []
+    for i in range(n):
+        day = datetime.date(2031, 1, 2) + datetime.timedelta(days=i)
+        summary = "Công văn về việc " + words(i, 6 + (i * 11) % 40)
+        if i == long_at:
+            summary = "Báo cáo " + words(i, 1500)
+        direction = f"Trần Kim Vũ: {words(i + 3, 5 + i % 17)}" if i % 3 else ""
+        rows.append(
+            registers.IncomingRegisterRow(
+                record_id=i + 1, arrival_date=day, arrival_number=i + 1, issuer_name="UBND tỉnh Bình Định",
+                number_symbol=f"{100 + i}/UBND-KT", issued_date=day, type_and_summary=summary,
+                recipient="Phòng Nội vụ", transferred_on=day, acknowledgement="", note="Bản chính" if i % 5 == 0 else "",
+                secrecy="", urgency="Khẩn" if i % 7 == 0 else "", pages=1 + i % 9, signer_name="Hồ Quốc Dũng",
+                direction=direction, status="Đang xử lý", handling="Đang xử lý", due_date=day + datetime.timedelta(days=10),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def outgoing_rows(n: int) -> list[registers.OutgoingRegisterRow]:
+    rows = []
+    for i in range(n):
+        day = datetime.date(2031, 1, 2) + datetime.timedelta(days=i)
+        rows.append(
+            registers.OutgoingRegisterRow(
+                document_id=i + 1, number=i + 1, number_symbol=f"{i + 1:02d}/UBND-VP", issued_date=day,
+                type_and_summary="Công văn về việc " + words(i, 8 + (i * 13) % 35), signer_name="Trần Kim Vũ",
+                recipients="; ".join(f"UBND xã {w}" for w in WORDS[: 2 + i % 12]), archive="VT, VP",
+                copies=3 + i % 12, transferred_on=day, acknowledgement="", note="", secrecy="", urgency="",
+            )
+        )  # fmt: skip
+    return rows
+
+
+def book(rows, kind=RegisterKind.INCOMING) -> registers.RegisterBook:
+    heading = registers.book_heading(unit=Unit.objects.get(code="ubnd"), kind=kind, year=2031)
+    columns = registers.INCOMING_COLUMNS if kind == RegisterKind.INCOMING else registers.OUTGOING_COLUMNS
+    return registers.RegisterBook(heading=heading, columns=columns, rows=rows, first_number=1, last_number=len(rows))
+
+
+def printed(a_book, template=INCOMING, part_rows=0) -> bytes:
+    return pdf.register_book_pdf(book=a_book, template=template, printed_at=PRINTED, part_rows=part_rows)
+
+
+def page_images(content: bytes, dpi: int = 40) -> list[bytes]:
+    with tempfile.TemporaryDirectory() as folder:
+        with open(f"{folder}/book.pdf", "wb") as f:
+            f.write(content)
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), f"{folder}/book.pdf", f"{folder}/p"], check=True)
+        return [Image.open(path).convert("L").tobytes() for path in sorted(glob.glob(f"{folder}/p-*.png"))]
+
+
+def page_text(content: bytes, page: int) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"], input=content, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+def pages_of(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def assert_same_pages(parted: bytes, whole: bytes) -> None:
+    a, b = page_images(parted), page_images(whole)
+    assert len(a) == len(b)
+    differing = [number for number, (x, y) in enumerate(zip(a, b, strict=True), start=1) if x != y]
+    assert differing == []
+
+
+@pytest.fixture
+def parts_made(monkeypatch):
+    """How many parts each printing joined (0: the book was laid out at once)."""
+    made = []
+    join = pdf._join_and_number
+    monkeypatch.setattr(pdf, "_join_and_number", lambda parts: made.append(len(parts)) or join(parts))
+    return made
+
+
+# --- The same book ---------------------------------------------------------------------------------------------
+
+
+def test_a_book_printed_in_parts_is_the_book_laid_out_at_once(db, parts_made):
+    a_book = book(incoming_rows(48))
+
+    whole = printed(a_book, part_rows=1000)
+    parted = printed(a_book, part_rows=9)
+
+    assert parts_made == [parts_made[0]] and parts_made[0] >= 5
+    assert pages_of(whole) >= 6
+    assert_same_pages(parted, whole)
+
+
+@pytest.mark.parametrize("long_at", [4, 12])
+def test_a_row_taller_than_a_page_crosses_a_part_unchanged(db, parts_made, long_at):
+    """At 4 the first part (rows 0-4) ends inside the long row: its last pages hold only the rest of that row."""
+    a_book = book(incoming_rows(30, long_at=long_at))
+
+    whole = printed(a_book, part_rows=1000)
+    parted = printed(a_book, part_rows=5)
+
+    assert pages_of(whole) > pages_of(printed(book(incoming_rows(30)), part_rows=1000)) + 1  # it spans pages
+    assert parts_made[0] >= 3
+    assert_same_pages(parted, whole)
+
+
+def test_the_outgoing_register_in_parts(db, parts_made):
+    a_book = book(outgoing_rows(40), kind=RegisterKind.OUTGOING)
+
+    assert_same_pages(printed(a_book, OUTGOING, part_rows=8), printed(a_book, OUTGOING, part_rows=1000))
+    assert parts_made[0] >= 3
+
+
+def test_a_long_book_is_printed_in_parts_of_book_part_rows(db, parts_made, monkeypatch):
+    monkeypatch.setattr(pdf, "BOOK_PART_ROWS", 10)
+
+    content = printed(book(incoming_rows(35)))
+
+    assert parts_made and parts_made[0] >= 3
+    assert_same_pages(content, printed(book(incoming_rows(35)), part_rows=1000))
+
+
+def test_a_short_book_is_laid_out_at_once(db, parts_made):
+    content = printed(book(incoming_rows(6)))
+
+    assert parts_made == []
+    assert "Trang 1/" in page_text(content, 1)
+
+
+# --- What the joining adds -------------------------------------------------------------------------------------
+
+
+def test_every_page_says_its_number_out_of_the_total_once(db):
+    content = printed(book(incoming_rows(40)), part_rows=8)
+    total = pages_of(content)
+
+    for number in range(1, total + 1):
+        text = page_text(content, number)
+        assert text.count("Trang ") == 1
+        assert f"Trang {number}/{total}" in text
+        assert "In từ iDesk ngày 06/05/2031 09:30" in text
+        # The running head: on every page but the first, which carries the book's heading instead.
+        assert ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — năm 2031" in text) == (number > 1)
+
+
+def test_the_joined_book_keeps_its_title_language_and_outline(db):
+    reader = PdfReader(io.BytesIO(printed(book(incoming_rows(30)), part_rows=8)))
+
+    assert reader.metadata.title == "Sổ đăng ký văn bản đến 2031 — UBND huyện Vân Canh"
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
+    assert [item.title for item in reader.outline] == ["SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"]
+
+
+def test_the_closing_line_and_the_empty_book(db):
+    content = printed(book(incoming_rows(25)), part_rows=6)
+    last = page_text(content, pages_of(content))
+    assert "Sổ này có 25 văn bản, từ số 01 đến số 25." in " ".join(last.split())
+    assert all("Sổ này có" not in page_text(content, n) for n in range(1, pages_of(content)))
+
+    empty = printed(book([]))
+    assert "Không có văn bản nào được vào sổ" in page_text(empty, 1)
+    assert "Trang 1/1" in page_text(empty, 1)
+
+
+# --- The garbage collector ---------------------------------------------------------------------------------------
+
+
+def test_printing_leaves_the_garbage_collector_as_it_found_it(db):
+    printed(book(incoming_rows(20)), part_rows=6)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    gc.disable()
+    try:
+        printed(book(incoming_rows(3)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() == 0
+
+
+def test_collecting_by_hand_ends_with_the_last_holder_and_on_errors():
+    in_thread = threading.Event()
+    leave = threading.Event()
+
+    def other_printer():
+        with collecting_by_hand():
+            in_thread.set()
+            leave.wait(5)
+
+    with pytest.raises(RuntimeError):
+        with collecting_by_hand():
+            thread = threading.Thread(target=other_printer)
+            thread.start()
+            in_thread.wait(5)
+            raise RuntimeError
+    assert not gc.isenabled()  # the other printer still works with it off
+    leave.set()
+    thread.join(5)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
