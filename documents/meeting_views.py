@@ -24,7 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, calendar_feed, meetings, outgoing, paper
+from documents import audit, calendar_feed, meetings, official_pdf, outgoing, paper
 from documents import permissions as policy
 from documents.meeting_forms import (
     AnswerForm,
@@ -593,7 +593,7 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.invitation is None:
         raise Http404
     attached = outgoing.attach_official_pdf(meeting.invitation)
-    return FileResponse(attached.blob.content.open("rb"), content_type="application/pdf", filename=attached.name)
+    return official_pdf.serve(request, attached)
 
 
 # --- Lịch công tác tuần --------------------------------------------------------------------------------------

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
+import logging
 import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render as render_page
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents import faces
-from documents.models import ABBREVIATIONS, DocType, Document, PdfCache, Secrecy, StoredFile, Urgency
+from documents.models import (
+    ABBREVIATIONS,
+    DocType,
+    Document,
+    DocumentFile,
+    PdfCache,
+    Secrecy,
+    StoredFile,
+    Urgency,
+)
+from units import reports
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = "documents/official/document.html"
+STYLESHEET = "documents/official/document.css"
 TEMPLATE_VERSION = "3"  # bump when the template changes, so cached PDFs are rendered anew
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -53,7 +70,9 @@ def face_context(document: Document) -> dict:
         "parent_line": parent,
         "issuer_lines": issuer_lines,
         "number_symbol": document.number_symbol,
-        "date_line": faces.date_line(faces.place_name(unit) if unit else settings.IDESK_PLACE_NAME, document.issued_date),
+        "date_line": faces.date_line(
+            faces.place_name(unit) if unit else settings.IDESK_PLACE_NAME, document.issued_date
+        ),
         "named": named,
         "type_title": document.get_doc_type_display().upper() if named else "",
         "summary": document.summary,
@@ -79,7 +98,13 @@ def render(context: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(TEMPLATE, {**context, "body_html": render_body(context["body"])})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    font_config, stylesheet = reports.parsed_stylesheet(STYLESHEET)
+    with reports.collecting_by_hand():
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            stylesheets=[stylesheet], font_config=font_config
+        )
+        gc.collect()  # the layout's cyclic garbage, alone: the collector walks nothing older
+    return pdf
 
 
 def page_count(pdf: bytes) -> int:
@@ -89,27 +114,71 @@ def page_count(pdf: bytes) -> int:
 
 
 def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
-    """The cached rendering for this document's face (rendered once per distinct content)."""
+    """The cached rendering for this document's face (rendered once per distinct content).
+
+    A cached rendering whose file is gone from the store (a lost or partly restored MEDIA_ROOT) is rendered and
+    stored again: it is only a cache. The copy attached to an issued document is not: see `serve`."""
     context = face_context(document)
     if extra:
         context.update(extra)
     key = _key(context)
     cached = PdfCache.objects.select_related("blob").filter(key=key).first()
-    if cached:
+    if cached and _in_store(cached.blob):
         return cached
     pdf = render(context)
-    sha = hashlib.sha256(pdf).hexdigest()
-    blob = StoredFile.objects.filter(sha256=sha).first()
-    if blob is None:
-        blob = StoredFile(sha256=sha, size=len(pdf), content_type="application/pdf")
-        blob.content.save(sha, ContentFile(pdf), save=False)
-        try:
-            with transaction.atomic():
-                blob.save()
-        except IntegrityError:  # the same bytes stored by a concurrent render
-            blob = StoredFile.objects.get(sha256=sha)
+    blob, pages = _store(pdf), page_count(pdf)
+    if cached:
+        logger.warning("Official PDF cache %s: its file %s was missing, rendered again", key, cached.blob.content.name)
+        PdfCache.objects.filter(pk=cached.pk).update(blob=blob, pages=pages)
+        cached.blob, cached.pages = blob, pages
+        return cached
     try:
         with transaction.atomic():
-            return PdfCache.objects.create(key=key, blob=blob, pages=page_count(pdf))
+            return PdfCache.objects.create(key=key, blob=blob, pages=pages)
     except IntegrityError:
         return PdfCache.objects.select_related("blob").get(key=key)
+
+
+def _in_store(blob: StoredFile) -> bool:
+    return bool(blob.content.name) and blob.content.storage.exists(blob.content.name)
+
+
+def _store(pdf: bytes) -> StoredFile:
+    """The StoredFile of these bytes, its file written when missing (new bytes, or a row that outlived its file)."""
+    sha = hashlib.sha256(pdf).hexdigest()
+    blob = StoredFile.objects.filter(sha256=sha).first()
+    if blob is not None:
+        if not _in_store(blob):
+            name = blob.content.storage.save(blob.content.name or _blob_name(blob), ContentFile(pdf))
+            if name != blob.content.name:
+                StoredFile.objects.filter(pk=blob.pk).update(content=name)
+                blob.content.name = name
+        return blob
+    blob = StoredFile(sha256=sha, size=len(pdf), content_type="application/pdf")
+    blob.content.save(sha, ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            blob.save()
+    except IntegrityError:  # the same bytes stored by a concurrent render
+        blob = StoredFile.objects.get(sha256=sha)
+    return blob
+
+
+def _blob_name(blob: StoredFile) -> str:
+    return blob.content.field.generate_filename(blob, blob.sha256)
+
+
+def serve(request: HttpRequest, attached: DocumentFile) -> HttpResponse:
+    """An attached official PDF, inline. Its file missing from the store, a page that says so (404): that copy is
+    the document as issued, so it is never rendered again in its place; the administrator restores it."""
+    try:
+        handle = attached.blob.content.open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "Official PDF %s of document %s: file %s missing",
+            attached.pk,
+            attached.document_id,
+            attached.blob.content.name,
+        )
+        return render_page(request, "documents/official/missing.html", {"attached": attached}, status=404)
+    return FileResponse(handle, content_type="application/pdf", filename=attached.name)

@@ -320,7 +320,7 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.can_view_document_file(request.user, document):
         raise Http404
     attached = outgoing.attach_official_pdf(document)
-    return FileResponse(attached.blob.content.open("rb"), content_type="application/pdf", filename=attached.name)
+    return official_pdf.serve(request, attached)
 
 
 @login_required

@@ -10,14 +10,16 @@ import re
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from documents import faces, official_pdf, outgoing
 from documents.models import CopyKind, DocType, Document, DocumentFile, PdfCache, StoredFile, Urgency
 from tests.documents.conftest import unit, user
-from tests.documents.outgoing_builders import blob_bytes, issued, official_pdf_of, pdf_text
+from tests.documents.outgoing_builders import blob_bytes, issued, official_pdf_of, pdf_text, signed
 
 # Every test reads the seeded database (the module's founding-letter fixture too): marked, they run before the
 # transactional tests of the session, whose flush would take the seed away.
@@ -29,7 +31,7 @@ LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM  # the template's 
 
 
 @pytest.fixture(scope="module")
-def letter_pdf(django_db_blocker) -> bytes:
+def letter_pdf(django_db_setup, django_db_blocker) -> bytes:
     """Công văn 3261/UBND of 05/12/2016 (demo data), rendered once for the module."""
     with django_db_blocker.unblock():
         document = Document.objects.get(number_symbol="3261/UBND", year=2016)
@@ -290,6 +292,58 @@ def test_an_issued_documents_official_pdf_is_not_rendered_again_after_a_template
     assert attached == official
     assert renders == []
     assert DocumentFile.objects.filter(document=plan, blob__content_type="application/pdf").count() == 1
+
+
+def test_a_cached_pdf_whose_file_is_lost_is_rendered_and_stored_again(plan, monkeypatch):
+    """The cache is only a cache: its file gone from MEDIA_ROOT (a lost or partly restored store), the face is
+    rendered again into the same cache entry instead of failing every download of it."""
+    cached = official_pdf.official_pdf(plan)
+    lost = Path(cached.blob.content.path)
+    lost.unlink()
+    renders = []
+    real_render = official_pdf.render
+    monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or real_render(context))
+
+    again = official_pdf.official_pdf(plan)
+
+    assert renders == [1]
+    assert again.pk == cached.pk and PdfCache.objects.get(pk=cached.pk).blob_id == again.blob_id
+    assert "Triển khai phần mềm Văn phòng điện tử năm 2017" in squeeze(pdf_text(blob_bytes(again.blob)))
+    assert official_pdf.official_pdf(plan).blob.content.storage.exists(again.blob.content.name)
+    assert renders == [1]  # stored again: the next call is a plain cache hit
+
+
+def test_the_draft_preview_survives_a_lost_cache_file(db, as_user):
+    draft = signed(summary="V/v tổng kết công tác văn thư năm 2017")
+    url = reverse("documents:draft_preview", args=[draft.pk])
+    first = as_user(user("chutich")).get(url)
+    assert first.status_code == 200
+    for cache in PdfCache.objects.select_related("blob"):
+        Path(cache.blob.content.path).unlink(missing_ok=True)
+
+    response = as_user(user("chutich")).get(url)
+
+    assert response.status_code == 200
+    assert "tổng kết công tác văn thư" in squeeze(pdf_text(b"".join(response.streaming_content)))
+
+
+def test_an_issued_documents_lost_pdf_is_reported_not_rendered_again(plan, as_user, monkeypatch, caplog):
+    """The attached copy is the document as issued: never silently replaced by a new rendering."""
+    official = DocumentFile.objects.select_related("blob").get(document=plan, name=f"{plan.number:02d}-KH-UBND.pdf")
+    lost = Path(official.blob.content.path)
+    lost.unlink()
+    renders = []
+    monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or b"")
+
+    response = as_user(user("vanthu.ubnd")).get(reverse("documents:issued_pdf", args=[plan.pk]))
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Không mở được bản PDF chính thức" in page
+    assert f"{plan.number:02d}-KH-UBND.pdf" in page and "khôi phục tệp từ bản sao lưu" in page
+    assert renders == [] and not lost.exists()
+    assert DocumentFile.objects.filter(document=plan, blob__content_type="application/pdf").count() == 1
+    assert any("missing" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
 
 
 # --- Copies ------------------------------------------------------------------------------------------------------
