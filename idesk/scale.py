@@ -4,15 +4,21 @@ Shape: one province (UBND tỉnh) with districts, their departments and communes
 per unit); incoming and outgoing documents over several years with deliveries and assignments in every state,
 the leaders' directions and each record's timeline (audit events); Vietnamese trích yếu with diacritics; access
 events on working days, written in time order (BRIN-friendly).
+
+On PostgreSQL the whole load is one transaction that drops the big tables' secondary indexes and constraints and
+builds them again after the rows: run it on a database nobody else is using, since those tables stay locked until
+it commits.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -109,6 +115,76 @@ def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence], progress
     return count
 
 
+# The big tables the load writes. Their secondary indexes, unique and foreign-key constraints are built once after
+# it: kept in place, COPY maintained a dozen indexes a row and checked every foreign key row by row at commit, about
+# ten times the cost of writing the rows themselves.
+LOADED_TABLES = (
+    "documents_document",
+    "documents_incomingrecord",
+    "documents_assignment",
+    "documents_delivery",
+    "documents_direction",
+    "documents_auditevent",
+    "accounts_accessevent",
+)
+
+
+@contextmanager
+def _indexes_built_after(tables: Sequence[str], log: Callable[[str], None]) -> Iterator[None]:
+    """On PostgreSQL, inside the caller's transaction: drop the tables' secondary indexes and their unique and
+    foreign-key constraints, and create them again, as they were, when the block ends. Run it in one transaction
+    with the load: if anything fails, the drop is rolled back with the rows."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    assert connection.in_atomic_block, "indexes are dropped and rebuilt inside the load's transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('u', 'f') ORDER BY c.contype DESC, c.conname",
+            [list(tables)],
+        )
+        constraints = cursor.fetchall()  # unique ones first: their indexes are built before the foreign keys' checks
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
+            "AND i.indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE contype IN ('u', 'p', 'x')) "
+            "ORDER BY 1",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _, _ in constraints[::-1]:  # foreign keys first
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    started = time.monotonic()
+    progress = Progress("indexes, constraints", len(indexes) + len(constraints))
+    with connection.cursor() as cursor:
+        # Enough memory to sort an index of 10M rows in one go (the default 64 MB spills to disk).
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+            progress.step()
+        for table, name, _, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            progress.step()
+    progress.finish()
+    log(f"indexes and constraints: {len(indexes) + len(constraints)} built in {time.monotonic() - started:.0f} s")
+
+
+def _copy_text(table: str, columns: Sequence[str], chunks: Iterable[tuple[str, int]], progress: Progress) -> int:
+    """COPY of rows already written as COPY text: (chunk of lines, how many) pairs. PostgreSQL only."""
+    count = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for text, n in chunks:
+                copy.write(text)
+                count += n
+                progress.step(n)
+    return count
+
+
 def _max_id(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
@@ -137,13 +213,27 @@ def _summary(rng: random.Random, year: int) -> str:
 
 
 def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]:
-    """Load the dataset; returns row counts. IDs continue after what the database already holds."""
+    """Load the dataset; returns row counts. IDs continue after what the database already holds.
+
+    One transaction: the big tables' indexes and constraints are built after the rows (see LOADED_TABLES), and a
+    failure half-way leaves the database as it was."""
+    started = time.monotonic()
+    with transaction.atomic(), _indexes_built_after(LOADED_TABLES, log):
+        counts = _load(sizes, log)
+    if connection.vendor == "postgresql":
+        # What autovacuum would soon do: planner statistics, and the visibility map index-only scans rely on.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    counts["seconds"] = int(time.monotonic() - started)
+    return counts
+
+
+def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     rng = random.Random(sizes.seed)
     now = timezone.now()
     today = timezone.localdate(now)
     first_year = today.year - sizes.years + 1
     counts: dict[str, int] = {}
-    started = time.monotonic()
 
     # --- units: province → districts → departments and communes --------------------------------------
     unit_base = _max_id("units_unit")
@@ -235,6 +325,14 @@ def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]
     asg_cols = ["id", "record_id", "role", "assignee_unit_id", "assignee_user_id", "due_date", "status", "assigned_by_id", "assigned_at", "first_opened_at", "completed_at", "result"]
     dlv_cols = ["id", "document_id", "sender_unit_id", "recipient_unit_id", "status", "electronic", "paper_required", "paper_reason", "sent_at", "sent_by_id", "opened_at", "record_id", "returned_reason"]
     unit_name = {u[0]: u[1] for u in units}
+    # Search keys from folded pieces: fold() of a whole key cost more than the rest of a document's row. fold works
+    # character by character, so fold("a b c") == " ".join(fold of each) for pieces without outer spaces; the
+    # summaries come from a few thousand combinations.
+    unit_key = {u[0]: fold(u[1]) for u in units}
+    folded = functools.lru_cache(maxsize=None)(fold)
+    symbol_tail = {abbr: f"/{abbr + '-' if abbr else ''}UBND" for _, abbr in TYPES}
+    tail_key = {abbr: fold(tail) for abbr, tail in symbol_tail.items()}
+    tz = timezone.get_current_timezone()
     doc_id, rec_id, asg_id, dlv_id = doc_base, rec_base, asg_base, dlv_base
     # Documents in date order, so registers number them as a clerk would have.
     offsets = sorted(rng.randrange(days) for _ in range(n_docs))
@@ -242,7 +340,7 @@ def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]
     for i in range(n_docs):
         day = datetime.date(first_year, 1, 1) + datetime.timedelta(days=offsets[i])
         year = day.year
-        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 30)) + datetime.timedelta(seconds=rng.randrange(9 * 3600)))
+        at = datetime.datetime.combine(day, datetime.time(7, 30), tzinfo=tz) + datetime.timedelta(seconds=rng.randrange(9 * 3600))
         unit_id = rng.choice(unit_ids)
         staff = by_unit[unit_id]
         dtype, abbr = rng.choice(TYPES)
@@ -252,8 +350,9 @@ def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]
         doc_id += 1
         if outgoing_flags[i]:
             reg, number = register(unit_id, year, "out")
-            symbol = f"{number:02d}/{abbr + '-' if abbr else ''}UBND"
-            doc_rows.append((doc_id, unit_id, unit_name[unit_id], dtype, number, symbol, day, summary, _name(rng), "Chủ tịch", urgency, secrecy, 1, "", at, staff["clerk"][0], fold(f"{symbol} {summary} {unit_name[unit_id]}"), fold(unit_name[unit_id]), reg, year, False, "", "", "VT", "", "CHỦ TỊCH", "", "", "", at, "", ""))
+            head = f"{number:02d}"
+            symbol, key = head + symbol_tail[abbr], f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[unit_id]}"
+            doc_rows.append((doc_id, unit_id, unit_name[unit_id], dtype, number, symbol, day, summary, _name(rng), "Chủ tịch", urgency, secrecy, 1, "", at, staff["clerk"][0], key, unit_key[unit_id], reg, year, False, "", "", "VT", "", "CHỦ TỊCH", "", "", "", at, "", ""))
             for recipient in rng.sample(unit_ids, k=min(len(unit_ids), rng.randint(1, 4))):
                 if recipient == unit_id:
                     continue
@@ -263,8 +362,9 @@ def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]
                 dlv_rows.append((dlv_id, doc_id, unit_id, recipient, status, True, False, "Chỉ gửi điện tử", at, staff["clerk"][0], opened, None, "Sai thể thức" if status == "returned" else ""))
         else:
             issuer = rng.choice(unit_ids)
-            symbol = f"{rng.randint(1, 5000)}/{abbr + '-' if abbr else ''}UBND"
-            doc_rows.append((doc_id, issuer, unit_name[issuer], dtype, None, symbol, day - datetime.timedelta(days=rng.randint(0, 5)), summary, _name(rng), "Chủ tịch", urgency, secrecy, rng.randint(1, 12), "", at, staff["clerk"][0], fold(f"{symbol} {summary} {unit_name[issuer]}"), fold(unit_name[issuer]), None, None, False, "", "", "", "", "", "", "", "", None, "", ""))
+            head = str(rng.randint(1, 5000))
+            symbol, key = head + symbol_tail[abbr], f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[issuer]}"
+            doc_rows.append((doc_id, issuer, unit_name[issuer], dtype, None, symbol, day - datetime.timedelta(days=rng.randint(0, 5)), summary, _name(rng), "Chủ tịch", urgency, secrecy, rng.randint(1, 12), "", at, staff["clerk"][0], key, unit_key[issuer], None, None, False, "", "", "", "", "", "", "", "", None, "", ""))
             reg, number = register(unit_id, year, "in")
             rec_id += 1
             age = (today - day).days
@@ -317,24 +417,51 @@ def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]
     user_unit = [(u[0], u[2]) for u in users]
     progress = Progress("access events", per_day * len(working))
 
-    def events():
-        for day in working:
-            base = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
-            stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
-            for n, second in enumerate(stamps):
-                user_id, unit_id = user_unit[rng.randrange(len(user_unit))]
-                yield (user_id, unit_id, base + datetime.timedelta(seconds=second, microseconds=n), "visit" if n % 3 else "login")
-
     with transaction.atomic():
-        counts["access_events"] = _copy("accounts_accessevent", ["user_id", "unit_id", "at", "kind"], events(), progress)
+        columns = ["user_id", "unit_id", "at", "kind"]
+        if connection.vendor == "postgresql":
+            lines = access_event_lines(rng, working, per_day, user_unit)
+            counts["access_events"] = _copy_text("accounts_accessevent", columns, lines, progress)
+        else:
+            counts["access_events"] = _copy(
+                "accounts_accessevent", columns, access_events(rng, working, per_day, user_unit), progress
+            )
     progress.finish()
     _reset_sequences(["units_unit", "accounts_user", "documents_document", "documents_register", "documents_incomingrecord", "documents_assignment", "documents_delivery", "documents_direction", "documents_auditevent", "accounts_accessevent"])
-    if connection.vendor == "postgresql":
-        # What autovacuum would soon do: planner statistics, and the visibility map index-only scans rely on.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    counts["seconds"] = int(time.monotonic() - started)
     return counts
+
+
+def access_events(
+    rng: random.Random, days: Sequence[datetime.date], per_day: int, user_unit: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, int, datetime.datetime, str]]:
+    """(user, unit, at, kind) of `per_day` events a working day between 7:00 and 18:00, in time order. Each event
+    takes its rank in the day as microseconds, so `at` stays unique for a user."""
+    for day in days:
+        base = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
+        stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
+        for n, second in enumerate(stamps):
+            user_id, unit_id = user_unit[rng.randrange(len(user_unit))]
+            yield (user_id, unit_id, base + datetime.timedelta(seconds=second, microseconds=n), "visit" if n % 3 else "login")
+
+
+def access_event_lines(
+    rng: random.Random, days: Sequence[datetime.date], per_day: int, user_unit: Sequence[tuple[int, int]]
+) -> Iterator[tuple[str, int]]:
+    """The events of access_events(), drawn the same way, as COPY text a day at a time (lines, count): 10M rows
+    formatted one by one by psycopg, datetimes included, cost more than drawing them."""
+    assert per_day < 1_000_000, "an event's microseconds are its rank in the day"
+    prefixes = [f"{user_id}\t{unit_id}\t" for user_id, unit_id in user_unit]
+    clock = [f"{7 + s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(11 * 3600)]
+    kinds = ["\tlogin\n", "\tvisit\n", "\tvisit\n"]
+    for day in days:
+        base = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
+        date, offset = f"{day.isoformat()} ", base.isoformat()[19:]
+        stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
+        lines = [
+            f"{prefixes[rng.randrange(len(prefixes))]}{date}{clock[second]}.{n:06d}{offset}{kinds[n % 3]}"
+            for n, second in enumerate(stamps)
+        ]
+        yield "".join(lines), len(lines)
 
 
 def _flush_registers(registers: dict, written: set[int], final: bool = False) -> None:
