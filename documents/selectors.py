@@ -206,6 +206,10 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
+# (get_status_display() rebuilds the choices' dict at every call: a quarter of the rows' cost.)
+_STATUS_LABELS = dict(IncomingStatus.choices)
+
+
 def incoming_rows(records) -> list[Row]:
     """The Văn bản đến table's rows (documents/_incoming_table.html): what it shows of each record, read once.
     (Rendering the rows from model instances cost 6.1 ms for 50; from these, 3.7 ms.)"""
@@ -220,7 +224,7 @@ def incoming_rows(records) -> list[Row]:
                 urgency=r.urgency,
                 secrecy=r.secrecy,
                 status=r.status,
-                get_status_display=r.get_status_display(),
+                get_status_display=_STATUS_LABELS.get(r.status, r.status),
                 due_date=r.due_date,
                 seen=r.seen,
                 document=Row(
