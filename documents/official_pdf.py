@@ -98,10 +98,9 @@ def render(context: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(TEMPLATE, {**context, "body_html": render_body(context["body"])})
-    font_config, stylesheet = reports.parsed_stylesheet(STYLESHEET)
     with reports.collecting_by_hand():
         pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-            stylesheets=[stylesheet], font_config=font_config
+            stylesheets=[reports.parsed_stylesheet(STYLESHEET)], font_config=reports.font_config()
         )
         gc.collect()  # the layout's cyclic garbage, alone: the collector walks nothing older
     return pdf
