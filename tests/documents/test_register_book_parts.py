@@ -50,9 +50,10 @@ def incoming_rows(n: int, long_at: int | None = None) -> list[registers.Incoming
             registers.IncomingRegisterRow(
                 record_id=i + 1, arrival_date=day, arrival_number=i + 1, issuer_name="UBND tỉnh Bình Định",
                 number_symbol=f"{100 + i}/UBND-KT", issued_date=day, type_and_summary=summary,
-                recipient="Phòng Nội vụ", transferred_on=day, acknowledgement="", note="Bản chính" if i % 5 == 0 else "",
-                secrecy="", urgency="Khẩn" if i % 7 == 0 else "", pages=1 + i % 9, signer_name="Hồ Quốc Dũng",
-                direction=direction, status="Đang xử lý", handling="Đang xử lý", due_date=day + datetime.timedelta(days=10),
+                recipient="Phòng Nội vụ", transferred_on=day, acknowledgement="",
+                note="Bản chính" if i % 5 == 0 else "", secrecy="", urgency="Khẩn" if i % 7 == 0 else "",
+                pages=1 + i % 9, signer_name="Hồ Quốc Dũng", direction=direction, status="Đang xử lý",
+                handling="Đang xử lý", due_date=day + datetime.timedelta(days=10),
             )
         )  # fmt: skip
     return rows
@@ -92,9 +93,8 @@ def page_images(content: bytes, dpi: int = 40) -> list[bytes]:
 
 
 def page_text(content: bytes, page: int) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"], input=content, capture_output=True, check=True
-    )
+    command = ["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"]
+    result = subprocess.run(command, input=content, capture_output=True, check=True)
     return result.stdout.decode()
 
 
