@@ -1010,9 +1010,11 @@ def measure_memory(p: Personas, page_list: list[Page], opts: Options) -> dict:
         "web": web,
         "worker": worker,
         "web_peak_mb": web["pages"],  # serving the pages; the PDFs are reported beside it
+        # the same process after a year's register book, an official PDF and a 1,000-entry book
+        "web_pdf_peak_mb": max(v for v in (web.get("pdfs"), web.get("register_pdf")) if v is not None),
         "worker_peak_mb": max(v for k, v in worker.items() if v is not None),
     }
-    out["pass"] = out["web_peak_mb"] <= TARGETS["rss_mb"] and out["worker_peak_mb"] <= TARGETS["rss_mb"]
+    out["pass"] = all(out[k] <= TARGETS["rss_mb"] for k in ("web_peak_mb", "web_pdf_peak_mb", "worker_peak_mb"))
     opts.log(f"  web process: {web}; worker: {worker}")
     return out
 
