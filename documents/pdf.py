@@ -40,7 +40,9 @@ def register_book_pdf(
     if len(book.rows) > part_rows:
         gc.collect()  # what came before (the rows' model instances are cyclic) is not to be kept for the book
     with collecting_by_hand():
-        return _register_book_pdf(template, context, book.rows, part_rows)
+        content = _register_book_pdf(template, context, book.rows, part_rows)
+        gc.collect()  # the joining's garbage, while the collector looks at nothing older
+    return content
 
 
 def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int) -> bytes:
@@ -54,10 +56,7 @@ def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int)
         html = render_to_string(template, {**context, "part": part, "rows": rows[start:end], "start": start})
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=font_config())
         if part["numbers"]:  # the whole book in one part: WeasyPrint numbers its pages itself
-            content = document.write_pdf()
-            del document
-            gc.collect()
-            return content
+            return document.write_pdf()
         keep, resume = len(document.pages), end
         if not last:
             keep, resume = _part_break(document.pages, start, end)
