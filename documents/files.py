@@ -133,3 +133,29 @@ def store(upload) -> StoredFile:
     except IntegrityError:
         return StoredFile.objects.get(sha256=sha)
     return blob
+
+
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+def download(request, blob: StoredFile, name: str, *, inline: bool = False, content_type: str | None = None):
+    """A stored file as a download (or shown in the browser when `inline` and the kind allows it).
+
+    A file gone from the store (a lost disk, a half-restored backup) gets a page saying so with 404 and an error in
+    the log for the administrator, instead of a server error."""
+    import logging
+
+    from django.http import FileResponse
+    from django.shortcuts import render
+
+    try:
+        handle = blob.content.open("rb")
+    except FileNotFoundError:
+        logging.getLogger(__name__).error("Stored file %s (%s) missing from the file store", blob.pk, blob.content.name)
+        return render(request, "documents/file_missing.html", {"name": name}, status=404)
+    inline = inline and blob.content_type in INLINE_TYPES
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=name, content_type=content_type or blob.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, calendar_feed, meetings, official_pdf, outgoing, paper
+from documents import audit, calendar_feed, files, meetings, official_pdf, outgoing, paper
 from documents import permissions as policy
 from documents.meeting_forms import (
     AnswerForm,
@@ -561,7 +561,7 @@ def _do_grant(request, meeting: Meeting) -> str:
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def material_download(request: HttpRequest, pk: int) -> FileResponse:
+def material_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A material, to those the policy lets read it; the first read is the read receipt."""
     material = get_object_or_404(MeetingMaterial.objects.select_related("blob", "meeting"), pk=pk)
     if not meetings.visible_to(request.user).filter(pk=material.meeting_id).exists():
@@ -569,19 +569,7 @@ def material_download(request: HttpRequest, pk: int) -> FileResponse:
     if not meetings.can_read_material(request.user, material):
         raise PermissionDenied
     meetings.open_material(user=request.user, material=material)
-    inline = request.GET.get("xem") == "1" and material.blob.content_type in (
-        "application/pdf",
-        "image/png",
-        "image/jpeg",
-    )
-    response = FileResponse(
-        material.blob.content.open("rb"),
-        as_attachment=not inline,
-        filename=material.name,
-        content_type=material.blob.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.download(request, material.blob, material.name, inline=request.GET.get("xem") == "1")
 
 
 @login_required

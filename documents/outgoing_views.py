@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, official_pdf, outgoing, outgoing_selectors, symbols
+from documents import audit, files, official_pdf, outgoing, outgoing_selectors, symbols
 from documents import permissions as policy
 from documents.models import Delivery, Document, DraftFile, DraftStatus, OutgoingDraft
 from documents.outgoing_forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
@@ -253,11 +253,11 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def draft_file(request: HttpRequest, pk: int) -> FileResponse:
+def draft_file(request: HttpRequest, pk: int) -> HttpResponse:
     attached = get_object_or_404(DraftFile.objects.select_related("blob", "draft"), pk=pk)
     if not policy.drafts_visible_to(request.user).filter(pk=attached.draft_id).exists():
         raise Http404
-    return FileResponse(attached.blob.content.open("rb"), as_attachment=True, filename=attached.name)
+    return files.download(request, attached.blob, attached.name)
 
 
 # --- Issued documents ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, forms, outgoing_selectors, selectors, services
+from documents import audit, files, forms, outgoing_selectors, selectors, services
 from documents import permissions as policy
 from documents.models import Assignment, AssignmentRole, AssignmentStatus, Delivery, DocumentFile
 from units import reports
@@ -346,28 +346,23 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def file_download(request: HttpRequest, pk: int) -> FileResponse:
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     attached = DocumentFile.objects.select_related("blob", "document").filter(pk=pk).first()
     if attached is None or not policy.can_view_document_file(request.user, attached.document):
         raise Http404
-    inline = request.GET.get("xem") == "1" and attached.blob.content_type in ("application/pdf", "image/png", "image/jpeg")
-    response = FileResponse(
-        attached.blob.content.open("rb"), as_attachment=not inline, filename=attached.name, content_type=attached.blob.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.download(request, attached.blob, attached.name, inline=request.GET.get("xem") == "1")
 
 
 @login_required
 @require_GET
-def note_file(request: HttpRequest, pk: int) -> FileResponse:
+def note_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A handler's working file: readable by whoever may see the record it was noted on."""
     from documents.models import NoteFile
 
     attached = NoteFile.objects.select_related("blob", "note").filter(pk=pk).first()
     if attached is None or not policy.visible_to(request.user).filter(pk=attached.note.record_id).exists():
         raise Http404
-    return FileResponse(attached.blob.content.open("rb"), as_attachment=True, filename=attached.name)
+    return files.download(request, attached.blob, attached.name)
 
 
 REGISTER_BOOKS = {

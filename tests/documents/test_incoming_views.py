@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -854,6 +855,18 @@ def test_a_file_is_served_only_to_those_who_may_see_its_record(district_clerk, c
     inline = client_as(chairman).get(url + "?xem=1")
     assert inline.status_code == 200 and inline["Content-Type"] == "application/pdf"
     assert inline["Content-Disposition"].startswith("inline")
+
+
+def test_a_file_lost_from_the_store_gets_a_page_saying_so_not_a_server_error(district_clerk, caplog):
+    record = register(district_clerk, uploads=[pdf("mat-tep.pdf", "lost-file")])
+    attached = DocumentFile.objects.get(document=record.document)
+    Path(attached.blob.content.path).unlink()
+
+    response = client_as(district_clerk).get(f"/documents/files/{attached.pk}/")
+
+    assert response.status_code == 404
+    assert "Không mở được tệp" in response.content.decode() and "mat-tep.pdf" in response.content.decode()
+    assert "missing from the file store" in caplog.text
 
 
 def test_a_confidential_documents_file_needs_the_grant(district_clerk, chairman):

@@ -10,6 +10,7 @@ import datetime
 import shutil
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -287,6 +288,19 @@ def test_a_material_download_is_permission_checked_and_leaves_a_read_receipt(db)
     assert client_as(user("cv1.noivu")).get(reverse("documents:meeting_material", args=[999_999])).status_code == 404
     html = page(client_as(user("vanthu.ubnd")), meeting.get_absolute_url())
     assert "1 người đã xem" in html and "Đã xem tài liệu họp" in html
+
+
+def test_a_material_whose_file_is_lost_from_the_store_gets_a_page_not_a_server_error(db, caplog):
+    meeting = scheduled()
+    material = with_material(meeting, "tai-lieu-bi-mat-tep.pdf")
+    Path(material.blob.content.path).unlink()
+
+    response = client_as(user("vanthu.canhhien")).get(reverse("documents:meeting_material", args=[material.pk]))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Không mở được tệp" in html and "tai-lieu-bi-mat-tep.pdf" in html and 'id="sidebar"' in html
+    assert "missing from the file store" in caplog.text
 
 
 def test_a_confidential_material_shows_as_tai_lieu_mat_until_granted(db):
