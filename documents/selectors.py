@@ -191,8 +191,14 @@ def filter_incoming(
         object_type="incomingrecord", object_id=OuterRef("pk"), verb="opened", actor_id=user.pk
     )
     order = SORTS.get(filters.sort, SORTS["ngay_den"])
-    qs = qs.select_related("document").annotate(seen=Exists(opened)).order_by("-urgency", *order)
-    return search(qs, filters.q) if filters.q else qs
+
+    def shown(records: QuerySet[IncomingRecord]) -> QuerySet[IncomingRecord]:
+        return records.select_related("document").annotate(seen=Exists(opened)).order_by("-urgency", *order)
+
+    if filters.q:
+        # The search reads a page of few matches by their ids (found within qs): from the bare table.
+        return search(shown(qs), filters.q, by_ids=shown(IncomingRecord.objects.all()))
+    return shown(qs)
 
 
 class Row(dict):
@@ -242,7 +248,7 @@ SEARCH_COUNT_CAP = 1000
 SMALL_SEARCH = 200  # up to this many matches a search is ranked and sorted in one query
 
 
-def search(qs: QuerySet[IncomingRecord], q: str) -> SearchResults:
+def search(qs: QuerySet[IncomingRecord], q: str, by_ids: QuerySet[IncomingRecord] | None = None) -> SearchResults:
     """The records of qs whose document matches q without regard to diacritics (số, ký hiệu, trích yếu, cơ quan
     ban hành), in qs's order.
 
@@ -252,8 +258,9 @@ def search(qs: QuerySet[IncomingRecord], q: str) -> SearchResults:
     typed = unicodedata.normalize("NFC", " ".join(q.split()))
     key = fold(typed)
     qs = qs.filter(document__search_key__contains=key)
+    by_ids = qs if by_ids is None else by_ids
     if key == typed.lower():
-        return SearchResults(qs, [qs])
+        return SearchResults(qs, [qs], by_ids=by_ids)
     # A regular expression rather than icontains: PostgreSQL estimates `summary ~* …` from the column's
     # statistics (UPPER(summary) LIKE … has none, so it guessed a handful of rows and sorted 80,000).
     pattern = re.escape(typed)
@@ -262,9 +269,11 @@ def search(qs: QuerySet[IncomingRecord], q: str) -> SearchResults:
         | Q(document__issuer_name__iregex=pattern)
         | Q(document__number_symbol__iregex=pattern)
     )
-    ranked = qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
-    ranked = ranked.order_by("-exact", *qs.query.order_by)
-    return SearchResults(qs, [qs.filter(as_typed), qs.exclude(as_typed)], ranked)
+    def rank(records: QuerySet[IncomingRecord]) -> QuerySet[IncomingRecord]:
+        exact = Case(When(as_typed, then=1), default=0, output_field=IntegerField())
+        return records.annotate(exact=exact).order_by("-exact", *qs.query.order_by)
+
+    return SearchResults(qs, [qs.filter(as_typed), qs.exclude(as_typed)], rank(qs), by_ids=rank(by_ids))
 
 
 class SearchResults:
@@ -284,14 +293,24 @@ class SearchResults:
         parts: list[QuerySet[IncomingRecord]],
         ranked: QuerySet[IncomingRecord] | None = None,
         cap: int | None = None,
+        by_ids: QuerySet[IncomingRecord] | None = None,
     ):
         self.whole, self.parts, self.ranked = whole, parts, ranked
+        # Rows in the results' order, to be filtered to ids already found in `whole` (default: ranked or whole).
+        self.by_ids = by_ids if by_ids is not None else (ranked if ranked is not None else whole)
         self.cap = SEARCH_COUNT_CAP if cap is None else cap
         self._count: int | None = None
+        self._few: list[int] | None = None  # every match's id, when there are few
 
     def _matches(self) -> int:
         if self._count is None:
-            self._count = self.whole.order_by().values("pk")[: self.cap + 1].count()
+            # First the ids of at most SMALL_SEARCH + 1 matches, in no order (a walk that stops early when there
+            # are many). Few: they are all the matches, and the page is read by id, without a second search.
+            ids = list(self.whole.order_by().values_list("pk", flat=True)[: SMALL_SEARCH + 1])
+            if len(ids) <= SMALL_SEARCH:
+                self._few, self._count = ids, len(ids)
+            else:
+                self._count = self.whole.order_by().values("pk")[: self.cap + 1].count()
         return self._count
 
     def count(self) -> int:
@@ -311,9 +330,10 @@ class SearchResults:
         if isinstance(key, int):
             return self[key : key + 1][0]
         start, stop = key.start or 0, self.count() if key.stop is None else key.stop
-        if self.ranked is not None and self._matches() <= SMALL_SEARCH:
-            # Few matches: rank and sort them all in one query rather than read each part.
-            return list(self.ranked[start:stop])
+        self._matches()
+        if self._few is not None:
+            # Few matches: rank and sort them all in one query by their ids rather than read each part.
+            return list(self.by_ids.filter(pk__in=self._few)[start:stop]) if self._few else []
         rows: list[IncomingRecord] = []
         skip = start  # rows of this part before the slice
         for i, part in enumerate(self.parts):
