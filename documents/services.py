@@ -614,12 +614,13 @@ def open_record(*, user: User, record: IncomingRecord) -> None:
             or (a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and policy.leads_unit(user))
         )
     ]
+    opened = AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="opened", actor=user)
+    if not mine and opened.exists():
+        return  # opened before: nothing to write (most views of a page), so no transaction either
     with transaction.atomic():
         if mine:
             Assignment.objects.filter(pk__in=mine).update(first_opened_at=now)
-        if not AuditEvent.objects.filter(
-            object_type="incomingrecord", object_id=record.pk, verb="opened", actor=user
-        ).exists():
+        if not opened.exists():
             audit.record(user, "opened", record)
 
 
