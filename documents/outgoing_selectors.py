@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
 from documents import permissions as policy
-from documents.selectors import Row
 from documents.models import Delivery, DeliveryStatus, Document, DraftStatus, OutgoingDraft
+from documents.selectors import Row
 from units.queries import count_many
 from units.text import fold
 

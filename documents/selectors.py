@@ -426,7 +426,7 @@ def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]
     }
     with connection.cursor() as cursor:
         cursor.execute(_TAB_COUNTS_SQL, params)
-        counts = dict(zip(_TAB_COUNT_KEYS, cursor.fetchone()))
+        counts = dict(zip(_TAB_COUNT_KEYS, cursor.fetchone(), strict=True))
     return {key: counts[key] for key in wanted}
 
 

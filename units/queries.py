@@ -33,5 +33,5 @@ def count_many(querysets: Mapping[str, QuerySet]) -> dict[str, int]:
     if parts:
         with connections[db].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
-            counts.update(zip(keys, cursor.fetchone()))
+            counts.update(zip(keys, cursor.fetchone(), strict=True))
     return counts
