@@ -138,10 +138,12 @@ def store(upload) -> StoredFile:
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
-def download(request, blob: StoredFile, name: str, *, inline: bool = False, content_type: str | None = None):
+def download(
+    request, blob: StoredFile, name: str, *, inline: bool = False, missing_page: str = "documents/file_missing.html"
+):
     """A stored file as a download (or shown in the browser when `inline` and the kind allows it).
 
-    A file gone from the store (a lost disk, a half-restored backup) gets a page saying so with 404 and an error in
+    A file gone from the store (a lost disk, a half-restored backup) gets `missing_page` with 404 and an error in
     the log for the administrator, instead of a server error."""
     import logging
 
@@ -151,11 +153,11 @@ def download(request, blob: StoredFile, name: str, *, inline: bool = False, cont
     try:
         handle = blob.content.open("rb")
     except FileNotFoundError:
-        logging.getLogger(__name__).error("Stored file %s (%s) missing from the file store", blob.pk, blob.content.name)
-        return render(request, "documents/file_missing.html", {"name": name}, status=404)
+        logging.getLogger(__name__).error(
+            "Stored file %s (%s, %s) missing from the file store", blob.pk, name, blob.content.name
+        )
+        return render(request, missing_page, {"name": name}, status=404)
     inline = inline and blob.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=name, content_type=content_type or blob.content_type
-    )
+    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=blob.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

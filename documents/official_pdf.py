@@ -12,13 +12,12 @@ import re
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render as render_page
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from documents import faces
+from documents import faces, files
 from documents.models import (
     ABBREVIATIONS,
     DocType,
@@ -170,14 +169,5 @@ def _blob_name(blob: StoredFile) -> str:
 def serve(request: HttpRequest, attached: DocumentFile) -> HttpResponse:
     """An attached official PDF, inline. Its file missing from the store, a page that says so (404): that copy is
     the document as issued, so it is never rendered again in its place; the administrator restores it."""
-    try:
-        handle = attached.blob.content.open("rb")
-    except FileNotFoundError:
-        logger.error(
-            "Official PDF %s of document %s: file %s missing",
-            attached.pk,
-            attached.document_id,
-            attached.blob.content.name,
-        )
-        return render_page(request, "documents/official/missing.html", {"attached": attached}, status=404)
-    return FileResponse(handle, content_type="application/pdf", filename=attached.name)
+    missing = "documents/official/missing.html"
+    return files.download(request, attached.blob, attached.name, inline=True, missing_page=missing)
