@@ -52,10 +52,15 @@ def object_type_of(obj: models.Model) -> str:
     return obj._meta.model_name
 
 
+def event(actor, verb: str, obj: models.Model, **data) -> AuditEvent:
+    """An audit event about `obj`, not yet saved (to be written with others in one statement)."""
+    return AuditEvent(actor=actor, verb=verb, object_type=object_type_of(obj), object_id=obj.pk, data=data)
+
+
 def record(actor, verb: str, obj: models.Model, **data) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor, verb=verb, object_type=object_type_of(obj), object_id=obj.pk, data=data
-    )
+    written = event(actor, verb, obj, **data)
+    written.save(force_insert=True)
+    return written
 
 
 def timeline(obj: models.Model) -> list[AuditEvent]:

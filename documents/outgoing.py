@@ -319,8 +319,8 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
         )  # fmt: skip
         AuditEvent.objects.bulk_create(
             [
-                _event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),
-                _event(clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries)),
+                audit.event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),
+                audit.event(clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries)),
             ]
         )
     attach_official_pdf(document)
@@ -343,11 +343,6 @@ def _number(document: Document, unit: Unit, kind: str, **symbol) -> None:
         number=number, issuer_short=unit.short_name or unit.code.upper(), **symbol
     )
     document.save(update_fields=["register", "number", "number_symbol"])
-
-
-def _event(actor: User, verb: str, obj, **data) -> AuditEvent:
-    """An audit event to write with others in one statement (audit.record writes one)."""
-    return AuditEvent(actor=actor, verb=verb, object_type=audit.object_type_of(obj), object_id=obj.pk, data=data)
 
 
 def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date) -> list[Delivery]:

@@ -325,7 +325,7 @@ def _create_record(
         urgency=document.urgency,
         secrecy=document.secrecy,
     )
-    event = AuditEvent(actor=clerk, verb=verb, object_type=audit.object_type_of(record), data=event_data)
+    event = audit.event(clerk, verb, record, **event_data)  # its object_id comes with the record's insert
     _insert_numbered(record, event, last)
     return record
 
