@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -269,11 +270,12 @@ def search(qs: QuerySet[IncomingRecord], q: str, by_ids: QuerySet[IncomingRecord
         | Q(document__issuer_name__iregex=pattern)
         | Q(document__number_symbol__iregex=pattern)
     )
+
     def rank(records: QuerySet[IncomingRecord]) -> QuerySet[IncomingRecord]:
         exact = Case(When(as_typed, then=1), default=0, output_field=IntegerField())
         return records.annotate(exact=exact).order_by("-exact", *qs.query.order_by)
 
-    return SearchResults(qs, [qs.filter(as_typed), qs.exclude(as_typed)], rank(qs), by_ids=rank(by_ids))
+    return SearchResults(qs, [qs.filter(as_typed), qs.exclude(as_typed)], by_ids=rank(by_ids))
 
 
 class SearchResults:
@@ -291,13 +293,12 @@ class SearchResults:
         self,
         whole: QuerySet[IncomingRecord],
         parts: list[QuerySet[IncomingRecord]],
-        ranked: QuerySet[IncomingRecord] | None = None,
         cap: int | None = None,
-        by_ids: QuerySet[IncomingRecord] | None = None,
+        *,
+        by_ids: QuerySet[IncomingRecord],
     ):
-        self.whole, self.parts, self.ranked = whole, parts, ranked
-        # Rows in the results' order, to be filtered to ids already found in `whole` (default: ranked or whole).
-        self.by_ids = by_ids if by_ids is not None else (ranked if ranked is not None else whole)
+        self.whole, self.parts = whole, parts
+        self.by_ids = by_ids  # rows in the results' order, to be filtered to ids already found in `whole`
         self.cap = SEARCH_COUNT_CAP if cap is None else cap
         self._count: int | None = None
         self._few: list[int] | None = None  # every match's id, when there are few
@@ -350,6 +351,7 @@ class SearchResults:
         return rows
 
 
+@functools.cache
 def _tab_counts_sql() -> str:
     """Every inbox tab's count, the unit register's and the clerk's "Chờ vào sổ", as one statement.
 
@@ -401,21 +403,17 @@ def _tab_counts_sql() -> str:
     """
 
 
-_TAB_COUNTS_SQL: str | None = None
 _TAB_COUNT_KEYS = ("cho_xu_ly", "dang_xu_ly", "qua_han", "da_xong", "de_biet", "so", "pending")
 
 
 def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]:
     """Counts for the inbox tabs ("so", the unit register, only for those who see it) and with `pending` the
     clerk's arrivals waiting in "Chờ vào sổ" as "pending": one query."""
-    global _TAB_COUNTS_SQL
     wanted = [box for box in boxes if box != "so" or policy.sees_unit_register(user)]
     if pending:
         wanted.append("pending")
     if not user.is_authenticated or not user.is_active:
         return dict.fromkeys(wanted, 0)
-    if _TAB_COUNTS_SQL is None:
-        _TAB_COUNTS_SQL = _tab_counts_sql()
     is_clerk = user.role == Role.CLERK and user.unit_id is not None
     params = {
         "user": user.pk,
@@ -425,7 +423,7 @@ def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]
         "register_unit": user.unit_id if policy.sees_unit_register(user) else None,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_TAB_COUNTS_SQL, params)
+        cursor.execute(_tab_counts_sql(), params)
         counts = dict(zip(_TAB_COUNT_KEYS, cursor.fetchone(), strict=True))
     return {key: counts[key] for key in wanted}
 

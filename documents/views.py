@@ -44,8 +44,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
     if forced_box:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
-    counts = selectors.box_counts(request.user, pending=True)
-    pending = counts.pop("pending")
+    counts = selectors.box_counts(request.user, pending=True)  # the tabs', and "pending" for Chờ vào sổ
     paginator = Paginator(rows, page_size())
     if not filters.narrowed and not forced_box and filters.box in counts:
         paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
@@ -57,10 +56,10 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "page": page,
         "boxes": selectors.BOXES,
         "counts": counts,
-        "nav_counts": selectors.nav_counts(request.user, {**counts, "pending": pending}),  # counted once
+        "nav_counts": selectors.nav_counts(request.user, counts),  # the sidebar's badges, counted once
         "today": timezone.localdate(),
         "is_clerk": request.user.role == Role.CLERK,
-        "pending_count": pending,
+        "pending_count": counts["pending"],
         "recalls": list(outgoing_selectors.recalls_to_acknowledge(request.user)[:20]),
     }
 
