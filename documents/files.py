@@ -121,6 +121,14 @@ def store(upload) -> StoredFile:
     sha = digest.hexdigest()
     existing = StoredFile.objects.filter(sha256=sha).first()
     if existing:
+        if not in_store(existing):  # a row that outlived its file (a lost or partly restored store): write it again
+            upload.seek(0)
+            name = existing.content.storage.save(
+                existing.content.name or existing.content.field.generate_filename(existing, sha), File(upload)
+            )
+            if name != existing.content.name:
+                StoredFile.objects.filter(pk=existing.pk).update(content=name)
+                existing.content.name = name
         return existing
     upload.seek(0)
     blob = StoredFile(
@@ -133,6 +141,11 @@ def store(upload) -> StoredFile:
     except IntegrityError:
         return StoredFile.objects.get(sha256=sha)
     return blob
+
+
+def in_store(blob: StoredFile) -> bool:
+    """Is the blob's file in the file store?"""
+    return bool(blob.content.name) and blob.content.storage.exists(blob.content.name)
 
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")

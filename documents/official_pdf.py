@@ -25,7 +25,6 @@ from documents.models import (
     DocumentFile,
     PdfCache,
     Secrecy,
-    StoredFile,
     Urgency,
 )
 from units import reports
@@ -121,10 +120,11 @@ def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
         context.update(extra)
     key = _key(context)
     cached = PdfCache.objects.select_related("blob").filter(key=key).first()
-    if cached and _in_store(cached.blob):
+    if cached and files.in_store(cached.blob):
         return cached
     pdf = render(context)
-    blob, pages = _store(pdf), page_count(pdf)
+    # files.store writes the file again when the bytes' row outlived it.
+    blob, pages = files.store(ContentFile(pdf, name="official.pdf")), page_count(pdf)
     if cached:
         logger.warning("Official PDF cache %s: its file %s was missing, rendered again", key, cached.blob.content.name)
         PdfCache.objects.filter(pk=cached.pk).update(blob=blob, pages=pages)
@@ -135,35 +135,6 @@ def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
             return PdfCache.objects.create(key=key, blob=blob, pages=pages)
     except IntegrityError:
         return PdfCache.objects.select_related("blob").get(key=key)
-
-
-def _in_store(blob: StoredFile) -> bool:
-    return bool(blob.content.name) and blob.content.storage.exists(blob.content.name)
-
-
-def _store(pdf: bytes) -> StoredFile:
-    """The StoredFile of these bytes, its file written when missing (new bytes, or a row that outlived its file)."""
-    sha = hashlib.sha256(pdf).hexdigest()
-    blob = StoredFile.objects.filter(sha256=sha).first()
-    if blob is not None:
-        if not _in_store(blob):
-            name = blob.content.storage.save(blob.content.name or _blob_name(blob), ContentFile(pdf))
-            if name != blob.content.name:
-                StoredFile.objects.filter(pk=blob.pk).update(content=name)
-                blob.content.name = name
-        return blob
-    blob = StoredFile(sha256=sha, size=len(pdf), content_type="application/pdf")
-    blob.content.save(sha, ContentFile(pdf), save=False)
-    try:
-        with transaction.atomic():
-            blob.save()
-    except IntegrityError:  # the same bytes stored by a concurrent render
-        blob = StoredFile.objects.get(sha256=sha)
-    return blob
-
-
-def _blob_name(blob: StoredFile) -> str:
-    return blob.content.field.generate_filename(blob, blob.sha256)
 
 
 def serve(request: HttpRequest, attached: DocumentFile) -> HttpResponse:

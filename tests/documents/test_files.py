@@ -167,6 +167,19 @@ def test_storing_the_same_bytes_twice_returns_the_same_row(db):
     assert first.pk == second.pk
 
 
+def test_storing_bytes_whose_row_outlived_its_file_writes_the_file_again(db):
+    content = png_bytes()
+    first = files.store(upload("a.png", content))
+    first.content.storage.delete(first.content.name)
+    assert not files.in_store(first)
+
+    again = files.store(upload("b.png", content))
+
+    assert again.pk == first.pk and files.in_store(again)
+    with again.content.open("rb") as handle:
+        assert handle.read() == content
+
+
 def test_a_twin_stored_concurrently_is_reused_rather_than_failing(db, monkeypatch):
     """GIVEN the bytes were stored by another request between our lookup and our insert
     WHEN the unique constraint refuses our row
