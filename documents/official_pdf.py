@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import json
@@ -13,7 +12,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -93,15 +91,7 @@ def _key(context: dict) -> str:
 
 
 def render(context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(TEMPLATE, {**context, "body_html": render_body(context["body"])})
-    with reports.collecting_by_hand():
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-            stylesheets=[reports.parsed_stylesheet(STYLESHEET)], font_config=reports.font_config()
-        )
-        gc.collect()  # the layout's cyclic garbage, alone: the collector walks nothing older
-    return pdf
+    return reports.pdf_bytes(TEMPLATE, {**context, "body_html": render_body(context["body"])}, stylesheet=STYLESHEET)
 
 
 def page_count(pdf: bytes) -> int:

@@ -94,12 +94,19 @@ def parsed_stylesheet(template: str):
     return cache[template]
 
 
-def pdf_bytes(template: str, context: dict) -> bytes:
-    """Render a template to PDF with WeasyPrint (fonts from the system: Liberation Serif for Times)."""
+def pdf_bytes(template: str, context: dict, stylesheet: str | None = None) -> bytes:
+    """Render a template to PDF with WeasyPrint (fonts from the system: Liberation Serif for Times), with the
+    `stylesheet` template parsed once per thread (parsed_stylesheet) when given."""
     from weasyprint import HTML
 
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
+    stylesheets = [parsed_stylesheet(stylesheet)] if stylesheet else None
+    with collecting_by_hand():
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            stylesheets=stylesheets, font_config=font_config()
+        )
+        gc.collect()  # the layout's cyclic garbage, alone: the collector walks nothing older
+    return pdf
 
 
 _gc_lock = threading.Lock()
