@@ -34,7 +34,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "role", "position", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "unit", "role", "position", "password1", "password2"),
+            },
+        ),
     )
 
 

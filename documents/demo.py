@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from documents import services
-from documents.models import Delivery, Document, DocType, IncomingRecord, Secrecy, Urgency
+from documents.models import Delivery, DocType, Document, IncomingRecord, Secrecy, Urgency
 from units.models import Unit
 
 MARKER = "282/TB-UBND"
@@ -43,7 +43,9 @@ def _incoming(clerk: User, issuer: str, symbol: str, issued: datetime.date, doc_
 
 def _deliver(document: Document, sender: Unit, recipients: list[str], by: User) -> None:
     for code in recipients:
-        Delivery.objects.get_or_create(document=document, recipient_unit=_unit(code), defaults={"sender_unit": sender, "sent_by": by})
+        Delivery.objects.get_or_create(
+            document=document, recipient_unit=_unit(code), defaults={"sender_unit": sender, "sent_by": by}
+        )
 
 
 def seed() -> int:
@@ -196,7 +198,9 @@ def seed_founding_letter() -> Document | None:
         return None
     district, chairman, clerk = _unit("ubnd"), _u("chutich"), _u("vanthu.ubnd")
     with transaction.atomic():
-        register, _ = Register.objects.get_or_create(unit=district, year=2016, kind=RegisterKind.OUTGOING, confidential=False)
+        register, _ = Register.objects.get_or_create(
+            unit=district, year=2016, kind=RegisterKind.OUTGOING, confidential=False
+        )
         register.last_number = max(register.last_number, 3261)
         register.save(update_fields=["last_number"])
         parts = founding_letter_parts()

@@ -13,7 +13,10 @@ from django.conf import settings
 from accounts.models import Role, User
 from units.models import Unit, UnitKind
 
-_EXPANSIONS = [(re.compile(r"^UBND\b", re.IGNORECASE), "Ủy ban nhân dân"), (re.compile(r"^HĐND\b"), "Hội đồng nhân dân")]
+_EXPANSIONS = [
+    (re.compile(r"^UBND\b", re.IGNORECASE), "Ủy ban nhân dân"),
+    (re.compile(r"^HĐND\b"), "Hội đồng nhân dân"),
+]
 
 
 def _expand(name: str) -> str:
@@ -61,7 +64,9 @@ def title_of(position: str) -> str:
 
 
 def head_title(unit: Unit) -> str:
-    head = User.objects.filter(unit=unit, is_active=True, role__in=[Role.HEAD, Role.LEADER]).order_by("sort_order").first()
+    head = (
+        User.objects.filter(unit=unit, is_active=True, role__in=[Role.HEAD, Role.LEADER]).order_by("sort_order").first()
+    )
     if head is not None:
         return title_of(head.position)
     return "CHỦ TỊCH" if unit.kind in (UnitKind.DISTRICT, UnitKind.COMMUNE) else "THỦ TRƯỞNG"

@@ -20,7 +20,12 @@ from units.models import Unit, UnitKind
 
 # Text, not type=date: the browser's picker shows its own locale's order; offices read dd/mm/yyyy.
 DATE_INPUT = forms.DateInput(
-    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "pattern": r"\d{1,2}/\d{1,2}/\d{4}", "autocomplete": "off"},
+    attrs={
+        "placeholder": "dd/mm/yyyy",
+        "inputmode": "numeric",
+        "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+        "autocomplete": "off",
+    },
     format="%d/%m/%Y",
 )
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -34,7 +39,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one field, each checked by its content and size."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -83,16 +90,24 @@ def issuer_choices():
     internal, external = [], []
     for unit in Unit.objects.filter(active=True).only("id", "name", "kind"):
         (external if unit.kind == UnitKind.EXTERNAL else internal).append((unit.pk, unit.name))
-    return [("", _("— Chọn cơ quan, hoặc nhập tên bên dưới —")), (_("Cơ quan bên ngoài"), external), (_("Trong huyện"), internal)]
+    return [
+        ("", _("— Chọn cơ quan, hoặc nhập tên bên dưới —")),
+        (_("Cơ quan bên ngoài"), external),
+        (_("Trong huyện"), internal),
+    ]
 
 
 class IncomingForm(StyledForm):
-    issuer_unit = forms.TypedChoiceField(label=_("Tác giả (cơ quan ban hành)"), required=False, coerce=int, empty_value=None)
+    issuer_unit = forms.TypedChoiceField(
+        label=_("Tác giả (cơ quan ban hành)"), required=False, coerce=int, empty_value=None
+    )
     issuer_name = forms.CharField(
         label=_("hoặc nhập tên cơ quan ban hành"), required=False, max_length=255,
         help_text=_("Dùng khi cơ quan ban hành không có trong danh sách."),
     )  # fmt: skip
-    number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=100, required=False, help_text=_("Ví dụ: 282/TB-UBND"))
+    number_symbol = forms.CharField(
+        label=_("Số, ký hiệu"), max_length=100, required=False, help_text=_("Ví dụ: 282/TB-UBND")
+    )
     issued_date = forms.DateField(label=_("Ngày tháng văn bản"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
     doc_type = forms.ChoiceField(label=_("Loại văn bản"), choices=DocType.choices, initial=DocType.CONG_VAN)
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -101,8 +116,12 @@ class IncomingForm(StyledForm):
     secrecy = forms.TypedChoiceField(label=_("Độ mật"), choices=Secrecy.choices, coerce=int, initial=Secrecy.NONE)
     pages = forms.IntegerField(label=_("Số trang"), min_value=1, max_value=10000, required=False)
     due_date = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
-    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
-    uploads = MultipleFileField(label=_("Tệp văn bản"), help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT, JPG/PNG; có thể chọn nhiều tệp."))
+    note = forms.CharField(
+        label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    uploads = MultipleFileField(
+        label=_("Tệp văn bản"), help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT, JPG/PNG; có thể chọn nhiều tệp.")
+    )
     confirm_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây là văn bản khác, vẫn vào sổ."), required=False, widget=forms.CheckboxInput
     )
@@ -161,10 +180,10 @@ class QuickSelect(forms.Select):
         chosen = set(self.format_value(value))
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
         )
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(attrs), options)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
 
 class FilterForm(forms.Form):
@@ -195,7 +214,12 @@ class FilterForm(forms.Form):
         label=_("Sắp xếp"),
         required=False,
         widget=QuickSelect,
-        choices=[("ngay_den", _("Ngày đến mới nhất")), ("so_den", _("Số đến")), ("han", _("Hạn xử lý gần nhất")), ("ngay_vb", _("Ngày văn bản"))],
+        choices=[
+            ("ngay_den", _("Ngày đến mới nhất")),
+            ("so_den", _("Số đến")),
+            ("han", _("Hạn xử lý gần nhất")),
+            ("ngay_vb", _("Ngày văn bản")),
+        ],
     )
 
     def __init__(self, *args, **kwargs):
@@ -207,7 +231,11 @@ class FilterForm(forms.Form):
         self.fields["doc_type"].choices = [("", _("Tất cả"))] + list(DocType.choices)
         _bootstrap(self)
         for field in self.fields.values():
-            field.widget.attrs["class"] = field.widget.attrs["class"].replace("form-control", "form-control form-control-sm").replace("form-select", "form-select form-select-sm")
+            field.widget.attrs["class"] = (
+                field.widget.attrs["class"]
+                .replace("form-control", "form-control form-control-sm")
+                .replace("form-select", "form-select form-select-sm")
+            )
 
     def to_filters(self, default_box: str) -> IncomingFilters:
         d = self.cleaned_data if self.is_valid() else {}
@@ -231,7 +259,9 @@ class FilterForm(forms.Form):
 
 
 def leader_choices(unit_id: int, exclude: User | None = None):
-    qs = User.objects.filter(unit_id=unit_id, is_active=True, role__in=policy.LEADING_ROLES).order_by("sort_order", "full_name")
+    qs = User.objects.filter(unit_id=unit_id, is_active=True, role__in=policy.LEADING_ROLES).order_by(
+        "sort_order", "full_name"
+    )
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return [(u.pk, f"{u.full_name} — {u.position}") for u in qs]
@@ -239,7 +269,9 @@ def leader_choices(unit_id: int, exclude: User | None = None):
 
 class SubmitForm(StyledForm):
     leader = forms.TypedChoiceField(label=_("Trình lãnh đạo"), coerce=int)
-    note = forms.CharField(label=_("Ghi chú khi trình"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú khi trình"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, unit_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,13 +307,19 @@ MULTI_HINT = _("Giữ phím Ctrl (⌘ trên máy Mac) để chọn nhiều.")
 
 
 class DirectForm(StyledForm):
-    text = forms.CharField(label=_("Ý kiến chỉ đạo (bút phê)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(
+        label=_("Ý kiến chỉ đạo (bút phê)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
     lead = forms.ChoiceField(label=_("Chủ trì"))
-    lead_due = forms.DateField(label=_("Hạn xử lý (chủ trì)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    lead_due = forms.DateField(
+        label=_("Hạn xử lý (chủ trì)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
     cooperate = forms.MultipleChoiceField(
         label=_("Phối hợp"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
     )
-    cooperate_due = forms.DateField(label=_("Hạn xử lý (phối hợp)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    cooperate_due = forms.DateField(
+        label=_("Hạn xử lý (phối hợp)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
     inform = forms.MultipleChoiceField(
         label=_("Để biết"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
     )
@@ -324,7 +362,10 @@ class DirectForm(StyledForm):
         lead_due = d.get("lead_due") or self.record.due_date
         coop_due = d.get("cooperate_due") or self.record.due_date
         specs = [AssignmentSpec(role=AssignmentRole.LEAD, due_date=lead_due, **self._resolve(d["lead"]))]
-        specs += [AssignmentSpec(role=AssignmentRole.COOPERATE, due_date=coop_due, **self._resolve(c)) for c in d.get("cooperate", [])]
+        specs += [
+            AssignmentSpec(role=AssignmentRole.COOPERATE, due_date=coop_due, **self._resolve(c))
+            for c in d.get("cooperate", [])
+        ]
         specs += [AssignmentSpec(role=AssignmentRole.INFORM, **self._resolve(c)) for c in d.get("inform", [])]
         return specs
 
@@ -388,4 +429,3 @@ class RegisterExportForm(StyledForm):
 
 def today_year() -> int:
     return timezone.localdate().year
-

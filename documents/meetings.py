@@ -54,13 +54,16 @@ def visible_to(user: User, qs: QuerySet[Meeting] | None = None) -> QuerySet[Meet
     invited = MeetingInvitee.objects.filter(
         Q(user_id=user.pk) | Q(deputy_id=user.pk) | Q(unit_id=user.unit_id, user__isnull=True)
     ).values("meeting_id")
-    return qs.filter(Q(organiser_id=user.pk) | Q(chair_id=user.pk) | Q(organiser_unit_id=user.unit_id) | Q(pk__in=invited))
+    return qs.filter(
+        Q(organiser_id=user.pk) | Q(chair_id=user.pk) | Q(organiser_unit_id=user.unit_id) | Q(pk__in=invited)
+    )
 
 
 def is_organiser(user: User, meeting: Meeting) -> bool:
     """The organiser, the chair, or someone of the organising unit acting for them (the office)."""
     return user.pk in (meeting.organiser_id, meeting.chair_id) or (
-        user.unit_id == meeting.organiser_unit_id and user.role in (Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER)
+        user.unit_id == meeting.organiser_unit_id
+        and user.role in (Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER)
     )
 
 
@@ -147,7 +150,9 @@ def _check(data: MeetingData, *, new: bool) -> None:
         raise ServiceError(errors)
 
 
-def overlapping(chair: User, start: datetime.datetime, end: datetime.datetime, exclude: int | None = None) -> list[Meeting]:
+def overlapping(
+    chair: User, start: datetime.datetime, end: datetime.datetime, exclude: int | None = None
+) -> list[Meeting]:
     """Other meetings of the same chair at the same time (a warning, not a refusal)."""
     qs = Meeting.objects.filter(chair=chair, status=MeetingStatus.SCHEDULED, start__lt=end, end__gt=start)
     if exclude:
@@ -185,7 +190,11 @@ def _add_materials(meeting: Meeting, by: User, uploads, *, confidential: bool) -
         files.validate_upload(upload)
         made.append(
             MeetingMaterial.objects.create(
-                meeting=meeting, blob=files.store(upload), name=upload.name[:255], confidential=confidential, added_by=by
+                meeting=meeting,
+                blob=files.store(upload),
+                name=upload.name[:255],
+                confidential=confidential,
+                added_by=by,
             )
         )
     return made
@@ -203,7 +212,9 @@ def grant_material(*, user: User, material: MeetingMaterial, people: Sequence[Us
     with transaction.atomic():
         require(user, "judge", material.meeting)
         material.granted_users.add(*people)
-        audit.record(user, "material_granted", material.meeting, material=material.name, to=[p.full_name for p in people])
+        audit.record(
+            user, "material_granted", material.meeting, material=material.name, to=[p.full_name for p in people]
+        )
 
 
 def open_material(*, user: User, material: MeetingMaterial) -> None:
@@ -218,7 +229,9 @@ def open_material(*, user: User, material: MeetingMaterial) -> None:
         audit.record(user, "material_opened", meeting, material=material.name, material_id=material.pk)
 
 
-def reschedule(*, user: User, meeting: Meeting, start: datetime.datetime, end: datetime.datetime, place: str) -> Meeting:
+def reschedule(
+    *, user: User, meeting: Meeting, start: datetime.datetime, end: datetime.datetime, place: str
+) -> Meeting:
     """Change of time or place: kept in the meeting's history; every invitee is told."""
     if end <= start:
         raise ServiceError({"end": _("Giờ kết thúc phải sau giờ bắt đầu.")})
@@ -269,7 +282,8 @@ def invitation_body(meeting: Meeting) -> str:
     if meeting.agenda.strip():
         lines.append(f"5. Chương trình: {' '.join(meeting.agenda.split())}")
     lines.append(
-        "Tài liệu họp được đăng trên hệ thống Văn phòng điện tử iDesk; đề nghị các đơn vị xác nhận tham dự trên hệ thống."
+        "Tài liệu họp được đăng trên hệ thống Văn phòng điện tử iDesk; "
+        "đề nghị các đơn vị xác nhận tham dự trên hệ thống."
     )
     return "\n".join(lines)
 
@@ -295,18 +309,29 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
                 % {"u": issuer.name if issuer else meeting.chair.full_name}
             )
         units = sorted(
-            {inv.unit or inv.user.unit for inv in meeting.invitees.select_related("unit", "user__unit") if inv.unit or inv.user.unit},
+            {
+                inv.unit or inv.user.unit
+                for inv in meeting.invitees.select_related("unit", "user__unit")
+                if inv.unit or inv.user.unit
+            },
             key=lambda u: (u.sort_order, u.name),
         )
         draft = OutgoingDraft.objects.create(
             unit=meeting.organiser_unit, issuer_unit=issuer, author=user, doc_type=DocType.GIAY_MOI,
-            summary=f"Họp {meeting.title[0].lower()}{meeting.title[1:]}" if not meeting.title.lower().startswith("họp") else meeting.title,
+            summary=meeting.title
+            if meeting.title.lower().startswith("họp")
+            else f"Họp {meeting.title[0].lower()}{meeting.title[1:]}",
             body=invitation_body(meeting), archive_note="VT", signer=meeting.chair,
             meeting_kind=MeetingKind.SECURITY if meeting.restricted else MeetingKind.ORDINARY,
             status=DraftStatus.SIGNED,
         )  # fmt: skip
         draft.recipient_units.set([u for u in units if u.pk != issuer.pk])
-        audit.record(user, "draft_signed", draft, comment=_("Giấy mời theo lịch họp do %(c)s chủ trì") % {"c": meeting.chair.full_name})
+        audit.record(
+            user,
+            "draft_signed",
+            draft,
+            comment=_("Giấy mời theo lịch họp do %(c)s chủ trì") % {"c": meeting.chair.full_name},
+        )
         document = outgoing.issue(clerk=user, draft=draft)
         Meeting.objects.filter(pk=meeting.pk).update(invitation=document)
         audit.record(user, "invitation_issued", meeting, number_symbol=document.number_symbol, document_id=document.pk)
@@ -318,7 +343,13 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
 
 
 def answer(
-    *, user: User, meeting: Meeting, invitee: MeetingInvitee, response: str, deputy: User | None = None, reason: str = ""
+    *,
+    user: User,
+    meeting: Meeting,
+    invitee: MeetingInvitee,
+    response: str,
+    deputy: User | None = None,
+    reason: str = "",
 ) -> MeetingInvitee:
     """Tham dự / cử người dự thay / vắng có lý do, before the meeting ends."""
     if response not in (Response.ATTEND, Response.DEPUTY, Response.DECLINE):
@@ -337,7 +368,11 @@ def answer(
                 raise ServiceError({"deputy": _("Hãy chọn người dự thay.")})
             if deputy.unit_id != target_unit and not is_organiser(user, meeting):
                 raise ServiceError(
-                    {"deputy": _("Người dự thay phải thuộc đơn vị được mời; cử người đơn vị khác cần ban tổ chức đồng ý.")}
+                    {
+                        "deputy": _(
+                            "Người dự thay phải thuộc đơn vị được mời; cử người đơn vị khác cần ban tổ chức đồng ý."
+                        )
+                    }
                 )
         if response == Response.DECLINE and not reason.strip():
             raise ServiceError({"reason": _("Hãy nêu lý do vắng.")})
@@ -347,7 +382,9 @@ def answer(
         invitee.reason_accepted = None
         invitee.responded_at = timezone.now()
         invitee.responded_by = user
-        invitee.save(update_fields=["response", "deputy", "decline_reason", "reason_accepted", "responded_at", "responded_by"])
+        invitee.save(
+            update_fields=["response", "deputy", "decline_reason", "reason_accepted", "responded_at", "responded_by"]
+        )
         audit.record(
             user, "meeting_answered", meeting, invitee=invitee.label, response=response,
             deputy=deputy.full_name if invitee.deputy else "", reason=invitee.decline_reason,
@@ -387,9 +424,7 @@ def record_attendance(*, user: User, meeting: Meeting, marks: dict[int, str]) ->
             if invitee is None or mark not in valid:
                 raise ServiceError(_("Dữ liệu điểm danh không hợp lệ."))
             if mark == Attendance.EXCUSED and invitee.reason_accepted is False:
-                raise ServiceError(
-                    _("%(i)s: lý do vắng đã bị đánh giá không chính đáng.") % {"i": invitee.label}
-                )
+                raise ServiceError(_("%(i)s: lý do vắng đã bị đánh giá không chính đáng.") % {"i": invitee.label})
             invitee.attendance, invitee.attendance_at = mark, now
             invitee.save(update_fields=["attendance", "attendance_at"])
         audit.record(user, "attendance_recorded", meeting, marks={invitees[k].label: v for k, v in marks.items()})

@@ -167,10 +167,17 @@ class Document(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies", verbose_name=_("bản gốc")
     )
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("thay thế văn bản")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("thay thế văn bản"),
     )
     issued_at = models.DateTimeField(_("thời điểm phát hành"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recalled_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
     recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
     cancelled_at = models.DateTimeField(_("thời điểm hủy số"), null=True, blank=True)
@@ -608,7 +615,9 @@ class OutgoingDraft(models.Model):
     issuer_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="issued_drafts", verbose_name=_("cơ quan ban hành")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts", verbose_name=_("người soạn"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts", verbose_name=_("người soạn")
+    )
     doc_type = models.CharField(_("loại văn bản"), max_length=8, choices=DocType.choices, default=DocType.CONG_VAN)
     is_legal = models.BooleanField(_("văn bản quy phạm pháp luật"), default=False)
     summary = models.TextField(_("trích yếu"))
@@ -621,14 +630,23 @@ class OutgoingDraft(models.Model):
     symbol_suffix = models.CharField(_("ký hiệu đơn vị soạn thảo"), max_length=20, blank=True)
     urgency = models.PositiveSmallIntegerField(_("độ khẩn"), choices=Urgency.choices, default=Urgency.NORMAL)
     secrecy = models.PositiveSmallIntegerField(_("độ mật"), choices=Secrecy.choices, default=Secrecy.NONE)
-    meeting_kind = models.CharField(_("tài liệu họp"), max_length=10, choices=MeetingKind.choices, blank=True, default="")
+    meeting_kind = models.CharField(
+        _("tài liệu họp"), max_length=10, choices=MeetingKind.choices, blank=True, default=""
+    )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts_to_sign", verbose_name=_("người ký")
     )
-    signing_capacity = models.CharField(_("thẩm quyền ký"), max_length=8, choices=SigningCapacity.choices, blank=True, default="")
+    signing_capacity = models.CharField(
+        _("thẩm quyền ký"), max_length=8, choices=SigningCapacity.choices, blank=True, default=""
+    )
     leader_comment = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
     reply_to = models.ForeignKey(
-        IncomingRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies", verbose_name=_("trả lời văn bản đến")
+        IncomingRecord,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+        verbose_name=_("trả lời văn bản đến"),
     )
     replaces = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("thay thế văn bản")
@@ -762,9 +780,14 @@ class Meeting(models.Model):
 
     title = models.CharField(_("nội dung cuộc họp"), max_length=500)
     organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organised_meetings", verbose_name=_("người tổ chức")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="organised_meetings",
+        verbose_name=_("người tổ chức"),
     )
-    organiser_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("đơn vị tổ chức"))
+    organiser_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("đơn vị tổ chức")
+    )
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings", verbose_name=_("chủ trì")
     )
@@ -777,7 +800,9 @@ class Meeting(models.Model):
         default=False,
         help_text=_("Tài liệu của cuộc họp này vẫn gửi bản giấy."),
     )
-    status = models.CharField(_("trạng thái"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
     invitation = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings", verbose_name=_("giấy mời")
     )
@@ -823,13 +848,17 @@ class MeetingInvitee(models.Model):
     """One invited unit or person, with the answer and the attendance the organiser records."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_invitations"
     )
     response = models.CharField(_("trả lời"), max_length=8, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     deputy = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deputised_meetings",
         verbose_name=_("người dự thay"),
@@ -845,8 +874,12 @@ class MeetingInvitee(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False), name="invitee_has_target"),
-            models.UniqueConstraint(fields=["meeting", "unit"], condition=Q(user__isnull=True), name="invitee_unit_once"),
-            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="invitee_user_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "unit"], condition=Q(user__isnull=True), name="invitee_unit_once"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="invitee_user_once"
+            ),
         ]
         indexes = [models.Index(fields=["unit", "attendance"], name="invitee_unit_attendance")]
 
@@ -870,7 +903,9 @@ class MeetingMaterial(models.Model):
     blob = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("tên tài liệu"), max_length=255)
     confidential = models.BooleanField(_("tài liệu mật"), default=False)
-    granted_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("được xem"))
+    granted_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("được xem")
+    )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 

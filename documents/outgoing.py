@@ -249,7 +249,9 @@ def _recipients_text(draft: OutgoingDraft, kinh_gui: str) -> str:
     else:
         lines += [RecipientGroup(g).label for g in draft.recipient_groups if g in RecipientGroup.values]
         lines += [u.name for u in draft.recipient_units.all()]
-    lines += [line.strip().lstrip("-").strip().rstrip(";.") for line in draft.external_recipients.splitlines() if line.strip()]
+    lines += [
+        line.strip().lstrip("-").strip().rstrip(";.") for line in draft.external_recipients.splitlines() if line.strip()
+    ]
     return "\n".join(f"- {line};" for line in lines)
 
 
@@ -264,9 +266,15 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
     """Cấp số và phát hành: the next number in the issuing unit's outgoing register (confidential documents in
     their own), the symbol by NĐ30, one Document, one Delivery per recipient unit with its paper decision."""
     with transaction.atomic():
-        draft = OutgoingDraft.objects.select_for_update(of=("self",)).select_related("issuer_unit", "signer").get(pk=draft.pk)
+        draft = (
+            OutgoingDraft.objects.select_for_update(of=("self",))
+            .select_related("issuer_unit", "signer")
+            .get(pk=draft.pk)
+        )
         if draft.status == DraftStatus.ISSUED:
-            raise ServiceError(_("Dự thảo này đã được cấp số và phát hành (%(s)s).") % {"s": draft.document.number_symbol})
+            raise ServiceError(
+                _("Dự thảo này đã được cấp số và phát hành (%(s)s).") % {"s": draft.document.number_symbol}
+            )
         policy.require_draft(clerk, "issue", draft)
         recipients = resolve_recipients(draft)
         inactive = [u.name for u in recipients if not u.active]
@@ -320,7 +328,9 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
         AuditEvent.objects.bulk_create(
             [
                 audit.event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),
-                audit.event(clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries)),
+                audit.event(
+                    clerk, "issued", document, number_symbol=document.number_symbol, recipients=len(deliveries)
+                ),
             ]
         )
     attach_official_pdf(document)
@@ -345,7 +355,9 @@ def _number(document: Document, unit: Unit, kind: str, **symbol) -> None:
     document.save(update_fields=["register", "number", "number_symbol"])
 
 
-def _dispatch(document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date) -> list[Delivery]:
+def _dispatch(
+    document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date
+) -> list[Delivery]:
     rule = PaperRule.current()
     deliveries = []
     for unit in recipients:
@@ -580,4 +592,3 @@ def paper_pages_saved(unit: Unit, year: int) -> list[tuple[int, int]]:
         .order_by("month")
     )
     return [(r["month"], r["pages"]) for r in rows]
-

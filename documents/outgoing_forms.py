@@ -25,7 +25,10 @@ from units.models import Unit, UnitKind
 
 
 def type_choices():
-    return [(value, f"{label} ({ABBREVIATIONS[value]})" if value in ABBREVIATIONS else label) for value, label in DocType.choices]
+    return [
+        (value, f"{label} ({ABBREVIATIONS[value]})" if value in ABBREVIATIONS else label)
+        for value, label in DocType.choices
+    ]
 
 
 def signer_choices(user: User):
@@ -80,10 +83,15 @@ class DraftForm(StyledForm):
     )  # fmt: skip
     body = forms.CharField(
         label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Mỗi dòng là một đoạn; **chữ đậm**, *chữ nghiêng*; dòng bắt đầu bằng “1.” hoặc “- ” là mục liệt kê."),
+        help_text=_(
+            "Mỗi dòng là một đoạn; **chữ đậm**, *chữ nghiêng*; dòng bắt đầu bằng “1.” hoặc “- ” là mục liệt kê."
+        ),
     )  # fmt: skip
     recipient_groups = forms.MultipleChoiceField(
-        label=_("Nơi nhận theo nhóm"), required=False, choices=RecipientGroup.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Nơi nhận theo nhóm"),
+        required=False,
+        choices=RecipientGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     recipient_units = UnitsField(label=_("Nơi nhận (đơn vị)"), required=False)
     external_recipients = forms.CharField(
@@ -92,7 +100,10 @@ class DraftForm(StyledForm):
     )  # fmt: skip
     archive_note = forms.CharField(label=_("Lưu"), max_length=100, initial="VT", help_text=_("Ví dụ: VT, CV"))
     symbol_suffix = forms.CharField(
-        label=_("Ký hiệu đơn vị soạn thảo"), max_length=20, required=False, help_text=_("Tùy chọn, ví dụ: VX → 12/UBND-VX")
+        label=_("Ký hiệu đơn vị soạn thảo"),
+        max_length=20,
+        required=False,
+        help_text=_("Tùy chọn, ví dụ: VX → 12/UBND-VX"),
     )
     urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL)
     secrecy = forms.TypedChoiceField(label=_("Độ mật"), choices=Secrecy.choices, coerce=int, initial=Secrecy.NONE)
@@ -117,7 +128,11 @@ class DraftForm(StyledForm):
         data = super().clean()
         if "recipient_units" in self.errors:
             return data  # already refused, with its reason
-        if not data.get("recipient_groups") and not data.get("recipient_units") and not (data.get("external_recipients") or "").strip():
+        if (
+            not data.get("recipient_groups")
+            and not data.get("recipient_units")
+            and not (data.get("external_recipients") or "").strip()
+        ):
             self.add_error("recipient_units", _("Hãy chọn ít nhất một nơi nhận."))
         return data
 
@@ -170,9 +185,13 @@ class DraftForm(StyledForm):
 
 class ReviewForm(StyledForm):
     decision = forms.ChoiceField(
-        label=_("Quyết định"), choices=[("approve", _("Duyệt, trình ký")), ("return", _("Trả lại để sửa"))], widget=forms.RadioSelect
+        label=_("Quyết định"),
+        choices=[("approve", _("Duyệt, trình ký")), ("return", _("Trả lại để sửa"))],
+        widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
     def clean(self):
         data = super().clean()
@@ -183,7 +202,8 @@ class ReviewForm(StyledForm):
 
 class SignForm(ReviewForm):
     leader_comment = forms.CharField(
-        label=_("Ý kiến của lãnh đạo đi kèm văn bản"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        label=_("Ý kiến của lãnh đạo đi kèm văn bản"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
         help_text=_("Văn bản có ý kiến của lãnh đạo UBND huyện vẫn được gửi kèm bản giấy."),
     )  # fmt: skip
 
@@ -224,4 +244,3 @@ class CopyForm(StyledForm):
 class OutgoingFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
-

@@ -63,7 +63,11 @@ def drafts(user: User, tab: str, q: str = "") -> QuerySet[OutgoingDraft]:
 
 def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
     """The unit's outgoing register (and copies), newest number first, with delivery counts."""
-    qs = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id) if user.unit_id else Document.objects.none()
+    qs = (
+        policy.issued_visible_to(user).filter(register__unit_id=user.unit_id)
+        if user.unit_id
+        else Document.objects.none()
+    )
     if q:
         qs = qs.filter(search_key__contains=fold(q))
     if year:
@@ -76,8 +80,19 @@ def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Documen
 
 
 ISSUED_ROW_FIELDS = (
-    "pk", "number_symbol", "issued_date", "summary", "urgency", "secrecy", "copy_kind", "recalled_at",
-    "cancelled_at", "doc_type", "signer_name", "n_registered", "n_deliveries",
+    "pk",
+    "number_symbol",
+    "issued_date",
+    "summary",
+    "urgency",
+    "secrecy",
+    "copy_kind",
+    "recalled_at",
+    "cancelled_at",
+    "doc_type",
+    "signer_name",
+    "n_registered",
+    "n_deliveries",
 )
 
 
@@ -125,7 +140,9 @@ def draft_detail(user: User, pk: int) -> OutgoingDraft:
 
 
 def issued_detail(user: User, pk: int) -> Document:
-    qs = Document.objects.select_related("register", "issuer_unit", "copy_of", "replaces", "issued_by").prefetch_related(
+    qs = Document.objects.select_related(
+        "register", "issuer_unit", "copy_of", "replaces", "issued_by"
+    ).prefetch_related(
         "files__blob",
         "replaced_by",
         Prefetch(
@@ -160,5 +177,8 @@ def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
     if user.role != Role.CLERK or user.unit_id is None:
         return Delivery.objects.none()
     return Delivery.objects.filter(
-        recipient_unit_id=user.unit_id, status=DeliveryStatus.RECALLED, recall_acknowledged_at__isnull=True, electronic=True
+        recipient_unit_id=user.unit_id,
+        status=DeliveryStatus.RECALLED,
+        recall_acknowledged_at__isnull=True,
+        electronic=True,
     ).select_related("document", "sender_unit")

@@ -187,7 +187,11 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             d = form.cleaned_data
             approve = d["decision"] == "approve"
             outgoing.sign_draft(
-                leader=user, draft=draft, approve=approve, comment=d["comment"], leader_comment=d.get("leader_comment", "")
+                leader=user,
+                draft=draft,
+                approve=approve,
+                comment=d["comment"],
+                leader_comment=d.get("leader_comment", ""),
             )
             message = _("Đã ký duyệt; văn thư sẽ cấp số và phát hành.") if approve else _("Đã trả lại dự thảo.")
         elif action == "issue":
@@ -204,8 +208,12 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         draft = outgoing_selectors.draft_detail(user, pk)
         if not _step_already_taken(user, action, draft):
             raise
-        error = _("Dự thảo đang ở bước “%(s)s”; thao tác này không còn thực hiện được.") % {"s": draft.get_status_display()}
-        return render(request, "documents/draft_detail.html", _draft_context(request, draft, {"error": error}), status=400)
+        error = _("Dự thảo đang ở bước “%(s)s”; thao tác này không còn thực hiện được.") % {
+            "s": draft.get_status_display()
+        }
+        return render(
+            request, "documents/draft_detail.html", _draft_context(request, draft, {"error": error}), status=400
+        )
     except ValidationError as exc:
         if form is not None and not form.errors:
             _apply_service_error(form, exc)
@@ -302,7 +310,9 @@ def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Đã thu hồi văn bản; các đơn vị nhận đã được báo."))
             else:
                 outgoing.cancel_number(clerk=user, document=document, reason=form.cleaned_data["reason"])
-                messages.success(request, _("Đã hủy số %(s)s; số này vẫn ghi trong sổ kèm lý do.") % {"s": document.number_symbol})
+                messages.success(
+                    request, _("Đã hủy số %(s)s; số này vẫn ghi trong sổ kèm lý do.") % {"s": document.number_symbol}
+                )
             return redirect("documents:issued_detail", pk=pk)
         except ValidationError as exc:
             _apply_service_error(form, exc)
@@ -354,7 +364,10 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã cấp số bản sao %(s)s và gửi đi.") % {"s": copy.number_symbol})
             return redirect("documents:issued_detail", pk=copy.pk)
     return render(
-        request, "documents/copy_form.html", {"form": form, "source": source}, status=400 if request.method == "POST" else 200
+        request,
+        "documents/copy_form.html",
+        {"form": form, "source": source},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -370,7 +383,11 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(outgoing_selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
     year = timezone.localdate().year
     saved = outgoing.paper_pages_saved(user.unit, year)
-    return render(request, "documents/paper_list.html", {"page": page, "saved": saved, "year": year, "saved_total": sum(p for _m, p in saved)})
+    return render(
+        request,
+        "documents/paper_list.html",
+        {"page": page, "saved": saved, "year": year, "saved_total": sum(p for _m, p in saved)},
+    )
 
 
 @login_required
@@ -390,4 +407,3 @@ def recall_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing.acknowledge_recall(clerk=request.user, delivery=delivery)
     messages.success(request, _("Đã xác nhận thu hồi văn bản %(s)s.") % {"s": delivery.document.number_symbol})
     return redirect("documents:incoming_list")
-

@@ -33,15 +33,17 @@ def decide(document: Document, recipient: Unit, on: datetime.date, rule: PaperRu
     if rule.leader_comment_keeps_paper and from_district and document.leader_comment.strip():
         return PaperDecision(True, _("Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện."))
     if rule.invitations_electronic_only and document.doc_type == DocType.GIAY_MOI:
-        return PaperDecision(False, _("Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống (%(b)s).") % {"b": rule.basis})
-    if document.meeting_kind == MeetingKind.SECURITY and rule.security_meetings_keep_paper:
         return PaperDecision(
-            True, _("Gửi bản giấy: tài liệu họp về quốc phòng, an ninh, trật tự xã hội hoặc họp mật.")
+            False, _("Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống (%(b)s).") % {"b": rule.basis}
         )
+    if document.meeting_kind == MeetingKind.SECURITY and rule.security_meetings_keep_paper:
+        return PaperDecision(True, _("Gửi bản giấy: tài liệu họp về quốc phòng, an ninh, trật tự xã hội hoặc họp mật."))
     # Without the security exception, a security meeting's materials are meeting materials like any other.
     if rule.meeting_materials_electronic_only and document.meeting_kind in (MeetingKind.ORDINARY, MeetingKind.SECURITY):
         return PaperDecision(False, _("Chỉ gửi điện tử: tài liệu phục vụ hội họp (%(b)s).") % {"b": rule.basis})
     if rule.copies_electronic_only and document.copy_kind in (CopyKind.SAO_Y, CopyKind.SAO_LUC):
         kind = CopyKind(document.copy_kind).label
-        return PaperDecision(False, _("Chỉ gửi điện tử: bản %(k)s (%(b)s).") % {"k": str(kind).lower(), "b": rule.basis})
+        return PaperDecision(
+            False, _("Chỉ gửi điện tử: bản %(k)s (%(b)s).") % {"k": str(kind).lower(), "b": rule.basis}
+        )
     return PaperDecision(True, _("Gửi kèm bản giấy: loại văn bản này không thuộc diện chỉ gửi điện tử."))

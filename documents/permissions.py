@@ -330,7 +330,12 @@ def can_issued(user: User, action: str, document: Document) -> bool:
         return True
     unit_id = document.register.unit_id if document.register_id else None
     if action == "recall":
-        return document.recalled_at is None and document.cancelled_at is None and leads_unit(user) and user.unit_id == unit_id
+        return (
+            document.recalled_at is None
+            and document.cancelled_at is None
+            and leads_unit(user)
+            and user.unit_id == unit_id
+        )
     if action in ("cancel", "paper", "copy"):
         return is_clerk_of(user, unit_id) and document.recalled_at is None and document.cancelled_at is None
     return False

@@ -329,7 +329,12 @@ def outgoing_register_book(
     from documents.models import Delivery, Document
 
     heading = book_heading(
-        unit=unit, kind=RegisterKind.OUTGOING, year=year, date_from=date_from, date_to=date_to, confidential=confidential
+        unit=unit,
+        kind=RegisterKind.OUTGOING,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        confidential=confidential,
     )
     base = Document.objects.all() if within is None else Document.objects.filter(pk__in=within.values("pk"))
     documents = (
@@ -342,7 +347,11 @@ def outgoing_register_book(
             issued_date__lte=heading.date_to,
         )
         .prefetch_related(
-            Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient_unit").order_by("id"), to_attr="all_deliveries")
+            Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.select_related("recipient_unit").order_by("id"),
+                to_attr="all_deliveries",
+            )
         )
         .order_by("number")
     )
@@ -362,7 +371,9 @@ def outgoing_register_rows(**kwargs) -> list[OutgoingRegisterRow]:
 
 def _outgoing_row(document) -> OutgoingRegisterRow:
     names = [d.recipient_unit.name for d in document.all_deliveries]
-    typed = [line.strip().lstrip("-").strip().rstrip(";.") for line in document.recipients_text.splitlines() if line.strip()]
+    typed = [
+        line.strip().lstrip("-").strip().rstrip(";.") for line in document.recipients_text.splitlines() if line.strip()
+    ]
     recipients = names + [t for t in typed if t not in names and t != "Như trên"]
     archive = [a.strip() for a in document.archive_note.split(",") if a.strip()]
     notes = []

@@ -123,8 +123,16 @@ class IncomingFilters:
     def narrowed(self) -> bool:
         """Any condition beyond the tab itself (then the tab's count is not the list's)."""
         return bool(
-            self.q or self.status or self.urgency is not None or self.secrecy or self.date_from or self.date_to
-            or self.issuer or self.doc_type or self.assignee or self.overdue
+            self.q
+            or self.status
+            or self.urgency is not None
+            or self.secrecy
+            or self.date_from
+            or self.date_to
+            or self.issuer
+            or self.doc_type
+            or self.assignee
+            or self.overdue
         )
 
 

@@ -56,7 +56,8 @@ class DuplicateDocument(ServiceError):
         first = self.existing[0]
         super().__init__(
             _(
-                "Văn bản này có thể đã được vào sổ: số đến %(n)s ngày %(d)s. Nếu đúng là văn bản khác, hãy xác nhận để vào sổ."
+                "Văn bản này có thể đã được vào sổ: số đến %(n)s ngày %(d)s. "
+                "Nếu đúng là văn bản khác, hãy xác nhận để vào sổ."
             )
             % {"n": first.arrival_number, "d": timezone.localtime(first.arrived_at).strftime("%d/%m/%Y")},
             code="duplicate",

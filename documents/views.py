@@ -123,7 +123,10 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Đã vào sổ văn bản đến số %(n)s (%(reg)s).")
-                % {"n": record.arrival_number, "reg": _("sổ văn bản mật") if record.confidential else _("sổ văn bản đến")},
+                % {
+                    "n": record.arrival_number,
+                    "reg": _("sổ văn bản mật") if record.confidential else _("sổ văn bản đến"),
+                },
             )
             return redirect(record)
     files_lost = request.method == "POST" and bool(request.FILES) and not form.is_valid()
@@ -321,11 +324,15 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _apply_service_error(receive_form, exc)
             else:
-                messages.success(request, _("Đã vào sổ văn bản đến số %(n)s; đơn vị gửi đã được báo.") % {"n": record.arrival_number})
+                messages.success(
+                    request, _("Đã vào sổ văn bản đến số %(n)s; đơn vị gửi đã được báo.") % {"n": record.arrival_number}
+                )
                 return redirect(record)
         elif request.POST.get("do") == "return" and return_form.is_valid():
             try:
-                services.return_delivery(clerk=request.user, delivery=delivery, reason=return_form.cleaned_data["reason"])
+                services.return_delivery(
+                    clerk=request.user, delivery=delivery, reason=return_form.cleaned_data["reason"]
+                )
             except ValidationError as exc:
                 _apply_service_error(return_form, exc)
             else:
@@ -334,7 +341,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "documents/delivery_detail.html",
-        {"delivery": delivery, "doc": delivery.document, "receive_form": receive_form, "return_form": return_form, "duplicates": duplicates},
+        {
+            "delivery": delivery,
+            "doc": delivery.document,
+            "receive_form": receive_form,
+            "return_form": return_form,
+            "duplicates": duplicates,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -410,7 +423,9 @@ def processing_slip(request: HttpRequest, pk: int) -> HttpResponse:
 
     record = selectors.record_detail(request.user, pk)
     content = pdf.processing_slip_pdf(record=record)
-    return reports.attachment(content, "application/pdf", f"phieu-xu-ly-so-den-{record.arrival_number}-{record.year}.pdf", inline=True)
+    return reports.attachment(
+        content, "application/pdf", f"phieu-xu-ly-so-den-{record.arrival_number}-{record.year}.pdf", inline=True
+    )
 
 
 @login_required

@@ -68,7 +68,8 @@ LETTER_BODY = "\n".join(
     [
         "Thực hiện Kế hoạch số 45/KH-UBND ngày 12/01/2026 của Ủy ban nhân dân tỉnh về chuyển đổi số năm 2026;",
         "Để bảo đảm việc gửi, nhận văn bản điện tử thông suốt giữa các cơ quan, đơn vị, Ủy ban nhân dân huyện đề nghị:",
-        "- Thủ trưởng các phòng, ban, ngành và Chủ tịch UBND các xã, thị trấn chỉ đạo văn thư đăng nhập **ít nhất hai lần"
+        "- Thủ trưởng các phòng, ban, ngành và Chủ tịch UBND các xã, thị trấn chỉ đạo văn thư "
+        "đăng nhập **ít nhất hai lần"
         " mỗi ngày làm việc** để tiếp nhận văn bản đến;",
         "- Văn bản đến phải được vào sổ, trình lãnh đạo trong ngày; văn bản có độ khẩn được xử lý *ngay khi nhận*;",
         "- Không gửi kèm bản giấy đối với giấy mời, tài liệu họp và bản sao văn bản, trừ trường hợp quy định;",
@@ -279,7 +280,8 @@ def inbox_floor(user, rows: int) -> Floor:
     return Floor(
         f"SELECT {INCOMING_COLUMNS} {INCOMING_FROM} AND r.id IN ("
         "SELECT s.id FROM documents_incomingrecord s WHERE s.submitted_to_id = %s AND s.status = 'submitted' "
-        "UNION ALL SELECT a.record_id FROM documents_assignment a JOIN documents_incomingrecord x ON x.id = a.record_id "
+        "UNION ALL SELECT a.record_id FROM documents_assignment a "
+        "JOIN documents_incomingrecord x ON x.id = a.record_id "
         f"WHERE {mine} AND a.status = 'pending' AND a.role IN ('lead', 'coop') AND x.status = 'in_progress'"
         f") ORDER BY {INCOMING_ORDER} LIMIT %s",
         [user.pk, *params, rows],
@@ -610,7 +612,8 @@ def measure_search(opts: Options) -> dict:
         pooled += samples
         per_query.append({"q": q, "matches": count, "documents": _documents_matching(q), **summarize(samples)})
         opts.log(
-            f"  search «{q}»: {per_query[-1]['documents']} documents, the list says {count}, median {per_query[-1]['median']:.0f} ms, p95 {per_query[-1]['p95']:.0f} ms"
+            f"  search «{q}»: {per_query[-1]['documents']} documents, the list says {count}, "
+            f"median {per_query[-1]['median']:.0f} ms, p95 {per_query[-1]['p95']:.0f} ms"
         )
     ranking = _ranking_check()
     worst = max(r["p95"] for r in per_query)
@@ -861,7 +864,8 @@ def measure_pdfs(p: Personas, opts: Options) -> dict:
             "pass": cold["p95"] <= TARGETS["official_pdf_ms"],
         }
         opts.log(
-            f"  official PDF: uncached median {cold['median']:.0f} ms p95 {cold['p95']:.0f}; cached {warm['median']:.1f} ms"
+            f"  official PDF: uncached median {cold['median']:.0f} ms p95 {cold['p95']:.0f}; "
+            f"cached {warm['median']:.1f} ms"
         )
 
     book = register_book(p.clerk.unit, opts.register_entries)
@@ -1158,7 +1162,8 @@ def markdown(r: Results) -> str:
         f"### Pages (server time through the test client; target p95 ≤ {t['page_p95_ms']:.0f} ms and ≤ "
         f"{t['page_floor_ratio']:.0f}× the floor, queries constant in the page size)",
         "",
-        "| page | user | median ms | p95 ms | queries (10 / 50 rows) | rows | SQL floor ms | floor ms (SQL + bare template) "
+        "| page | user | median ms | p95 ms | queries (10 / 50 rows) | rows | SQL floor ms "
+        "| floor ms (SQL + bare template) "
         "| page / floor | target |",
         "|---|---|---:|---:|---|---:|---:|---:|---:|---|",
     ]
@@ -1170,15 +1175,17 @@ def markdown(r: Results) -> str:
             queries += " **grows**"
         same = "" if p.get("same_rows", True) else " (rows differ)"
         lines.append(
-            f"| {p['label']} | {p['user'].split(' (')[-1].rstrip(')')} | {_ms(p['median'])} | {_ms(p['p95'])} | {queries} | "
-            f"{floor['rows'] if floor else '—'} | {_ms(floor['sql']['median'], 2) if floor else '—'} | "
-            f"{_ms(floor['floor']['median']) if floor else '—'}{same} | {p['ratio'] if floor else '—'} | {_ok(p['pass'])} |"
+            f"| {p['label']} | {p['user'].split(' (')[-1].rstrip(')')} | {_ms(p['median'])} | {_ms(p['p95'])} "
+            f"| {queries} | {floor['rows'] if floor else '—'} | {_ms(floor['sql']['median'], 2) if floor else '—'} | "
+            f"{_ms(floor['floor']['median']) if floor else '—'}{same} | {p['ratio'] if floor else '—'} "
+            f"| {_ok(p['pass'])} |"
         )
     s = r.search
     if s:
         lines += [
             "",
-            f"### Search over every incoming document (first 50 rows + count; target p95 ≤ {t['search_p95_ms']:.0f} ms)",
+            "### Search over every incoming document "
+            f"(first 50 rows + count; target p95 ≤ {t['search_p95_ms']:.0f} ms)",
             "",
             "| query | documents matching | the list says | median ms | p95 ms |",
             "|---|---:|---:|---:|---:|",
@@ -1199,7 +1206,8 @@ def markdown(r: Results) -> str:
     c = r.compliance_day
     if c:
         lines.append(
-            f"| compliance report of one day ({c['day']}) | median {_ms(c['median'], 0)} ms, p95 {_ms(c['p95'], 0)} ms, "
+            f"| compliance report of one day ({c['day']}) | median {_ms(c['median'], 0)} ms, "
+            f"p95 {_ms(c['p95'], 0)} ms, "
             f"{c['queries']} queries | ≤ {t['compliance_day_ms']:.0f} ms | {_ok(c['pass'])} |"
         )
         if c.get("month_summary"):
@@ -1228,7 +1236,8 @@ def markdown(r: Results) -> str:
     if pdf.get("register"):
         g = pdf["register"]
         lines.append(
-            f"| register PDF, {g['entries']:,} entries ({g['pages']} pages) | {g['seconds']['median'] / 1000:.1f} s wall, "
+            f"| register PDF, {g['entries']:,} entries ({g['pages']} pages) "
+            f"| {g['seconds']['median'] / 1000:.1f} s wall, "
             f"{g['cpu_seconds']:.1f} s CPU | ≤ {t['register_pdf_s']:.0f} s | {_ok(g['pass'])} |"
         )
     mem = r.memory

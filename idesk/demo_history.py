@@ -77,10 +77,15 @@ def _past_meeting(day: datetime.date) -> None:
         organiser_unit=district, chair=chairman, start=_local(day, 8, 0), end=_local(day, 10, 30),
         place="Hội trường UBND huyện",
     )  # fmt: skip
-    marks = {"xa-canh-hien": Attendance.PRESENT, "xa-canh-vinh": Attendance.PRESENT, "xa-canh-thuan": Attendance.UNEXCUSED}
+    marks = {
+        "xa-canh-hien": Attendance.PRESENT,
+        "xa-canh-vinh": Attendance.PRESENT,
+        "xa-canh-thuan": Attendance.UNEXCUSED,
+    }
     for code, mark in marks.items():
+        response = Response.ATTEND if mark == Attendance.PRESENT else Response.PENDING
         MeetingInvitee.objects.create(
-            meeting=meeting, unit=Unit.objects.get(code=code), response=Response.ATTEND if mark == Attendance.PRESENT else Response.PENDING,
+            meeting=meeting, unit=Unit.objects.get(code=code), response=response,
             attendance=mark, attendance_at=_local(day, 10, 30),
         )  # fmt: skip
 
@@ -98,7 +103,9 @@ def _upcoming_meeting() -> None:
         end=_local(start_day, 16, 30),
         place="Phòng họp UBND huyện",
         agenda="Sở Thông tin và Truyền thông hướng dẫn; các đơn vị đăng ký chứng thư số.",
-        invited_units=list(Unit.objects.filter(code__in=["vp", "noi-vu", "xa-canh-hien", "xa-canh-vinh", "tt-van-canh"])),
+        invited_units=list(
+            Unit.objects.filter(code__in=["vp", "noi-vu", "xa-canh-hien", "xa-canh-vinh", "tt-van-canh"])
+        ),
     )
     clerk = User.objects.get(username="vanthu.ubnd")
     meeting = meetings.create_meeting(organiser=clerk, data=data)

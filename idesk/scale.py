@@ -42,7 +42,22 @@ VERBS = ["triển khai", "tăng cường", "báo cáo kết quả", "hướng d�
 TYPES = [("cv", ""), ("kh", "KH"), ("tb", "TB"), ("bc", "BC"), ("qd", "QĐ"), ("gm", "GM"), ("hd", "HD")]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
 MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thu", "Ngọc", "Hữu", "Thanh", "Kim", "Đức"]
-GIVEN = ["Hùng", "Lan", "Dũng", "Hương", "Phúc", "Trang", "Tuấn", "Hạnh", "Khánh", "Ngân", "Lộc", "Thảo", "Quang", "Yến"]
+GIVEN = [
+    "Hùng",
+    "Lan",
+    "Dũng",
+    "Hương",
+    "Phúc",
+    "Trang",
+    "Tuấn",
+    "Hạnh",
+    "Khánh",
+    "Ngân",
+    "Lộc",
+    "Thảo",
+    "Quang",
+    "Yến",
+]
 
 
 @dataclass
@@ -247,20 +262,52 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         did = next_id
         next_id += 1
         districts.append(did)
-        units.append((did, f"UBND huyện {PLACES[d % len(PLACES)]} {d + 1}", f"s{sizes.seed}-h{d + 1}", "UBND", "district", root))
+        units.append(
+            (did, f"UBND huyện {PLACES[d % len(PLACES)]} {d + 1}", f"s{sizes.seed}-h{d + 1}", "UBND", "district", root)
+        )
     kinds = ["department", "commune"]
     while len(units) < sizes.units:
         parent = districts[len(units) % len(districts)]
         kind = kinds[len(units) % 2]
-        label = rng.choice(["Phòng Nội vụ", "Phòng Tư pháp", "Phòng Y tế", "Phòng Kinh tế và Hạ tầng"]) if kind == "department" else f"UBND xã {rng.choice(PLACES)}"
-        units.append((next_id, f"{label} {len(units)}", f"s{sizes.seed}-u{len(units)}", "NV" if kind == "department" else "UBND", kind, parent))
+        label = (
+            rng.choice(["Phòng Nội vụ", "Phòng Tư pháp", "Phòng Y tế", "Phòng Kinh tế và Hạ tầng"])
+            if kind == "department"
+            else f"UBND xã {rng.choice(PLACES)}"
+        )
+        units.append(
+            (
+                next_id,
+                f"{label} {len(units)}",
+                f"s{sizes.seed}-u{len(units)}",
+                "NV" if kind == "department" else "UBND",
+                kind,
+                parent,
+            )
+        )
         next_id += 1
     since = datetime.date(first_year - 1, 1, 1)
     with transaction.atomic():
         counts["units"] = _copy(
             "units_unit",
-            ["id", "name", "code", "short_name", "kind", "parent_id", "eoffice_since", "active", "sort_order", "address", "phone", "email", "search_key"],
-            ((u[0], u[1], u[2], u[3], u[4], u[5], since, True, i, "", "", "", fold(f"{u[1]} {u[3]} {u[2]}")) for i, u in enumerate(units)),
+            [
+                "id",
+                "name",
+                "code",
+                "short_name",
+                "kind",
+                "parent_id",
+                "eoffice_since",
+                "active",
+                "sort_order",
+                "address",
+                "phone",
+                "email",
+                "search_key",
+            ],
+            (
+                (u[0], u[1], u[2], u[3], u[4], u[5], since, True, i, "", "", "", fold(f"{u[1]} {u[3]} {u[2]}"))
+                for i, u in enumerate(units)
+            ),
         )
     unit_ids = [u[0] for u in units]
     log(f"units: {counts['units']}")
@@ -286,9 +333,41 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     with transaction.atomic():
         counts["users"] = _copy(
             "accounts_user",
-            ["id", "password", "is_superuser", "username", "email", "is_staff", "is_active", "date_joined", "full_name", "unit_id", "position", "role", "phone", "sort_order", "search_key"],
+            [
+                "id",
+                "password",
+                "is_superuser",
+                "username",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "full_name",
+                "unit_id",
+                "position",
+                "role",
+                "phone",
+                "sort_order",
+                "search_key",
+            ],
             (
-                (u[0], password, False, u[1], "", False, True, joined, (n := _name(rng)), u[2], {"clerk": "Văn thư", "head": "Thủ trưởng", "leader": "Chủ tịch", "staff": "Chuyên viên"}[u[3]], u[3], "", 100, fold(f"{n} {u[1]}"))
+                (
+                    u[0],
+                    password,
+                    False,
+                    u[1],
+                    "",
+                    False,
+                    True,
+                    joined,
+                    (n := _name(rng)),
+                    u[2],
+                    {"clerk": "Văn thư", "head": "Thủ trưởng", "leader": "Chủ tịch", "staff": "Chuyên viên"}[u[3]],
+                    u[3],
+                    "",
+                    100,
+                    fold(f"{n} {u[1]}"),
+                )
                 for u in users
             ),
             progress,
@@ -300,7 +379,11 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
 
     # --- documents, registers, incoming records, assignments, deliveries ---------------------------------
     doc_base, reg_base = _max_id("documents_document"), _max_id("documents_register")
-    rec_base, asg_base, dlv_base = _max_id("documents_incomingrecord"), _max_id("documents_assignment"), _max_id("documents_delivery")
+    rec_base, asg_base, dlv_base = (
+        _max_id("documents_incomingrecord"),
+        _max_id("documents_assignment"),
+        _max_id("documents_delivery"),
+    )
     registers: dict[tuple[int, int, str], list[int]] = {}  # (unit, year, kind) -> [id, last_number]
     written: set[int] = set()
     reg_id = reg_base
@@ -320,10 +403,87 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     doc_rows, rec_rows, asg_rows, dlv_rows, dir_rows, aud_rows = [], [], [], [], [], []
     extra_rng = random.Random(sizes.seed + 1)  # directions and timelines, so the documents stay as they were
     progress = Progress("documents", n_docs)
-    doc_cols = ["id", "issuer_unit_id", "issuer_name", "doc_type", "number", "number_symbol", "issued_date", "summary", "signer_name", "signer_position", "urgency", "secrecy", "pages", "body", "created_at", "created_by_id", "search_key", "issuer_key", "register_id", "year", "is_legal", "kinh_gui", "recipients_text", "archive_note", "signing_capacity", "signer_title", "leader_comment", "meeting_kind", "copy_kind", "issued_at", "recall_reason", "cancel_reason"]
-    rec_cols = ["id", "document_id", "unit_id", "register_id", "year", "arrival_number", "arrived_at", "due_date", "note", "status", "registered_by_id", "submitted_to_id", "submitted_at", "completed_at", "urgency", "secrecy"]
-    asg_cols = ["id", "record_id", "role", "assignee_unit_id", "assignee_user_id", "due_date", "status", "assigned_by_id", "assigned_at", "first_opened_at", "completed_at", "result"]
-    dlv_cols = ["id", "document_id", "sender_unit_id", "recipient_unit_id", "status", "electronic", "paper_required", "paper_reason", "sent_at", "sent_by_id", "opened_at", "record_id", "returned_reason"]
+    doc_cols = [
+        "id",
+        "issuer_unit_id",
+        "issuer_name",
+        "doc_type",
+        "number",
+        "number_symbol",
+        "issued_date",
+        "summary",
+        "signer_name",
+        "signer_position",
+        "urgency",
+        "secrecy",
+        "pages",
+        "body",
+        "created_at",
+        "created_by_id",
+        "search_key",
+        "issuer_key",
+        "register_id",
+        "year",
+        "is_legal",
+        "kinh_gui",
+        "recipients_text",
+        "archive_note",
+        "signing_capacity",
+        "signer_title",
+        "leader_comment",
+        "meeting_kind",
+        "copy_kind",
+        "issued_at",
+        "recall_reason",
+        "cancel_reason",
+    ]
+    rec_cols = [
+        "id",
+        "document_id",
+        "unit_id",
+        "register_id",
+        "year",
+        "arrival_number",
+        "arrived_at",
+        "due_date",
+        "note",
+        "status",
+        "registered_by_id",
+        "submitted_to_id",
+        "submitted_at",
+        "completed_at",
+        "urgency",
+        "secrecy",
+    ]
+    asg_cols = [
+        "id",
+        "record_id",
+        "role",
+        "assignee_unit_id",
+        "assignee_user_id",
+        "due_date",
+        "status",
+        "assigned_by_id",
+        "assigned_at",
+        "first_opened_at",
+        "completed_at",
+        "result",
+    ]
+    dlv_cols = [
+        "id",
+        "document_id",
+        "sender_unit_id",
+        "recipient_unit_id",
+        "status",
+        "electronic",
+        "paper_required",
+        "paper_reason",
+        "sent_at",
+        "sent_by_id",
+        "opened_at",
+        "record_id",
+        "returned_reason",
+    ]
     unit_name = {u[0]: u[1] for u in units}
     # Search keys from folded pieces: fold() of a whole key cost more than the rest of a document's row. fold works
     # character by character, so fold("a b c") == " ".join(fold of each) for pieces without outer spaces; the
@@ -340,7 +500,9 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     for i in range(n_docs):
         day = datetime.date(first_year, 1, 1) + datetime.timedelta(days=offsets[i])
         year = day.year
-        at = datetime.datetime.combine(day, datetime.time(7, 30), tzinfo=tz) + datetime.timedelta(seconds=rng.randrange(9 * 3600))
+        at = datetime.datetime.combine(day, datetime.time(7, 30), tzinfo=tz) + datetime.timedelta(
+            seconds=rng.randrange(9 * 3600)
+        )
         unit_id = rng.choice(unit_ids)
         staff = by_unit[unit_id]
         dtype, abbr = rng.choice(TYPES)
@@ -352,30 +514,150 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
             reg, number = register(unit_id, year, "out")
             head = f"{number:02d}"
             symbol, key = head + symbol_tail[abbr], f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[unit_id]}"
-            doc_rows.append((doc_id, unit_id, unit_name[unit_id], dtype, number, symbol, day, summary, _name(rng), "Chủ tịch", urgency, secrecy, 1, "", at, staff["clerk"][0], key, unit_key[unit_id], reg, year, False, "", "", "VT", "", "CHỦ TỊCH", "", "", "", at, "", ""))
+            doc_rows.append(
+                (
+                    doc_id,
+                    unit_id,
+                    unit_name[unit_id],
+                    dtype,
+                    number,
+                    symbol,
+                    day,
+                    summary,
+                    _name(rng),
+                    "Chủ tịch",
+                    urgency,
+                    secrecy,
+                    1,
+                    "",
+                    at,
+                    staff["clerk"][0],
+                    key,
+                    unit_key[unit_id],
+                    reg,
+                    year,
+                    False,
+                    "",
+                    "",
+                    "VT",
+                    "",
+                    "CHỦ TỊCH",
+                    "",
+                    "",
+                    "",
+                    at,
+                    "",
+                    "",
+                )
+            )
             for recipient in rng.sample(unit_ids, k=min(len(unit_ids), rng.randint(1, 4))):
                 if recipient == unit_id:
                     continue
                 dlv_id += 1
                 status = rng.choices(["registered", "opened", "sent", "returned"], [80, 8, 10, 2])[0]
                 opened = at + datetime.timedelta(hours=rng.randint(1, 72)) if status != "sent" else None
-                dlv_rows.append((dlv_id, doc_id, unit_id, recipient, status, True, False, "Chỉ gửi điện tử", at, staff["clerk"][0], opened, None, "Sai thể thức" if status == "returned" else ""))
+                dlv_rows.append(
+                    (
+                        dlv_id,
+                        doc_id,
+                        unit_id,
+                        recipient,
+                        status,
+                        True,
+                        False,
+                        "Chỉ gửi điện tử",
+                        at,
+                        staff["clerk"][0],
+                        opened,
+                        None,
+                        "Sai thể thức" if status == "returned" else "",
+                    )
+                )
         else:
             issuer = rng.choice(unit_ids)
             head = str(rng.randint(1, 5000))
             symbol, key = head + symbol_tail[abbr], f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[issuer]}"
-            doc_rows.append((doc_id, issuer, unit_name[issuer], dtype, None, symbol, day - datetime.timedelta(days=rng.randint(0, 5)), summary, _name(rng), "Chủ tịch", urgency, secrecy, rng.randint(1, 12), "", at, staff["clerk"][0], key, unit_key[issuer], None, None, False, "", "", "", "", "", "", "", "", None, "", ""))
+            doc_rows.append(
+                (
+                    doc_id,
+                    issuer,
+                    unit_name[issuer],
+                    dtype,
+                    None,
+                    symbol,
+                    day - datetime.timedelta(days=rng.randint(0, 5)),
+                    summary,
+                    _name(rng),
+                    "Chủ tịch",
+                    urgency,
+                    secrecy,
+                    rng.randint(1, 12),
+                    "",
+                    at,
+                    staff["clerk"][0],
+                    key,
+                    unit_key[issuer],
+                    None,
+                    None,
+                    False,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    None,
+                    "",
+                    "",
+                )
+            )
             reg, number = register(unit_id, year, "in")
             rec_id += 1
             age = (today - day).days
-            status = "done" if age > 60 and rng.random() < 0.9 else rng.choice(["registered", "submitted", "in_progress", "in_progress", "done"])
+            status = (
+                "done"
+                if age > 60 and rng.random() < 0.9
+                else rng.choice(["registered", "submitted", "in_progress", "in_progress", "done"])
+            )
             leader = (staff.get("leader") or staff["head"])[0]
             due = day + datetime.timedelta(days=rng.randint(3, 30))
-            rec_rows.append((rec_id, doc_id, unit_id, reg, year, number, at, due, "", status, staff["clerk"][0], leader if status != "registered" else None, at if status != "registered" else None, at + datetime.timedelta(days=5) if status == "done" else None, urgency, secrecy))
+            rec_rows.append(
+                (
+                    rec_id,
+                    doc_id,
+                    unit_id,
+                    reg,
+                    year,
+                    number,
+                    at,
+                    due,
+                    "",
+                    status,
+                    staff["clerk"][0],
+                    leader if status != "registered" else None,
+                    at if status != "registered" else None,
+                    at + datetime.timedelta(days=5) if status == "done" else None,
+                    urgency,
+                    secrecy,
+                )
+            )
             # The record's timeline (audit events) as the flow writes it.
-            aud_rows.append((staff["clerk"][0], "registered", "incomingrecord", rec_id, at, f'{{"arrival_number": {number}}}'))
+            aud_rows.append(
+                (staff["clerk"][0], "registered", "incomingrecord", rec_id, at, f'{{"arrival_number": {number}}}')
+            )
             if status != "registered":
-                aud_rows.append((staff["clerk"][0], "submitted", "incomingrecord", rec_id, at + datetime.timedelta(minutes=20), "{}"))
+                aud_rows.append(
+                    (
+                        staff["clerk"][0],
+                        "submitted",
+                        "incomingrecord",
+                        rec_id,
+                        at + datetime.timedelta(minutes=20),
+                        "{}",
+                    )
+                )
             if status in ("in_progress", "done"):
                 handlers = staff.get("staff") or staff["head"]
                 directed = at + datetime.timedelta(hours=2)
@@ -383,15 +665,49 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                     asg_id += 1
                     a_status = "done" if status == "done" else rng.choice(["pending", "in_progress", "in_progress"])
                     handler = rng.choice(handlers)
-                    asg_rows.append((asg_id, rec_id, role, unit_id, handler, due, a_status, leader, at, at + datetime.timedelta(hours=2), at + datetime.timedelta(days=5) if a_status == "done" else None, ""))
+                    asg_rows.append(
+                        (
+                            asg_id,
+                            rec_id,
+                            role,
+                            unit_id,
+                            handler,
+                            due,
+                            a_status,
+                            leader,
+                            at,
+                            at + datetime.timedelta(hours=2),
+                            at + datetime.timedelta(days=5) if a_status == "done" else None,
+                            "",
+                        )
+                    )
                     if role == "lead":
                         lead_handler = handler
-                dir_rows.append((rec_id, leader, f"Giao {extra_rng.choice(['chuyên viên', 'bộ phận chuyên môn'])} tham mưu, xử lý; báo cáo kết quả trước hạn.", directed))
+                dir_rows.append(
+                    (
+                        rec_id,
+                        leader,
+                        f"Giao {extra_rng.choice(['chuyên viên', 'bộ phận chuyên môn'])} tham mưu, xử lý; "
+                        "báo cáo kết quả trước hạn.",
+                        directed,
+                    )
+                )
                 aud_rows.append((leader, "directed", "incomingrecord", rec_id, directed, "{}"))
                 aud_rows.append((leader, "assigned", "incomingrecord", rec_id, directed, '{"role": "lead"}'))
-                aud_rows.append((lead_handler, "opened", "incomingrecord", rec_id, directed + datetime.timedelta(minutes=extra_rng.randint(5, 600)), "{}"))
+                aud_rows.append(
+                    (
+                        lead_handler,
+                        "opened",
+                        "incomingrecord",
+                        rec_id,
+                        directed + datetime.timedelta(minutes=extra_rng.randint(5, 600)),
+                        "{}",
+                    )
+                )
                 if status == "done":
-                    aud_rows.append((lead_handler, "completed", "incomingrecord", rec_id, at + datetime.timedelta(days=5), "{}"))
+                    aud_rows.append(
+                        (lead_handler, "completed", "incomingrecord", rec_id, at + datetime.timedelta(days=5), "{}")
+                    )
         if len(doc_rows) >= 20_000 or i == n_docs - 1:
             with transaction.atomic():
                 _flush_registers(registers, written)
@@ -427,7 +743,20 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                 "accounts_accessevent", columns, access_events(rng, working, per_day, user_unit), progress
             )
     progress.finish()
-    _reset_sequences(["units_unit", "accounts_user", "documents_document", "documents_register", "documents_incomingrecord", "documents_assignment", "documents_delivery", "documents_direction", "documents_auditevent", "accounts_accessevent"])
+    _reset_sequences(
+        [
+            "units_unit",
+            "accounts_user",
+            "documents_document",
+            "documents_register",
+            "documents_incomingrecord",
+            "documents_assignment",
+            "documents_delivery",
+            "documents_direction",
+            "documents_auditevent",
+            "accounts_accessevent",
+        ]
+    )
     return counts
 
 
@@ -441,7 +770,12 @@ def access_events(
         stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
         for n, second in enumerate(stamps):
             user_id, unit_id = user_unit[rng.randrange(len(user_unit))]
-            yield (user_id, unit_id, base + datetime.timedelta(seconds=second, microseconds=n), "visit" if n % 3 else "login")
+            yield (
+                user_id,
+                unit_id,
+                base + datetime.timedelta(seconds=second, microseconds=n),
+                "visit" if n % 3 else "login",
+            )
 
 
 def access_event_lines(
@@ -466,7 +800,11 @@ def access_event_lines(
 
 def _flush_registers(registers: dict, written: set[int], final: bool = False) -> None:
     """Insert registers the first time they are seen; at the end, store each one's last number."""
-    fresh = [(rid, unit, year, kind, False, last) for (unit, year, kind), (rid, last) in registers.items() if rid not in written]
+    fresh = [
+        (rid, unit, year, kind, False, last)
+        for (unit, year, kind), (rid, last) in registers.items()
+        if rid not in written
+    ]
     if fresh:
         _copy("documents_register", ["id", "unit_id", "year", "kind", "confidential", "last_number"], fresh)
         written.update(r[0] for r in fresh)

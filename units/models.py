@@ -40,7 +40,9 @@ class Unit(models.Model):
         _("mã đơn vị"),
         max_length=64,
         unique=True,
-        validators=[RegexValidator(r"^[a-z0-9]+(-[a-z0-9]+)*$", _("Chỉ dùng chữ thường không dấu, số và dấu gạch ngang."))],
+        validators=[
+            RegexValidator(r"^[a-z0-9]+(-[a-z0-9]+)*$", _("Chỉ dùng chữ thường không dấu, số và dấu gạch ngang."))
+        ],
         help_text=_("Mã ASCII dùng trong địa chỉ, báo cáo và tệp xuất, ví dụ: xa-canh-hien."),
     )
     short_name = models.CharField(
@@ -48,7 +50,12 @@ class Unit(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     eoffice_since = models.DateField(
         _("tham gia văn phòng điện tử từ ngày"),

@@ -76,7 +76,10 @@ def doc_badges(urgency: int, secrecy: int) -> str:
         parts.append(format_html('<span class="badge {}">{}</span>', css, gettext(label)))
     if secrecy in _SECRECY:
         parts.append(
-            format_html('<span class="badge badge-mat"><i class="bi bi-lock-fill" aria-hidden="true"></i> {}</span>', gettext(_SECRECY[secrecy]))
+            format_html(
+                '<span class="badge badge-mat"><i class="bi bi-lock-fill" aria-hidden="true"></i> {}</span>',
+                gettext(_SECRECY[secrecy]),
+            )
         )
     return mark_safe(" ".join(parts))
 

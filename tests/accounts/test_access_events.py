@@ -16,7 +16,10 @@ def _events(user):
 def test_a_login_is_recorded_once_and_requests_soon_after_add_nothing(commune_clerk):
     client = Client()
     with time_machine.travel(START, tick=False):
-        assert client.post("/accounts/login/", {"username": commune_clerk.username, "password": "idesk-demo"}).status_code == 302
+        assert (
+            client.post("/accounts/login/", {"username": commune_clerk.username, "password": "idesk-demo"}).status_code
+            == 302
+        )
         client.get("/")
     assert _events(commune_clerk) == [AccessKind.LOGIN]
     with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):

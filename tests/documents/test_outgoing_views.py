@@ -663,7 +663,9 @@ def test_paper_copies_to_send_are_listed_and_marked_sent(db):
     assert reverse("documents:paper_sent", args=[paper.pk]) in page
     assert re.search(r'Bản giấy cần gửi <span class="badge[^"]*">\d+</span>', html(_tab("vanthu.ubnd", "da_phat_hanh")))
 
-    assert as_("vanthu.canhthuan").post(reverse("documents:paper_sent", args=[paper.pk])).status_code == 404  # hidden from another unit, not just refused
+    assert (
+        as_("vanthu.canhthuan").post(reverse("documents:paper_sent", args=[paper.pk])).status_code == 404
+    )  # hidden from another unit, not just refused
     assert as_("cv1.vp").get(reverse("documents:paper_list")).status_code == 403
 
     response = clerk.post(reverse("documents:paper_sent", args=[paper.pk]))

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
@@ -120,7 +121,9 @@ def test_excel_export_of_the_range(two_days, chairman, as_user):
 def test_pdf_export_is_a_report_the_chairman_can_sign(two_days, chairman, as_user):
     from pypdf import PdfReader
 
-    response = as_user(chairman).get("/units/compliance/tuan-thu.pdf?from=2026-11-01&to=2026-11-30")
+    # Signed on a later day than the month it reports on: the heading names the period, the date line today.
+    with time_machine.travel(at(datetime.date(2027, 1, 4), "09:00"), tick=False):
+        response = as_user(chairman).get("/units/compliance/tuan-thu.pdf?from=2026-11-01&to=2026-11-30")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     page = reader.pages[0]
@@ -128,7 +131,8 @@ def test_pdf_export_is_a_report_the_chairman_can_sign(two_days, chairman, as_use
     text = "\n".join(p.extract_text() for p in reader.pages)
     for expected in [
         "BÁO CÁO",
-        "tháng 11 năm 2026",
+        "Tháng 11 năm 2026",  # the period under the title
+        "ngày 04 tháng 01 năm 2027",  # the date line
         "UBND xã Canh Hiển",
         "Vi phạm",
         "CHỦ TỊCH",

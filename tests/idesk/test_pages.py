@@ -52,5 +52,9 @@ def test_unknown_url_gives_a_404_page_in_the_layout(dept_staff, as_user, setting
 def test_static_assets_are_served_locally(client):
     from django.contrib.staticfiles import finders
 
-    for path in ["vendor/bootstrap/bootstrap.min.css", "vendor/htmx/htmx.min.js", "vendor/bootstrap/bootstrap.bundle.min.js"]:
+    for path in [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+    ]:
         assert finders.find(path), path

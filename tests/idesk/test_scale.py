@@ -65,7 +65,9 @@ def test_a_load_that_fails_half_way_leaves_the_database_as_it_was(db, monkeypatc
 def test_search_keys_built_from_folded_pieces_are_the_fold_of_the_whole(db):
     scale.generate(TINY, log=lambda line: None)
 
-    documents = list(Document.objects.values_list("number_symbol", "summary", "issuer_name", "search_key", "issuer_key"))
+    documents = list(
+        Document.objects.values_list("number_symbol", "summary", "issuer_name", "search_key", "issuer_key")
+    )
     assert len(documents) == 300
     assert any("Đ" in symbol or any(ch in summary for ch in "ăâđêôơư") for symbol, summary, *_ in documents)
     for symbol, summary, issuer, search_key, issuer_key in documents:

@@ -6,7 +6,11 @@ from units.models import Unit
 
 
 def _counts():
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in {"units", "accounts", "documents", "idesk"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"units", "accounts", "documents", "idesk"}
+    }
 
 
 def test_seed_demo_twice_leaves_the_same_counts(db):

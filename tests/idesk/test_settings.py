@@ -31,9 +31,17 @@ def _run(env_extra, *args):
 
 
 def test_settings_read_the_environment():
-    code = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE, s.DEBUG)"
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE, s.DEBUG)"
+    )
     out = _run({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/whatever", "DEBUG": "1"}, "shell", "-c", code)
-    assert out.stdout.strip().splitlines()[-1].split() == ["django.db.backends.postgresql", "Asia/Ho_Chi_Minh", "vi", "True"]
+    assert out.stdout.strip().splitlines()[-1].split() == [
+        "django.db.backends.postgresql",
+        "Asia/Ho_Chi_Minh",
+        "vi",
+        "True",
+    ]
 
 
 def test_production_requires_a_secret_key():
@@ -43,7 +51,11 @@ def test_production_requires_a_secret_key():
 
 def test_production_passes_the_deploy_check():
     out = _run(
-        {"DEBUG": "0", "SECRET_KEY": "x" * 20 + "a-real-long-random-production-secret-key-1234567890", "ALLOWED_HOSTS": "idesk.example.vn"},
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 20 + "a-real-long-random-production-secret-key-1234567890",
+            "ALLOWED_HOSTS": "idesk.example.vn",
+        },
         "check",
         "--deploy",
         "--fail-level",

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             "--skip-existing", action="store_true", help="Không làm gì nếu bộ dữ liệu của --seed đã có (make bench)."
         )
         parser.add_argument(
-            "--allow-sqlite", action="store_true", help="Cho phép chạy trên SQLite (chỉ dùng cho dữ liệu nhỏ khi kiểm thử)."
+            "--allow-sqlite",
+            action="store_true",
+            help="Cho phép chạy trên SQLite (chỉ dùng cho dữ liệu nhỏ khi kiểm thử).",
         )
 
     def handle(self, *args, **o) -> None:
@@ -37,7 +39,9 @@ class Command(BaseCommand):
             if o["skip_existing"]:
                 self.stdout.write(f"Bộ dữ liệu --seed {o['seed']} đã có: dùng lại.")
                 return
-            raise CommandError(f"Cơ sở dữ liệu đã có bộ dữ liệu với --seed {o['seed']}; dùng cơ sở dữ liệu mới hoặc seed khác.")
+            raise CommandError(
+                f"Cơ sở dữ liệu đã có bộ dữ liệu với --seed {o['seed']}; dùng cơ sở dữ liệu mới hoặc seed khác."
+            )
         sizes = scale.Sizes(
             units=o["units"], users=o["users"], documents=o["documents"], access_events=o["access_events"],
             years=o["years"], seed=o["seed"],

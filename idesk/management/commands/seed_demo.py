@@ -50,7 +50,9 @@ class Command(BaseCommand):
             self._user(f"cv{i}.ubnd", self._name(), district, "Chuyên viên Văn phòng HĐND và UBND huyện", Role.STAFF)
         for order, (code, name, short, slug, head_position) in enumerate(demo.DEPARTMENTS, start=1):
             unit = self._unit(code, name, short, UnitKind.DEPARTMENT, district, order)
-            self._staff_unit(unit, slug, head_position, deputy="Phó Chánh Văn phòng" if code == "vp" else "Phó Trưởng phòng")
+            self._staff_unit(
+                unit, slug, head_position, deputy="Phó Chánh Văn phòng" if code == "vp" else "Phó Trưởng phòng"
+            )
         for order, (code, name, short, slug, head_position) in enumerate(demo.COMMUNES, start=100):
             unit = self._unit(code, name, short, UnitKind.COMMUNE, district, order)
             self._staff_unit(unit, slug, head_position, deputy=head_position.replace("Chủ tịch", "Phó Chủ tịch"))
