@@ -967,7 +967,6 @@ def counted_items(user: User, unit_id: int, start: datetime.date, end: datetime.
     viewer may open get a link.
     """
     from documents import permissions
-    from idesk.notifications import record_url
 
     delivery_ids, assignment_ids, absence_ids = counted_ids(unit_id, start, end)
     deliveries = list(
@@ -1021,7 +1020,7 @@ def counted_items(user: User, unit_id: int, start: datetime.date, end: datetime.
                 number_symbol=number_symbol,
                 summary=summary,
                 confidential=a.record.document.is_confidential,
-                url=record_url(a.record_id) if a.record_id in visible else "",
+                url=a.record.get_absolute_url() if a.record_id in visible else "",
                 role=a.get_role_display(),
                 assignee=a.assignee_label,
                 due_date=a.due_date,

@@ -91,6 +91,14 @@ def test_the_drill_down_names_what_was_late_but_not_confidential_documents(two_d
     assert "vanthu.canhhien" in page and "Lượt truy cập của văn thư theo ngày" in page
 
 
+def test_the_drill_down_links_an_overdue_assignment_to_its_record(two_days, chairman, as_user):
+    from documents.models import IncomingRecord
+
+    overdue = IncomingRecord.objects.get(document__summary="V/v rà soát hộ nghèo")
+    page = as_user(chairman).get("/units/compliance/xa-canh-hien/" + RANGE).content.decode()
+    assert f'<a href="/documents/incoming/{overdue.pk}/">V/v rà soát hộ nghèo</a>' in page
+
+
 def test_a_grant_on_the_confidential_document_lets_it_be_named(two_days, chairman, as_user):
     from documents.models import Document
 
