@@ -36,6 +36,7 @@ from documents.models import (
     Secrecy,
     Urgency,
 )
+from idesk import compliance
 from idesk.models import Notification
 from units.calendar import WorkCalendar
 
@@ -771,8 +772,6 @@ def daily_reminders(today: datetime.date) -> int:
 
 def breach_report(day: datetime.date) -> list[Notification]:
     """Tell the district leaders which units are in breach on a computed day; nothing when none is."""
-    from idesk import compliance
-
     units = compliance.units_in_breach(day)
     if not units:
         return []
