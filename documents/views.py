@@ -426,9 +426,3 @@ def processing_slip(request: HttpRequest, pk: int) -> HttpResponse:
     return reports.attachment(
         content, "application/pdf", f"phieu-xu-ly-so-den-{record.arrival_number}-{record.year}.pdf", inline=True
     )
-
-
-@login_required
-@require_GET
-def outgoing_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "idesk/placeholder.html", {"page_title": "Văn bản đi", "icon": "bi-send"})
