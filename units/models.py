@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from units.text import fold
 
+# Mã định danh (QĐ 20/2020/QĐ-TTg): four dotted levels, the first-level code last (`000.00.00.G22`, `000.00.31.H09`).
+ORGAN_ID_PATTERN = r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$"
+
 
 class UnitKind(models.TextChoices):
     DISTRICT = "district", _("UBND huyện")
@@ -57,6 +60,14 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    organ_id = models.CharField(
+        _("mã định danh"),
+        max_length=13,
+        blank=True,
+        default="",
+        validators=[RegexValidator(ORGAN_ID_PATTERN, _("Mã định danh có dạng 000.00.00.H09 (QĐ 20/2020/QĐ-TTg)."))],
+        help_text=_("Mã định danh điện tử của cơ quan, dùng khi liên thông văn bản (edXML). Để trống nếu chưa có."),
+    )
     eoffice_since = models.DateField(
         _("tham gia văn phòng điện tử từ ngày"),
         null=True,
@@ -77,6 +88,10 @@ class Unit(models.Model):
         verbose_name = _("cơ quan, đơn vị")
         verbose_name_plural = _("cơ quan, đơn vị")
         ordering = ["sort_order", "name"]
+        constraints = [
+            # Blank for bodies without one; a code names one agency in every exchange.
+            models.UniqueConstraint(fields=["organ_id"], condition=~models.Q(organ_id=""), name="unit_organ_id_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
