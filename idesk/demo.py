@@ -43,6 +43,18 @@ EXTERNALS = [
     ("bchqs-huyen", "Ban Chỉ huy Quân sự huyện Vân Canh", "BCHQS"),
 ]
 
+# Mã định danh (QĐ 20/2020) for the demo, in its shape (level 4.3.2.1, the province's code last); the numbers are
+# illustrative, not the province's published list. The district's police and military keep none (blank is allowed).
+_PROVINCE = "H09"
+ORGAN_IDS = {
+    "ubnd-tinh": f"000.00.00.{_PROVINCE}",
+    "so-noi-vu": f"000.00.02.{_PROVINCE}",
+    "so-tttt": f"000.00.11.{_PROVINCE}",
+    DISTRICT[0]: f"000.00.31.{_PROVINCE}",
+    **{code: f"000.{i:02d}.31.{_PROVINCE}" for i, (code, *_) in enumerate(DEPARTMENTS, start=1)},
+    **{code: f"000.{i:02d}.31.{_PROVINCE}" for i, (code, *_) in enumerate(COMMUNES, start=21)},
+}
+
 # District leadership: username, full name, position.
 LEADERS = [
     ("chutich", "Trần Kim Vũ", "Chủ tịch UBND huyện"),

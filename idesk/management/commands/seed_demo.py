@@ -88,9 +88,14 @@ class Command(BaseCommand):
                 "sort_order": order,
                 "eoffice_since": demo.ON_SYSTEM_SINCE if on_system else None,
                 "phone": f"0256 388{order:04d}"[:14] if on_system else "",
+                "organ_id": demo.ORGAN_IDS.get(code, ""),
             },
         )
         self.created += made
+        if not made and not unit.organ_id and demo.ORGAN_IDS.get(code):
+            # A district seeded before units had a mã định danh gets it once.
+            unit.organ_id = demo.ORGAN_IDS[code]
+            unit.save(update_fields=["organ_id"])
         return unit
 
     def _staff_unit(self, unit: Unit, slug: str, head_position: str, deputy: str) -> None:
