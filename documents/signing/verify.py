@@ -1,0 +1,145 @@
+"""Verification of the signatures in a PDF, reported per signature in plain Vietnamese."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# A signing certificate needs one of the two; pyHanko's default demands nonRepudiation alone.
+KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+
+
+@dataclass(frozen=True)
+class SignatureResult:
+    field_name: str
+    signer: str
+    organisation: str
+    signed_at: datetime.datetime | None
+    timestamped: bool  # the time comes from a timestamp authority, not the signer's clock
+    intact: bool  # the signed bytes are unchanged
+    valid: bool  # intact, a correct signature, and nothing added after it that the signature forbids
+    trusted: bool  # the certificate chains to a trusted root (and was valid and not revoked then)
+    revoked: bool | None  # None: no revocation information for this certificate
+    covers_whole_file: bool
+    summary: str
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
+        return data
+
+
+def _der(item) -> bytes:
+    raw = item.encode() if isinstance(item, str) else bytes(item)
+    if pem.detect(raw):
+        _, _, raw = pem.unarmor(raw)
+    return raw
+
+
+def _certificates(items: Iterable) -> list[asn1_x509.Certificate]:
+    out = []
+    for item in items:
+        if isinstance(item, asn1_x509.Certificate):
+            out.append(item)
+            continue
+        raw = item.encode() if isinstance(item, str) else bytes(item)
+        if pem.detect(raw):
+            out.extend(asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(raw, multiple=True))
+        else:
+            out.append(asn1_x509.Certificate.load(raw))
+    return out
+
+
+def validation_context(
+    *, trusted_roots: Iterable, crls: Iterable = (), now: datetime.datetime | None = None
+) -> ValidationContext:
+    """Offline: the roots and CRLs given here are all there is; revocation is unknown without a CRL."""
+    crl_list = [
+        item if isinstance(item, asn1_crl.CertificateList) else asn1_crl.CertificateList.load(_der(item))
+        for item in crls
+    ]
+    kwargs = {"moment": now} if now else {}
+    return ValidationContext(
+        trust_roots=_certificates(trusted_roots),
+        crls=crl_list,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        **kwargs,
+    )
+
+
+def _name(cert: asn1_x509.Certificate, field: str) -> str:
+    return str(cert.subject.native.get(field, "") or "")
+
+
+def _revocation_known(cert: asn1_x509.Certificate, crls: list[asn1_crl.CertificateList]) -> bool:
+    return any(item.issuer == cert.issuer for item in crls)
+
+
+def _summary(result: dict) -> str:
+    who = result["signer"] or "không rõ người ký"
+    if result["organisation"] and result["organisation"] != result["signer"]:
+        who += f" ({result['organisation']})"
+    when = result["signed_at"].astimezone(VIETNAM).strftime("%H:%M:%S %d/%m/%Y") if result["signed_at"] else "?"
+    head = f"Chữ ký số của {who}, ký lúc {when}"
+    if not result["intact"]:
+        return f"{head}: KHÔNG hợp lệ — văn bản đã bị thay đổi sau khi ký."
+    if not result["valid"]:
+        return f"{head}: KHÔNG hợp lệ — chữ ký sai hoặc văn bản bị sửa đổi không được phép sau khi ký."
+    if result["revoked"]:
+        return f"{head}: hợp lệ về kỹ thuật nhưng chứng thư số ĐÃ BỊ THU HỒI."
+    if not result["trusted"]:
+        return (
+            f"{head}: nguyên vẹn nhưng chứng thư số không tin cậy (không thuộc tổ chức cấp được tin cậy hoặc hết hạn)."
+        )
+    tail = "chưa bị thu hồi" if result["revoked"] is False else "chưa kiểm tra được tình trạng thu hồi"
+    return f"{head}: hợp lệ, văn bản nguyên vẹn, chứng thư số tin cậy, {tail}."
+
+
+def verify_pdf(
+    pdf_bytes: bytes, *, trusted_roots: Iterable, crls: Iterable = (), now: datetime.datetime | None = None
+) -> list[SignatureResult]:
+    """Every signature (not the document timestamps) in file order, checked offline against the given roots."""
+    crl_list = [
+        item if isinstance(item, asn1_crl.CertificateList) else asn1_crl.CertificateList.load(_der(item))
+        for item in crls
+    ]
+    roots = _certificates(trusted_roots)
+    reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+    results = []
+    for embedded in reader.embedded_regular_signatures:
+        context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
+        status = validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE)
+        cert = status.signing_cert
+        if status.timestamp_validity is not None:
+            signed_at, timestamped = status.timestamp_validity.timestamp, True
+        else:
+            signed_at, timestamped = status.signer_reported_dt, False
+        revoked = True if status.revoked else (False if _revocation_known(cert, crl_list) else None)
+        data = {
+            "field_name": embedded.field_name,
+            "signer": _name(cert, "common_name"),
+            "organisation": _name(cert, "organization_name"),
+            "signed_at": signed_at,
+            "timestamped": timestamped,
+            "intact": bool(status.intact),
+            "valid": bool(status.intact and status.valid and status.docmdp_ok is not False),
+            "trusted": bool(status.trusted),
+            "revoked": revoked,
+            "covers_whole_file": status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        }
+        results.append(SignatureResult(**data, summary=_summary(data)))
+    return results
