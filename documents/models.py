@@ -932,3 +932,13 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {'(thu hồi)' if self.revoked_at else ''}"
+
+
+# Signing (documents/signing/models.py) lives in its own sub-package; imported here so Django registers it.
+from documents.signing.models import (  # noqa: E402, F401
+    RevocationList,
+    SealImage,
+    SignatureImage,
+    SigningCertificate,
+    TrustedRoot,
+)
