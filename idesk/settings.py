@@ -160,6 +160,9 @@ IDESK_PAGE_SIZE = envint("IDESK_PAGE_SIZE", 50)
 
 # Uploads: documents may be large scans; the limit is checked per file by the upload validator.
 IDESK_MAX_UPLOAD_MB = envint("IDESK_MAX_UPLOAD_MB", 50)
+# Ký số: the Fernet key that encrypts server-held PKCS#12 files at rest. Unset (development only), it is derived
+# from SECRET_KEY with a warning; `manage.py check --deploy` warns too. Never logged.
+IDESK_SIGNING_KEY = envstr("IDESK_SIGNING_KEY", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
