@@ -70,8 +70,9 @@ def email_channels(user_ids: Iterable[int], kinds: Iterable[str]) -> dict[tuple[
     }
 
 
-def deliver(messages: list[Message]) -> list[Notification]:
-    """Store each message once, then send the e-mails still owed for them. Safe to call again with the same."""
+def deliver(messages: list[Message], email: bool = True) -> list[Notification]:
+    """Store each message once, then send the e-mails still owed for them. Safe to call again with the same.
+    With email=False the notifications are stored for the bell only (the demo seeding: nobody is written to)."""
     if not messages:
         return []
     unique = list({(m.recipient_id, m.dedup_key): m for m in messages}.values())
@@ -95,7 +96,8 @@ def deliver(messages: list[Message]) -> list[Notification]:
                 dedup_key=m.dedup_key[:120],
                 confidential=m.confidential,
                 created_at=now,
-                email_wanted=bool(recipients[m.recipient_id]["email"])
+                email_wanted=email
+                and bool(recipients[m.recipient_id]["email"])
                 and chosen.get((m.recipient_id, m.kind), DEFAULT_CHANNEL.get(m.kind, Channel.IN_APP)) == Channel.EMAIL,
             )
             for m in unique
@@ -707,13 +709,13 @@ EVENTS = {
 }
 
 
-def handle_event(event: str, ids: dict) -> list[Notification]:
+def handle_event(event: str, ids: dict, email: bool = True) -> list[Notification]:
     builder = EVENTS.get(event)
     if builder is None:
         # A newer documents app may send events this worker does not know yet: log, do not fail and retry.
         log.warning("unknown notification event %r %r", event, ids)
         return []
-    return deliver(builder(**ids))
+    return deliver(builder(**ids), email=email)
 
 
 # --- Daily đôn đốc -------------------------------------------------------------------------------------------

@@ -36,13 +36,13 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0, history=False)
+        call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
 
 
 @pytest.fixture
 def seeded(transactional_db):
     """For transactional tests (live server, threads): the flush after each test wipes the seed."""
-    call_command("seed_demo", verbosity=0, history=False)
+    call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
 
 
 def _user(username: str):

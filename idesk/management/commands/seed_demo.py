@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from idesk import demo
@@ -21,16 +23,36 @@ class Command(BaseCommand):
             "--no-history", dest="history", action="store_false",
             help="Không tạo lịch sử truy cập, cuộc họp và báo cáo tuân thủ mẫu (dùng cho kiểm thử).",
         )  # fmt: skip
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Chạy cả khi DEBUG=0 (tạo tài khoản admin với mật khẩu công khai trong README).",
+        )  # fmt: skip
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
-            created = self._seed()
-        extra = self._seed_documents()
-        history = 0
-        if options["history"]:
-            from idesk.demo_history import seed_history
+        if not settings.DEBUG and not options["force"]:
+            # The demo accounts, admin included, share the password printed in the README.
+            raise CommandError(
+                _(
+                    "Không nạp dữ liệu mẫu khi DEBUG=0: lệnh này tạo tài khoản admin và các tài khoản mẫu với mật "
+                    "khẩu công khai trong README. Nếu thật sự muốn (máy thử nghiệm), chạy lại với --force."
+                )
+            )
+        from documents import notify
+        from idesk import notifications
 
-            history = seed_history()
+        # The demo's events become notifications in the bell here, without e-mail: nothing is left in the queue
+        # for the worker to send on the first `make run`.
+        with notify.collected() as events:
+            with transaction.atomic():
+                created = self._seed()
+            extra = self._seed_documents()
+            history = 0
+            if options["history"]:
+                from idesk.demo_history import seed_history
+
+                history = seed_history()
+        for event, ids in events:
+            notifications.handle_event(event, ids, email=False)
         total = created + extra + history
         if total:
             self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu: {total} bản ghi mới."))
