@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from idesk import observability
 from idesk.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "idesk.observability.RequestIdMiddleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,12 +88,22 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'idesk.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
-    )
-}
+DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'idesk.sqlite3'}"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One psycopg pool per process, so connections stay bounded: a web process holds at most DB_POOL_MAX_SIZE
+    # however many clients keep a connection open (runserver gives each its own thread). Requests return their
+    # connection to the pool when they end (CONN_MAX_AGE=0, which the pool requires). DB_POOL_MAX_SIZE=0 turns
+    # the pool off: a connection per request, or kept DB_CONN_MAX_AGE seconds (e.g. behind PgBouncer).
+    _pool_max = envint("DB_POOL_MAX_SIZE", 4)
+    if _pool_max > 0:
+        _pool = {
+            "min_size": min(envint("DB_POOL_MIN_SIZE", 1), _pool_max),
+            "max_size": _pool_max,
+            "timeout": envint("DB_POOL_TIMEOUT", 10),  # seconds a request waits for a free connection
+        }
+        DATABASES["default"].update(CONN_MAX_AGE=0, OPTIONS={**DATABASES["default"].get("OPTIONS", {}), "pool": _pool})
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web server write without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -160,6 +172,9 @@ IDESK_PAGE_SIZE = envint("IDESK_PAGE_SIZE", 50)
 
 # Uploads: documents may be large scans; the limit is checked per file by the upload validator.
 IDESK_MAX_UPLOAD_MB = envint("IDESK_MAX_UPLOAD_MB", 50)
+# Liên thông (edXML): a package larger than this is refused before it is parsed; each attachment in it is held to
+# IDESK_MAX_UPLOAD_MB like an upload.
+IDESK_EDXML_MAX_MB = envint("IDESK_EDXML_MAX_MB", 80)
 # Ký số: the Fernet key that encrypts server-held PKCS#12 files at rest. Unset (development only), it is derived
 # from SECRET_KEY with a warning; `manage.py check --deploy` warns too. Never logged.
 IDESK_SIGNING_KEY = envstr("IDESK_SIGNING_KEY", "")
@@ -214,12 +229,20 @@ if not DEBUG:
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 X_FRAME_OPTIONS = "DENY"  # views that must be framed (PDF preview) say so themselves
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
-}
+# Log lines carry the request id (web) or the task (worker); server errors are mailed to ADMINS when DEBUG=0
+# (ADMINS="Tên <a@b.vn>, c@d.vn"); Sentry receives errors when SENTRY_DSN is set, and nothing is sent otherwise.
+LOGGING = observability.logging_config(envstr("LOG_LEVEL", "WARNING"), envstr("Q_LOG_LEVEL", "INFO"))
+ADMINS = observability.parse_admins(envstr("ADMINS", ""))
+SENTRY_ENABLED = observability.init_sentry(
+    envstr("SENTRY_DSN", ""), envstr("SENTRY_ENVIRONMENT", ""), float(envstr("SENTRY_TRACES_SAMPLE_RATE", "0") or 0)
+)
+
+# GET /healthz (idesk/health.py): no login, no visit recorded, answered over plain HTTP to a local probe.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+IDESK_UNRECORDED_PATHS = ["/healthz"]
+# Unhealthy when the oldest waiting task has waited longer than this, or a schedule is this late.
+IDESK_HEALTH_QUEUE_MAX_SECONDS = envint("IDESK_HEALTH_QUEUE_MAX_SECONDS", 900)
+IDESK_HEALTH_SCHEDULE_GRACE_MINUTES = envint("IDESK_HEALTH_SCHEDULE_GRACE_MINUTES", 30)
 
 # --- Compliance and notifications (issue 6) ---
 
@@ -245,8 +268,10 @@ IDESK_COMPLIANCE_REFRESH_DAYS = envint("IDESK_COMPLIANCE_REFRESH_DAYS", 5)
 # Daily đôn đốc (deadline tomorrow, overdue) in the morning; the leadership e-mail after the report.
 IDESK_REMINDERS_AT = _clock("IDESK_REMINDERS_AT", "07:30")
 IDESK_BREACH_EMAIL_AT = _clock("IDESK_BREACH_EMAIL_AT", "18:30")
-# Links in e-mails are absolute: the address people use to reach iDesk.
-IDESK_BASE_URL = envstr("IDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails are absolute: the address people use to reach iDesk. By default the development server's,
+# on the port `make run PORT=…` gives it (IDESK_PORT).
+IDESK_SITE_URL = envstr("IDESK_SITE_URL", "") or f"http://127.0.0.1:{envint('IDESK_PORT', 8000)}"
+IDESK_SITE_URL = IDESK_SITE_URL.rstrip("/")
 
 # A task that raises is retried by the broker after `retry` seconds (which must exceed `timeout`, or a slow task
 # would run twice), up to `max_attempts`; each failure is listed under "Failed tasks" in the admin.
