@@ -19,6 +19,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 ROOT_NAME = "iDesk Demo CA — KHÔNG DÙNG THẬT"
 ORGANISATION = "iDesk demo (chứng thư thử nghiệm, không có giá trị pháp lý)"
 ONE_DAY = datetime.timedelta(days=1)
+CRL_URL = "http://127.0.0.1/idesk-demo-ca.crl"
 
 
 @dataclass
@@ -113,6 +114,21 @@ class DemoCA:
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_usage(signing=signing or timestamping), critical=True)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
+        )
+        # Where the CRL would be published: without a distribution point, validators skip revocation checks.
+        # Loopback only; nothing fetches it (validation is offline with the CRLs supplied).
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(CRL_URL)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
         )
         if timestamping:
             builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+logger = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # A signing certificate needs one of the two; pyHanko's default demands nonRepudiation alone.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
@@ -86,7 +88,8 @@ def _name(cert: asn1_x509.Certificate, field: str) -> str:
 
 
 def _revocation_known(cert: asn1_x509.Certificate, crls: list[asn1_crl.CertificateList]) -> bool:
-    return any(item.issuer == cert.issuer for item in crls)
+    # The validator consults a CRL only for a certificate naming a distribution point.
+    return bool(cert.crl_distribution_points) and any(item.issuer == cert.issuer for item in crls)
 
 
 def _summary(result: dict) -> str:
@@ -109,6 +112,22 @@ def _summary(result: dict) -> str:
     return f"{head}: hợp lệ, văn bản nguyên vẹn, chứng thư số tin cậy, {tail}."
 
 
+def _unreadable(field_name: str) -> SignatureResult:
+    return SignatureResult(
+        field_name=field_name,
+        signer="",
+        organisation="",
+        signed_at=None,
+        timestamped=False,
+        intact=False,
+        valid=False,
+        trusted=False,
+        revoked=None,
+        covers_whole_file=False,
+        summary="Chữ ký số bị hỏng, không đọc được: KHÔNG hợp lệ.",
+    )
+
+
 def verify_pdf(
     pdf_bytes: bytes, *, trusted_roots: Iterable, crls: Iterable = (), now: datetime.datetime | None = None
 ) -> list[SignatureResult]:
@@ -122,7 +141,12 @@ def verify_pdf(
     results = []
     for embedded in reader.embedded_regular_signatures:
         context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
-        status = validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE)
+        try:
+            status = validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE)
+        except Exception:  # a mangled signature dictionary or CMS blob: broken, not a crash
+            logger.info("signature %s could not be validated", embedded.field_name, exc_info=True)
+            results.append(_unreadable(embedded.field_name))
+            continue
         cert = status.signing_cert
         if status.timestamp_validity is not None:
             signed_at, timestamped = status.timestamp_validity.timestamp, True
@@ -133,7 +157,7 @@ def verify_pdf(
             "field_name": embedded.field_name,
             "signer": _name(cert, "common_name"),
             "organisation": _name(cert, "organization_name"),
-            "signed_at": signed_at,
+            "signed_at": signed_at.astimezone(VIETNAM) if signed_at else None,
             "timestamped": timestamped,
             "intact": bool(status.intact),
             "valid": bool(status.intact and status.valid and status.docmdp_ok is not False),

@@ -1,7 +1,7 @@
 """manage.py verify_pdf FILE [--json] [--trust PEM…] [--crl FILE…]: the signatures in a PDF, checked offline.
 
-Exit status 1 when the file has no signature or any signature is invalid (changed bytes, a wrong signature);
-with --strict also when one is untrusted or revoked.
+Exit status 1 when the file has no signature or any signature is invalid (changed bytes, a wrong signature) or
+its certificate revoked; with --strict also when one is not trusted.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="JSON output")
         parser.add_argument("--trust", action="append", default=[], help="an extra trusted root (PEM file)")
         parser.add_argument("--crl", action="append", default=[], help="an extra CRL (PEM or DER file)")
-        parser.add_argument("--strict", action="store_true", help="untrusted or revoked also fails")
+        parser.add_argument("--strict", action="store_true", help="an untrusted signature fails too")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -38,9 +38,7 @@ class Command(BaseCommand):
             results = verify_pdf(data, trusted_roots=roots, crls=crls)
         except Exception as exc:  # a broken PDF is a verdict, not a traceback
             raise CommandError(f"Không đọc được chữ ký số trong {path}: {exc}") from exc
-        failed = not results or any(
-            not r.valid or (options["strict"] and (not r.trusted or r.revoked)) for r in results
-        )
+        failed = not results or any(not r.valid or r.revoked or (options["strict"] and not r.trusted) for r in results)
         if options["json"]:
             self.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         elif not results:
