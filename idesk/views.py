@@ -65,7 +65,14 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    from django.conf import settings
+
+    # The error is mailed (mail_admins) only when ADMINS is set and DEBUG is off: the page says so only then.
+    context = {
+        "admins_notified": bool(settings.ADMINS) and not settings.DEBUG,
+        "request_id": getattr(request, "request_id", ""),
+    }
+    return render(request, "errors/500.html", context, status=500)
 
 
 def error_400(request: HttpRequest, exception=None) -> HttpResponse:
