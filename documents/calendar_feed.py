@@ -25,7 +25,7 @@ PRODID = "-//iDesk//Lich hop//VI"
 
 
 def uid_of(meeting: Meeting) -> str:
-    host = urlsplit(settings.IDESK_BASE_URL).hostname or "idesk"
+    host = urlsplit(settings.IDESK_SITE_URL).hostname or "idesk"
     return f"meeting-{meeting.pk}@{host}"
 
 

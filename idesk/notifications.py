@@ -144,8 +144,8 @@ def send_pending_emails(notifications: Iterable[Notification]) -> int:
 
 def absolute(url: str) -> str:
     if not url:
-        return settings.IDESK_BASE_URL + "/"
-    return url if url.startswith(("http://", "https://")) else settings.IDESK_BASE_URL + url
+        return settings.IDESK_SITE_URL + "/"
+    return url if url.startswith(("http://", "https://")) else settings.IDESK_SITE_URL + url
 
 
 def email_for(n: Notification) -> EmailMessage:
