@@ -5,7 +5,7 @@ from django.views.static import serve
 
 from accounts import views as account_views
 from documents import meeting_views
-from idesk import compliance_views, notification_views, views
+from idesk import compliance_views, health, notification_views, views
 
 public_patterns = (
     [
@@ -18,6 +18,7 @@ public_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),  # no login: monitoring (idesk/health.py)
     path("accounts/", include("accounts.urls")),
     path("units/", account_views.directory, name="directory"),
     path("units/danh-ba.xlsx", account_views.directory_xlsx, name="directory_xlsx"),
