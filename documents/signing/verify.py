@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+
+from documents.signing.errors import SigningError
 
 logger = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -131,15 +134,21 @@ def _unreadable(field_name: str) -> SignatureResult:
 def verify_pdf(
     pdf_bytes: bytes, *, trusted_roots: Iterable, crls: Iterable = (), now: datetime.datetime | None = None
 ) -> list[SignatureResult]:
-    """Every signature (not the document timestamps) in file order, checked offline against the given roots."""
+    """Every signature (not the document timestamps) in file order, checked offline against the given roots.
+
+    A file too damaged to read its signatures raises SigningError; a damaged signature is reported invalid."""
     crl_list = [
         item if isinstance(item, asn1_crl.CertificateList) else asn1_crl.CertificateList.load(_der(item))
         for item in crls
     ]
     roots = _certificates(trusted_roots)
-    reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        embedded_signatures = list(reader.embedded_regular_signatures)
+    except Exception as exc:  # pyHanko raises many kinds on a mangled file
+        raise SigningError(_("Tệp PDF bị hỏng, không đọc được các chữ ký số trong đó.")) from exc
     results = []
-    for embedded in reader.embedded_regular_signatures:
+    for embedded in embedded_signatures:
         context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
         try:
             status = validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE)

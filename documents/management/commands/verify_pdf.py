@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from documents.signing.errors import SigningError
 from documents.signing.models import trust_store
 from documents.signing.verify import verify_pdf
 
@@ -36,8 +37,8 @@ class Command(BaseCommand):
         crls += [Path(p).read_bytes() for p in options["crl"]]
         try:
             results = verify_pdf(data, trusted_roots=roots, crls=crls)
-        except Exception as exc:  # a broken PDF is a verdict, not a traceback
-            raise CommandError(f"Không đọc được chữ ký số trong {path}: {exc}") from exc
+        except SigningError as exc:  # a broken PDF is a verdict, not a traceback
+            raise CommandError(exc.message) from exc
         failed = not results or any(not r.valid or r.revoked or (options["strict"] and not r.trusted) for r in results)
         if options["json"]:
             self.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))

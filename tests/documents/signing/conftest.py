@@ -76,7 +76,7 @@ def leader_placement(plain_pdf):
     width, height = pades.page_size(plain_pdf)
     left = 30 * pades.MM + (width - 45 * pades.MM) * 0.55
     centre = left + (width - 15 * pades.MM - left) / 2
-    return pades.Placement(0, (centre - 60, height - 330, centre + 60, height - 270))
+    return pades.Placement(0, (centre - 60, height - 298, centre + 60, height - 226))
 
 
 @pytest.fixture(scope="session")
