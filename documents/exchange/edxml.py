@@ -279,14 +279,19 @@ class _Base64Sink:
     def _decode(self, chunk: bytes) -> None:
         if not chunk:
             return
+        # Checked before decoding (at least this much would come out) and after (exactly).
         if self.out.tell() + len(chunk) // 4 * 3 - 2 > self.limit:
-            raise EdxmlError(
-                _("Tệp đính kèm vượt quá dung lượng cho phép (%(mb)s MB).") % {"mb": self.limit // (1024 * 1024)}
-            )
+            raise self._too_large()
         try:
             self.out.write(binascii.a2b_base64(chunk, strict_mode=True))
         except binascii.Error as exc:
             raise EdxmlError(_("Tệp đính kèm không được mã hóa base64 hợp lệ.")) from exc
+        if self.out.tell() > self.limit:
+            raise self._too_large()
+
+    def _too_large(self) -> EdxmlError:
+        mb = self.limit // (1024 * 1024)
+        return EdxmlError(_("Tệp đính kèm vượt quá dung lượng cho phép (%(mb)s MB).") % {"mb": mb})
 
     def close(self) -> bytes:
         if self.pending:
