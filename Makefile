@@ -23,8 +23,9 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 ## Web server on 127.0.0.1:$(PORT) and the django-q2 worker, together; Ctrl-C stops both.
+# Ctrl-C reaches this shell too: it waits for honcho to stop both, then ends the recipe without an error.
 run: seed
-	$(VENV)/bin/honcho start -f Procfile
+	@trap 'exit 0' INT; $(VENV)/bin/honcho start -f Procfile
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install

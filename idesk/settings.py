@@ -45,12 +45,12 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "guardian",
     "axes",
-    "django_q",
     "django_htmx",
     "units",
     "accounts",
     "documents",
     "idesk",
+    "django_q",  # after idesk, whose qcluster command (stops in order on SIGTERM) takes the place of django_q's
 ]
 
 MIDDLEWARE = [
