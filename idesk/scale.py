@@ -302,10 +302,11 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                 "address",
                 "phone",
                 "email",
+                "organ_id",
                 "search_key",
             ],
             (
-                (u[0], u[1], u[2], u[3], u[4], u[5], since, True, i, "", "", "", fold(f"{u[1]} {u[3]} {u[2]}"))
+                (u[0], u[1], u[2], u[3], u[4], u[5], since, True, i, "", "", "", "", fold(f"{u[1]} {u[3]} {u[2]}"))
                 for i, u in enumerate(units)
             ),
         )
