@@ -237,8 +237,11 @@ def restore(directory: Path | str, *, settings_dict: dict, media_root: Path | st
     except BaseException as error:
         _undo_files(written, media_root)
         _wipe_database(engine, settings_dict)
+        undone = "Đã hoàn tác, không phục hồi gì. (Rolled back: nothing restored.)"
         if isinstance(error, BackupError):
-            raise BackupError(f"{error} Đã hoàn tác, không phục hồi gì. (Rolled back: nothing restored.)") from error
+            raise BackupError(f"{error} {undone}") from error
+        if isinstance(error, OSError):  # a full disk, a permission: the operator's to fix, not a traceback
+            raise BackupError(f"Lỗi ghi khi phục hồi: {error}. {undone}") from error
         raise
     return Outcome(manifest, list(manifest.get("missing_files", [])))
 
@@ -355,17 +358,19 @@ def _undo_files(written: list[Path], media_root: Path) -> None:
 def _wipe_database(engine: str, settings_dict: dict) -> None:
     """Drop every table, leaving the target as empty as it was before the restore."""
     if engine == "postgresql":
+        kinds = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
         with _pg_connect(settings_dict) as conn, conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') "
-                "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                "AND n.nspname NOT LIKE 'pg_toast%' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid "
-                "AND d.deptype = 'e')"
-            )
-            kinds = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
-            for schema, name, kind in cursor.fetchall():
-                cursor.execute(f"DROP {kinds[kind]} IF EXISTS {_pg_quote(schema)}.{_pg_quote(name)} CASCADE")
+            # Tables and views first: a sequence owned by a column goes with its table.
+            for relkinds in (("r", "p", "v", "m"), ("S",)):
+                cursor.execute(
+                    "SELECT n.nspname, c.relname, c.relkind FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = ANY(%s) "
+                    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%' "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')",
+                    [list(relkinds)],
+                )
+                for schema, name, kind in cursor.fetchall():
+                    cursor.execute(f"DROP {kinds[kind]} IF EXISTS {_pg_quote(schema)}.{_pg_quote(name)} CASCADE")
             conn.commit()
     else:
         conn = _sqlite_connect(settings_dict["NAME"])
