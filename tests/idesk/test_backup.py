@@ -8,6 +8,7 @@ new PostgreSQL database (dropped after) or a temporary SQLite file."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import sqlite3
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pypdf import PdfWriter
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -39,12 +41,15 @@ ENGINE = connection.vendor
 REPO = Path(__file__).resolve().parents[2]
 
 
-def pdf(name: str, marker: str, pad: int = 0) -> SimpleUploadedFile:
-    body = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n% " + marker.encode() + b"\n" + b"%" * pad + b"\n%%EOF\n"
-    )
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+def pdf(name: str, marker: str, pages: int = 1) -> SimpleUploadedFile:
+    """A real PDF (pypdf writes it, cross-reference table and all); `marker` makes its bytes distinct."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": marker})
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
 
 
 # --- Reading a database and a store back, independently of the code under test --------------------------------
@@ -120,7 +125,7 @@ def office(django_db_setup, django_db_blocker, tmp_path_factory) -> Office:
         document = Document.objects.order_by("pk").first()
         marker = uuid.uuid4().hex  # bytes this module alone stores, whatever earlier tests left
         services.attach_files(
-            document, [pdf("to-trinh.pdf", f"{marker}-1"), pdf("phu-luc.pdf", f"{marker}-2", pad=70_000)], clerk
+            document, [pdf("to-trinh.pdf", f"{marker}-1"), pdf("phu-luc.pdf", f"{marker}-2", pages=40)], clerk
         )
         files.store(pdf("ban-sao.pdf", f"{marker}-3"))
         Notice.objects.create(title="Lịch tiếp dân", body="Thứ Năm hằng tuần.", attachment=pdf("lich.pdf", marker))
