@@ -164,3 +164,11 @@ def test_check_health_prints_the_report_and_fails_when_unhealthy(worker_has_run,
     assert "migrations" in str(failure.value)
     printed = json.loads(capsys.readouterr().out)
     assert printed["status"] == "error" and printed["checks"]["migrations"]["unapplied"] >= 1
+
+
+def test_a_plain_http_probe_is_answered_where_pages_redirect_to_https(worker_has_run, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/accounts/login/").status_code == 301
+    response, body = healthz(client)
+    assert response.status_code == 200 and body["status"] == "ok"
