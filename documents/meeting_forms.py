@@ -234,8 +234,9 @@ class GrantForm(StyledForm):
     )
 
     def __init__(self, *args, materials, people, **kwargs):
+        """`materials`: (id, label) pairs of what the user may grant (the label hides a name they may not read)."""
         super().__init__(*args, **kwargs)
-        self.fields["material"].choices = [(m.pk, m.name) for m in materials]
+        self.fields["material"].choices = list(materials)
         self.fields["users"].choices = [(p.pk, f"{p.full_name} — {p.position} ({p.unit.name})") for p in people]
 
 

@@ -215,17 +215,27 @@ def _deputy_choices(invitation: MeetingInvitee) -> list[User]:
 
 
 def _grant_people(meeting: Meeting) -> list[User]:
-    """Who a confidential material may be granted to: the people the meeting concerns."""
-    invitees = list(meeting.invitees.all())
-    unit_ids = {inv.unit_id for inv in invitees if inv.unit_id and not inv.user_id} | {meeting.organiser_unit_id}
-    user_ids = {inv.user_id for inv in invitees if inv.user_id} | {inv.deputy_id for inv in invitees if inv.deputy_id}
-    user_ids.add(meeting.chair_id)
+    """Who a confidential material may be granted to (the policy's `grantees`), in directory order."""
     return list(
-        User.objects.filter(Q(unit_id__in=unit_ids) | Q(pk__in=user_ids), is_active=True)
-        .exclude(role=Role.ADMIN)
-        .select_related("unit")
-        .order_by("unit__sort_order", "sort_order", "full_name")
+        meetings.grantees(meeting).select_related("unit").order_by("unit__sort_order", "sort_order", "full_name")
     )
+
+
+def _grant_choices(user: User, materials: list[MeetingMaterial]) -> list[tuple[int, str]]:
+    """The materials this user may grant; named only to those who may read it (the chair or the head grants
+    what they have not read as "Tài liệu mật" with when and by whom it was added)."""
+    choices = []
+    for m in materials:
+        if not meetings.can_grant_material(user, m):
+            continue
+        label = m.name
+        if not meetings.holds_material(user, m):
+            label = _("Tài liệu mật do %(who)s thêm ngày %(d)s") % {
+                "who": m.added_by.full_name,
+                "d": timezone.localtime(m.added_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        choices.append((m.pk, label))
+    return choices
 
 
 @dataclass
@@ -324,7 +334,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
     for event in timeline:
         if event.verb == "material_opened" and event.actor_id:
             opened[event.data.get("material_id")].add(event.actor_id)
-    materials = list(meeting.materials.select_related("blob"))
+    materials = list(meeting.materials.select_related("blob", "added_by"))
     material_rows = [(m, meetings.can_read_material(user, m), len(opened.get(m.pk, ()))) for m in materials]
     readable: set[int | str] = set()
     for m, may_read, _readers in material_rows:
@@ -332,7 +342,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
             readable |= {m.pk, m.name}
     for event in timeline:
         event.detail = describe(event, readable)
-    confidential = [m for m in materials if m.confidential]
+    grantable = _grant_choices(user, [m for m in materials if m.confidential])
 
     overlaps = (
         [] if meeting.cancelled else meetings.overlapping(meeting.chair, meeting.start, meeting.end, exclude=meeting.pk)
@@ -375,9 +385,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
         "cancel_form": bound.get("cancel") or (CancelForm() if can["cancel"] else None),
         "materials_form": bound.get("materials") or (MaterialsForm() if can["materials"] else None),
         "grant_form": bound.get("grant")
-        or (
-            GrantForm(materials=confidential, people=_grant_people(meeting)) if can["judge"] and confidential else None
-        ),
+        or (GrantForm(materials=grantable, people=_grant_people(meeting)) if grantable else None),
         "error": " ".join(errors),
         "open_action": bound.get("open_action", ""),
     }
@@ -542,15 +550,17 @@ def _do_materials(request, meeting: Meeting) -> str:
 
 
 def _do_grant(request, meeting: Meeting) -> str:
-    meetings.require(request.user, "judge", meeting)
-    materials = list(meeting.materials.filter(confidential=True))
-    form = GrantForm(request.POST, materials=materials, people=_grant_people(meeting))
+    materials = list(meeting.materials.filter(confidential=True).select_related("added_by", "meeting"))
+    choices = _grant_choices(request.user, materials)
+    if not choices:
+        raise PermissionDenied
+    form = GrantForm(request.POST, materials=choices, people=_grant_people(meeting))
 
     def call(d):
         material = next(m for m in materials if m.pk == d["material"])
         people = list(User.objects.filter(pk__in=d["users"]))
         meetings.grant_material(user=request.user, material=material, people=people)
-        return _("Đã cấp quyền xem “%(m)s” cho %(n)d người.") % {"m": material.name, "n": len(people)}
+        return _("Đã cấp quyền xem “%(m)s” cho %(n)d người.") % {"m": dict(choices)[material.pk], "n": len(people)}
 
     return _run(form, call, "grant")
 

@@ -1,9 +1,13 @@
 """Meetings: create, change, cancel, materials, the giấy mời through the outgoing flow, answers, attendance.
 
-Policy (one place, `visible_to` / `can`): a meeting is seen by its organiser, its chair, the district leaders
-and its invitees (an invited person, or anyone in an invited unit, and a named deputy). Materials likewise;
-confidential materials only by an explicit grant. Every change is one function here: a transaction, a
-permission check, an audit event, and notifications through the queue after commit.
+Policy (one place, `visible_to` / `can`): a meeting is seen by its organiser, its chair, the district leaders,
+the organising unit and its invitees (an invited person, or anyone in an invited unit, and a named deputy).
+A restricted meeting (họp mật, quốc phòng, an ninh) only by those it concerns: its organiser and chair, the
+organising unit's clerk and leaders (who act for the organiser), invited people and deputies, and of an invited
+unit those who answer for it (clerk and leaders) — not every staff member, and not every district leader.
+Materials follow the meeting; confidential materials only by an explicit grant, which the organiser side gives
+(a holder, the chair, the organising unit's head) to people who see the meeting. Every change is one function
+here: a transaction, a permission check, an audit event, and notifications through the queue after commit.
 """
 
 from __future__ import annotations
@@ -45,25 +49,57 @@ ORGANISER_ROLES = {Role.LEADER, Role.HEAD, Role.DEPUTY_HEAD, Role.CLERK, Role.ST
 # --- Policy -----------------------------------------------------------------------------------------------
 
 
+# Who acts for a unit in a meeting: answers its invitation, organises on its behalf.
+OFFICER_ROLES = {Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER}
+
+
 def visible_to(user: User, qs: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
     qs = Meeting.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
+    personal = MeetingInvitee.objects.filter(Q(user_id=user.pk) | Q(deputy_id=user.pk)).values("meeting_id")
+    concerns = Q(organiser_id=user.pk) | Q(chair_id=user.pk) | Q(pk__in=personal)
+    if user.role in OFFICER_ROLES and user.unit_id is not None:
+        as_unit = MeetingInvitee.objects.filter(unit_id=user.unit_id, user__isnull=True).values("meeting_id")
+        concerns |= Q(organiser_unit_id=user.unit_id) | Q(pk__in=as_unit)
     if user.role == Role.LEADER:
-        return qs
-    invited = MeetingInvitee.objects.filter(
-        Q(user_id=user.pk) | Q(deputy_id=user.pk) | Q(unit_id=user.unit_id, user__isnull=True)
-    ).values("meeting_id")
-    return qs.filter(
-        Q(organiser_id=user.pk) | Q(chair_id=user.pk) | Q(organiser_unit_id=user.unit_id) | Q(pk__in=invited)
-    )
+        return qs.filter(Q(restricted=False) | concerns)
+    if user.unit_id is not None:
+        # Anyone of the organising or an invited unit sees an ordinary meeting.
+        unit_invited = MeetingInvitee.objects.filter(unit_id=user.unit_id, user__isnull=True).values("meeting_id")
+        concerns |= Q(restricted=False) & (Q(organiser_unit_id=user.unit_id) | Q(pk__in=unit_invited))
+    return qs.filter(concerns)
+
+
+def audience(meeting: Meeting) -> QuerySet[User]:
+    """The active people who see the meeting: `visible_to` from the meeting's side (the matrix holds them equal)."""
+    seen = _concerned(meeting) if meeting.restricted else _concerned(meeting) | Q(role=Role.LEADER)
+    return User.objects.filter(seen, is_active=True)
+
+
+def grantees(meeting: Meeting) -> QuerySet[User]:
+    """Who a confidential material may be granted to: the people the meeting concerns, among those who see it
+    (a grant never opens a hidden meeting, so it is not offered)."""
+    return User.objects.filter(_concerned(meeting), is_active=True).exclude(role=Role.ADMIN)
+
+
+def _concerned(meeting: Meeting) -> Q:
+    """The people the meeting concerns: organiser, chair, invited people and deputies, and the organising and
+    invited units (of a restricted meeting, only those who act for the unit)."""
+    invitees = list(meeting.invitees.all())
+    persons = {meeting.organiser_id, meeting.chair_id}
+    persons |= {i.user_id for i in invitees if i.user_id} | {i.deputy_id for i in invitees if i.deputy_id}
+    units = {meeting.organiser_unit_id} | {i.unit_id for i in invitees if i.unit_id and not i.user_id}
+    unit_q = Q(unit_id__in=units)
+    if meeting.restricted:
+        unit_q &= Q(role__in=OFFICER_ROLES)
+    return Q(pk__in=persons) | unit_q
 
 
 def is_organiser(user: User, meeting: Meeting) -> bool:
     """The organiser, the chair, or someone of the organising unit acting for them (the office)."""
     return user.pk in (meeting.organiser_id, meeting.chair_id) or (
-        user.unit_id == meeting.organiser_unit_id
-        and user.role in (Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER)
+        user.unit_id == meeting.organiser_unit_id and user.role in OFFICER_ROLES
     )
 
 
@@ -73,9 +109,7 @@ def my_invitations(user: User, meeting: Meeting) -> list[MeetingInvitee]:
     for inv in meeting.invitees.all():
         if inv.user_id == user.pk or inv.deputy_id == user.pk:
             out.append(inv)
-        elif inv.user_id is None and inv.unit_id == user.unit_id and user.role in (
-            Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER,
-        ):  # fmt: skip
+        elif inv.user_id is None and inv.unit_id == user.unit_id and user.role in OFFICER_ROLES:
             out.append(inv)
     return out
 
@@ -108,7 +142,26 @@ def can_read_material(user: User, material: MeetingMaterial) -> bool:
         return False
     if not material.confidential:
         return True
+    return holds_material(user, material)
+
+
+def holds_material(user: User, material: MeetingMaterial) -> bool:
     return user.pk == material.added_by_id or material.granted_users.filter(pk=user.pk).exists()
+
+
+def can_grant_material(user: User, material: MeetingMaterial) -> bool:
+    """Who may grant a confidential material: on the organiser side, those who hold it, and the meeting's chair
+    and the organising unit's head, who answer for the meeting. (A deputy or the clerk without it may not, nor
+    may an invitee who was given it.)"""
+    meeting = material.meeting
+    if not material.confidential or meeting.cancelled or not user.is_active:
+        return False
+    if not visible_to(user).filter(pk=meeting.pk).exists():
+        return False
+    answers_for_it = user.pk == meeting.chair_id or (
+        user.role == Role.HEAD and user.unit_id == meeting.organiser_unit_id
+    )
+    return answers_for_it or (is_organiser(user, meeting) and holds_material(user, material))
 
 
 # --- Creating and changing --------------------------------------------------------------------------------
@@ -209,8 +262,18 @@ def add_materials(*, user: User, meeting: Meeting, uploads, confidential: bool =
 
 
 def grant_material(*, user: User, material: MeetingMaterial, people: Sequence[User]) -> None:
+    """Cấp quyền xem a confidential material (the policy's `can_grant_material`) to people who see the meeting."""
     with transaction.atomic():
-        require(user, "judge", material.meeting)
+        if not visible_to(user).filter(pk=material.meeting_id).exists():
+            raise Http404
+        if not can_grant_material(user, material):
+            raise PermissionDenied
+        allowed = set(grantees(material.meeting).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+        outside = [p.full_name for p in people if p.pk not in allowed]
+        if outside:
+            raise ServiceError(
+                {"users": _("Chỉ cấp quyền cho người dự hoặc tổ chức cuộc họp: %(p)s.") % {"p": ", ".join(outside)}}
+            )
         material.granted_users.add(*people)
         audit.record(
             user, "material_granted", material.meeting, material=material.name, to=[p.full_name for p in people]
