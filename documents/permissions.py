@@ -255,16 +255,23 @@ def can_view_document_file(user: User, document: Document) -> bool:
 
 # --- Outgoing drafts and issued documents ---------------------------------------------------------------------
 
-from documents.models import DraftStatus, OutgoingDraft  # noqa: E402
+from documents.models import DraftComment, DraftStatus, OutgoingDraft  # noqa: E402
 
 _SIGNER_STAGES = [DraftStatus.TO_SIGN, DraftStatus.SIGNED, DraftStatus.ISSUED]
 _CLERK_STAGES = [DraftStatus.SIGNED, DraftStatus.ISSUED]
 _REVIEW_STAGES = [DraftStatus.IN_REVIEW, DraftStatus.RETURNED, *_SIGNER_STAGES]
 
 
+_UNDER_REVIEW = [DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.TO_SIGN, DraftStatus.SIGNED]
+
+
 def drafts_visible_to(user: User, qs: QuerySet[OutgoingDraft] | None = None) -> QuerySet[OutgoingDraft]:
     """A drafter sees own drafts; the unit's head what came up for review; the signer what is before them;
-    the issuing unit's clerk what is signed. Taking part in the flow is the grant, confidential or not."""
+    the issuing unit's clerk what is signed. Taking part in the flow is the grant.
+
+    A confidential draft (độ mật) is narrower: its author; the unit's leaders while it waits for their review;
+    those who reviewed or signed it (their comment is on it) and its signer, while it is still under review; the
+    issuing clerk while it waits to be issued. Once issued, only those holding a grant on the document."""
     qs = OutgoingDraft.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -273,7 +280,17 @@ def drafts_visible_to(user: User, qs: QuerySet[OutgoingDraft] | None = None) -> 
         rel |= Q(unit_id=user.unit_id, status__in=_REVIEW_STAGES)
     if user.role == Role.CLERK and user.unit_id:
         rel |= Q(issuer_unit_id=user.unit_id, status__in=_CLERK_STAGES)
-    return qs.filter(rel)
+    secret = (
+        Q(author_id=user.pk)
+        | Q(signer_id=user.pk, status__in=[DraftStatus.TO_SIGN, DraftStatus.SIGNED])
+        | Q(pk__in=DraftComment.objects.filter(author_id=user.pk).values("draft_id"), status__in=_UNDER_REVIEW)
+        | Q(document_id__in=granted_document_ids(user), status=DraftStatus.ISSUED)
+    )
+    if leads_unit(user):
+        secret |= Q(unit_id=user.unit_id, status=DraftStatus.IN_REVIEW)
+    if user.role == Role.CLERK and user.unit_id:
+        secret |= Q(issuer_unit_id=user.unit_id, status=DraftStatus.SIGNED)
+    return qs.filter((Q(secrecy=Secrecy.NONE) & rel) | (Q(secrecy__gt=Secrecy.NONE) & secret))
 
 
 def can_draft(user: User, action: str, draft: OutgoingDraft) -> bool:
