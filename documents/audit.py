@@ -21,6 +21,7 @@ VERBS = {
     "noted": _("Cập nhật tiến độ"),
     "completed": _("Hoàn thành"),
     "granted": _("Cấp quyền xem văn bản mật"),
+    "handed_over": _("Bàn giao quyền xem văn bản mật"),
     "reminded": _("Đôn đốc"),
     "delivery_opened": _("Đơn vị nhận đã xem"),
     "drafted": _("Soạn dự thảo"),

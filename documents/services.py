@@ -15,6 +15,7 @@ import psycopg
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,19 +50,38 @@ class ServiceError(ValidationError):
 
 
 class DuplicateDocument(ServiceError):
-    """NĐ30: warn before registering a document the unit already has; the clerk may confirm it is another one."""
+    """NĐ30: warn before registering a document the unit already has; the clerk may confirm it is another one.
 
-    def __init__(self, existing: Sequence[IncomingRecord]):
-        self.existing = list(existing)
-        first = self.existing[0]
-        super().__init__(
-            _(
+    `existing` holds the duplicates the clerk may see; `hidden` those in the confidential register the clerk
+    holds no grant on, which are never named (their holders are told instead)."""
+
+    def __init__(self, existing: Sequence[IncomingRecord], hidden: Sequence[IncomingRecord] = ()):
+        self.existing, self.hidden = list(existing), list(hidden)
+        if self.existing:
+            first = self.existing[0]
+            message = _(
                 "Văn bản này có thể đã được vào sổ: số đến %(n)s ngày %(d)s. "
                 "Nếu đúng là văn bản khác, hãy xác nhận để vào sổ."
+            ) % {"n": first.arrival_number, "d": timezone.localtime(first.arrived_at).strftime("%d/%m/%Y")}
+        else:
+            message = _(
+                "Văn bản này có thể trùng với một văn bản trong sổ văn bản mật của đơn vị; người được giao giữ "
+                "văn bản đó đã được báo. Nếu đúng là văn bản khác, hãy xác nhận để vào sổ."
             )
-            % {"n": first.arrival_number, "d": timezone.localtime(first.arrived_at).strftime("%d/%m/%Y")},
-            code="duplicate",
-        )
+        super().__init__(message, code="duplicate")
+
+    @classmethod
+    def seen_by(cls, clerk: User, duplicates: Sequence[IncomingRecord]) -> DuplicateDocument:
+        """The warning as the policy lets this clerk see it."""
+        visible = set(policy.visible_to(clerk).filter(pk__in=[r.pk for r in duplicates]).values_list("pk", flat=True))
+        return cls([r for r in duplicates if r.pk in visible], [r for r in duplicates if r.pk not in visible])
+
+
+def _tell_holders(clerk: User, refused: DuplicateDocument) -> None:
+    """A clerk without a grant nearly registered a confidential record again: its holders are told (after the
+    refused registration's transaction, which wrote nothing)."""
+    for record in refused.hidden:
+        notify.later("confidential_duplicate", record_id=record.pk, user_id=clerk.pk)
 
 
 # --- Numbers ------------------------------------------------------------------------------------------------
@@ -347,11 +367,21 @@ def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: boo
         raise PermissionDenied
     now = timezone.now()
     _check_incoming_dates(data, timezone.localdate(now))
+    try:
+        record = _register_incoming(clerk, data, confirm_duplicate, now)
+    except DuplicateDocument as refused:
+        _tell_holders(clerk, refused)
+        raise
+    notify.later("incoming_registered", record_id=record.pk)
+    return record
+
+
+def _register_incoming(clerk: User, data: IncomingData, confirm_duplicate: bool, now) -> IncomingRecord:
     with _NumberingAtomic() as block:
         if not confirm_duplicate:
             duplicates = find_duplicates(clerk.unit, data)
             if duplicates:
-                raise DuplicateDocument(duplicates)
+                raise DuplicateDocument.seen_by(clerk, duplicates)
         document = Document.objects.create(
             issuer_unit=data.issuer_unit,
             issuer_name=data.issuer_unit.name if data.issuer_unit else data.issuer_name.strip(),
@@ -376,7 +406,6 @@ def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: boo
             last=block,
             confirmed_duplicate=confirm_duplicate,
         )
-    notify.later("incoming_registered", record_id=record.pk)
     return record
 
 
@@ -397,6 +426,17 @@ def register_delivery(
     *, clerk: User, delivery: Delivery, due_date=None, note: str = "", confirm_duplicate: bool = False
 ) -> IncomingRecord:
     """Vào sổ an electronic arrival: its metadata and files come with it; the sender is told at once."""
+    try:
+        record = _register_delivery(clerk, delivery, due_date, note, confirm_duplicate)
+    except DuplicateDocument as refused:
+        _tell_holders(clerk, refused)
+        raise
+    notify.later("receipt", delivery_id=delivery.pk)
+    notify.later("incoming_registered", record_id=record.pk)
+    return record
+
+
+def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, confirm_duplicate: bool):
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
         if not policy.is_clerk_of(clerk, delivery.recipient_unit_id):
@@ -420,7 +460,7 @@ def register_delivery(
                 ),
             )
             if duplicates:
-                raise DuplicateDocument(duplicates)
+                raise DuplicateDocument.seen_by(clerk, duplicates)
         record = _create_record(
             clerk=clerk,
             document=document,
@@ -437,8 +477,6 @@ def register_delivery(
             delivery.opened_at, delivery.opened_by = now, clerk
         delivery.save(update_fields=["status", "record", "opened_at", "opened_by"])
         audit.record(clerk, "received", delivery, arrival_number=record.arrival_number, record_id=record.pk)
-    notify.later("receipt", delivery_id=delivery.pk)
-    notify.later("incoming_registered", record_id=record.pk)
     return record
 
 
@@ -681,6 +719,73 @@ def grant_access(*, granter: User, record: IncomingRecord, users: Sequence[User]
         policy.require(granter, "grant", record)
         _grant(users, record.document)
         audit.record(granter, "granted", record, to=[u.full_name for u in users])
+
+
+def hand_over_grants(unit_id: int, former_ids: Iterable[int] = ()) -> int:
+    """The unit's confidential documents outlive its clerk account: what its former clerks held (inactive clerk
+    accounts of the unit, and `former_ids`, accounts that just stopped being its clerk) passes to the unit's
+    active clerk and head, so someone can still open and grant them. Idempotent; each document handed over is
+    one audit event naming the new holders. Returns how many grants were added."""
+    successors = list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=[Role.CLERK, Role.HEAD]))
+    if not successors:
+        return 0
+    perm_id = _view_confidential_id()
+    former = User.objects.filter(Q(unit_id=unit_id, role=Role.CLERK, is_active=False) | Q(pk__in=list(former_ids)))
+    held = DocumentUserObjectPermission.objects.filter(permission_id=perm_id, user__in=former)
+    doc_ids = set(held.values_list("content_object_id", flat=True))
+    if not doc_ids:
+        return 0
+    already = set(
+        DocumentUserObjectPermission.objects.filter(
+            permission_id=perm_id, content_object_id__in=doc_ids, user__in=successors
+        ).values_list("content_object_id", "user_id")
+    )
+    added: dict[int, list[User]] = {}
+    for doc_id in sorted(doc_ids):
+        for person in successors:
+            if (doc_id, person.pk) not in already:
+                added.setdefault(doc_id, []).append(person)
+    if not added:
+        return 0
+    with transaction.atomic():
+        DocumentUserObjectPermission.objects.bulk_create(
+            [
+                DocumentUserObjectPermission(user_id=p.pk, permission_id=perm_id, content_object_id=doc_id)
+                for doc_id, people in added.items()
+                for p in people
+            ],
+            ignore_conflicts=True,
+        )
+        formers = {
+            doc_id: sorted(names)
+            for doc_id, names in _names_by_document(held.filter(content_object_id__in=list(added))).items()
+        }
+        # On the unit's record of the document when it has one (its timeline), else on the document.
+        records = IncomingRecord.objects.filter(unit_id=unit_id, document_id__in=list(added))
+        records = {r.document_id: r for r in records}
+        documents = Document.objects.in_bulk([d for d in added if d not in records])
+        AuditEvent.objects.bulk_create(
+            [
+                audit.event(
+                    None,
+                    "handed_over",
+                    records.get(doc_id) or documents[doc_id],
+                    to=", ".join(p.full_name for p in people),
+                    reason=_("Bàn giao từ tài khoản văn thư cũ: %(f)s") % {"f": ", ".join(formers.get(doc_id, []))},
+                    holders=[p.pk for p in people],
+                    document_id=doc_id,
+                )  # fmt: skip
+                for doc_id, people in added.items()
+            ]
+        )
+    return sum(len(people) for people in added.values())
+
+
+def _names_by_document(grants) -> dict[int, set[str]]:
+    names: dict[int, set[str]] = {}
+    for doc_id, name, username in grants.values_list("content_object_id", "user__full_name", "user__username"):
+        names.setdefault(doc_id, set()).add(name or username)
+    return names
 
 
 def remind(*, leader: User, record: IncomingRecord, assignment: Assignment) -> None:
