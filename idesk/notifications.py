@@ -14,11 +14,12 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -81,6 +82,7 @@ def deliver(messages: list[Message], email: bool = True) -> list[Notification]:
         for u in User.objects.filter(id__in={m.recipient_id for m in unique}, is_active=True).values("id", "email")
     }
     unique = [m for m in unique if m.recipient_id in recipients]
+    unique = [m for m in unique if not m.confidential] + openable([m for m in unique if m.confidential])
     if not unique:
         return []
     chosen = email_channels(recipients, {m.kind for m in unique})
@@ -114,6 +116,34 @@ def deliver(messages: list[Message], email: bool = True) -> list[Notification]:
     ]
     send_pending_emails(stored)
     return stored
+
+
+def openable(messages: list[Message]) -> list[Message]:
+    """The messages whose link their recipient may open (the documents policy decides): a confidential
+    notification never reaches someone its page would answer with 404. One query per message."""
+    from documents import meetings
+    from documents import permissions as policy
+
+    checks = {
+        "incoming_detail": lambda u, pk: policy.visible_to(u).filter(pk=pk).exists(),
+        "delivery_detail": lambda u, pk: policy.pending_deliveries_for(u).filter(pk=pk).exists(),
+        "draft_detail": lambda u, pk: policy.drafts_visible_to(u).filter(pk=pk).exists(),
+        "issued_detail": lambda u, pk: policy.issued_visible_to(u).filter(pk=pk).exists(),
+        "meeting_detail": lambda u, pk: meetings.visible_to(u).filter(pk=pk).exists(),
+    }
+    if not messages:
+        return []
+    users = User.objects.select_related("unit").in_bulk({m.recipient_id for m in messages})
+    kept = []
+    for m in messages:
+        try:
+            match = resolve(urlsplit(m.url).path) if m.url else None
+        except Resolver404:
+            match = None
+        check = checks.get(match.url_name) if match and match.namespace == "documents" else None
+        if check is None or check(users[m.recipient_id], match.kwargs["pk"]):
+            kept.append(m)
+    return kept
 
 
 def send_pending_emails(notifications: Iterable[Notification]) -> int:
@@ -486,6 +516,40 @@ def on_reminder(assignment_id: int, user_id: int | None = None, **_ids) -> list[
     ]
 
 
+def on_confidential_duplicate(record_id: int, user_id: int | None = None, **_ids) -> list[Message]:
+    """A clerk without a grant tried to register a document that may be this confidential record again: those
+    who hold it are told (the clerk was told only that the confidential register may hold a duplicate)."""
+    from documents.models import DocumentUserObjectPermission
+
+    record = IncomingRecord.objects.select_related("document").filter(pk=record_id).first()
+    if record is None:
+        return []
+    clerk = User.objects.filter(pk=user_id).first() if user_id else None
+    holders = DocumentUserObjectPermission.objects.filter(content_object_id=record.document_id).values_list(
+        "user_id", flat=True
+    )
+    today = timezone.localdate().isoformat()
+    title = _("Có thể trùng văn bản mật số đến %(n)s") % {"n": record.arrival_number}
+    body = _("%(clerk)s vào sổ một văn bản có thể trùng với văn bản này; hãy kiểm tra với văn thư.") % {
+        "clerk": clerk or _("Văn thư")
+    }
+    # Only those who may open it: `deliver` keeps the holders whose link opens (a grant on another unit's record
+    # of the same document does not).
+    return [
+        Message(
+            uid,
+            NotificationKind.INCOMING,
+            title,
+            f"confidential_duplicate:{record.pk}:{user_id or 0}:{today}",
+            body,
+            record_url(record.pk),
+            True,
+        )
+        for uid in dict.fromkeys(holders)
+        if uid != user_id
+    ]
+
+
 def _draft(draft_id: int):
     from documents.models import OutgoingDraft
 
@@ -706,6 +770,7 @@ EVENTS = {
     "meeting_changed": on_meeting_changed,
     "meeting_cancelled": on_meeting_cancelled,
     "meeting_deputy": on_meeting_deputy,
+    "confidential_duplicate": on_confidential_duplicate,
 }
 
 
