@@ -253,3 +253,104 @@ def test_a_grant_on_a_shared_confidential_document_does_not_open_another_units_r
     assert list(policy.visible_to(commune_clerk).filter(document=mine.document)) == [mine]
     assert list(policy.visible_to(other_clerk).filter(document=mine.document)) == [theirs]
     assert not policy.can(commune_clerk, "view", theirs)
+
+
+# --- Restricted meetings, confidential materials, confidential drafts (issue 14) ---------------------------------
+# One row per persona: what the policy answers, and every channel that reads it agrees (list, calendar week, feed,
+# the meeting's audience used by grants). The channels themselves are driven in tests/security/test_leaks.py.
+
+MEETING_PERSONAS = [
+    "chutich", "truong.tuphap", "pho.tuphap", "vanthu.tuphap", "cv1.tuphap", "cv2.tuphap",
+    "vanthu.canhhien", "truong.canhhien", "cv1.canhhien", "cv1.noivu",
+]  # fmt: skip
+# persona → (sees the restricted meeting, reads the confidential material, may grant it)
+MEETING_ROWS = {
+    "chutich": (False, False, False),  # a district leader it does not concern
+    "truong.tuphap": (True, True, True),  # organiser, chair, head: holds it (added it)
+    "pho.tuphap": (True, False, False),  # organiser side without the material
+    "vanthu.tuphap": (True, False, False),
+    "cv1.tuphap": (False, False, False),  # staff of the organising unit
+    "cv2.tuphap": (False, False, False),
+    "vanthu.canhhien": (True, False, False),  # answers for the invited unit
+    "truong.canhhien": (True, False, False),
+    "cv1.canhhien": (False, False, False),  # staff of the invited unit
+    "cv1.noivu": (False, False, False),
+}
+
+
+@pytest.fixture
+def restricted_meeting(db):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from documents import meetings
+    from tests.documents.meeting_builders import meeting_data, with_material
+
+    with time_machine.travel(datetime.datetime(2030, 3, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        meeting = meetings.create_meeting(
+            organiser=user("truong.tuphap"),
+            data=meeting_data(
+                title="Họp mật", chair=user("truong.tuphap"), restricted=True, invited_units=[unit("xa-canh-hien")]
+            ),
+        )
+        material = with_material(meeting, "mat.pdf", confidential=True, by="truong.tuphap")
+        yield meeting, material
+
+
+@pytest.mark.parametrize("username", MEETING_PERSONAS)
+def test_restricted_meetings_and_confidential_materials_follow_the_matrix(restricted_meeting, username):
+    from documents import calendar_feed, meetings
+
+    meeting, material = restricted_meeting
+    person = user(username)
+    sees, reads, grants = MEETING_ROWS[username]
+
+    assert meetings.can(person, "view", meeting) is sees
+    assert meetings.visible_to(person).filter(pk=meeting.pk).exists() is sees
+    assert meetings.audience(meeting).filter(pk=person.pk).exists() is sees
+    assert meetings.grantees(meeting).filter(pk=person.pk).exists() is sees
+    assert (meeting in calendar_feed.feed_meetings(person, meeting.start)) is sees
+    assert meetings.can_read_material(person, material) is reads
+    assert meetings.can_grant_material(person, material) is grants
+
+
+# persona → the stages at which a confidential draft of Văn phòng (cv1.vp drafts, truong.vp reviews, chutich
+# signs, vanthu.ubnd issues) is visible to them.
+DRAFT_ROWS = {
+    "cv1.vp": {"draft", "review", "to_sign", "signed", "issued"},
+    "truong.vp": {"review", "to_sign", "signed"},  # its reviewer: while under review, no grant after
+    "pho.vp": {"review"},  # may review it while it waits; not after the head did
+    "cv2.vp": set(),
+    "chutich": {"to_sign", "signed", "issued"},  # the signer, then the grant issuing gives
+    "pct.kinhte": set(),
+    "vanthu.ubnd": {"signed", "issued"},
+    "vanthu.vp": set(),
+}
+
+
+def test_a_confidential_draft_is_visible_by_stage_exactly_as_the_matrix(db):
+    from documents import outgoing
+    from tests.documents.outgoing_builders import drafted
+
+    draft = drafted(secrecy=Secrecy.MAT)
+    seen: dict[str, set[str]] = {name: set() for name in DRAFT_ROWS}
+
+    def look(stage: str) -> None:
+        for name in DRAFT_ROWS:
+            if policy.drafts_visible_to(user(name)).filter(pk=draft.pk).exists():
+                seen[name].add(stage)
+            assert policy.can_draft(user(name), "view", draft) is (stage in seen[name])
+
+    look("draft")
+    draft = outgoing.submit_draft(author=user("cv1.vp"), draft=draft)
+    look("review")
+    draft = outgoing.review_draft(head=user("truong.vp"), draft=draft, approve=True)
+    look("to_sign")
+    draft = outgoing.sign_draft(leader=user("chutich"), draft=draft, approve=True)
+    look("signed")
+    outgoing.issue(clerk=user("vanthu.ubnd"), draft=draft)
+    look("issued")
+
+    assert seen == DRAFT_ROWS
