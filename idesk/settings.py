@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "idesk.input_guard.InputGuardMiddleware",  # after messages: control characters out of query strings
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.AccessEventMiddleware",
@@ -94,7 +95,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # however many clients keep a connection open (runserver gives each its own thread). Requests return their
     # connection to the pool when they end (CONN_MAX_AGE=0, which the pool requires). DB_POOL_MAX_SIZE=0 turns
     # the pool off: a connection per request, or kept DB_CONN_MAX_AGE seconds (e.g. behind PgBouncer).
-    _pool_max = envint("DB_POOL_MAX_SIZE", 4)
+    _pool_max = envint("DB_POOL_MAX_SIZE", 10)
     if _pool_max > 0:
         _pool = {
             "min_size": min(envint("DB_POOL_MIN_SIZE", 1), _pool_max),

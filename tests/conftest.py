@@ -31,6 +31,11 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # No connection pool in tests: the concurrency tests and the live server hold a connection per thread until
+    # the thread ends, more than a pool's bound (tests/idesk/test_dbpool.py checks the pool itself).
+    database = settings.DATABASES["default"]
+    if database.get("OPTIONS", {}).pop("pool", None):
+        database["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(scope="session")
