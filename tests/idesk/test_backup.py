@@ -22,11 +22,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pypdf import PdfWriter
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, connections
+from pypdf import PdfWriter
 
 from accounts.models import User
 from documents import files, services
@@ -416,3 +416,29 @@ def test_a_sqlite_backup_neither_waits_for_a_writer_nor_copies_what_it_has_not_c
     assert outcome.manifest["tables"] == {"visits": 7}
     assert conn.execute("SELECT count(*) FROM visits").fetchone() == (8,)
     conn.close()
+
+
+def test_a_backup_names_the_files_the_database_points_at_but_the_store_has_lost_or_damaged(tmp_path):
+    """The backup is written all the same (it is the best copy there is), and says what the store lacks."""
+    media = tmp_path / "media"
+    good, lost, damaged = (hashlib.sha256(body).hexdigest() for body in (b"good", b"lost", b"damaged"))
+    (media / "blobs").mkdir(parents=True)
+    (media / "blobs" / good).write_bytes(b"good")
+    (media / "blobs" / damaged).write_bytes(b"damaged, then a disk error")
+    live = tmp_path / "live.sqlite3"
+    with sqlite3.connect(live) as conn:
+        conn.execute(f"CREATE TABLE {StoredFile._meta.db_table} (id INTEGER PRIMARY KEY, sha256 TEXT, content TEXT)")
+        conn.executemany(
+            f"INSERT INTO {StoredFile._meta.db_table} (sha256, content) VALUES (?, ?)",
+            [(sha, f"blobs/{sha}") for sha in (good, lost, damaged)],
+        )
+    conn.close()
+
+    outcome = backup.backup(
+        tmp_path / "b", settings_dict={"ENGINE": "django.db.backends.sqlite3", "NAME": str(live)}, media_root=media
+    )
+
+    assert outcome.manifest["missing_files"] == [f"blobs/{lost}"]
+    assert outcome.manifest["corrupt_in_store"] == [f"blobs/{damaged}"]
+    assert sorted(outcome.missing) == sorted([f"blobs/{lost}", f"blobs/{damaged}"])
+    assert sorted(outcome.manifest["files"]) == sorted([f"media/blobs/{good}", f"media/blobs/{damaged}"])
