@@ -148,8 +148,9 @@ def verify_pdf(
     except Exception as exc:  # pyHanko raises many kinds on a mangled file
         raise SigningError(_("Tệp PDF bị hỏng, không đọc được các chữ ký số trong đó.")) from exc
     results = []
+    # One context for the file: certificates and CRLs are parsed and checked once, not once per signature.
+    context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
     for embedded in embedded_signatures:
-        context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
         try:
             status = validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE)
         except Exception:  # a mangled signature dictionary or CMS blob: broken, not a crash
