@@ -44,6 +44,15 @@ def test_settings_read_the_environment():
     ]
 
 
+def test_production_warns_without_a_signing_key():
+    # Server-held signing keys must not be encrypted with a key derived from SECRET_KEY in production.
+    out = _run(
+        {"DEBUG": "0", "SECRET_KEY": "x" * 70, "ALLOWED_HOSTS": "idesk.example.vn"},
+        "check", "--deploy", "--fail-level", "WARNING",
+    )  # fmt: skip
+    assert out.returncode != 0 and "IDESK_SIGNING_KEY" in out.stderr
+
+
 def test_production_requires_a_secret_key():
     out = _run({"DEBUG": "0", "ALLOWED_HOSTS": "idesk.example.vn"}, "check")
     assert out.returncode != 0 and "SECRET_KEY must be set" in out.stderr
@@ -55,6 +64,7 @@ def test_production_passes_the_deploy_check():
             "DEBUG": "0",
             "SECRET_KEY": "x" * 20 + "a-real-long-random-production-secret-key-1234567890",
             "ALLOWED_HOSTS": "idesk.example.vn",
+            "IDESK_SIGNING_KEY": "Yk1hX2tleV9mb3JfdGVzdHNfb25seV8zMmJ5dGVzISE=",  # a Fernet key: 32 bytes, base64
         },
         "check",
         "--deploy",
