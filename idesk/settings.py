@@ -10,6 +10,12 @@ from idesk import observability
 from idesk.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# templates/ and static/ are top-level folders of the checkout; the wheel carries them inside the idesk package
+# (setup.py), where the idesk app's own template and static folders are.
+INSTALLED = (Path(__file__).resolve().parent / "templates").is_dir()
+ASSETS_DIR = Path(__file__).resolve().parent if INSTALLED else BASE_DIR
+if INSTALLED and not envstr("IDESK_VAR_DIR", ""):
+    raise ImproperlyConfigured("IDESK_VAR_DIR must be set when iDesk runs installed (not from a checkout)")
 VAR_DIR = Path(envstr("IDESK_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -75,7 +81,7 @@ WSGI_APPLICATION = "idesk.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [ASSETS_DIR / "templates"],  # before the apps' templates, installed or not
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -152,7 +158,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [] if INSTALLED else [BASE_DIR / "static"]  # installed: found as the idesk app's
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing
 MEDIA_URL = "media/"
