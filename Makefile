@@ -7,14 +7,26 @@ export IDESK_PORT := $(PORT)
 
 .PHONY: run test install migrate seed lint clean e2e bench bench-small
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions, checked against their hashes; then iDesk itself, editable, with nothing more.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml setup.py
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+## The lock files from pyproject.toml, with hashes, for Python 3.11 on Linux x86-64: requirements.lock (what
+## production installs) and requirements-dev.lock (with the dev extra: make run, make test, CI). Pins are kept
+## unless pyproject.toml no longer allows them; `make lock UPGRADE=1` takes the newest versions it allows.
+.PHONY: lock
+LOCK_FLAGS = --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) --extra dev -o requirements-dev.lock
 
 migrate: install
 	$(PY) manage.py migrate --noinput
