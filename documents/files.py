@@ -38,25 +38,103 @@ ODS = Kind("OpenDocument", "application/vnd.oasis.opendocument.spreadsheet", ("o
 ALLOWED_HINT = "PDF, DOC/DOCX, XLS/XLSX, ODT, JPG/PNG"
 
 
-def _zip_kind(head: bytes, data: io.BufferedIOBase) -> Kind | None:
+# Bounds on what sniffing may read or decompress: a 1.5 GiB `mimetype` member (a zip bomb named .odt) took
+# the web process to 3.4 GB when it was read whole.
+MAX_MEMBERS = 5000
+MAX_UNPACKED = 512 * 1024 * 1024  # declared total of an Office archive
+MAX_RATIO = 200  # declared size over compressed size, for members above RATIO_FROM
+RATIO_FROM = 16 * 1024 * 1024
+HEAD_BYTES = 64 * 1024  # what is read of a required part
+MAX_PIXELS = 40_000_000  # about a 600 dpi A4 scan; decoding one costs up to 160 MB
+
+OOXML_MAIN = {
+    DOCX: ("word/document.xml", b"wordprocessingml.document.main+xml"),
+    XLSX: ("xl/workbook.xml", b"spreadsheetml.sheet.main+xml"),
+}
+ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS}
+
+
+def _member_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = HEAD_BYTES) -> bytes:
+    """At most `limit` bytes of a member, whatever its header claims: never the whole of it."""
+    with archive.open(info) as member:
+        return member.read(limit)
+
+
+def _zip_kind(upload) -> Kind | None:
+    """An OpenDocument or OOXML file with its required parts, read in bounded pieces."""
     try:
-        with zipfile.ZipFile(data) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return {ODT.content_type: ODT, ODS.content_type: ODS}.get(mimetype)
-            if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return DOCX
-                if any(n.startswith("xl/") for n in names):
-                    return XLSX
-    except (zipfile.BadZipFile, OSError, KeyError):
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
+                return None
+            if sum(i.file_size for i in infos) > MAX_UNPACKED:
+                return None
+            for info in infos:
+                if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    return None
+            by_name = {i.filename: i for i in infos}
+            if "mimetype" in by_name:
+                mimetype_info = by_name["mimetype"]
+                if mimetype_info.file_size > 100 or "content.xml" not in by_name:
+                    return None
+                mimetype = _member_head(archive, mimetype_info, 100).decode("ascii", "replace").strip()
+                return ODF_TYPES.get(mimetype)
+            types = by_name.get("[Content_Types].xml")
+            if types is None:
+                return None
+            declared = _member_head(archive, types)
+            for kind, (part, main_type) in OOXML_MAIN.items():
+                if part in by_name and main_type in declared:
+                    head = _member_head(archive, by_name[part], 1024).lstrip(b"\xef\xbb\xbf").lstrip()
+                    return kind if head.startswith(b"<") else None
+    except Exception:  # BadZipFile, zlib.error, RuntimeError (an encrypted member), …: not a file we accept
         return None
     return None
 
 
+def _pdf_parses(upload, tail: bytes) -> bool:
+    """pypdf reads its catalog and its page tree (pages counted, not rendered)."""
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd files are not ours to log
+    source = upload
+    if b"startxref" not in tail:
+        # Without the pointer pypdf does not start; given one, it rebuilds the table from the objects, as viewers do.
+        upload.seek(0)
+        source = io.BytesIO(upload.read() + b"\nstartxref\n0\n%%EOF\n")
+    try:
+        reader = PdfReader(source, strict=False)
+        if reader.is_encrypted:
+            return True  # a password-protected PDF is still a PDF; its pages cannot be read without the key
+        return len(reader.pages) >= 0
+    except Exception:  # pypdf raises many kinds on a damaged file; any of them means "not a PDF we accept"
+        return False
+
+
+def _image_decodes(upload, kind: Kind) -> bool:
+    """Pillow decodes it, within a pixel limit (a JPEG at 1/8 scale, which still decodes every block)."""
+    from PIL import Image
+
+    try:
+        with Image.open(upload, formats=[kind.label]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS or not width or not height:
+                return False
+            if kind is JPEG:
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            image.load()
+        return True
+    except Exception:  # Pillow's errors on a damaged image: OSError, SyntaxError, ValueError, DecompressionBombError
+        return False
+
+
 def sniff(upload) -> Kind | None:
-    """The file's real kind from its content, or None when it is not an accepted kind."""
+    """The file's real kind from its content, or None when it is not an accepted kind.
+
+    Every read is bounded: an archive's parts are read in pieces of known size, a PDF's pages are counted by
+    pypdf, an image is decoded by Pillow only under a pixel limit."""
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -71,15 +149,17 @@ def sniff(upload) -> Kind | None:
         name = (getattr(upload, "name", "") or "").lower()
         kind = XLS if name.endswith(".xls") else DOC
     elif head.startswith(b"PK\x03\x04"):
-        kind = _zip_kind(head, upload)
-        upload.seek(0)
+        kind = _zip_kind(upload)
     if kind is PDF:
         # A real PDF ends with %%EOF near its tail; random bytes after a %PDF- prefix do not.
         upload.seek(max(0, upload.size - 2048) if hasattr(upload, "size") else 0)
         tail = upload.read()
         upload.seek(0)
-        if b"%%EOF" not in tail:
-            return None
+        if b"%%EOF" not in tail or not _pdf_parses(upload, tail):
+            kind = None
+    elif kind in (PNG, JPEG) and not _image_decodes(upload, kind):
+        kind = None
+    upload.seek(0)
     return kind
 
 
