@@ -27,6 +27,7 @@ from units.models import Unit
 MAX_DAYS = 366
 DASHBOARD_PAGE_UNITS = 50
 TREND_DAYS = 30
+FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 
 
 @dataclass
@@ -66,10 +67,14 @@ def _parse_day(raw: str | None) -> datetime.date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
         try:
-            return datetime.datetime.strptime(raw, fmt).date()
+            day = datetime.datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-    raise ValueError(raw)
+        # Year 0001 overflowed the period's arithmetic (a 500); nothing was recorded before 2000 anyway.
+        if not FIRST_DAY <= day <= LAST_DAY:
+            break
+        return day
+    raise ValueError(raw[:40])
 
 
 def parse_period(request: HttpRequest) -> Period:
