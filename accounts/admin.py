@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccessEvent, NotificationPreference, User
+from accounts.models import AccessEvent, NotificationPreference, Role, User
+
+CLERK_CONSTRAINT = next(c for c in User._meta.constraints if c.name == "one_active_clerk_per_unit")
 
 
 class IDeskUserChangeForm(UserChangeForm):
@@ -16,6 +18,15 @@ class IDeskUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "full_name", "unit", "role", "position")
+
+    def clean(self):
+        # The new account is active, but is_active is not on this form, so Django skips the one-clerk
+        # constraint here and the database refused the save (a 500). Say it next to the role instead.
+        data = super().clean()
+        unit, role = data.get("unit"), data.get("role")
+        if role == Role.CLERK and unit and User.objects.filter(unit=unit, role=Role.CLERK, is_active=True).exists():
+            self.add_error("role", CLERK_CONSTRAINT.violation_error_message)
+        return data
 
 
 @admin.register(User)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -75,9 +78,42 @@ def _bootstrap(form: forms.Form, errors=None) -> None:
         widget.attrs["class"] = " ".join(present + [c for c in css if c not in present])
 
 
+# Limits a person never meets but an attacker would: a 366,000-character draft body took its preview 13 s.
+TEXT_MAX = 10_000  # any free-text field that names no limit of its own
+BODY_MAX = 100_000  # a document's body or an excerpt: some 40 printed pages
+FIRST_DATE = datetime.date(1945, 1, 1)  # nothing an office registers is older; year 0001 overflowed date arithmetic
+LAST_DATE = datetime.date(2100, 12, 31)
+
+
+def _dmy(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime writes year 1 as "1"
+
+
+def sane_date(value: datetime.date | None) -> None:
+    if value and not FIRST_DATE <= value <= LAST_DATE:
+        raise ValidationError(
+            _("Ngày %(d)s không hợp lệ: chỉ nhận từ %(a)s đến %(b)s.")
+            % {"d": _dmy(value), "a": _dmy(FIRST_DATE), "b": _dmy(LAST_DATE)},
+            code="date_range",
+        )
+
+
+def limit_inputs(form: forms.Form) -> None:
+    """Every date field within FIRST_DATE..LAST_DATE, every text field under TEXT_MAX unless it says less."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.validators.append(sane_date)
+        elif isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = TEXT_MAX
+            field.validators.append(MaxLengthValidator(TEXT_MAX))
+            if isinstance(field.widget, forms.TextInput | forms.Textarea):
+                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_inputs(self)
         _bootstrap(self)
 
     def full_clean(self):
@@ -229,6 +265,7 @@ class FilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Tất cả"))] + list(IncomingStatus.choices)
         self.fields["urgency"].choices = [("", _("Tất cả"))] + list(Urgency.choices)
         self.fields["doc_type"].choices = [("", _("Tất cả"))] + list(DocType.choices)
+        limit_inputs(self)
         _bootstrap(self)
         for field in self.fields.values():
             field.widget.attrs["class"] = (

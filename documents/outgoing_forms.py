@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from documents import permissions as policy
-from documents.forms import MultipleFileField, StyledForm
+from documents.forms import BODY_MAX, MultipleFileField, StyledForm
 from documents.models import (
     ABBREVIATIONS,
     CopyKind,
@@ -82,7 +82,7 @@ class DraftForm(StyledForm):
         help_text=_("Mỗi dòng một nơi; để trống để lấy theo nơi nhận đã chọn."),
     )  # fmt: skip
     body = forms.CharField(
-        label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+        label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 12}), max_length=BODY_MAX,
         help_text=_(
             "Mỗi dòng là một đoạn; **chữ đậm**, *chữ nghiêng*; dòng bắt đầu bằng “1.” hoặc “- ” là mục liệt kê."
         ),
@@ -222,7 +222,10 @@ class CopyForm(StyledForm):
     signing_capacity = forms.ChoiceField(label=_("Thẩm quyền ký"), choices=SigningCapacity.choices, required=False)
     recipient_units = UnitsField(label=_("Nơi nhận"))
     excerpt = forms.CharField(
-        label=_("Phần trích (chỉ cho trích sao)"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Phần trích (chỉ cho trích sao)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=BODY_MAX,
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -148,7 +148,7 @@ def test_the_office_schedules_a_meeting_from_the_form(db):
         ({"start_date": "31/02/2027"}, "start_date", "Nhập một ngày hợp lệ"),
         ({"start_time": "25:00"}, "start_time", "Nhập một thời gian hợp lệ"),
         ({"start_date": "30/11/2062", "end_date": "30/11/2062"}, "start_date", "Ngày họp quá xa"),
-        ({"start_date": "31/12/9999", "end_date": "31/12/9999"}, "start_date", "Ngày họp quá xa"),
+        ({"start_date": "31/12/9999", "end_date": "31/12/9999"}, "start_date", "chỉ nhận từ 01/01/1945 đến 31/12/2100"),
         ({"chair": "999999"}, "chair", "lựa chọn hợp lệ"),
         ({"chair": "abc"}, "chair", "lựa chọn hợp lệ"),
         ({"invited_units": ["999999"]}, "invited_units", "lựa chọn hợp lệ"),
