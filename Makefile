@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export IDESK_PORT := $(PORT)
 
-.PHONY: run test install migrate seed lint clean e2e bench bench-small
+.PHONY: run test install migrate seed lint clean e2e bench bench-small loadtest
 
 # Exactly the locked versions, checked against their hashes; then iDesk itself, editable, with nothing more.
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml setup.py
@@ -58,6 +58,7 @@ bench: install
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(PY) manage.py generate_scale_data --skip-existing
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(PY) manage.py bench --json docs/bench/results.json --markdown docs/performance.md
+	$(MAKE) loadtest
 
 ## The same on a fresh small dataset (50 units, 20,000 documents) with fewer repetitions: a quick check.
 bench-small: install
@@ -66,6 +67,18 @@ bench-small: install
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_SMALL_DB) $(PY) manage.py generate_scale_data \
 		--units 50 --users 1000 --documents 20000 --access-events 200000
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_SMALL_DB) $(PY) manage.py bench --quick --json var/bench/small.json --markdown var/bench/small.md
+
+## 50 logged-in people (a click every 2.5-7.5 s each) for 60 s against gunicorn (3 workers) on a fresh demo
+## database (idesk_loadtest, files under var/loadtest); stops by itself; the table goes into docs/performance.md.
+LOADTEST_DB  ?= idesk_loadtest
+LOADTEST_THINK ?= 5
+LOADTEST_ENV  = IDESK_VAR_DIR=var/loadtest DATABASE_URL=$(BENCH_PG)/$(LOADTEST_DB)
+loadtest: install
+	$(_pg_database) fresh $(LOADTEST_DB)
+	$(LOADTEST_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(LOADTEST_ENV) $(PY) manage.py seed_demo
+	$(LOADTEST_ENV) $(PY) manage.py loadtest --users 50 --duration 60 --workers 3 --think $(LOADTEST_THINK) \
+		--markdown docs/performance.md
 
 lint: install
 	$(VENV)/bin/ruff check .
