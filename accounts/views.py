@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime
+import math
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -31,14 +34,34 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 def lockout(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
-    """django-axes calls this once a username is locked for this address."""
-    minutes = settings.AXES_FAILURE_LIMIT and int(round(settings.AXES_COOLOFF_TIME * 60))
+    """django-axes calls this while a username is locked for this address: how long, and what to do."""
     message = _(
-        "Tài khoản tạm thời bị khóa do đăng nhập sai quá %(n)d lần. Vui lòng thử lại sau %(m)d phút "
-        "hoặc liên hệ quản trị hệ thống."
-    ) % {"n": settings.AXES_FAILURE_LIMIT, "m": minutes}
+        "Tài khoản tạm thời bị khóa từ địa chỉ này do đăng nhập sai %(n)d lần liên tiếp. Vui lòng thử lại sau "
+        "%(m)d phút; đăng nhập trong thời gian này, kể cả đúng mật khẩu, đều bị từ chối. Nếu quên mật khẩu, "
+        "hãy liên hệ quản trị hệ thống để được cấp lại."
+    ) % {"n": settings.AXES_FAILURE_LIMIT, "m": _lock_minutes_left(request, credentials)}
     form = LoginForm(request, data=None)
     return render(request, "registration/login.html", {"form": form, "lockout_message": message}, status=429)
+
+
+def _lock_minutes_left(request: HttpRequest, credentials) -> int:
+    """Whole minutes until the lock lifts: from the last counted failure (attempts during a lock are not counted)."""
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    cool_off = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    last = (
+        AccessAttempt.objects.filter(
+            username=get_client_username(request, credentials), ip_address=getattr(request, "axes_ip_address", None)
+        )
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    if last is None:
+        return math.ceil(cool_off.total_seconds() / 60)
+    left = (last + cool_off - timezone.now()).total_seconds()
+    return max(1, math.ceil(left / 60))
 
 
 def _directory_context(request: HttpRequest) -> dict:
