@@ -248,6 +248,7 @@ if not DEBUG:
             SILENCED_SYSTEM_CHECKS = ["security.W008"]
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
 X_FRAME_OPTIONS = "DENY"  # views that must be framed (PDF preview) say so themselves
+CSRF_FAILURE_VIEW = "idesk.views.csrf_failure"  # a Vietnamese page in the layout, whatever DEBUG says
 
 # Log lines carry the request id (web) or the task (worker); server errors are mailed to ADMINS when DEBUG=0
 # (ADMINS="Tên <a@b.vn>, c@d.vn"); Sentry receives errors when SENTRY_DSN is set, and nothing is sent otherwise.

@@ -77,3 +77,8 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def error_400(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the reason is for the log (Django writes it), not for the page."""
+    return render(request, "errors/403_csrf.html", status=403)
