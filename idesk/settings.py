@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "idesk.observability.RequestIdMiddleware",  # first: every log line of a request carries its id
+    "idesk.security_headers.SecurityHeadersMiddleware",  # outside the rest: error responses get the headers too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

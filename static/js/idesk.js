@@ -1,0 +1,47 @@
+/* Small behaviours of every page, bound by data attributes: the Content-Security-Policy allows no inline script
+   (no onclick=, no <script> bodies), so pages mark elements and this file gives them their behaviour. */
+(function () {
+  "use strict";
+
+  // <form data-confirm="Tiếp tục?">: ask before submitting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
+  // <button data-copy="#feed-url" data-copied="Đã chép">: copy the named field's value.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.querySelector(button.dataset.copy);
+    if (field && navigator.clipboard) {
+      navigator.clipboard.writeText(field.value);
+      if (button.dataset.copied) button.textContent = button.dataset.copied;
+    }
+  });
+
+  // <input data-select-on-focus>: the whole value is selected, ready to copy.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
+  // <form data-answer-form> with boxes <div data-when="value">: show only the box of the checked answer
+  // (all are shown without script).
+  function syncAnswers(form) {
+    var checked = form.querySelector("input[type=radio]:checked");
+    var value = checked ? checked.value : "";
+    form.querySelectorAll("[data-when]").forEach(function (box) {
+      box.hidden = box.dataset.when !== value;
+    });
+  }
+  function bindAnswers(root) {
+    root.querySelectorAll("[data-answer-form]").forEach(function (form) {
+      if (form.dataset.answerBound) return;
+      form.dataset.answerBound = "1";
+      form.addEventListener("change", function () { syncAnswers(form); });
+      syncAnswers(form);
+    });
+  }
+  bindAnswers(document);
+  document.body.addEventListener("htmx:load", function (event) { bindAnswers(event.target); });
+})();
