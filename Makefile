@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 export IDESK_PORT := $(PORT)
 
-.PHONY: run test install migrate seed lint clean e2e bench bench-small loadtest
+.PHONY: run test test-anyday install migrate seed lint clean e2e bench bench-small loadtest
 
 # Exactly the locked versions, checked against their hashes; then iDesk itself, editable, with nothing more.
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml setup.py
@@ -42,6 +42,16 @@ run: seed
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The SQLite suite with the system clock moved (Debian's faketime): the first working Monday of a year, when
+## every register restarts, and a Sunday in the middle of a month. The suite must pass on any day.
+ANYDAY ?= 2027-01-04 02:00:00|2027-03-14 03:00:00
+test-anyday: install
+	@command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
+	@IFS='|'; for when in $(ANYDAY); do \
+		echo "== make test at $$when (UTC)"; \
+		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 ## Benchmarks (issue 8; docs/performance.md). PostgreSQL on 127.0.0.1; not part of `make test` or CI.
 BENCH_PG       ?= postgres://postgres@127.0.0.1:5432
@@ -80,8 +90,9 @@ loadtest: install
 	$(LOADTEST_ENV) $(PY) manage.py loadtest --users 50 --duration 60 --workers 3 --think $(LOADTEST_THINK) \
 		--markdown docs/performance.md
 
+## ruff (lint and format), the layering contracts (.importlinter) and migrations that match the models.
 lint: install
-	$(VENV)/bin/ruff check .
+	.ci/lint
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
