@@ -31,8 +31,12 @@ class IDeskUserCreationForm(UserCreationForm):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """No deletion: a person's visits, notifications and compliance results are evidence (PROTECT); an account
+    that is no longer used is deactivated."""
+
     form = IDeskUserChangeForm
     add_form = IDeskUserCreationForm
+    actions = ["deactivate"]
     list_display = ["username", "full_name", "unit", "position", "role", "is_active"]
     list_filter = ["role", "is_active", "unit__kind", "unit"]
     search_fields = ["username", "full_name", "email", "search_key"]
@@ -54,9 +58,23 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Vô hiệu hóa các tài khoản đã chọn"), permissions=["change"])
+    def deactivate(self, request, queryset) -> None:
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])  # one by one: receivers hand a clerk's grants over
+            count += 1
+        self.message_user(request, _("Đã vô hiệu hóa %(n)d tài khoản.") % {"n": count})
+
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(admin.ModelAdmin):
+    """The founding letter's evidence: read only, never deleted (nor in the database, on PostgreSQL)."""
+
     list_display = ["at", "user", "unit", "kind"]
     list_filter = ["kind", "unit"]
     date_hierarchy = "at"
@@ -67,6 +85,9 @@ class AccessEventAdmin(admin.ModelAdmin):
         return False  # append-only
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -102,9 +102,11 @@ class AccessKind(models.TextChoices):
 class AccessEvent(models.Model):
     """One visit to the system (append-only, high volume; read by the daily compliance report)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_events", verbose_name=_("người dùng"))
+    # Evidence (founding letter R2): a person or unit with visits is deactivated, never deleted, and the rows are
+    # append-only in PostgreSQL too (migration 0004's trigger).
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events", verbose_name=_("người dùng"))
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("đơn vị")
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
     at = models.DateTimeField(_("thời điểm"))
     kind = models.CharField(_("loại"), max_length=8, choices=AccessKind.choices)

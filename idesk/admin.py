@@ -28,10 +28,14 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # evidence: kept, even for a person or unit no longer active
+
 
 @admin.register(ComplianceDay)
 class ComplianceDayAdmin(admin.ModelAdmin):
-    """The computed days; results are recomputed with `manage.py compliance_report --date …`, never edited."""
+    """The computed days; results are recomputed with `manage.py compliance_report --date …`, never edited or
+    deleted by hand."""
 
     list_display = ["date", "required_visits", "computed_at"]
     date_hierarchy = "date"
@@ -41,6 +45,9 @@ class ComplianceDayAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # evidence: kept, even for a person or unit no longer active
 
 
 @admin.register(UnitCompliance)
@@ -65,3 +72,6 @@ class UnitComplianceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # evidence: kept, even for a person or unit no longer active

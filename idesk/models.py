@@ -43,8 +43,9 @@ class Notice(models.Model):
 class Notification(models.Model):
     """One message to one person. `dedup_key` names the event it came from, so a task run twice adds nothing."""
 
+    # What a person was told stays: deleting them is refused (deactivate instead).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("người nhận")
     )
     kind = models.CharField(_("loại"), max_length=16, choices=NotificationKind.choices)
     title = models.CharField(_("tiêu đề"), max_length=255)
@@ -113,12 +114,12 @@ class UnitCompliance(models.Model):
     """A unit's result for one working day."""
 
     date = models.DateField(_("ngày"))
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("tài khoản văn thư"),
     )
@@ -145,12 +146,12 @@ class UserCompliance(models.Model):
 
     # No foreign-key constraints in the database: a district's ten thousand rows a day are written by one
     # INSERT … SELECT from the user table itself, and re-checking each of them at commit cost as much as the
-    # whole computation. Django still cascades deletes, and a recompute rebuilds the rows. Nor an index per
+    # whole computation. Django still refuses to delete a person or unit with results (PROTECT). Nor an index per
     # key: (date, user) and (unit, date) below serve every read; only deleting a person scans the table.
     date = models.DateField(_("ngày"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
         db_index=False,
@@ -158,7 +159,7 @@ class UserCompliance(models.Model):
     )
     unit = models.ForeignKey(
         Unit,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
         db_index=False,
@@ -200,12 +201,12 @@ class UnitComplianceMonth(models.Model):
     """A unit's stored days of one month, summed; unopened and overdue count each delivery or assignment once."""
 
     month = models.DateField(_("tháng"))
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
     clerk = models.ForeignKey(  # the clerk account of the unit's last stored day in the month
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("tài khoản văn thư"),
     )

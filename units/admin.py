@@ -6,12 +6,28 @@ from units.models import CalendarException, Unit
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    """No deletion: a unit's people, documents and compliance results refer to it (PROTECT); a unit that is merged
+    or dissolved is deactivated."""
+
     list_display = ["name", "code", "organ_id", "short_name", "kind", "parent", "eoffice_since", "active", "sort_order"]
     list_filter = ["kind", "active", ("eoffice_since", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code", "organ_id", "short_name", "search_key"]
     list_editable = ["sort_order"]
     autocomplete_fields = ["parent"]
     ordering = ["sort_order", "name"]
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Ngừng hoạt động các đơn vị đã chọn"), permissions=["change"])
+    def deactivate(self, request, queryset) -> None:
+        count = 0
+        for unit in queryset.filter(active=True):
+            unit.active = False
+            unit.save(update_fields=["active"])
+            count += 1
+        self.message_user(request, _("Đã chuyển %(n)d đơn vị sang ngừng hoạt động.") % {"n": count})
 
 
 @admin.register(CalendarException)
