@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import selectors
 from accounts.forms import LoginForm
-from units import reports
+from idesk.lib import reports
 
 
 class LoginView(auth_views.LoginView):

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from documents import services
-from documents.models import Delivery, DocType, Document, IncomingRecord, Secrecy, Urgency
+from documents.core.models import Delivery, DocType, Document, Secrecy, Urgency
+from documents.incoming import services
+from documents.incoming.models import IncomingRecord
 from units.models import Unit
 
 MARKER = "282/TB-UBND"
@@ -144,7 +145,7 @@ def seed() -> int:
         )  # fmt: skip
         _deliver(notice, district, ["xa-canh-hien", "noi-vu"], vp)
         # 8. A reply drafted by Văn phòng, approved by its head, waiting for the Chủ tịch's signature.
-        from documents import outgoing
+        from documents.outgoing import services as outgoing
 
         draft = outgoing.create_draft(
             author=_u("cv1.vp"),
@@ -192,7 +193,7 @@ def founding_letter_parts() -> dict:
 
 def seed_founding_letter() -> Document | None:
     """Công văn 3261/UBND of 05/12/2016, as issued then: the district's own record of its founding letter."""
-    from documents.models import Register, RegisterKind
+    from documents.core.models import Register, RegisterKind
 
     if Document.objects.filter(number_symbol="3261/UBND", year=2016).exists():
         return None
@@ -211,7 +212,7 @@ def seed_founding_letter() -> Document | None:
             signer_position=chairman.position, signer_title="CHỦ TỊCH", register=register, year=2016,
             issued_at=issued, issued_by=clerk, created_by=clerk, **parts,
         )  # fmt: skip
-    from documents.outgoing import attach_official_pdf
+    from documents.outgoing.services import attach_official_pdf
 
     attach_official_pdf(document)
     return document

@@ -2,7 +2,7 @@
 
 When a unit's clerk account stops being its clerk (deactivated, or given another role or unit), or a unit gets
 a new active clerk or head, the confidential documents its former clerks held pass to its active clerk and head
-(services.hand_over_grants): otherwise nobody active could open or grant them.
+(handover.hand_over_grants): otherwise nobody active could open or grant them.
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ def hand_over_on_change(sender, instance: User, created: bool, raw: bool = False
     before = getattr(instance, "_idesk_before", None)
     if before is None and not created:
         return
-    from documents import services
+    from documents.incoming import handover
 
     was_clerk = before is not None and before["role"] == Role.CLERK and before["is_active"]
     if was_clerk and before["unit_id"] and not _is(instance, Role.CLERK, before["unit_id"]):
-        services.hand_over_grants(before["unit_id"], former_ids=[instance.pk])
+        handover.hand_over_grants(before["unit_id"], former_ids=[instance.pk])
     for role in (Role.CLERK, Role.HEAD):
         already = before is not None and before["role"] == role and before["is_active"]
         if _is(instance, role, instance.unit_id) and not (already and before["unit_id"] == instance.unit_id):
-            services.hand_over_grants(instance.unit_id)
+            handover.hand_over_grants(instance.unit_id)
 
 
 def _is(user: User, role: str, unit_id: int | None) -> bool:

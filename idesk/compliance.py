@@ -963,10 +963,11 @@ class CountedItem:
 def counted_items(user: User, unit_id: int, start: datetime.date, end: datetime.date):
     """The unopened deliveries and overdue assignments counted in the period, for the drill-down (≤ 5 queries).
 
-    Confidential documents are named only to someone with a grant on them (documents.permissions); records the
+    Confidential documents are named only to someone with a grant on them (documents/*/policy.py); records the
     viewer may open get a link.
     """
-    from documents import permissions
+    from documents.core import policy as permissions
+    from documents.incoming import policy as incoming_policy
 
     delivery_ids, assignment_ids, absence_ids = counted_ids(unit_id, start, end)
     deliveries = list(
@@ -988,7 +989,11 @@ def counted_items(user: User, unit_id: int, start: datetime.date, end: datetime.
         else set()
     )
     visible = (
-        set(permissions.visible_to(user).filter(pk__in={a.record_id for a in assignments}).values_list("pk", flat=True))
+        set(
+            incoming_policy.visible_to(user)
+            .filter(pk__in={a.record_id for a in assignments})
+            .values_list("pk", flat=True)
+        )
         if assignments
         else set()
     )
@@ -1043,7 +1048,7 @@ def _absences(user: User, invitee_ids: list[int]) -> list[Absence]:
     """Unexcused absences by meeting, named only for meetings the viewer may see (two queries)."""
     if not invitee_ids:
         return []
-    from documents import meetings
+    from documents.meetings import policy as meetings
     from documents.models import MeetingInvitee
 
     invitees = list(

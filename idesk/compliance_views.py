@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role, User
 from idesk import compliance
-from units import reports
+from idesk.lib import reports
 from units.models import Unit
 
 MAX_DAYS = 366

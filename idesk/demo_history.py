@@ -92,7 +92,7 @@ def _past_meeting(day: datetime.date) -> None:
 
 def _upcoming_meeting() -> None:
     """Next week's meeting, scheduled and invited through the services like any other."""
-    from documents import meetings
+    from documents.meetings import services as meetings
 
     today = timezone.localdate()
     start_day = WorkCalendar(today, today + datetime.timedelta(days=30)).add_working_days(today, 3)

@@ -121,12 +121,14 @@ def deliver(messages: list[Message], email: bool = True) -> list[Notification]:
 def openable(messages: list[Message]) -> list[Message]:
     """The messages whose link their recipient may open (the documents policy decides): a confidential
     notification never reaches someone its page would answer with 404. One query per message."""
-    from documents import meetings
-    from documents import permissions as policy
+    from documents.core import policy as core_policy
+    from documents.incoming import policy as incoming_policy
+    from documents.meetings import policy as meetings
+    from documents.outgoing import policy
 
     checks = {
-        "incoming_detail": lambda u, pk: policy.visible_to(u).filter(pk=pk).exists(),
-        "delivery_detail": lambda u, pk: policy.pending_deliveries_for(u).filter(pk=pk).exists(),
+        "incoming_detail": lambda u, pk: incoming_policy.visible_to(u).filter(pk=pk).exists(),
+        "delivery_detail": lambda u, pk: core_policy.pending_deliveries_for(u).filter(pk=pk).exists(),
         "draft_detail": lambda u, pk: policy.drafts_visible_to(u).filter(pk=pk).exists(),
         "issued_detail": lambda u, pk: policy.issued_visible_to(u).filter(pk=pk).exists(),
         "meeting_detail": lambda u, pk: meetings.visible_to(u).filter(pk=pk).exists(),
@@ -307,7 +309,7 @@ def _assignment(assignment_id: int) -> Assignment | None:
     )
 
 
-# --- Events from documents (documents.notify.later) ----------------------------------------------------------
+# --- Events from documents (documents.core.notify.later) ----------------------------------------------------------
 
 
 def on_incoming_registered(record_id: int, **_ids) -> list[Message]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "documents",
     "idesk",
+    "idesk.bench",  # the benchmark tooling's commands (bench, generate_scale_data, loadtest, compliance_benchmark)
     "django_q",  # after idesk, whose qcluster command (stops in order on SIGTERM) takes the place of django_q's
 ]
 

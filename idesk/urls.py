@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts import views as account_views
-from documents import meeting_views
+from documents.meetings import views as meeting_views
 from idesk import compliance_views, health, notification_views, views
 
 public_patterns = (

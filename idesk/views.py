@@ -15,9 +15,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Bàn làm việc: who I am and what waits for me."""
     from django.utils import timezone
 
-    from documents import meetings, outgoing_selectors
-    from documents import selectors as doc_selectors
+    from documents.incoming import selectors as doc_selectors
+    from documents.meetings import policy as meetings
     from documents.models import MeetingStatus
+    from documents.outgoing import selectors as outgoing_selectors
 
     user = request.user
     desk = doc_selectors.desk_for(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import AssignmentRole, AuditEvent
+from documents.core.models import AssignmentRole, AuditEvent
 
 # verb → how the timeline says it
 VERBS = {

@@ -1,4 +1,4 @@
-"""Printed documents of the incoming flow (WeasyPrint): register books and the processing slip.
+"""Register books as PDF (WeasyPrint), whatever the part: laid out in parts, joined and numbered 'Trang x/y'.
 
 Pure functions returning PDF bytes; views check who may print what and wrap the bytes in a response.
 """
@@ -10,14 +10,11 @@ import gc
 import io
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from documents import registers
-from documents.models import AssignmentRole, AssignmentStatus, Direction, IncomingRecord, ProgressNote
-from units.models import Unit
-from units.reports import collecting_by_hand, font_config, pdf_bytes
+from documents.core import registers
+from idesk.lib.reports import collecting_by_hand, font_config
 
 # Rows laid out at once (about six pages). WeasyPrint keeps a document's styles and boxes until it is written,
 # ~0.25 MB a row here: in parts of this size a book of any length adds ~15 MB to a process, not ~300 MB for
@@ -70,7 +67,7 @@ def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int)
         if resume >= len(rows):
             break
         start = resume
-    return _join_and_number(parts)
+    return join_and_number(parts)
 
 
 def _part_break(pages, start: int, end: int) -> tuple[int, int]:
@@ -101,7 +98,7 @@ def _rows_on(page) -> list[int]:
     return found
 
 
-def _join_and_number(parts: list[bytes]) -> bytes:
+def join_and_number(parts: list[bytes]) -> bytes:
     """The parts as one PDF, each page stamped with "Trang x/y" in the book's page box.
 
     The numbers are a small WeasyPrint document of as many pages holding only them; each of its pages becomes a
@@ -161,56 +158,3 @@ def _join_and_number(parts: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def incoming_register_pdf(
-    *,
-    unit: Unit,
-    year: int,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    confidential: bool = False,
-    within=None,
-) -> bytes:
-    """Sổ đăng ký văn bản đến (or the confidential one) as a printable, bindable book."""
-    book = registers.incoming_register_book(
-        unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential, within=within
-    )
-    return register_book_pdf(book=book, template="documents/pdf/incoming_register.html")
-
-
-_ROLE_ORDER = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRole.INFORM: 2}
-
-
-def processing_slip_pdf(*, record: IncomingRecord) -> bytes:
-    """Phiếu xử lý văn bản: the document's identity, the leader's direction, who handles it by when, progress."""
-    record = (
-        IncomingRecord.objects.select_related("document", "unit__parent", "submitted_to")
-        .prefetch_related(
-            Prefetch("directions", queryset=Direction.objects.select_related("author")),
-            "assignments__assignee_unit",
-            "assignments__assignee_user",
-            Prefetch("notes", queryset=ProgressNote.objects.select_related("author").prefetch_related("files")),
-        )
-        .get(pk=record.pk)
-    )
-    today = timezone.localdate()
-    directions = list(record.directions.all())
-    assignments = sorted(record.assignments.all(), key=lambda a: (_ROLE_ORDER.get(a.role, 9), a.pk))
-    lead = next((a for a in assignments if a.role == AssignmentRole.LEAD), None)
-    # The leader who signs the slip: whoever gave the last direction, else the one it awaits.
-    leader = directions[-1].author if directions else record.submitted_to
-    context = {
-        "record": record,
-        "document": record.document,
-        "unit": record.unit,
-        "directions": directions,
-        "assignments": [
-            {"a": a, "overdue": a.is_overdue(today), "done": a.status == AssignmentStatus.DONE} for a in assignments
-        ],
-        "result": lead.result if lead and lead.status == AssignmentStatus.DONE else "",
-        "notes": list(record.notes.all()),
-        "leader": leader,
-        "printed_at": timezone.localtime(),
-    }
-    return pdf_bytes("documents/pdf/processing_slip.html", context)

@@ -6,9 +6,9 @@ Every register book follows the same shape:
 - `<direction>_register_book(*, unit, year, date_from, date_to, confidential)` returning a `RegisterBook` (its
   `BookHeading`, columns and rows in number order, read with a constant number of queries), and
   `<direction>_register_rows(...)` returning just the rows.
-`documents.pdf` and `documents.exports` print any `RegisterBook`. The outgoing register is `OutgoingRegisterRow`,
-`OUTGOING_COLUMNS`, `outgoing_register_book` and `outgoing_register_rows` beside the incoming ones below, with its
-own template extending `documents/pdf/register_book.html`.
+`documents.core.pdf` and `documents.core.exports` print any `RegisterBook`. Each part keeps its own book in its
+`registers.py` (incoming/registers.py, outgoing/registers.py), with its own template extending
+`documents/pdf/register_book.html`. The numbering of registers (their counters) is here too.
 
 Selectors do not check permissions: the caller decides who may export which register (the confidential one
 only to people allowed to see confidential documents).
@@ -17,13 +17,16 @@ only to people allowed to see confidential documents).
 from __future__ import annotations
 
 import datetime
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+import psycopg
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Assignment, AssignmentRole, Direction, IncomingRecord, IncomingStatus, RegisterKind
+from documents.core.models import Register, RegisterKind
 from units.models import Unit
 
 # --- What every register book shares ------------------------------------------------------------------------
@@ -107,7 +110,7 @@ class RegisterBook:
     last_number: int | None = None
 
 
-def _local_day_bounds(heading: BookHeading) -> tuple[datetime.datetime, datetime.datetime]:
+def local_day_bounds(heading: BookHeading) -> tuple[datetime.datetime, datetime.datetime]:
     """[start of date_from, start of the day after date_to) in local time, so the filter stays an index range."""
     start = timezone.make_aware(datetime.datetime.combine(heading.date_from, datetime.time.min))
     day_after = heading.date_to + datetime.timedelta(days=1)
@@ -115,287 +118,89 @@ def _local_day_bounds(heading: BookHeading) -> tuple[datetime.datetime, datetime
     return start, end
 
 
-def _local_date(value: datetime.datetime | None) -> datetime.date | None:
+def local_date(value: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(value).date() if value else None
 
 
-# --- Sổ đăng ký văn bản đến ------------------------------------------------------------------------------------
+# --- Numbers ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class IncomingRegisterRow:
-    """One entry of the incoming register: the ten columns of NĐ30, then what electronic data adds."""
-
-    record_id: int
-    arrival_date: datetime.date  # Ngày đến (local date)
-    arrival_number: int  # Số đến
-    issuer_name: str  # Tác giả
-    number_symbol: str  # Số, ký hiệu văn bản
-    issued_date: datetime.date | None  # Ngày tháng văn bản
-    type_and_summary: str  # Tên loại và trích yếu nội dung
-    recipient: str  # Đơn vị hoặc người nhận: the chủ trì, else the leader it was submitted to
-    transferred_on: datetime.date | None  # Ngày chuyển: when it went to that recipient
-    acknowledgement: str  # Ký nhận: always blank, signed by hand in the printed book
-    note: str  # Ghi chú
-    secrecy: str  # Độ mật ("" when not confidential)
-    urgency: str  # Mức độ khẩn ("" when normal)
-    pages: int | None  # Số trang
-    signer_name: str  # Người ký
-    direction: str  # the latest ý kiến chỉ đạo, "Name: text" ("" before any)
-    status: str  # trạng thái xử lý
-    handling: str  # Ý kiến phân phối, chỉ đạo, trạng thái xử lý: direction and status in one cell
-    due_date: datetime.date | None  # Thời hạn giải quyết: the chủ trì's deadline, else the record's
-
-
-INCOMING_COLUMNS: tuple[Column, ...] = (
-    Column(_("Ngày đến"), "arrival_date", 12),
-    Column(_("Số đến"), "arrival_number", 8),
-    Column(_("Tác giả"), "issuer_name", 30),
-    Column(_("Số, ký hiệu văn bản"), "number_symbol", 18),
-    Column(_("Ngày tháng văn bản"), "issued_date", 12),
-    Column(_("Tên loại và trích yếu nội dung"), "type_and_summary", 60),
-    Column(_("Đơn vị hoặc người nhận"), "recipient", 30),
-    Column(_("Ngày chuyển"), "transferred_on", 12),
-    Column(_("Ký nhận"), "acknowledgement", 12),
-    Column(_("Ghi chú"), "note", 24),
-    Column(_("Độ mật"), "secrecy", 10),
-    Column(_("Mức độ khẩn"), "urgency", 12),
-    Column(_("Số trang"), "pages", 8),
-    Column(_("Người ký"), "signer_name", 22),
-    Column(_("Ý kiến phân phối, chỉ đạo, trạng thái xử lý"), "handling", 60),
-    Column(_("Thời hạn giải quyết"), "due_date", 12),
+# The counter is an upsert: a register's first number of the year creates its row in the same statement. Either way
+# the row stays locked until the transaction ends, so numbers are unique and gapless under concurrency (unique
+# constraints on the numbered rows back it up), and whatever the transaction writes after the number is written
+# while every other clerk of that register waits: take it last.
+REGISTERS_TABLE = Register._meta.db_table
+NEXT_NUMBER_SQL = (
+    f"INSERT INTO {REGISTERS_TABLE} (unit_id, year, kind, confidential, last_number) VALUES (%s, %s, %s, %s, 1) "
+    f"ON CONFLICT (unit_id, year, kind, confidential) DO UPDATE SET last_number = {REGISTERS_TABLE}.last_number + 1 "
+    "RETURNING id, last_number"
 )
 
 
-def incoming_register_rows(
-    *,
-    unit: Unit,
-    year: int,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    confidential: bool = False,
-) -> list[IncomingRegisterRow]:
-    """The unit's incoming register for the year (the confidential one when asked), in số đến order, limited to
-    arrivals from date_from to date_to (local days, inclusive). Three queries whatever the number of rows."""
-    book = incoming_register_book(unit=unit, year=year, date_from=date_from, date_to=date_to, confidential=confidential)
-    return book.rows
-
-
-def incoming_register_book(
-    *,
-    unit: Unit,
-    year: int,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    confidential: bool = False,
-    within=None,
-) -> RegisterBook:
-    """The incoming register with its heading, as the PDF and Excel exports print it.
-
-    `within`: a queryset of the records the reader may see (the permission policy's), so an export never shows
-    what the lists would not."""
-    heading = book_heading(
-        unit=unit,
-        kind=RegisterKind.INCOMING,
-        year=year,
-        date_from=date_from,
-        date_to=date_to,
-        confidential=confidential,
+def register_row(register_id: int, unit_id: int, year: int, kind: str, confidential: bool, number: int) -> Register:
+    register = Register(
+        id=register_id, unit_id=unit_id, year=year, kind=kind, confidential=confidential, last_number=number
     )
-    rows = _incoming_rows(heading, within)
-    return RegisterBook(
-        heading=heading,
-        columns=INCOMING_COLUMNS,
-        rows=rows,
-        first_number=rows[0].arrival_number if rows else None,
-        last_number=rows[-1].arrival_number if rows else None,
-    )
+    register._state.adding, register._state.db = False, transaction.get_connection().alias
+    return register
 
 
-def _incoming_rows(heading: BookHeading, within=None) -> list[IncomingRegisterRow]:
-    start, end = _local_day_bounds(heading)
-    base = IncomingRecord.objects.all() if within is None else IncomingRecord.objects.filter(pk__in=within.values("pk"))
-    records = (
-        base.filter(
-            unit=heading.unit,
-            year=heading.year,
-            register__confidential=heading.confidential,
-            arrived_at__gte=start,
-            arrived_at__lt=end,
-        )
-        .select_related("document", "submitted_to")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(role=AssignmentRole.LEAD).select_related(
-                    "assignee_unit", "assignee_user"
-                ),
-                to_attr="lead_assignments",
-            ),
-            Prefetch("directions", queryset=Direction.objects.select_related("author"), to_attr="all_directions"),
-        )
-        .order_by("arrival_number")
-    )
-    return [_incoming_row(record) for record in records]
+def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[Register, int]:
+    """The next number of a register, its row locked until the caller's transaction ends (one statement)."""
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "take_number must run inside the caller's transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_NUMBER_SQL, [unit.pk, year, kind, confidential])
+        register_id, number = cursor.fetchone()
+    register = register_row(register_id, unit.pk, year, kind, confidential, number)
+    register.unit = unit
+    return register, number
 
 
-def _incoming_row(record: IncomingRecord) -> IncomingRegisterRow:
-    document = record.document
-    lead = record.lead_assignments[0] if record.lead_assignments else None
-    latest = record.all_directions[-1] if record.all_directions else None  # ordered by time (Direction.Meta)
-    if lead is not None:
-        recipient, transferred_on = lead.assignee_label, _local_date(lead.assigned_at)
-    elif record.submitted_to_id:
-        recipient, transferred_on = str(record.submitted_to), _local_date(record.submitted_at)
-    else:
-        recipient, transferred_on = "", None
-    direction = f"{latest.author}: {latest.text}" if latest else ""
-    status = record.get_status_display()
-    if record.status == IncomingStatus.DONE and record.completed_at:
-        status = _("%(s)s ngày %(d)s") % {"s": status, "d": _local_date(record.completed_at).strftime("%d/%m/%Y")}
-    return IncomingRegisterRow(
-        record_id=record.pk,
-        arrival_date=_local_date(record.arrived_at),
-        arrival_number=record.arrival_number,
-        issuer_name=document.issuer_name,
-        number_symbol=document.number_symbol,
-        issued_date=document.issued_date,
-        type_and_summary=document.type_and_summary,
-        recipient=recipient,
-        transferred_on=transferred_on,
-        acknowledgement="",
-        note=record.note,
-        secrecy=document.get_secrecy_display() if document.secrecy else "",
-        urgency=document.get_urgency_display() if document.urgency else "",
-        pages=document.pages,
-        signer_name=document.signer_name,
-        direction=direction,
-        status=str(status),
-        handling=f"{status} — {direction}" if direction else str(status),
-        due_date=lead.due_date if lead and lead.due_date else record.due_date,
-    )
+class NumberingAtomic:
+    """transaction.atomic() for a service whose last statement takes the number (execute_last).
 
+    On PostgreSQL, when the block is the outermost transaction, that statement is sent together with the COMMIT
+    (psycopg's pipeline mode) and its row is read once the block has ended: the register row is locked for the
+    server's own work, not also for a round trip to this process and its wait for a CPU (and, with threads, the
+    GIL), which is what limits several clerks numbering at once on a busy machine. Nothing may run in the block
+    after execute_last(): in pipeline mode an UPDATE's row count is not known until the commit."""
 
-# --- Sổ đăng ký văn bản đi --------------------------------------------------------------------------------------
+    def __enter__(self) -> NumberingAtomic:
+        self._connection = transaction.get_connection()
+        self._outermost = not self._connection.in_atomic_block
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self._pipeline = self._cursor = self._then = None
+        return self
 
+    def execute_last(self, sql: str, params: list, then: Callable[[tuple], None]) -> None:
+        """Execute the block's last statement; `then` gets its row (at once, or after the commit)."""
+        connection = self._connection
+        if (
+            self._outermost
+            and connection.vendor == "postgresql"
+            and not connection.run_on_commit  # hooks run inside the commit, and so would run in pipeline mode
+            and psycopg.Pipeline.is_supported()
+        ):
+            self._pipeline = connection.connection.pipeline()
+            self._pipeline.__enter__()
+        self._cursor = connection.cursor()
+        self._cursor.execute(sql, params)
+        if self._pipeline is None:
+            then(self._cursor.fetchone())
+        else:
+            self._then = then
 
-@dataclass(frozen=True, slots=True)
-class OutgoingRegisterRow:
-    """One entry of the outgoing register: the columns of NĐ30 plus secrecy and urgency."""
-
-    document_id: int
-    number: int  # for ordering and the cover's 'Từ số … đến số …'
-    number_symbol: str  # Số, ký hiệu văn bản
-    issued_date: datetime.date | None  # Ngày tháng văn bản
-    type_and_summary: str  # Tên loại và trích yếu nội dung
-    signer_name: str  # Người ký
-    recipients: str  # Nơi nhận văn bản
-    archive: str  # Đơn vị, người nhận bản lưu
-    copies: int  # Số lượng bản: one per recipient plus the archive copies
-    transferred_on: datetime.date | None  # Ngày chuyển
-    acknowledgement: str  # Ký nhận (by hand)
-    note: str  # Ghi chú: cancelled numbers and recalls stay here with their reason
-    secrecy: str
-    urgency: str
-
-
-OUTGOING_COLUMNS: tuple[Column, ...] = (
-    Column(_("Số, ký hiệu văn bản"), "number_symbol", 18),
-    Column(_("Ngày tháng văn bản"), "issued_date", 12),
-    Column(_("Tên loại và trích yếu nội dung"), "type_and_summary", 60),
-    Column(_("Người ký"), "signer_name", 22),
-    Column(_("Nơi nhận văn bản"), "recipients", 40),
-    Column(_("Đơn vị, người nhận bản lưu"), "archive", 16),
-    Column(_("Số lượng bản"), "copies", 8),
-    Column(_("Ngày chuyển"), "transferred_on", 12),
-    Column(_("Ký nhận"), "acknowledgement", 12),
-    Column(_("Ghi chú"), "note", 30),
-    Column(_("Độ mật"), "secrecy", 10),
-    Column(_("Mức độ khẩn"), "urgency", 12),
-)
-
-
-def outgoing_register_book(
-    *,
-    unit: Unit,
-    year: int,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    confidential: bool = False,
-    within=None,
-) -> RegisterBook:
-    """The unit's outgoing register for the year in number order (two queries whatever the number of rows).
-    `within`: the documents the reader may see (the permission policy's queryset)."""
-    from documents.models import Delivery, Document
-
-    heading = book_heading(
-        unit=unit,
-        kind=RegisterKind.OUTGOING,
-        year=year,
-        date_from=date_from,
-        date_to=date_to,
-        confidential=confidential,
-    )
-    base = Document.objects.all() if within is None else Document.objects.filter(pk__in=within.values("pk"))
-    documents = (
-        base.filter(
-            register__unit=unit,
-            register__kind=RegisterKind.OUTGOING,
-            register__confidential=confidential,
-            year=year,
-            issued_date__gte=heading.date_from,
-            issued_date__lte=heading.date_to,
-        )
-        .prefetch_related(
-            Prefetch(
-                "deliveries",
-                queryset=Delivery.objects.select_related("recipient_unit").order_by("id"),
-                to_attr="all_deliveries",
-            )
-        )
-        .order_by("number")
-    )
-    rows = [_outgoing_row(d) for d in documents]
-    return RegisterBook(
-        heading=heading,
-        columns=OUTGOING_COLUMNS,
-        rows=rows,
-        first_number=rows[0].number if rows else None,
-        last_number=rows[-1].number if rows else None,
-    )
-
-
-def outgoing_register_rows(**kwargs) -> list[OutgoingRegisterRow]:
-    return outgoing_register_book(**kwargs).rows
-
-
-def _outgoing_row(document) -> OutgoingRegisterRow:
-    names = [d.recipient_unit.name for d in document.all_deliveries]
-    typed = [
-        line.strip().lstrip("-").strip().rstrip(";.") for line in document.recipients_text.splitlines() if line.strip()
-    ]
-    recipients = names + [t for t in typed if t not in names and t != "Như trên"]
-    archive = [a.strip() for a in document.archive_note.split(",") if a.strip()]
-    notes = []
-    if document.cancelled_at:
-        notes.append(str(_("Đã hủy số: %(r)s") % {"r": document.cancel_reason}))
-    if document.recalled_at:
-        notes.append(str(_("Đã thu hồi: %(r)s") % {"r": document.recall_reason}))
-    if document.leader_comment:
-        notes.append(str(_("Có ý kiến lãnh đạo")))
-    return OutgoingRegisterRow(
-        document_id=document.pk,
-        number=document.number or 0,
-        number_symbol=document.number_symbol,
-        issued_date=document.issued_date,
-        type_and_summary=document.type_and_summary,
-        signer_name=document.signer_name,
-        recipients="; ".join(recipients),
-        archive=", ".join(archive),
-        copies=len(names) + len(archive),
-        transferred_on=_local_date(document.issued_at),
-        acknowledgement="",
-        note="; ".join(notes),
-        secrecy=document.get_secrecy_display() if document.secrecy else "",
-        urgency=document.get_urgency_display() if document.urgency else "",
-    )
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            try:
+                self._atomic.__exit__(exc_type, exc, tb)  # the commit sends the pipelined statement
+            finally:
+                if self._pipeline is not None:
+                    self._pipeline.__exit__(*sys.exc_info())
+            if exc_type is None and self._then is not None:
+                self._then(self._cursor.fetchone())
+        finally:
+            if self._cursor is not None:
+                self._cursor.close()

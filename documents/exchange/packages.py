@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents import faces
+from documents.core import faces
+from documents.core.models import Document, DocumentFile
 from documents.exchange.edxml import (
     Attachment,
     Business,
@@ -24,8 +25,7 @@ from documents.exchange.edxml import (
     TraceHeader,
     make_document_id,
 )
-from documents.models import Document, DocumentFile
-from documents.outgoing import attach_official_pdf
+from documents.outgoing.services import attach_official_pdf
 from units.models import Unit
 
 # QCVN 102's DocumentType/Type: 1 for a legal normative document, 2 for an administrative one.

@@ -1,12 +1,9 @@
-"""Forms for documents: labels are the register's words (DOMAIN.md); errors in Vietnamese next to the field."""
+"""Forms of the incoming flow: labels are the register's words (DOMAIN.md); errors in Vietnamese next to the field."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -14,111 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from documents import files as file_rules
-from documents import permissions as policy
-from documents.models import AssignmentRole, DocType, Secrecy, Urgency
-from documents.selectors import BOXES, SORTS, IncomingFilters
-from documents.services import AssignmentSpec, IncomingData
+from documents.core import policy
+from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm, bootstrap, limit_inputs
+from documents.core.models import AssignmentRole, DocType, Secrecy, Urgency
+from documents.incoming.selectors import BOXES, SORTS, IncomingFilters
+from documents.incoming.services import AssignmentSpec, IncomingData
 from units.models import Unit, UnitKind
-
-# Text, not type=date: the browser's picker shows its own locale's order; offices read dd/mm/yyyy.
-DATE_INPUT = forms.DateInput(
-    attrs={
-        "placeholder": "dd/mm/yyyy",
-        "inputmode": "numeric",
-        "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
-        "autocomplete": "off",
-    },
-    format="%d/%m/%Y",
-)
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field, each checked by its content and size."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"})
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if self.required and not uploads:
-            raise ValidationError(self.error_messages["required"], code="required")
-        errors = []
-        for upload in uploads:
-            try:
-                file_rules.validate_upload(upload)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return list(uploads)
-
-
-def _bootstrap(form: forms.Form, errors=None) -> None:
-    """Bootstrap classes on the widgets; `is-invalid` on those with errors once the form was cleaned.
-
-    Never reads `form.errors` itself: that would validate the form before a subclass has set its choices."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        css = ["form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"]
-        if isinstance(widget, forms.CheckboxInput):
-            css = ["form-check-input"]
-        if errors and name in errors:
-            css.append("is-invalid")
-        present = widget.attrs.get("class", "").split()
-        widget.attrs["class"] = " ".join(present + [c for c in css if c not in present])
-
-
-# Limits a person never meets but an attacker would: a 366,000-character draft body took its preview 13 s.
-TEXT_MAX = 10_000  # any free-text field that names no limit of its own
-BODY_MAX = 100_000  # a document's body or an excerpt: some 40 printed pages
-FIRST_DATE = datetime.date(1945, 1, 1)  # nothing an office registers is older; year 0001 overflowed date arithmetic
-LAST_DATE = datetime.date(2100, 12, 31)
-
-
-def _dmy(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime writes year 1 as "1"
-
-
-def sane_date(value: datetime.date | None) -> None:
-    if value and not FIRST_DATE <= value <= LAST_DATE:
-        raise ValidationError(
-            _("Ngày %(d)s không hợp lệ: chỉ nhận từ %(a)s đến %(b)s.")
-            % {"d": _dmy(value), "a": _dmy(FIRST_DATE), "b": _dmy(LAST_DATE)},
-            code="date_range",
-        )
-
-
-def limit_inputs(form: forms.Form) -> None:
-    """Every date field within FIRST_DATE..LAST_DATE, every text field under TEXT_MAX unless it says less."""
-    for field in form.fields.values():
-        if isinstance(field, forms.DateField):
-            field.validators.append(sane_date)
-        elif isinstance(field, forms.CharField) and field.max_length is None:
-            field.max_length = TEXT_MAX
-            field.validators.append(MaxLengthValidator(TEXT_MAX))
-            if isinstance(field.widget, forms.TextInput | forms.Textarea):
-                field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit_inputs(self)
-        _bootstrap(self)
-
-    def full_clean(self):
-        super().full_clean()
-        _bootstrap(self, self._errors)
 
 
 def issuer_choices():
@@ -259,14 +157,14 @@ class FilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from documents.models import IncomingStatus
+        from documents.incoming.models import IncomingStatus
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Tất cả"))] + list(IncomingStatus.choices)
         self.fields["urgency"].choices = [("", _("Tất cả"))] + list(Urgency.choices)
         self.fields["doc_type"].choices = [("", _("Tất cả"))] + list(DocType.choices)
         limit_inputs(self)
-        _bootstrap(self)
+        bootstrap(self)
         for field in self.fields.values():
             field.widget.attrs["class"] = (
                 field.widget.attrs["class"]
@@ -449,20 +347,3 @@ class GrantForm(StyledForm):
         self.fields["users"].choices = [
             (u.pk, f"{u.full_name} — {u.position}") for u in User.objects.filter(unit_id=unit_id, is_active=True)
         ]
-
-
-class RegisterExportForm(StyledForm):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS)
-    confidential = forms.BooleanField(label=_("Sổ văn bản mật"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("“Đến ngày” phải sau “Từ ngày”."))
-        return data
-
-
-def today_year() -> int:
-    return timezone.localdate().year

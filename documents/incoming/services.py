@@ -1,4 +1,4 @@
-"""State changes of documents. One function per action: a transaction, a permission check, an audit event.
+"""State changes of incoming records. One function per action: a transaction, a permission check, an audit event.
 
 Business-rule violations raise ServiceError (a ValidationError with a Vietnamese message); a permission
 failure raises PermissionDenied, or Http404 when the object is hidden from the user.
@@ -7,46 +7,41 @@ failure raises PermissionDenied, or Http404 when the object is hidden from the u
 from __future__ import annotations
 
 import datetime
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import psycopg
-from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents import audit, files, notify
-from documents import permissions as policy
-from documents.models import (
-    Assignment,
+from documents.core import audit, files, notify
+from documents.core import policy as core_policy
+from documents.core.models import (
     AssignmentRole,
-    AssignmentStatus,
     AuditEvent,
     Delivery,
     DeliveryStatus,
-    Direction,
     Document,
     DocumentFile,
-    DocumentUserObjectPermission,
+    RegisterKind,
+)
+from documents.core.registers import NEXT_NUMBER_SQL, NumberingAtomic, register_row, take_number
+from documents.core.services import ServiceError, grant_confidential
+from documents.incoming import policy
+from documents.incoming.models import (
+    Assignment,
+    AssignmentStatus,
+    Direction,
     IncomingRecord,
     IncomingStatus,
     NoteFile,
     ProgressNote,
-    Register,
-    RegisterKind,
 )
 from units.models import Unit
 from units.text import fold
-
-
-class ServiceError(ValidationError):
-    """A refused action, with a message for the user."""
 
 
 class DuplicateDocument(ServiceError):
@@ -84,115 +79,8 @@ def _tell_holders(clerk: User, refused: DuplicateDocument) -> None:
         notify.later("confidential_duplicate", record_id=record.pk, user_id=clerk.pk)
 
 
-# --- Numbers ------------------------------------------------------------------------------------------------
-
-
-# The counter is an upsert: a register's first number of the year creates its row in the same statement. Either way
-# the row stays locked until the transaction ends, so numbers are unique and gapless under concurrency (unique
-# constraints on the numbered rows back it up), and whatever the transaction writes after the number is written
-# while every other clerk of that register waits: take it last.
-_REGISTERS = Register._meta.db_table
-_NEXT_NUMBER = (
-    f"INSERT INTO {_REGISTERS} (unit_id, year, kind, confidential, last_number) VALUES (%s, %s, %s, %s, 1) "
-    f"ON CONFLICT (unit_id, year, kind, confidential) DO UPDATE SET last_number = {_REGISTERS}.last_number + 1 "
-    "RETURNING id, last_number"
-)
-
-
-def _register(register_id: int, unit_id: int, year: int, kind: str, confidential: bool, number: int) -> Register:
-    register = Register(
-        id=register_id, unit_id=unit_id, year=year, kind=kind, confidential=confidential, last_number=number
-    )
-    register._state.adding, register._state.db = False, transaction.get_connection().alias
-    return register
-
-
-def take_number(unit: Unit, year: int, kind: str, confidential: bool) -> tuple[Register, int]:
-    """The next number of a register, its row locked until the caller's transaction ends (one statement)."""
-    connection = transaction.get_connection()
-    assert connection.in_atomic_block, "take_number must run inside the caller's transaction"
-    with connection.cursor() as cursor:
-        cursor.execute(_NEXT_NUMBER, [unit.pk, year, kind, confidential])
-        register_id, number = cursor.fetchone()
-    register = _register(register_id, unit.pk, year, kind, confidential, number)
-    register.unit = unit
-    return register, number
-
-
-class _NumberingAtomic:
-    """transaction.atomic() for a service whose last statement takes the number (execute_last).
-
-    On PostgreSQL, when the block is the outermost transaction, that statement is sent together with the COMMIT
-    (psycopg's pipeline mode) and its row is read once the block has ended: the register row is locked for the
-    server's own work, not also for a round trip to this process and its wait for a CPU (and, with threads, the
-    GIL), which is what limits several clerks numbering at once on a busy machine. Nothing may run in the block
-    after execute_last(): in pipeline mode an UPDATE's row count is not known until the commit."""
-
-    def __enter__(self) -> _NumberingAtomic:
-        self._connection = transaction.get_connection()
-        self._outermost = not self._connection.in_atomic_block
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        self._pipeline = self._cursor = self._then = None
-        return self
-
-    def execute_last(self, sql: str, params: list, then: Callable[[tuple], None]) -> None:
-        """Execute the block's last statement; `then` gets its row (at once, or after the commit)."""
-        connection = self._connection
-        if (
-            self._outermost
-            and connection.vendor == "postgresql"
-            and not connection.run_on_commit  # hooks run inside the commit, and so would run in pipeline mode
-            and psycopg.Pipeline.is_supported()
-        ):
-            self._pipeline = connection.connection.pipeline()
-            self._pipeline.__enter__()
-        self._cursor = connection.cursor()
-        self._cursor.execute(sql, params)
-        if self._pipeline is None:
-            then(self._cursor.fetchone())
-        else:
-            self._then = then
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            try:
-                self._atomic.__exit__(exc_type, exc, tb)  # the commit sends the pipelined statement
-            finally:
-                if self._pipeline is not None:
-                    self._pipeline.__exit__(*sys.exc_info())
-            if exc_type is None and self._then is not None:
-                self._then(self._cursor.fetchone())
-        finally:
-            if self._cursor is not None:
-                self._cursor.close()
-
-
-# --- Grants for confidential documents ---------------------------------------------------------------------
-
-
-def _view_confidential_id() -> int:
-    # Looked up each time, not cached in the process: the row's id changes when the table is rebuilt
-    # (flush between transactional tests, a restored backup) and a stale id breaks every grant.
-    return Permission.objects.get(codename=policy.VIEW_CONFIDENTIAL, content_type__app_label="documents").pk
-
-
-def _grant(users: Iterable[User], document: Document) -> None:
-    if not document.is_confidential:
-        return
-    perm_id = _view_confidential_id()
-    # One INSERT … ON CONFLICT DO NOTHING for all of them, where get_or_create took four statements a person.
-    DocumentUserObjectPermission.objects.bulk_create(
-        [
-            DocumentUserObjectPermission(user_id=user_id, permission_id=perm_id, content_object=document)
-            for user_id in {user.pk for user in users}
-        ],
-        ignore_conflicts=True,
-    )
-
-
 def _unit_leaders(unit_id: int) -> list[User]:
-    return list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=policy.LEADING_ROLES))
+    return list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=core_policy.LEADING_ROLES))
 
 
 # --- Registering incoming documents --------------------------------------------------------------------------
@@ -278,7 +166,7 @@ def _insert_parts(obj, computed: dict[str, str], connection) -> tuple[str, str, 
     return ", ".join(columns), ", ".join(values), params
 
 
-def _insert_numbered(record: IncomingRecord, event: AuditEvent, last: _NumberingAtomic | None = None) -> None:
+def _insert_numbered(record: IncomingRecord, event: AuditEvent, last: NumberingAtomic | None = None) -> None:
     """Insert `record` with the next số đến of its unit's register for its year, and `event` about it (its data
     gets the number too). Every other write of the transaction should come before this; with `last`, it is the
     block's last statement and the record gets its id and number once the block has ended."""
@@ -288,7 +176,7 @@ def _insert_numbered(record: IncomingRecord, event: AuditEvent, last: _Numbering
     def numbered(row: tuple) -> None:
         record.pk, register_id, record.arrival_number = row
         record._state.adding, record._state.db = False, connection.alias
-        record.register = _register(register_id, *key, record.arrival_number)
+        record.register = register_row(register_id, *key, record.arrival_number)
 
     if connection.vendor != "postgresql":
         register, number = take_number(Unit(pk=record.unit_id), record.year, key[2], key[3])
@@ -304,7 +192,7 @@ def _insert_numbered(record: IncomingRecord, event: AuditEvent, last: _Numbering
         event, {"object_id": "r.id", "data": "%s || jsonb_build_object('arrival_number', r.arrival_number)"}, connection
     )
     sql = _NUMBERED_RECORD.format(
-        next_number=_NEXT_NUMBER,
+        next_number=NEXT_NUMBER_SQL,
         record=IncomingRecord._meta.db_table,
         record_columns=record_columns,
         record_values=record_values,
@@ -329,12 +217,12 @@ def _create_record(
     note: str,
     arrived_at: datetime.datetime,
     verb: str,
-    last: _NumberingAtomic | None = None,
+    last: NumberingAtomic | None = None,
     **event_data,
 ) -> IncomingRecord:
     """The incoming record of `document` in the clerk's unit, with its number and its audit event (`verb`); with
     `last`, as the last statement of that block (the record is complete once the block has ended)."""
-    _grant([clerk], document)
+    grant_confidential([clerk], document)
     record = IncomingRecord(
         document=document,
         unit_id=clerk.unit_id,
@@ -377,7 +265,7 @@ def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: boo
 
 
 def _register_incoming(clerk: User, data: IncomingData, confirm_duplicate: bool, now) -> IncomingRecord:
-    with _NumberingAtomic() as block:
+    with NumberingAtomic() as block:
         if not confirm_duplicate:
             duplicates = find_duplicates(clerk.unit, data)
             if duplicates:
@@ -411,7 +299,7 @@ def _register_incoming(clerk: User, data: IncomingData, confirm_duplicate: bool,
 
 def open_delivery(*, clerk: User, delivery: Delivery) -> None:
     """The receiving clerk looked at an electronic arrival (the sender sees 'đã xem', by whom and when)."""
-    if not policy.can_receive(clerk, delivery) or delivery.opened_at is not None:
+    if not core_policy.can_receive(clerk, delivery) or delivery.opened_at is not None:
         return
     with transaction.atomic():
         updated = Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(
@@ -439,7 +327,7 @@ def register_delivery(
 def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, confirm_duplicate: bool):
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
-        if not policy.is_clerk_of(clerk, delivery.recipient_unit_id):
+        if not core_policy.is_clerk_of(clerk, delivery.recipient_unit_id):
             raise PermissionDenied
         if delivery.status not in (DeliveryStatus.SENT, DeliveryStatus.OPENED):
             raise ServiceError(_("Văn bản này đã được xử lý (%(s)s).") % {"s": delivery.get_status_display()})
@@ -487,7 +375,7 @@ def return_delivery(*, clerk: User, delivery: Delivery, reason: str) -> Delivery
         raise ServiceError({"reason": _("Hãy nêu lý do trả lại văn bản.")})
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if not policy.can_receive(clerk, delivery):
+        if not core_policy.can_receive(clerk, delivery):
             raise PermissionDenied
         delivery.status = DeliveryStatus.RETURNED
         delivery.returned_reason = reason
@@ -515,13 +403,13 @@ def submit(*, clerk: User, record: IncomingRecord, leader: User, note: str = "")
     with transaction.atomic():
         record = _locked(record)
         policy.require(clerk, "submit", record)
-        if not (policy.leads_unit(leader) and leader.unit_id == record.unit_id):
+        if not (core_policy.leads_unit(leader) and leader.unit_id == record.unit_id):
             raise ServiceError({"leader": _("Chỉ trình được lãnh đạo của đơn vị.")})
         record.status = IncomingStatus.SUBMITTED
         record.submitted_to = leader
         record.submitted_at = timezone.now()
         record.save(update_fields=["status", "submitted_to", "submitted_at"])
-        _grant([leader], record.document)
+        grant_confidential([leader], record.document)
         audit.record(clerk, "submitted", record, to=leader.full_name, to_id=leader.pk, note=note)
     notify.later("submitted", record_id=record.pk, user_id=leader.pk)
     return record
@@ -532,12 +420,12 @@ def forward(*, leader: User, record: IncomingRecord, to_leader: User, note: str 
     with transaction.atomic():
         record = _locked(record)
         policy.require(leader, "forward", record)
-        if to_leader.pk == leader.pk or not (policy.leads_unit(to_leader) and to_leader.unit_id == record.unit_id):
+        if to_leader.pk == leader.pk or not (core_policy.leads_unit(to_leader) and to_leader.unit_id == record.unit_id):
             raise ServiceError({"to_leader": _("Hãy chọn một lãnh đạo khác của đơn vị.")})
         record.submitted_to = to_leader
         record.submitted_at = timezone.now()
         record.save(update_fields=["submitted_to", "submitted_at"])
-        _grant([to_leader], record.document)
+        grant_confidential([to_leader], record.document)
         audit.record(leader, "forwarded", record, to=to_leader.full_name, to_id=to_leader.pk, note=note)
     notify.later("submitted", record_id=record.pk, user_id=to_leader.pk)
     return record
@@ -585,7 +473,7 @@ def _create_assignments(leader: User, record: IncomingRecord, specs: Sequence[As
             due_date=spec.due_date or record.due_date,
             assigned_by=leader,
         )
-        _grant([spec.user] if spec.user else _unit_leaders(spec.unit.pk), record.document)
+        grant_confidential([spec.user] if spec.user else _unit_leaders(spec.unit.pk), record.document)
         audit.record(
             leader, "assigned", record, role=spec.role, assignee=assignment.assignee_label,
             due_date=assignment.due_date.isoformat() if assignment.due_date else None,
@@ -620,7 +508,7 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
         record = assignment.record
         policy.require(head, "delegate", record)
         if not (
-            policy.leads_unit(head)
+            core_policy.leads_unit(head)
             and assignment.assignee_unit_id == head.unit_id
             and assignment.assignee_user_id is None
             and assignment.status != AssignmentStatus.DONE
@@ -630,7 +518,7 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
             raise ServiceError({"to_user": _("Chỉ giao được cho người của đơn vị mình.")})
         assignment.assignee_user = to_user
         assignment.save(update_fields=["assignee_user"])
-        _grant([to_user], record.document)
+        grant_confidential([to_user], record.document)
         audit.record(head, "delegated", record, role=assignment.role, to=to_user.full_name, to_id=to_user.pk)
     notify.later("delegated", assignment_id=assignment.pk)
     return assignment
@@ -650,7 +538,7 @@ def open_record(*, user: User, record: IncomingRecord) -> None:
         if a.first_opened_at is None
         and (
             a.assignee_user_id == user.pk
-            or (a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and policy.leads_unit(user))
+            or (a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and core_policy.leads_unit(user))
         )
     ]
     opened = AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="opened", actor=user)
@@ -717,81 +605,14 @@ def grant_access(*, granter: User, record: IncomingRecord, users: Sequence[User]
     """Cấp quyền xem a confidential document to named people."""
     with transaction.atomic():
         policy.require(granter, "grant", record)
-        _grant(users, record.document)
+        grant_confidential(users, record.document)
         audit.record(granter, "granted", record, to=[u.full_name for u in users])
-
-
-def hand_over_grants(unit_id: int, former_ids: Iterable[int] = ()) -> int:
-    """The unit's confidential documents outlive its clerk account: what its former clerks held (inactive clerk
-    accounts of the unit, and `former_ids`, accounts that just stopped being its clerk) passes to the unit's
-    active clerk and head, so someone can still open and grant them. Idempotent; each document handed over is
-    one audit event naming the new holders. Returns how many grants were added."""
-    successors = list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=[Role.CLERK, Role.HEAD]))
-    if not successors:
-        return 0
-    perm_id = _view_confidential_id()
-    former = User.objects.filter(Q(unit_id=unit_id, role=Role.CLERK, is_active=False) | Q(pk__in=list(former_ids)))
-    held = DocumentUserObjectPermission.objects.filter(permission_id=perm_id, user__in=former)
-    doc_ids = set(held.values_list("content_object_id", flat=True))
-    if not doc_ids:
-        return 0
-    already = set(
-        DocumentUserObjectPermission.objects.filter(
-            permission_id=perm_id, content_object_id__in=doc_ids, user__in=successors
-        ).values_list("content_object_id", "user_id")
-    )
-    added: dict[int, list[User]] = {}
-    for doc_id in sorted(doc_ids):
-        for person in successors:
-            if (doc_id, person.pk) not in already:
-                added.setdefault(doc_id, []).append(person)
-    if not added:
-        return 0
-    with transaction.atomic():
-        DocumentUserObjectPermission.objects.bulk_create(
-            [
-                DocumentUserObjectPermission(user_id=p.pk, permission_id=perm_id, content_object_id=doc_id)
-                for doc_id, people in added.items()
-                for p in people
-            ],
-            ignore_conflicts=True,
-        )
-        formers = {
-            doc_id: sorted(names)
-            for doc_id, names in _names_by_document(held.filter(content_object_id__in=list(added))).items()
-        }
-        # On the unit's record of the document when it has one (its timeline), else on the document.
-        records = IncomingRecord.objects.filter(unit_id=unit_id, document_id__in=list(added))
-        records = {r.document_id: r for r in records}
-        documents = Document.objects.in_bulk([d for d in added if d not in records])
-        AuditEvent.objects.bulk_create(
-            [
-                audit.event(
-                    None,
-                    "handed_over",
-                    records.get(doc_id) or documents[doc_id],
-                    to=", ".join(p.full_name for p in people),
-                    reason=_("Bàn giao từ tài khoản văn thư cũ: %(f)s") % {"f": ", ".join(formers.get(doc_id, []))},
-                    holders=[p.pk for p in people],
-                    document_id=doc_id,
-                )  # fmt: skip
-                for doc_id, people in added.items()
-            ]
-        )
-    return sum(len(people) for people in added.values())
-
-
-def _names_by_document(grants) -> dict[int, set[str]]:
-    names: dict[int, set[str]] = {}
-    for doc_id, name, username in grants.values_list("content_object_id", "user__full_name", "user__username"):
-        names.setdefault(doc_id, set()).add(name or username)
-    return names
 
 
 def remind(*, leader: User, record: IncomingRecord, assignment: Assignment) -> None:
     """Đôn đốc by hand: a leader chases an open assignment."""
     policy.require(leader, "view", record)
-    if not (policy.leads_unit(leader) and leader.unit_id == record.unit_id):
+    if not (core_policy.leads_unit(leader) and leader.unit_id == record.unit_id):
         raise PermissionDenied
     if assignment.record_id != record.pk or assignment.status == AssignmentStatus.DONE:
         raise ServiceError(_("Phân công này đã xong hoặc không thuộc văn bản."))

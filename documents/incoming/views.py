@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,29 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, files, forms, outgoing_selectors, selectors, services
-from documents import permissions as policy
-from documents.models import Assignment, AssignmentRole, AssignmentStatus, Delivery, DocumentFile
-from units import reports
-
-
-def page_size() -> int:
-    """Rows per list page (settings.IDESK_PAGE_SIZE)."""
-    return settings.IDESK_PAGE_SIZE
-
-
-def _apply_service_error(form, exc: ValidationError) -> None:
-    """Put a service's refusal next to the field it names, or on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
+from documents.core import audit, files
+from documents.core import policy as core_policy
+from documents.core import selectors as core_selectors
+from documents.core.forms import apply_service_error
+from documents.core.models import AssignmentRole, Delivery
+from documents.core.views import page_size
+from documents.incoming import forms, policy, selectors, services
+from documents.incoming.models import Assignment, AssignmentStatus
+from idesk.lib import reports
 
 # --- Lists ---------------------------------------------------------------------------------------------------
 
@@ -60,7 +48,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "today": timezone.localdate(),
         "is_clerk": request.user.role == Role.CLERK,
         "pending_count": counts["pending"],
-        "recalls": list(outgoing_selectors.recalls_to_acknowledge(request.user)[:20]),
+        "recalls": list(core_selectors.recalls_to_acknowledge(request.user)[:20]),
     }
 
 
@@ -73,7 +61,7 @@ def _results_only(request: HttpRequest) -> bool:
 @require_GET
 def incoming_list(request: HttpRequest) -> HttpResponse:
     context = _incoming_page(request)
-    template = "documents/_incoming_table.html" if _results_only(request) else "documents/incoming_list.html"
+    template = "documents/incoming/_table.html" if _results_only(request) else "documents/incoming/list.html"
     return render(request, template, context)
 
 
@@ -83,7 +71,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search from the top bar: every document the user may see."""
     context = _incoming_page(request, forced_box="tat_ca")
     context["searching"] = True
-    template = "documents/_incoming_table.html" if _results_only(request) else "documents/search.html"
+    template = "documents/incoming/_table.html" if _results_only(request) else "documents/incoming/search.html"
     return render(request, template, context)
 
 
@@ -92,7 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def tasks(request: HttpRequest) -> HttpResponse:
     rows = selectors.my_tasks(request.user)
     page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
-    return render(request, "documents/tasks.html", {"page": page, "today": timezone.localdate()})
+    return render(request, "documents/incoming/tasks.html", {"page": page, "today": timezone.localdate()})
 
 
 # --- Registering -------------------------------------------------------------------------------------------
@@ -118,7 +106,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
             duplicates = exc.existing
             form.add_error("confirm_duplicate", exc.messages)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -132,7 +120,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
     files_lost = request.method == "POST" and bool(request.FILES) and not form.is_valid()
     return render(
         request,
-        "documents/incoming_form.html",
+        "documents/incoming/form.html",
         {"form": form, "duplicates": duplicates, "files_lost": files_lost},
         status=400 if request.method == "POST" else 200,
     )
@@ -172,7 +160,7 @@ def _action_forms(request: HttpRequest, record, bound: dict | None = None) -> di
 def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> dict:
     today = timezone.localdate()
     assignments = list(record.assignments.all())
-    can_remind = policy.leads_unit(request.user) and request.user.unit_id == record.unit_id
+    can_remind = core_policy.leads_unit(request.user) and request.user.unit_id == record.unit_id
     return {
         "record": record,
         "doc": record.document,
@@ -194,7 +182,7 @@ def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> 
 def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_detail(request.user, pk)
     services.open_record(user=request.user, record=record)
-    return render(request, "documents/incoming_detail.html", _detail_context(request, record))
+    return render(request, "documents/incoming/detail.html", _detail_context(request, record))
 
 
 @login_required
@@ -223,14 +211,14 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             message = _run_action(action, form, user, record)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, message)
             return redirect(record)
     record = selectors.record_detail(user, pk)
     context = _detail_context(request, record, bound={action: form})
     context["open_action"] = action
-    return render(request, "documents/incoming_detail.html", context, status=400)
+    return render(request, "documents/incoming/detail.html", context, status=400)
 
 
 def _bound_form(action: str, request: HttpRequest, record):
@@ -291,7 +279,7 @@ def _run_action(action: str, form, user: User, record) -> str:
 def deliveries(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
     page = Paginator(selectors.pending_deliveries(request.user), page_size()).get_page(request.GET.get("page"))
-    return render(request, "documents/deliveries.html", {"page": page})
+    return render(request, "documents/incoming/deliveries.html", {"page": page})
 
 
 def _pending_delivery_or_404(user: User, pk: int) -> Delivery:
@@ -322,7 +310,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 duplicates = exc.existing
                 receive_form.add_error("confirm_duplicate", exc.messages)
             except ValidationError as exc:
-                _apply_service_error(receive_form, exc)
+                apply_service_error(receive_form, exc)
             else:
                 messages.success(
                     request, _("Đã vào sổ văn bản đến số %(n)s; đơn vị gửi đã được báo.") % {"n": record.arrival_number}
@@ -334,13 +322,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     clerk=request.user, delivery=delivery, reason=return_form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
-                _apply_service_error(return_form, exc)
+                apply_service_error(return_form, exc)
             else:
                 messages.success(request, _("Đã trả lại văn bản cho đơn vị gửi."))
                 return redirect("documents:deliveries")
     return render(
         request,
-        "documents/delivery_detail.html",
+        "documents/incoming/delivery_detail.html",
         {
             "delivery": delivery,
             "doc": delivery.document,
@@ -357,19 +345,9 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
-def file_download(request: HttpRequest, pk: int) -> HttpResponse:
-    attached = DocumentFile.objects.select_related("blob", "document").filter(pk=pk).first()
-    if attached is None or not policy.can_view_document_file(request.user, attached.document):
-        raise Http404
-    return files.download(request, attached.blob, attached.name, inline=request.GET.get("xem") == "1")
-
-
-@login_required
-@require_GET
 def note_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A handler's working file: readable by whoever may see the record it was noted on."""
-    from documents.models import NoteFile
+    from documents.incoming.models import NoteFile
 
     attached = NoteFile.objects.select_related("blob", "note").filter(pk=pk).first()
     if attached is None or not policy.visible_to(request.user).filter(pk=attached.note.record_id).exists():
@@ -377,49 +355,10 @@ def note_file(request: HttpRequest, pk: int) -> HttpResponse:
     return files.download(request, attached.blob, attached.name)
 
 
-REGISTER_BOOKS = {
-    "den": ("Sổ đăng ký văn bản đến", "so-van-ban-den", "incoming_register"),
-    "di": ("Sổ đăng ký văn bản đi", "so-van-ban-di", "outgoing_register"),
-}
-
-
-@login_required
-@require_GET
-def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
-    """A register book of the user's unit (incoming or outgoing): pick a year and a period, download PDF or Excel."""
-    user = request.user
-    if not policy.sees_unit_register(user) or kind not in REGISTER_BOOKS:
-        raise PermissionDenied
-    title, slug, builder = REGISTER_BOOKS[kind]
-    form = forms.RegisterExportForm(request.GET or {"year": timezone.localdate().year})
-    fmt = request.GET.get("format")
-    if fmt in ("pdf", "xlsx") and form.is_valid():
-        from documents import exports, pdf, registers
-
-        d = form.cleaned_data
-        args = {
-            "unit": user.unit,
-            "year": d["year"],
-            "date_from": d.get("date_from"),
-            "date_to": d.get("date_to"),
-            "confidential": d.get("confidential", False),
-        }
-        # One policy: the book holds exactly what this reader's lists hold (confidential entries only if granted).
-        args["within"] = policy.visible_to(user) if kind == "den" else policy.issued_visible_to(user)
-        name = f"{slug}-{user.unit.code}-{d['year']}{'-mat' if args['confidential'] else ''}"
-        book = getattr(registers, f"{builder}_book")(**args)
-        if fmt == "pdf":
-            content = pdf.register_book_pdf(book=book, template=f"documents/pdf/{builder}.html")
-            return reports.attachment(content, "application/pdf", f"{name}.pdf")
-        return reports.attachment(exports.register_book_xlsx(book=book), reports.XLSX_TYPE, f"{name}.xlsx")
-    status = 400 if fmt and not form.is_valid() else 200
-    return render(request, "documents/register_book.html", {"form": form, "title": title, "kind": kind}, status=status)
-
-
 @login_required
 @require_GET
 def processing_slip(request: HttpRequest, pk: int) -> HttpResponse:
-    from documents import pdf
+    from documents.incoming import pdf
 
     record = selectors.record_detail(request.user, pk)
     content = pdf.processing_slip_pdf(record=record)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from accounts.models import User
-from documents import meetings
-from documents.models import AuditEvent, Meeting
+from documents.core.models import AuditEvent
+from documents.meetings import policy
+from documents.meetings.models import Meeting
 
 WINDOW_PAST = datetime.timedelta(days=30)
 WINDOW_FUTURE = datetime.timedelta(days=180)
@@ -33,7 +34,7 @@ def feed_meetings(user: User, now: datetime.datetime | None = None) -> list[Meet
     """Meetings in the window (−30/+180 days) the user may see, cancelled ones too (so calendars drop them)."""
     now = now or timezone.now()
     return list(
-        meetings.visible_to(user)
+        policy.visible_to(user)
         .filter(end__gte=now - WINDOW_PAST, start__lte=now + WINDOW_FUTURE)
         .select_related("chair")
         .annotate(changes=Coalesce(Subquery(_changes()), 0))

@@ -1,7 +1,7 @@
 """Forms of the meetings pages: dates typed dd/mm/yyyy and times HH:mm, in Asia/Ho_Chi_Minh.
 
 The forms check what they can see (a time before another, the past) so the message sits next to the field;
-documents.meetings checks it all again, and its refusals are put back next to the same fields.
+documents.meetings.services checks it all again, and its refusals are put back next to the same fields.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from documents import permissions as policy
-from documents.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm
-from documents.meetings import MeetingData
-from documents.models import Attendance, MeetingInvitee, Response
+from documents.core import policy
+from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm
+from documents.meetings.models import Attendance, MeetingInvitee, Response
+from documents.meetings.services import MeetingData
 from units.models import Unit, UnitKind
 
 TIME_INPUT = forms.TimeInput(
@@ -34,16 +34,6 @@ FIELD_OF = {"start": "start_date", "end": "end_time"}
 def at(day: datetime.date, clock: datetime.time) -> datetime.datetime:
     """A moment in the office's time zone (Asia/Ho_Chi_Minh) from what was typed."""
     return timezone.make_aware(datetime.datetime.combine(day, clock), timezone.get_current_timezone())
-
-
-def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Like documents.views._apply_service_error, with the service's start/end keys mapped onto our fields."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            name = FIELD_OF.get(key, key)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def chair_choices(user: User):

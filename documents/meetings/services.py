@@ -1,13 +1,6 @@
 """Meetings: create, change, cancel, materials, the giấy mời through the outgoing flow, answers, attendance.
-
-Policy (one place, `visible_to` / `can`): a meeting is seen by its organiser, its chair, the district leaders,
-the organising unit and its invitees (an invited person, or anyone in an invited unit, and a named deputy).
-A restricted meeting (họp mật, quốc phòng, an ninh) only by those it concerns: its organiser and chair, the
-organising unit's clerk and leaders (who act for the organiser), invited people and deputies, and of an invited
-unit those who answer for it (clerk and leaders) — not every staff member, and not every district leader.
-Materials follow the meeting; confidential materials only by an explicit grant, which the organiser side gives
-(a holder, the chair, the organising unit's head) to people who see the meeting. Every change is one function
-here: a transaction, a permission check, an audit event, and notifications through the queue after commit.
+Every change is one function here: a transaction, a permission check (meetings/policy.py), an audit event, and
+notifications through the queue after commit.
 """
 
 from __future__ import annotations
@@ -19,150 +12,28 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents import audit, files, notify, outgoing
-from documents import permissions as policy
-from documents.models import (
+from documents.core import audit, files, notify
+from documents.core import policy as core_policy
+from documents.core.models import DocType, Document
+from documents.core.services import ServiceError
+from documents.meetings import policy
+from documents.meetings.models import (
     Attendance,
     CalendarFeed,
-    DocType,
-    Document,
-    DraftStatus,
     Meeting,
     MeetingInvitee,
-    MeetingKind,
     MeetingMaterial,
     MeetingStatus,
-    OutgoingDraft,
     Response,
 )
-from documents.services import ServiceError
+from documents.outgoing import services as outgoing_services
+from documents.outgoing.models import DraftStatus, MeetingKind, OutgoingDraft
 from units.models import Unit
-
-ORGANISER_ROLES = {Role.LEADER, Role.HEAD, Role.DEPUTY_HEAD, Role.CLERK, Role.STAFF}
-
-# --- Policy -----------------------------------------------------------------------------------------------
-
-
-# Who acts for a unit in a meeting: answers its invitation, organises on its behalf.
-OFFICER_ROLES = {Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER}
-
-
-def visible_to(user: User, qs: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
-    qs = Meeting.objects.all() if qs is None else qs
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    personal = MeetingInvitee.objects.filter(Q(user_id=user.pk) | Q(deputy_id=user.pk)).values("meeting_id")
-    concerns = Q(organiser_id=user.pk) | Q(chair_id=user.pk) | Q(pk__in=personal)
-    if user.role in OFFICER_ROLES and user.unit_id is not None:
-        as_unit = MeetingInvitee.objects.filter(unit_id=user.unit_id, user__isnull=True).values("meeting_id")
-        concerns |= Q(organiser_unit_id=user.unit_id) | Q(pk__in=as_unit)
-    if user.role == Role.LEADER:
-        return qs.filter(Q(restricted=False) | concerns)
-    if user.unit_id is not None:
-        # Anyone of the organising or an invited unit sees an ordinary meeting.
-        unit_invited = MeetingInvitee.objects.filter(unit_id=user.unit_id, user__isnull=True).values("meeting_id")
-        concerns |= Q(restricted=False) & (Q(organiser_unit_id=user.unit_id) | Q(pk__in=unit_invited))
-    return qs.filter(concerns)
-
-
-def audience(meeting: Meeting) -> QuerySet[User]:
-    """The active people who see the meeting: `visible_to` from the meeting's side (the matrix holds them equal)."""
-    seen = _concerned(meeting) if meeting.restricted else _concerned(meeting) | Q(role=Role.LEADER)
-    return User.objects.filter(seen, is_active=True)
-
-
-def grantees(meeting: Meeting) -> QuerySet[User]:
-    """Who a confidential material may be granted to: the people the meeting concerns, among those who see it
-    (a grant never opens a hidden meeting, so it is not offered)."""
-    return User.objects.filter(_concerned(meeting), is_active=True).exclude(role=Role.ADMIN)
-
-
-def _concerned(meeting: Meeting) -> Q:
-    """The people the meeting concerns: organiser, chair, invited people and deputies, and the organising and
-    invited units (of a restricted meeting, only those who act for the unit)."""
-    invitees = list(meeting.invitees.all())
-    persons = {meeting.organiser_id, meeting.chair_id}
-    persons |= {i.user_id for i in invitees if i.user_id} | {i.deputy_id for i in invitees if i.deputy_id}
-    units = {meeting.organiser_unit_id} | {i.unit_id for i in invitees if i.unit_id and not i.user_id}
-    unit_q = Q(unit_id__in=units)
-    if meeting.restricted:
-        unit_q &= Q(role__in=OFFICER_ROLES)
-    return Q(pk__in=persons) | unit_q
-
-
-def is_organiser(user: User, meeting: Meeting) -> bool:
-    """The organiser, the chair, or someone of the organising unit acting for them (the office)."""
-    return user.pk in (meeting.organiser_id, meeting.chair_id) or (
-        user.unit_id == meeting.organiser_unit_id and user.role in OFFICER_ROLES
-    )
-
-
-def my_invitations(user: User, meeting: Meeting) -> list[MeetingInvitee]:
-    """The invitations this user answers: to them personally, or to their unit when they lead it or are its clerk."""
-    out = []
-    for inv in meeting.invitees.all():
-        if inv.user_id == user.pk or inv.deputy_id == user.pk:
-            out.append(inv)
-        elif inv.user_id is None and inv.unit_id == user.unit_id and user.role in OFFICER_ROLES:
-            out.append(inv)
-    return out
-
-
-def can(user: User, action: str, meeting: Meeting) -> bool:
-    if not visible_to(user).filter(pk=meeting.pk).exists():
-        return False
-    if action == "view":
-        return True
-    if action in ("edit", "cancel", "materials", "invite"):
-        return is_organiser(user, meeting) and not meeting.cancelled and not meeting.ended
-    if action == "attendance":
-        return is_organiser(user, meeting) and not meeting.cancelled and meeting.start <= timezone.now()
-    if action == "judge":
-        return is_organiser(user, meeting) and not meeting.cancelled
-    if action == "answer":
-        return bool(my_invitations(user, meeting)) and not meeting.cancelled and not meeting.ended
-    return False
-
-
-def require(user: User, action: str, meeting: Meeting) -> None:
-    if not visible_to(user).filter(pk=meeting.pk).exists():
-        raise Http404
-    if not can(user, action, meeting):
-        raise PermissionDenied
-
-
-def can_read_material(user: User, material: MeetingMaterial) -> bool:
-    if not visible_to(user).filter(pk=material.meeting_id).exists():
-        return False
-    if not material.confidential:
-        return True
-    return holds_material(user, material)
-
-
-def holds_material(user: User, material: MeetingMaterial) -> bool:
-    return user.pk == material.added_by_id or material.granted_users.filter(pk=user.pk).exists()
-
-
-def can_grant_material(user: User, material: MeetingMaterial) -> bool:
-    """Who may grant a confidential material: on the organiser side, those who hold it, and the meeting's chair
-    and the organising unit's head, who answer for the meeting. (A deputy or the clerk without it may not, nor
-    may an invitee who was given it.)"""
-    meeting = material.meeting
-    if not material.confidential or meeting.cancelled or not user.is_active:
-        return False
-    if not visible_to(user).filter(pk=meeting.pk).exists():
-        return False
-    answers_for_it = user.pk == meeting.chair_id or (
-        user.role == Role.HEAD and user.unit_id == meeting.organiser_unit_id
-    )
-    return answers_for_it or (is_organiser(user, meeting) and holds_material(user, material))
-
 
 # --- Creating and changing --------------------------------------------------------------------------------
 
@@ -192,7 +63,7 @@ def _check(data: MeetingData, *, new: bool) -> None:
         errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
     if new and data.start < timezone.now():
         errors["start"] = _("Không thể tạo cuộc họp trong quá khứ.")
-    if not data.chair.is_active or data.chair.role not in policy.LEADING_ROLES:
+    if not data.chair.is_active or data.chair.role not in core_policy.LEADING_ROLES:
         errors["chair"] = _("Người chủ trì phải là lãnh đạo.")
     if new and not data.invited_units and not data.invited_users:
         errors["invited_units"] = _("Hãy chọn thành phần mời.")
@@ -215,7 +86,7 @@ def overlapping(
 
 def create_meeting(*, organiser: User, data: MeetingData) -> Meeting:
     """Lên lịch họp: a leader, or the office on the leader's behalf."""
-    if organiser.unit_id is None or organiser.role not in ORGANISER_ROLES or not organiser.is_active:
+    if organiser.unit_id is None or organiser.role not in policy.ORGANISER_ROLES or not organiser.is_active:
         raise PermissionDenied
     _check(data, new=True)
     with transaction.atomic():
@@ -255,7 +126,7 @@ def _add_materials(meeting: Meeting, by: User, uploads, *, confidential: bool) -
 
 def add_materials(*, user: User, meeting: Meeting, uploads, confidential: bool = False) -> list[MeetingMaterial]:
     with transaction.atomic():
-        require(user, "materials", meeting)
+        policy.require(user, "materials", meeting)
         made = _add_materials(meeting, user, uploads, confidential=confidential)
         audit.record(user, "materials_added", meeting, names=[m.name for m in made], confidential=confidential)
     return made
@@ -264,11 +135,13 @@ def add_materials(*, user: User, meeting: Meeting, uploads, confidential: bool =
 def grant_material(*, user: User, material: MeetingMaterial, people: Sequence[User]) -> None:
     """Cấp quyền xem a confidential material (the policy's `can_grant_material`) to people who see the meeting."""
     with transaction.atomic():
-        if not visible_to(user).filter(pk=material.meeting_id).exists():
+        if not policy.visible_to(user).filter(pk=material.meeting_id).exists():
             raise Http404
-        if not can_grant_material(user, material):
+        if not policy.can_grant_material(user, material):
             raise PermissionDenied
-        allowed = set(grantees(material.meeting).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+        allowed = set(
+            policy.grantees(material.meeting).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+        )
         outside = [p.full_name for p in people if p.pk not in allowed]
         if outside:
             raise ServiceError(
@@ -282,7 +155,7 @@ def grant_material(*, user: User, material: MeetingMaterial, people: Sequence[Us
 
 def open_material(*, user: User, material: MeetingMaterial) -> None:
     """Read receipt for a material, once per user."""
-    if not can_read_material(user, material):
+    if not policy.can_read_material(user, material):
         raise Http404
     meeting = material.meeting
     exists = audit.AuditEvent.objects.filter(
@@ -304,7 +177,7 @@ def reschedule(
         raise ServiceError({"place": _("Hãy nhập địa điểm.")})
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        require(user, "edit", meeting)
+        policy.require(user, "edit", meeting)
         before = {"start": _iso(meeting.start), "end": _iso(meeting.end), "place": meeting.place}
         meeting.start, meeting.end, meeting.place = start, end, place.strip()
         meeting.save(update_fields=["start", "end", "place"])
@@ -322,7 +195,7 @@ def cancel(*, user: User, meeting: Meeting, reason: str) -> Meeting:
         raise ServiceError({"reason": _("Hãy nêu lý do hủy cuộc họp.")})
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        require(user, "cancel", meeting)
+        policy.require(user, "cancel", meeting)
         meeting.status = MeetingStatus.CANCELLED
         meeting.save(update_fields=["status"])
         event = audit.record(user, "meeting_cancelled", meeting, reason=reason)
@@ -359,7 +232,7 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
     clicks cannot number two giấy mời."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("chair", "organiser_unit").get(pk=meeting.pk)
-        require(user, "invite", meeting)
+        policy.require(user, "invite", meeting)
         if meeting.invitation_id:
             raise ServiceError(_("Giấy mời của cuộc họp này đã được phát hành."))
         if user.role != Role.CLERK or user.unit_id != meeting.organiser_unit_id:
@@ -395,7 +268,7 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
             draft,
             comment=_("Giấy mời theo lịch họp do %(c)s chủ trì") % {"c": meeting.chair.full_name},
         )
-        document = outgoing.issue(clerk=user, draft=draft)
+        document = outgoing_services.issue(clerk=user, draft=draft)
         Meeting.objects.filter(pk=meeting.pk).update(invitation=document)
         audit.record(user, "invitation_issued", meeting, number_symbol=document.number_symbol, document_id=document.pk)
     notify.later("meeting_invited", meeting_id=meeting.pk)
@@ -421,15 +294,15 @@ def answer(
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.ended:
             raise ServiceError(_("Cuộc họp đã kết thúc, không thể trả lời."))
-        require(user, "answer", meeting)
+        policy.require(user, "answer", meeting)
         invitee = MeetingInvitee.objects.select_for_update().get(pk=invitee.pk, meeting=meeting)
-        if invitee.pk not in {i.pk for i in my_invitations(user, meeting)}:
+        if invitee.pk not in {i.pk for i in policy.my_invitations(user, meeting)}:
             raise PermissionDenied
         target_unit = invitee.counted_unit_id
         if response == Response.DEPUTY:
             if deputy is None:
                 raise ServiceError({"deputy": _("Hãy chọn người dự thay.")})
-            if deputy.unit_id != target_unit and not is_organiser(user, meeting):
+            if deputy.unit_id != target_unit and not policy.is_organiser(user, meeting):
                 raise ServiceError(
                     {
                         "deputy": _(
@@ -461,7 +334,7 @@ def judge_reason(*, user: User, invitee: MeetingInvitee, accepted: bool) -> Meet
     """The organiser accepts or rejects a decline reason (valid or not)."""
     with transaction.atomic():
         invitee = MeetingInvitee.objects.select_for_update().select_related("meeting").get(pk=invitee.pk)
-        require(user, "judge", invitee.meeting)
+        policy.require(user, "judge", invitee.meeting)
         if invitee.response != Response.DECLINE:
             raise ServiceError(_("Thành phần này không báo vắng."))
         invitee.reason_accepted = accepted
@@ -479,7 +352,7 @@ def record_attendance(*, user: User, meeting: Meeting, marks: dict[int, str]) ->
     valid = {Attendance.PRESENT, Attendance.EXCUSED, Attendance.UNEXCUSED}
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        require(user, "attendance", meeting)
+        policy.require(user, "attendance", meeting)
         invitees = {i.pk: i for i in meeting.invitees.select_for_update()}
         now = timezone.now()
         for pk, mark in marks.items():

@@ -2,9 +2,18 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import documents.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible(path="documents.core.models.BlobPath")
+class BlobPath:
+    """A copy of the model's upload_to (migrations never import live code), under the same deconstruct path so
+    the autodetector sees no change: blobs/ab/cd/<sha256>."""
+
+    def __call__(self, instance, filename):
+        return f"blobs/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}"
 
 
 class Migration(migrations.Migration):
@@ -25,7 +34,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(max_length=64, unique=True)),
                 ('size', models.PositiveBigIntegerField()),
                 ('content_type', models.CharField(max_length=120)),
-                ('content', models.FileField(max_length=200, upload_to=documents.models._blob_path)),
+                ('content', models.FileField(max_length=200, upload_to=BlobPath())),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={

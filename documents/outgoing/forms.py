@@ -7,20 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from documents import permissions as policy
-from documents.forms import BODY_MAX, MultipleFileField, StyledForm
-from documents.models import (
-    ABBREVIATIONS,
-    CopyKind,
-    DocType,
-    IncomingRecord,
-    MeetingKind,
-    RecipientGroup,
-    Secrecy,
-    SigningCapacity,
-    Urgency,
-)
-from documents.outgoing import DraftData
+from documents.core import policy
+from documents.core.forms import BODY_MAX, MultipleFileField, StyledForm
+from documents.core.models import ABBREVIATIONS, DocType, Secrecy, Urgency
+from documents.incoming import policy as incoming_policy
+from documents.incoming.models import IncomingRecord
+from documents.outgoing.models import CopyKind, MeetingKind, RecipientGroup, SigningCapacity
+from documents.outgoing.services import DraftData
 from units.models import Unit, UnitKind
 
 
@@ -119,7 +112,7 @@ class DraftForm(StyledForm):
         self.fields["doc_type"].choices = type_choices()
         self.fields["signer"].choices = [("", _("— Chọn người ký —")), *signer_choices(user)]
         self.fields["recipient_units"].choices = recipient_unit_choices()
-        replies = policy.visible_to(user).select_related("document").order_by("-arrived_at")[:200]
+        replies = incoming_policy.visible_to(user).select_related("document").order_by("-arrived_at")[:200]
         self.fields["reply_to"].choices = [("", _("— Không —"))] + [
             (r.pk, f"{r.document.number_symbol or '—'} · {r.document.summary[:80]}") for r in replies
         ]

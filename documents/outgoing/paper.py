@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from documents.models import CopyKind, DocType, Document, MeetingKind, PaperRule
+from documents.core.models import DocType, Document
+from documents.outgoing.models import CopyKind, MeetingKind, PaperRule
 from units.models import Unit, UnitKind
 
 

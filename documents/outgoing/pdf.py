@@ -15,22 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from documents import faces, files
-from documents.models import (
-    ABBREVIATIONS,
-    DocType,
-    Document,
-    DocumentFile,
-    PdfCache,
-    Secrecy,
-    Urgency,
-)
-from units import reports
+from documents.core import faces, files
+from documents.core.models import ABBREVIATIONS, DocType, Document, DocumentFile, Secrecy, Urgency
+from documents.outgoing.models import PdfCache
+from idesk.lib import reports
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "documents/official/document.html"
-STYLESHEET = "documents/official/document.css"
+TEMPLATE = "documents/outgoing/official/document.html"
+STYLESHEET = "documents/outgoing/official/document.css"
 TEMPLATE_VERSION = "3"  # bump when the template changes, so cached PDFs are rendered anew
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -130,5 +123,5 @@ def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
 def serve(request: HttpRequest, attached: DocumentFile) -> HttpResponse:
     """An attached official PDF, inline. Its file missing from the store, a page that says so (404): that copy is
     the document as issued, so it is never rendered again in its place; the administrator restores it."""
-    missing = "documents/official/missing.html"
+    missing = "documents/outgoing/official/missing.html"
     return files.download(request, attached.blob, attached.name, inline=True, missing_page=missing)

@@ -6,10 +6,12 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
-from documents import permissions as policy
-from documents.models import Delivery, DeliveryStatus, Document, DraftStatus, OutgoingDraft
-from documents.selectors import Row
-from units.queries import count_many
+from documents.core import policy as core_policy
+from documents.core.models import Delivery, DeliveryStatus, Document
+from documents.core.selectors import Row
+from documents.outgoing import policy
+from documents.outgoing.models import DraftStatus, OutgoingDraft
+from idesk.lib.queries import count_many
 from units.text import fold
 
 TABS = {
@@ -35,11 +37,11 @@ def draft_tab_filter(user: User, tab: str) -> Q | None:
 
 def visible_tabs(user: User) -> list[str]:
     tabs = ["du_thao"]
-    if policy.leads_unit(user):
+    if core_policy.leads_unit(user):
         tabs += ["cho_duyet", "cho_ky"]
     if user.role == Role.CLERK:
         tabs.append("cho_phat_hanh")
-    if policy.sees_unit_register(user):
+    if core_policy.sees_unit_register(user):
         tabs.append("da_phat_hanh")
     return tabs
 
@@ -47,7 +49,7 @@ def visible_tabs(user: User) -> list[str]:
 def default_tab(user: User) -> str:
     if user.role == Role.CLERK:
         return "cho_phat_hanh"
-    if policy.leads_unit(user):
+    if core_policy.leads_unit(user):
         return "cho_ky" if user.role == Role.LEADER else "cho_duyet"
     return "du_thao"
 
@@ -171,14 +173,3 @@ def paper_to_send(user: User) -> QuerySet[Delivery]:
         .select_related("document", "recipient_unit")
         .order_by("-document__urgency", "sent_at")
     )
-
-
-def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
-    if user.role != Role.CLERK or user.unit_id is None:
-        return Delivery.objects.none()
-    return Delivery.objects.filter(
-        recipient_unit_id=user.unit_id,
-        status=DeliveryStatus.RECALLED,
-        recall_acknowledged_at__isnull=True,
-        electronic=True,
-    ).select_related("document", "sender_unit")

@@ -17,27 +17,25 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents import audit, faces, notify, official_pdf, paper, symbols
-from documents import permissions as policy
-from documents.models import (
-    AuditEvent,
+from documents.core import audit, faces, notify
+from documents.core import policy as core_policy
+from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile, RegisterKind
+from documents.core.registers import take_number
+from documents.core.services import ServiceError, grant_confidential
+from documents.incoming import policy as incoming_policy
+from documents.incoming.models import IncomingRecord
+from documents.outgoing import paper, policy, symbols
+from documents.outgoing import pdf as official_pdf
+from documents.outgoing.models import (
     CopyKind,
-    Delivery,
-    DeliveryStatus,
-    DocType,
-    Document,
-    DocumentFile,
     DraftComment,
     DraftFile,
     DraftStatus,
     DraftVersion,
-    IncomingRecord,
     OutgoingDraft,
     PaperRule,
     RecipientGroup,
-    RegisterKind,
 )
-from documents.services import ServiceError, _grant, take_number
 from units.models import Unit, UnitKind
 
 # --- Drafting -----------------------------------------------------------------------------------------------
@@ -70,7 +68,7 @@ def _check_draft(author: User, data: DraftData) -> Unit:
     errors = {}
     if not data.summary.strip():
         errors["summary"] = _("Hãy nhập trích yếu.")
-    if not (data.signer.is_active and data.signer.role in policy.LEADING_ROLES):
+    if not (data.signer.is_active and data.signer.role in core_policy.LEADING_ROLES):
         errors["signer"] = _("Người ký phải là lãnh đạo (Chủ tịch, Phó Chủ tịch hoặc thủ trưởng đơn vị).")
     issuer = data.issuer_unit or author.unit
     if data.signer.unit_id != issuer.pk:
@@ -78,7 +76,7 @@ def _check_draft(author: User, data: DraftData) -> Unit:
     inactive = [u.name for u in data.recipient_units if not u.active]
     if inactive:
         errors["recipient_units"] = _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}
-    if data.reply_to is not None and not policy.can_view(author, data.reply_to):
+    if data.reply_to is not None and not incoming_policy.can_view(author, data.reply_to):
         errors["reply_to"] = _("Không tìm thấy văn bản đến này.")
     if data.replaces is not None and not (data.replaces.register_id and data.replaces.issuer_unit_id == issuer.pk):
         # Only a document this body issued itself can be corrected by a replacing one.
@@ -100,7 +98,7 @@ def _apply(draft: OutgoingDraft, data: DraftData, issuer: Unit) -> None:
 
 
 def _attach(draft: OutgoingDraft, uploads) -> None:
-    from documents import files
+    from documents.core import files
 
     for upload in uploads:
         files.validate_upload(upload)
@@ -154,7 +152,7 @@ def submit_draft(*, author: User, draft: OutgoingDraft) -> OutgoingDraft:
         if not resolve_recipients(draft) and not draft.external_recipients.strip():
             raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận.")})
         _snapshot(draft, author)
-        head_drafted = policy.leads_unit(author) and author.unit_id == draft.unit_id
+        head_drafted = core_policy.leads_unit(author) and author.unit_id == draft.unit_id
         draft.status = DraftStatus.TO_SIGN if head_drafted else DraftStatus.IN_REVIEW
         draft.save(update_fields=["status", "updated_at"])
         audit.record(author, "draft_submitted", draft, to=draft.get_status_display())
@@ -232,7 +230,7 @@ def resolve_recipients(draft: OutgoingDraft) -> list[Unit]:
     return list(seen.values())
 
 
-def _kinh_gui(draft: OutgoingDraft) -> str:
+def kinh_gui_line(draft: OutgoingDraft) -> str:
     if draft.kinh_gui.strip() or draft.doc_type != DocType.CONG_VAN:
         return draft.kinh_gui.strip()
     labels = [RecipientGroup(g).label for g in draft.recipient_groups if g in RecipientGroup.values]
@@ -242,7 +240,7 @@ def _kinh_gui(draft: OutgoingDraft) -> str:
     return "\n".join(f"- {label}{'.' if i == len(labels) - 1 else ';'}" for i, label in enumerate(labels))
 
 
-def _recipients_text(draft: OutgoingDraft, kinh_gui: str) -> str:
+def recipients_text(draft: OutgoingDraft, kinh_gui: str) -> str:
     lines = []
     if kinh_gui:
         lines.append("Như trên")
@@ -258,7 +256,7 @@ def _recipients_text(draft: OutgoingDraft, kinh_gui: str) -> str:
 # --- Number, issue, dispatch ----------------------------------------------------------------------------------
 
 
-def _safe_filename(symbol: str) -> str:
+def safe_filename(symbol: str) -> str:
     return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
 
 
@@ -285,7 +283,7 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
         now = timezone.now()
         today = timezone.localdate(now)
         issuer = draft.issuer_unit
-        kinh_gui = _kinh_gui(draft)
+        kinh_gui = kinh_gui_line(draft)
         # Everything but the number first: the register row is locked from the number to the commit, and every
         # clerk of the unit issuing at that moment waits for it.
         document = Document.objects.create(
@@ -302,7 +300,7 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
             secrecy=draft.secrecy,
             body=draft.body,
             kinh_gui=kinh_gui,
-            recipients_text=_recipients_text(draft, kinh_gui),
+            recipients_text=recipients_text(draft, kinh_gui),
             archive_note=draft.archive_note,
             leader_comment=draft.leader_comment,
             meeting_kind=draft.meeting_kind,
@@ -319,7 +317,7 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
         draft.status = DraftStatus.ISSUED
         draft.document = document
         draft.save(update_fields=["status", "document", "updated_at"])
-        _grant([clerk, draft.author, draft.signer], document)
+        grant_confidential([clerk, draft.author, draft.signer], document)
         deliveries = _dispatch(document, issuer, recipients, clerk, today)
         _number(
             document, issuer, RegisterKind.OUTGOING,
@@ -376,14 +374,14 @@ def _dispatch(
     Delivery.objects.bulk_create(deliveries)
     if document.is_confidential:
         on_system = [d.recipient_unit_id for d in deliveries if d.electronic]
-        _grant(User.objects.filter(unit__in=on_system, role=Role.CLERK, is_active=True), document)
+        grant_confidential(User.objects.filter(unit__in=on_system, role=Role.CLERK, is_active=True), document)
     return deliveries
 
 
 def attach_official_pdf(document: Document) -> DocumentFile:
     """Render (or reuse) the official PDF outside the numbering transaction and attach it once. Once attached it
     is the document as issued: a later template version does not render it again nor add a second one."""
-    name = f"{_safe_filename(document.number_symbol)}.pdf"
+    name = f"{safe_filename(document.number_symbol)}.pdf"
     # The official PDF is the one file attached by no one (draft and copied files name who added them).
     official = DocumentFile.objects.filter(
         document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
@@ -406,7 +404,7 @@ def mark_paper_sent(*, clerk: User, delivery: Delivery) -> Delivery:
     """Bản giấy đã gửi: the clerk posted the paper copy."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
-        if not policy.is_clerk_of(clerk, delivery.sender_unit_id) or not delivery.paper_required:
+        if not core_policy.is_clerk_of(clerk, delivery.sender_unit_id) or not delivery.paper_required:
             raise PermissionDenied
         if delivery.paper_sent_at is None:
             delivery.paper_sent_at = timezone.now()
@@ -458,7 +456,7 @@ def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
     """The recipient's clerk confirms the withdrawal (edXML status 15: recall agreed)."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if not policy.is_clerk_of(clerk, delivery.recipient_unit_id) or delivery.status != DeliveryStatus.RECALLED:
+        if not core_policy.is_clerk_of(clerk, delivery.recipient_unit_id) or delivery.status != DeliveryStatus.RECALLED:
             raise PermissionDenied
         if delivery.recall_acknowledged_at is None:
             delivery.recall_acknowledged_at = timezone.now()
@@ -516,7 +514,7 @@ def make_copy(
         raise ServiceError({"kind": _("Hình thức sao không hợp lệ.")})
     if kind == CopyKind.TRICH_SAO and not excerpt.strip():
         raise ServiceError({"excerpt": _("Trích sao cần nội dung phần trích.")})
-    if not (signer.is_active and signer.role in policy.LEADING_ROLES and signer.unit_id == clerk.unit_id):
+    if not (signer.is_active and signer.role in core_policy.LEADING_ROLES and signer.unit_id == clerk.unit_id):
         raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
     if not recipient_units:
         raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
@@ -568,7 +566,7 @@ def make_copy(
                     for f in source.files.all()
                 ]
             )
-        _grant([clerk, signer], copy)
+        grant_confidential([clerk, signer], copy)
         deliveries = _dispatch(copy, unit, list(recipient_units), clerk, today)
         _number(copy, unit, RegisterKind.COPY, doc_type=source.doc_type, copy_kind=kind)
         audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from documents.models import ABBREVIATIONS
+from documents.core.models import ABBREVIATIONS
 
 
 def format_number(number: int) -> str:

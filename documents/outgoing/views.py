@@ -1,4 +1,4 @@
-"""Views of Văn bản đi: parse, call a service in documents.outgoing, render."""
+"""Views of Văn bản đi: parse, call a service in outgoing.services, render."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
-from documents import audit, files, official_pdf, outgoing, outgoing_selectors, symbols
-from documents import permissions as policy
-from documents.models import Delivery, Document, DraftFile, DraftStatus, OutgoingDraft
-from documents.outgoing_forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
-from documents.views import _apply_service_error, page_size
+from documents.core import audit, files
+from documents.core import policy as core_policy
+from documents.core.forms import apply_service_error
+from documents.core.models import Delivery, Document
+from documents.core.views import page_size
+from documents.outgoing import pdf as official_pdf
+from documents.outgoing import policy, selectors, services, symbols
+from documents.outgoing.forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
+from documents.outgoing.models import DraftFile, DraftStatus, OutgoingDraft
 
 # --- Lists ------------------------------------------------------------------------------------------------
 
@@ -27,30 +31,30 @@ from documents.views import _apply_service_error, page_size
 @require_GET
 def outgoing_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    tabs = outgoing_selectors.visible_tabs(user)
-    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else outgoing_selectors.default_tab(user)
+    tabs = selectors.visible_tabs(user)
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else selectors.default_tab(user)
     form = OutgoingFilterForm(request.GET or None)
     form.is_valid()  # a bad year is dropped; the search text still counts
     q = form.cleaned_data.get("q", "") if form.is_bound else ""
     year = form.cleaned_data.get("year") if form.is_bound else None
     if tab == "da_phat_hanh":
-        rows = outgoing_selectors.issued(user, q=q, year=year)
+        rows = selectors.issued(user, q=q, year=year)
     else:
-        rows = outgoing_selectors.drafts(user, tab, q=q)
-    counts = outgoing_selectors.tab_counts(user, paper=True)
+        rows = selectors.drafts(user, tab, q=q)
+    counts = selectors.tab_counts(user, paper=True)
     paper_count = counts.pop("paper")
     paginator = Paginator(rows, page_size())
     if not q and not year:
         paginator.count = counts[tab]  # (a cached property) the tab's count is the list's: not asked twice
     page = paginator.get_page(request.GET.get("page"))
     if tab == "da_phat_hanh":
-        page.object_list = outgoing_selectors.issued_rows(page.object_list)
+        page.object_list = selectors.issued_rows(page.object_list)
     return render(
         request,
-        "documents/outgoing_list.html",
+        "documents/outgoing/list.html",
         {
             "tab": tab,
-            "tabs": {t: outgoing_selectors.TABS[t] for t in tabs},
+            "tabs": {t: selectors.TABS[t] for t in tabs},
             "counts": counts,
             "page": page,
             "form": form,
@@ -81,15 +85,15 @@ def draft_new(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            draft = outgoing.create_draft(author=request.user, data=form.to_data())
+            draft = services.create_draft(author=request.user, data=form.to_data())
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Đã lưu dự thảo. Kiểm tra lại rồi bấm “Trình duyệt”."))
             return redirect(draft)
     return render(
         request,
-        "documents/draft_form.html",
+        "documents/outgoing/draft_form.html",
         {"form": form, "draft": None, "files_lost": _files_lost(request)},
         status=400 if request.method == "POST" else 200,
     )
@@ -98,7 +102,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = outgoing_selectors.draft_detail(request.user, pk)
+    draft = selectors.draft_detail(request.user, pk)
     if not policy.can_draft(request.user, "edit", draft):
         raise PermissionDenied
     form = DraftForm(
@@ -106,15 +110,15 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            draft = outgoing.update_draft(author=request.user, draft=draft, data=form.to_data())
+            draft = services.update_draft(author=request.user, draft=draft, data=form.to_data())
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect(draft)
     return render(
         request,
-        "documents/draft_form.html",
+        "documents/outgoing/draft_form.html",
         {"form": form, "draft": draft, "files_lost": _files_lost(request)},
         status=400 if request.method == "POST" else 200,
     )
@@ -124,7 +128,7 @@ def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> di
     user, bound = request.user, bound or {}
     return {
         "draft": draft,
-        "recipients": outgoing.resolve_recipients(draft),
+        "recipients": services.resolve_recipients(draft),
         "timeline": audit.timeline(draft),
         "can_edit": policy.can_draft(user, "edit", draft),
         "can_submit": policy.can_draft(user, "submit", draft),
@@ -138,8 +142,8 @@ def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> di
 @login_required
 @require_GET
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = outgoing_selectors.draft_detail(request.user, pk)
-    return render(request, "documents/draft_detail.html", _draft_context(request, draft))
+    draft = selectors.draft_detail(request.user, pk)
+    return render(request, "documents/outgoing/draft_detail.html", _draft_context(request, draft))
 
 
 # The stage each action starts from, and who takes it (whatever the stage).
@@ -156,9 +160,9 @@ def _step_already_taken(user: User, action: str, draft: OutgoingDraft) -> bool:
     deputy approved while the head had the page open): say where it is rather than a bare 403."""
     takes_it = {
         "submit": draft.author_id == user.pk,
-        "review": policy.leads_unit(user) and user.unit_id == draft.unit_id,
+        "review": core_policy.leads_unit(user) and user.unit_id == draft.unit_id,
         "sign": draft.signer_id == user.pk,
-        "issue": policy.is_clerk_of(user, draft.issuer_unit_id),
+        "issue": core_policy.is_clerk_of(user, draft.issuer_unit_id),
     }.get(action, False)
     return takes_it and draft.status not in _ACTION_STAGES[action]
 
@@ -167,18 +171,18 @@ def _step_already_taken(user: User, action: str, draft: OutgoingDraft) -> bool:
 @require_POST
 def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
-    draft = outgoing_selectors.draft_detail(user, pk)
+    draft = selectors.draft_detail(user, pk)
     form = None
     try:
         if action == "submit":
-            outgoing.submit_draft(author=user, draft=draft)
+            services.submit_draft(author=user, draft=draft)
             message = _("Đã trình duyệt dự thảo.")
         elif action == "review":
             form = ReviewForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Vui lòng sửa các lỗi dưới đây."))
             approve = form.cleaned_data["decision"] == "approve"
-            outgoing.review_draft(head=user, draft=draft, approve=approve, comment=form.cleaned_data["comment"])
+            services.review_draft(head=user, draft=draft, approve=approve, comment=form.cleaned_data["comment"])
             message = _("Đã duyệt, chuyển lãnh đạo ký.") if approve else _("Đã trả lại dự thảo cho người soạn.")
         elif action == "sign":
             form = SignForm(request.POST)
@@ -186,7 +190,7 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise ValidationError(_("Vui lòng sửa các lỗi dưới đây."))
             d = form.cleaned_data
             approve = d["decision"] == "approve"
-            outgoing.sign_draft(
+            services.sign_draft(
                 leader=user,
                 draft=draft,
                 approve=approve,
@@ -195,7 +199,7 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             message = _("Đã ký duyệt; văn thư sẽ cấp số và phát hành.") if approve else _("Đã trả lại dự thảo.")
         elif action == "issue":
-            document = outgoing.issue(clerk=user, draft=draft)
+            document = services.issue(clerk=user, draft=draft)
             messages.success(
                 request,
                 _("Đã cấp số %(s)s và phát hành tới %(n)d nơi nhận.")
@@ -205,21 +209,26 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except PermissionDenied:
-        draft = outgoing_selectors.draft_detail(user, pk)
+        draft = selectors.draft_detail(user, pk)
         if not _step_already_taken(user, action, draft):
             raise
         error = _("Dự thảo đang ở bước “%(s)s”; thao tác này không còn thực hiện được.") % {
             "s": draft.get_status_display()
         }
         return render(
-            request, "documents/draft_detail.html", _draft_context(request, draft, {"error": error}), status=400
+            request,
+            "documents/outgoing/draft_detail.html",
+            _draft_context(request, draft, {"error": error}),
+            status=400,
         )
     except ValidationError as exc:
         if form is not None and not form.errors:
-            _apply_service_error(form, exc)
-        draft = outgoing_selectors.draft_detail(user, pk)
+            apply_service_error(form, exc)
+        draft = selectors.draft_detail(user, pk)
         bound = {"error": " ".join(exc.messages)} if form is None else {action: form}
-        return render(request, "documents/draft_detail.html", _draft_context(request, draft, bound), status=400)
+        return render(
+            request, "documents/outgoing/draft_detail.html", _draft_context(request, draft, bound), status=400
+        )
     messages.success(request, message)
     return redirect(draft)
 
@@ -229,7 +238,7 @@ def draft_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @xframe_options_sameorigin
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as it will look once numbered (the number left blank): what the signer signs."""
-    draft = outgoing_selectors.draft_detail(request.user, pk)
+    draft = selectors.draft_detail(request.user, pk)
     if draft.document_id:
         return redirect("documents:issued_pdf", pk=draft.document_id)
     today = timezone.localdate()
@@ -251,8 +260,8 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
         signing_capacity=draft.signing_capacity,
         urgency=draft.urgency,
         body=draft.body,
-        kinh_gui=outgoing._kinh_gui(draft),
-        recipients_text=outgoing._recipients_text(draft, outgoing._kinh_gui(draft)),
+        kinh_gui=services.kinh_gui_line(draft),
+        recipients_text=services.recipients_text(draft, services.kinh_gui_line(draft)),
         archive_note=draft.archive_note,
     )
     cached = official_pdf.official_pdf(preview)
@@ -281,7 +290,7 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
         "can_recall": policy.can_issued(user, "recall", document),
         "can_cancel": policy.can_issued(user, "cancel", document),
         "can_copy": policy.can_issued(user, "copy", document),
-        "is_sender_clerk": policy.is_clerk_of(user, document.register.unit_id if document.register_id else None),
+        "is_sender_clerk": core_policy.is_clerk_of(user, document.register.unit_id if document.register_id else None),
         "recall_form": bound.get("recall") or ReasonForm(),
         "cancel_form": bound.get("cancel") or ReasonForm(),
         "draft": getattr(document, "draft", None) if hasattr(document, "draft") else None,
@@ -291,35 +300,35 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
 @login_required
 @require_GET
 def issued_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = outgoing_selectors.issued_detail(request.user, pk)
-    return render(request, "documents/issued_detail.html", _issued_context(request, document))
+    document = selectors.issued_detail(request.user, pk)
+    return render(request, "documents/outgoing/issued_detail.html", _issued_context(request, document))
 
 
 @login_required
 @require_POST
 def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
-    document = outgoing_selectors.issued_detail(user, pk)
+    document = selectors.issued_detail(user, pk)
     if action not in ("recall", "cancel"):
         raise Http404
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
             if action == "recall":
-                outgoing.recall(leader=user, document=document, reason=form.cleaned_data["reason"])
+                services.recall(leader=user, document=document, reason=form.cleaned_data["reason"])
                 messages.success(request, _("Đã thu hồi văn bản; các đơn vị nhận đã được báo."))
             else:
-                outgoing.cancel_number(clerk=user, document=document, reason=form.cleaned_data["reason"])
+                services.cancel_number(clerk=user, document=document, reason=form.cleaned_data["reason"])
                 messages.success(
                     request, _("Đã hủy số %(s)s; số này vẫn ghi trong sổ kèm lý do.") % {"s": document.number_symbol}
                 )
             return redirect("documents:issued_detail", pk=pk)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
-    document = outgoing_selectors.issued_detail(user, pk)
+            apply_service_error(form, exc)
+    document = selectors.issued_detail(user, pk)
     context = _issued_context(request, document, {action: form})
     context["open_action"] = action
-    return render(request, "documents/issued_detail.html", context, status=400)
+    return render(request, "documents/outgoing/issued_detail.html", context, status=400)
 
 
 @login_required
@@ -329,7 +338,7 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
     if not policy.can_view_document_file(request.user, document):
         raise Http404
-    attached = outgoing.attach_official_pdf(document)
+    attached = services.attach_official_pdf(document)
     return official_pdf.serve(request, attached)
 
 
@@ -349,7 +358,7 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
         from units.models import Unit
 
         try:
-            copy = outgoing.make_copy(
+            copy = services.make_copy(
                 clerk=user,
                 source=source,
                 kind=d["kind"],
@@ -359,13 +368,13 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
                 signing_capacity=d.get("signing_capacity", ""),
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Đã cấp số bản sao %(s)s và gửi đi.") % {"s": copy.number_symbol})
             return redirect("documents:issued_detail", pk=copy.pk)
     return render(
         request,
-        "documents/copy_form.html",
+        "documents/outgoing/copy_form.html",
         {"form": form, "source": source},
         status=400 if request.method == "POST" else 200,
     )
@@ -380,12 +389,12 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role != Role.CLERK:
         raise PermissionDenied
-    page = Paginator(outgoing_selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
+    page = Paginator(selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
     year = timezone.localdate().year
-    saved = outgoing.paper_pages_saved(user.unit, year)
+    saved = services.paper_pages_saved(user.unit, year)
     return render(
         request,
-        "documents/paper_list.html",
+        "documents/outgoing/paper_list.html",
         {"page": page, "saved": saved, "year": year, "saved_total": sum(p for _m, p in saved)},
     )
 
@@ -395,7 +404,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 def paper_sent(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the sending unit's clerk may know this delivery exists: anyone else gets a 404.
     delivery = get_object_or_404(Delivery, pk=pk, sender_unit_id=request.user.unit_id or 0)
-    outgoing.mark_paper_sent(clerk=request.user, delivery=delivery)
+    services.mark_paper_sent(clerk=request.user, delivery=delivery)
     messages.success(request, _("Đã ghi nhận gửi bản giấy tới %(u)s.") % {"u": delivery.recipient_unit.name})
     return redirect("documents:paper_list")
 
@@ -404,6 +413,6 @@ def paper_sent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recall_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery, pk=pk, recipient_unit_id=request.user.unit_id or 0)
-    outgoing.acknowledge_recall(clerk=request.user, delivery=delivery)
+    services.acknowledge_recall(clerk=request.user, delivery=delivery)
     messages.success(request, _("Đã xác nhận thu hồi văn bản %(s)s.") % {"s": delivery.document.number_symbol})
     return redirect("documents:incoming_list")

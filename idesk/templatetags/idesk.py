@@ -22,7 +22,7 @@ def nav_counts(context, user) -> dict:
     them (context "nav_counts"), else two cheap queries."""
     if "nav_counts" in context:
         return context["nav_counts"]
-    from documents import selectors  # idesk sits on top and may read every app
+    from documents.incoming import selectors
 
     return selectors.nav_counts(user)
 

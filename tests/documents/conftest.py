@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from documents import services
+from documents.incoming import services
+from documents.incoming.services import AssignmentSpec, IncomingData
 from documents.models import AssignmentRole, AuditEvent, Delivery, Document, IncomingRecord, Register, Secrecy
-from documents.services import AssignmentSpec, IncomingData
 from units.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

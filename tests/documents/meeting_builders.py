@@ -11,8 +11,8 @@ import datetime
 
 from django.utils import timezone
 
-from documents import meetings
-from documents.meetings import MeetingData
+from documents.meetings import services as meetings
+from documents.meetings.services import MeetingData
 from documents.models import Meeting, MeetingInvitee
 from tests.documents.conftest import pdf_upload, unit, user
 

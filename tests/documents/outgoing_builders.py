@@ -12,7 +12,6 @@ import tempfile
 from django.utils import timezone
 
 from accounts.models import User
-from documents import outgoing
 from documents.models import (
     DocType,
     Document,
@@ -23,7 +22,8 @@ from documents.models import (
     RegisterKind,
     StoredFile,
 )
-from documents.outgoing import DraftData
+from documents.outgoing import services as outgoing
+from documents.outgoing.services import DraftData
 from tests.documents.conftest import unit, user
 from units.models import Unit, UnitKind
 
@@ -99,7 +99,7 @@ def official_pdf_of(document: Document) -> bytes:
     rendered = [
         f
         for f in files
-        if f.name.endswith(".pdf") and f.name.startswith(outgoing._safe_filename(document.number_symbol))
+        if f.name.endswith(".pdf") and f.name.startswith(outgoing.safe_filename(document.number_symbol))
     ]
     assert len(rendered) == 1, f"expected one official PDF, got {[f.name for f in files]}"
     return blob_bytes(rendered[0].blob)

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from documents import notify, services
+from documents.core import notify
+from documents.incoming import services
 from documents.models import AuditEvent, IncomingRecord, Register, RegisterKind, Secrecy
 from tests.documents.conftest import fresh_register_year, incoming_data, user, vn_time
 

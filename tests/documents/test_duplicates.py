@@ -8,9 +8,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from documents import services
+from documents.core.services import ServiceError
+from documents.incoming import services
+from documents.incoming.services import DuplicateDocument
 from documents.models import AuditEvent, Delivery, Document, IncomingRecord
-from documents.services import DuplicateDocument, ServiceError
 from tests.documents.conftest import make_delivery, register, unit, user
 
 ISSUED = datetime.date(2016, 2, 17)

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from documents import permissions as policy
-from documents import services
+from documents.core import policy
+from documents.core.services import ServiceError
+from documents.incoming import policy as incoming_policy
+from documents.incoming import services
 from documents.models import (
     AuditEvent,
     Delivery,
@@ -22,7 +24,7 @@ from documents.models import (
     Secrecy,
     StoredFile,
 )
-from documents.services import ServiceError
+from documents.outgoing import policy as outgoing_policy
 from tests.documents.conftest import make_delivery, user
 
 
@@ -95,7 +97,7 @@ def test_registering_creates_a_record_of_the_same_document_without_copying_its_f
     assert (delivery.status, delivery.record) == (DeliveryStatus.REGISTERED, record)
     assert (delivery.opened_by, delivery.opened_at is not None) == (commune_clerk, True)
     assert delivery not in policy.pending_deliveries_for(commune_clerk)
-    assert policy.can(commune_clerk, "view", record)
+    assert incoming_policy.can(commune_clerk, "view", record)
     assert _events(record, "incomingrecord") == ["received"]
     assert _events(delivery, "delivery") == ["received"]
     assert (
@@ -131,7 +133,7 @@ def test_a_confidential_delivery_goes_to_the_confidential_register_and_grants_th
 
     assert record.register.confidential and record.secrecy == Secrecy.MAT
     assert policy.has_grant(commune_clerk, record.document)
-    assert policy.can(commune_clerk, "view", record)
+    assert incoming_policy.can(commune_clerk, "view", record)
 
 
 def test_a_deadline_before_the_arrival_is_refused_and_the_delivery_still_waits(delivery, commune_clerk):
@@ -149,7 +151,7 @@ def test_a_deadline_before_the_arrival_is_refused_and_the_delivery_still_waits(d
 def test_another_units_clerk_can_neither_see_nor_register_it(delivery):
     other_clerk = user("vanthu.canhhiep")
 
-    assert not policy.can_view_document_file(other_clerk, delivery.document)
+    assert not outgoing_policy.can_view_document_file(other_clerk, delivery.document)
     with pytest.raises(PermissionDenied):
         services.register_delivery(clerk=other_clerk, delivery=delivery)
     with pytest.raises(PermissionDenied):
@@ -161,8 +163,8 @@ def test_another_units_clerk_can_neither_see_nor_register_it(delivery):
 
 
 def test_the_recipient_clerk_reads_the_files_before_registering(delivery, commune_clerk, commune_head):
-    assert policy.can_view_document_file(commune_clerk, delivery.document)
-    assert not policy.can_view_document_file(commune_head, delivery.document)
+    assert outgoing_policy.can_view_document_file(commune_clerk, delivery.document)
+    assert not outgoing_policy.can_view_document_file(commune_head, delivery.document)
 
 
 @pytest.mark.parametrize("username", ["truong.canhhien", "cv1.canhhien"])

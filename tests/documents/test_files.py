@@ -8,7 +8,8 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
-from documents import files, services
+from documents.core import files
+from documents.incoming import services
 from documents.models import Document, DocumentFile, StoredFile
 from tests.documents.conftest import (
     docx_bytes,

@@ -13,7 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from documents import audit, services
+from documents.core import audit
+from documents.core.services import ServiceError
+from documents.incoming import services
 from documents.models import (
     Assignment,
     AssignmentRole,
@@ -24,7 +26,6 @@ from documents.models import (
     IncomingStatus,
     ProgressNote,
 )
-from documents.services import ServiceError
 from tests.documents.conftest import (
     coop,
     directed,

@@ -18,8 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from documents import permissions as policy
-from documents import services
+from documents.incoming import policy, services
 from documents.models import (
     Assignment,
     AssignmentRole,

@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from documents import meetings
-from documents.meeting_views import material_paper_decisions
+from documents.core.services import ServiceError
+from documents.meetings import policy as meetings_policy
+from documents.meetings import services as meetings
+from documents.meetings.selectors import material_paper_decisions
 from documents.models import (
     Attendance,
     AuditEvent,
@@ -29,7 +31,6 @@ from documents.models import (
     OutgoingDraft,
     Response,
 )
-from documents.services import ServiceError
 from tests.documents.conftest import unit, user
 from tests.documents.meeting_builders import (
     invitee_of,
@@ -44,9 +45,9 @@ from tests.documents.meeting_builders import (
 
 @pytest.fixture
 def notified(monkeypatch) -> list[tuple[str, dict]]:
-    """What the services hand to documents.notify.later (the queue's own idempotency is not tested here)."""
+    """What the services hand to documents.core.notify.later (the queue's own idempotency is not tested here)."""
     calls: list[tuple[str, dict]] = []
-    monkeypatch.setattr("documents.notify.later", lambda event, **ids: calls.append((event, ids)))
+    monkeypatch.setattr("documents.core.notify.later", lambda event, **ids: calls.append((event, ids)))
     return calls
 
 
@@ -146,40 +147,40 @@ def test_the_permission_matrix_for_a_meeting_and_its_materials(db, username, see
     meeting = scheduled()
     material = with_material(meeting)
     person = user(username)
-    assert (meeting in meetings.visible_to(person)) is sees
-    assert meetings.can(person, "view", meeting) is sees
-    assert meetings.can_read_material(person, material) is reads
-    assert meetings.can(person, "answer", meeting) is answers
-    assert meetings.can(person, "edit", meeting) is organises
-    assert meetings.can(person, "cancel", meeting) is organises
+    assert (meeting in meetings_policy.visible_to(person)) is sees
+    assert meetings_policy.can(person, "view", meeting) is sees
+    assert meetings_policy.can_read_material(person, material) is reads
+    assert meetings_policy.can(person, "answer", meeting) is answers
+    assert meetings_policy.can(person, "edit", meeting) is organises
+    assert meetings_policy.can(person, "cancel", meeting) is organises
     if not sees:
         with pytest.raises(Http404):
-            meetings.require(person, "view", meeting)
+            meetings_policy.require(person, "view", meeting)
         with pytest.raises(Http404):
             meetings.open_material(user=person, material=material)
     elif not organises:
         with pytest.raises(PermissionDenied):
-            meetings.require(person, "edit", meeting)
+            meetings_policy.require(person, "edit", meeting)
 
 
 def test_an_invited_person_and_a_named_deputy_see_the_meeting(db):
     meeting = scheduled(invited_units=[unit("xa-canh-hien")], invited_users=[user("truong.noivu")])
-    assert meeting in meetings.visible_to(user("truong.noivu"))
-    assert meeting not in meetings.visible_to(user("cv1.noivu"))
+    assert meeting in meetings_policy.visible_to(user("truong.noivu"))
+    assert meeting not in meetings_policy.visible_to(user("cv1.noivu"))
     deputy = user("cv1.noivu")
     invitation = MeetingInvitee.objects.get(meeting=meeting, user__username="truong.noivu")
     meetings.answer(
         user=user("truong.noivu"), meeting=meeting, invitee=invitation, response=Response.DEPUTY, deputy=deputy
     )
-    assert meeting in meetings.visible_to(deputy)
+    assert meeting in meetings_policy.visible_to(deputy)
 
 
 def test_a_confidential_material_is_read_only_by_explicit_grant(db):
     meeting = scheduled()
     secret = with_material(meeting, "phuong-an-bao-ve.pdf", confidential=True)
-    assert meetings.can_read_material(user("vanthu.ubnd"), secret)  # who added it
+    assert meetings_policy.can_read_material(user("vanthu.ubnd"), secret)  # who added it
     for username in ("chutich", "pct.kinhte", "vanthu.canhhien", "cv1.canhhien"):
-        assert not meetings.can_read_material(user(username), secret), username
+        assert not meetings_policy.can_read_material(user(username), secret), username
     with pytest.raises(Http404):
         meetings.open_material(user=user("vanthu.canhhien"), material=secret)
 
@@ -187,12 +188,12 @@ def test_a_confidential_material_is_read_only_by_explicit_grant(db):
         meetings.grant_material(
             user=user("vanthu.ubnd"), material=secret, people=[user("vanthu.canhhien"), user("truong.noivu")]
         )
-    assert not meetings.can_read_material(user("vanthu.canhhien"), secret)
+    assert not meetings_policy.can_read_material(user("vanthu.canhhien"), secret)
 
     meetings.grant_material(user=user("vanthu.ubnd"), material=secret, people=[user("vanthu.canhhien")])
-    assert meetings.can_read_material(user("vanthu.canhhien"), secret)
-    assert not meetings.can_read_material(user("truong.noivu"), secret)
-    assert not meetings.can_read_material(user("cv1.canhhien"), secret)
+    assert meetings_policy.can_read_material(user("vanthu.canhhien"), secret)
+    assert not meetings_policy.can_read_material(user("truong.noivu"), secret)
+    assert not meetings_policy.can_read_material(user("cv1.canhhien"), secret)
     with pytest.raises(PermissionDenied):
         meetings.grant_material(user=user("vanthu.canhhien"), material=secret, people=[user("cv1.canhhien")])
 
@@ -284,7 +285,7 @@ def test_a_reply_after_the_meeting_ended_is_refused(db):
         with pytest.raises(ServiceError) as refused:
             meetings.answer(user=user("vanthu.canhhien"), meeting=meeting, invitee=hien, response=Response.ATTEND)
         assert "đã kết thúc" in refused.value.messages[0]
-        assert not meetings.can(user("vanthu.canhhien"), "answer", meeting)
+        assert not meetings_policy.can(user("vanthu.canhhien"), "answer", meeting)
     with time_machine.travel(meeting.start + datetime.timedelta(minutes=10)):  # late, but the meeting is on
         assert meetings.answer(user=user("vanthu.canhhien"), meeting=meeting, invitee=hien, response=Response.ATTEND)
 
@@ -532,8 +533,8 @@ def test_cancelling_needs_a_reason_tells_everyone_and_closes_answers(db, notifie
     event = AuditEvent.objects.get(object_type="meeting", object_id=meeting.pk, verb="meeting_cancelled")
     assert notified == [("meeting_cancelled", {"meeting_id": meeting.pk, "event_id": event.pk})]
     for action in ("answer", "edit", "cancel", "invite", "materials"):
-        assert not meetings.can(user("vanthu.ubnd"), action, cancelled) or action == "answer"
-        assert not meetings.can(user("vanthu.canhhien"), action, cancelled)
+        assert not meetings_policy.can(user("vanthu.ubnd"), action, cancelled) or action == "answer"
+        assert not meetings_policy.can(user("vanthu.canhhien"), action, cancelled)
     with pytest.raises(PermissionDenied):
         meetings.answer(
             user=user("vanthu.canhhien"),

@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
-from documents import meetings, notify
+from documents.core import notify
+from documents.core.services import ServiceError
+from documents.meetings import services as meetings
 from documents.models import DocType, Document, OutgoingDraft
-from documents.services import ServiceError
 from tests.documents.conftest import user
 from tests.documents.meeting_builders import scheduled
 

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import meetings
-from documents.calendar_feed import uid_of
+from documents.meetings import services as meetings
+from documents.meetings.calendar_feed import uid_of
 from tests.documents.conftest import unit, user
 from tests.documents.meeting_builders import local, move_to_past, scheduled
 

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import meetings
+from documents.meetings import services as meetings
 from documents.models import Attendance, AuditEvent, Meeting, MeetingInvitee, Response
 from tests.conftest import client_as
 from tests.documents.conftest import pdf_bytes, unit, user

@@ -8,7 +8,8 @@ import psycopg
 import pytest
 from django.db import IntegrityError, connection
 
-from documents import notify, services
+from documents.core import notify
+from documents.incoming import services
 from documents.models import AuditEvent, Document, IncomingRecord, Register
 from tests.documents.conftest import register, user
 

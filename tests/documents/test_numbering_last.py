@@ -10,8 +10,10 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from documents import notify, outgoing, services
+from documents.core import notify
+from documents.incoming import services
 from documents.models import AuditEvent, CopyKind, Document, IncomingRecord, Register, RegisterKind, Secrecy
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import make_delivery, register, unit, user
 from tests.documents.outgoing_builders import signed
 

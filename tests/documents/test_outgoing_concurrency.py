@@ -8,9 +8,10 @@ import threading
 import pytest
 from django.db import connection
 
-from documents import notify, outgoing
+from documents.core import notify
+from documents.core.services import ServiceError
 from documents.models import Document, DraftStatus, OutgoingDraft, RecipientGroup
-from documents.services import ServiceError
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import drafted, last_number, register_of
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from documents import outgoing
+from documents.core.services import ServiceError
 from documents.models import CopyKind, DocumentFile, RegisterKind, Secrecy
-from documents.services import ServiceError
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import pdf_upload, register, unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
 from units.models import Unit

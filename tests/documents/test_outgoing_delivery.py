@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from documents import outgoing, services
-from documents import permissions as policy
+from documents.core import policy
+from documents.core.services import ServiceError
+from documents.incoming import policy as incoming_policy
+from documents.incoming import services
 from documents.models import (
     AuditEvent,
     Delivery,
@@ -20,7 +22,7 @@ from documents.models import (
     IncomingRecord,
     RegisterKind,
 )
-from documents.services import ServiceError
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
 
@@ -95,7 +97,7 @@ def test_registering_gives_the_recipients_own_so_den_and_the_sender_sees_it(invi
     delivery.refresh_from_db()
     assert (delivery.status, delivery.record) == (DeliveryStatus.REGISTERED, record)
     assert delivery not in policy.pending_deliveries_for(clerk)
-    assert record in policy.visible_to(clerk)
+    assert record in incoming_policy.visible_to(clerk)
     # The sender's view of its document: one registered, the others still sent.
     statuses = dict(invitation.deliveries.values_list("recipient_unit__code", "status"))
     assert statuses["xa-canh-hien"] == DeliveryStatus.REGISTERED

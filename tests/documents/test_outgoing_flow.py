@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from documents import outgoing
-from documents import permissions as policy
+from documents.core import policy as core_policy
+from documents.core.services import ServiceError
 from documents.models import (
     AuditEvent,
     Delivery,
@@ -27,7 +27,8 @@ from documents.models import (
     Secrecy,
     StoredFile,
 )
-from documents.services import ServiceError
+from documents.outgoing import policy
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import directed, lead, pdf_upload, register, submitted, unit, user
 from tests.documents.outgoing_builders import (
     communes,
@@ -464,9 +465,9 @@ def test_a_confidential_document_has_its_own_register_and_grants_the_recipients_
     assert document.number == secret_before + 1
     assert last_number(district) == ordinary_before  # the ordinary series did not move
     for who in ["vanthu.canhhien", "vanthu.noivu", "vanthu.ubnd", "cv1.vp", "chutich"]:
-        assert policy.has_grant(user(who), document), who
+        assert core_policy.has_grant(user(who), document), who
     for who in ["cv1.canhhien", "truong.canhhien", "vanthu.canhhiep", "pct.kinhte"]:
-        assert not policy.has_grant(user(who), document), who
+        assert not core_policy.has_grant(user(who), document), who
     assert document in policy.issued_visible_to(user("vanthu.ubnd"))
     assert document not in policy.issued_visible_to(user("pct.kinhte"))  # a leader of the unit, but not granted
 

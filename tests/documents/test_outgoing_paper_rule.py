@@ -12,8 +12,9 @@ import itertools
 
 import pytest
 
-from documents import outgoing, paper
 from documents.models import CopyKind, Delivery, DocType, Document, MeetingKind, PaperRule
+from documents.outgoing import paper
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user, vn_time
 from tests.documents.outgoing_builders import communes, issued
 from units.models import Unit, UnitKind

@@ -16,8 +16,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from documents import faces, official_pdf, outgoing
+from documents.core import faces
 from documents.models import CopyKind, DocType, Document, DocumentFile, PdfCache, StoredFile, Urgency
+from documents.outgoing import pdf as official_pdf
+from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import blob_bytes, issued, official_pdf_of, pdf_text, signed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from documents.models import ABBREVIATIONS, CopyKind, DocType
-from documents.symbols import build_symbol, format_number
+from documents.outgoing.symbols import build_symbol, format_number
 
 # NĐ30 Appendix III as DOMAIN.md lists it: type name → abbreviation.
 NĐ30_ABBREVIATIONS = {

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from documents import outgoing, services
+from documents.core import registers as core_registers
+from documents.incoming import services
 from documents.models import (
     CopyKind,
     Delivery,
@@ -30,7 +31,8 @@ from documents.models import (
     RegisterKind,
     StoredFile,
 )
-from documents.outgoing import DraftData
+from documents.outgoing import services as outgoing
+from documents.outgoing.services import DraftData
 from tests.conftest import client_as
 from units.models import Unit, UnitKind
 
@@ -856,7 +858,9 @@ def _issue_plain(summary: str) -> Document:
 
     clerk = user("vanthu.ubnd")
     with transaction.atomic():
-        register, number = services.take_number(unit("ubnd"), timezone.localdate().year, RegisterKind.OUTGOING, False)
+        register, number = core_registers.take_number(
+            unit("ubnd"), timezone.localdate().year, RegisterKind.OUTGOING, False
+        )
         return Document.objects.create(
             issuer_unit=unit("ubnd"),
             issuer_name="UBND huyện Vân Canh",

@@ -21,9 +21,10 @@ from django.db import transaction
 from django.http import Http404
 
 from accounts.models import Role, User
-from documents import permissions as policy
-from documents import services
+from documents.core import policy as core_policy
+from documents.incoming import policy, services
 from documents.models import Delivery, DocumentUserObjectPermission, IncomingRecord, Secrecy
+from documents.outgoing import policy as outgoing_policy
 from tests.documents.conftest import coop, directed, lead, make_delivery, register, submitted, unit, user
 
 ACTIONS = ["view", "submit", "direct", "forward", "delegate", "note", "complete", "grant", "export"]
@@ -151,10 +152,10 @@ def test_nobody_anonymous_sees_anything(db, world):
 
 
 def test_the_documents_files_follow_the_records(db, world):
-    assert policy.can_view_document_file(user("cv1.noivu"), world["noivu_mat"].document)
-    assert not policy.can_view_document_file(user("pho.noivu"), world["noivu_mat"].document)
-    assert not policy.can_view_document_file(user("vanthu.noivu"), world["noivu_mat_x"].document)
-    assert not policy.can_view_document_file(user("cu.truong.noivu"), world["noivu_mat"].document)
+    assert outgoing_policy.can_view_document_file(user("cv1.noivu"), world["noivu_mat"].document)
+    assert not outgoing_policy.can_view_document_file(user("pho.noivu"), world["noivu_mat"].document)
+    assert not outgoing_policy.can_view_document_file(user("vanthu.noivu"), world["noivu_mat_x"].document)
+    assert not outgoing_policy.can_view_document_file(user("cu.truong.noivu"), world["noivu_mat"].document)
 
 
 # --- The flow's own grants on confidential documents ------------------------------------------------------------
@@ -249,7 +250,7 @@ def test_a_grant_on_a_shared_confidential_document_does_not_open_another_units_r
     mine = services.register_delivery(clerk=commune_clerk, delivery=first)
     theirs = services.register_delivery(clerk=other_clerk, delivery=second)
 
-    assert policy.has_grant(commune_clerk, mine.document) and policy.has_grant(other_clerk, theirs.document)
+    assert core_policy.has_grant(commune_clerk, mine.document) and core_policy.has_grant(other_clerk, theirs.document)
     assert list(policy.visible_to(commune_clerk).filter(document=mine.document)) == [mine]
     assert list(policy.visible_to(other_clerk).filter(document=mine.document)) == [theirs]
     assert not policy.can(commune_clerk, "view", theirs)
@@ -285,11 +286,11 @@ def restricted_meeting(db):
 
     import time_machine
 
-    from documents import meetings
+    from documents.meetings import services as meetings_services
     from tests.documents.meeting_builders import meeting_data, with_material
 
     with time_machine.travel(datetime.datetime(2030, 3, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
-        meeting = meetings.create_meeting(
+        meeting = meetings_services.create_meeting(
             organiser=user("truong.tuphap"),
             data=meeting_data(
                 title="Họp mật", chair=user("truong.tuphap"), restricted=True, invited_units=[unit("xa-canh-hien")]
@@ -301,7 +302,8 @@ def restricted_meeting(db):
 
 @pytest.mark.parametrize("username", MEETING_PERSONAS)
 def test_restricted_meetings_and_confidential_materials_follow_the_matrix(restricted_meeting, username):
-    from documents import calendar_feed, meetings
+    from documents.meetings import calendar_feed
+    from documents.meetings import policy as meetings
 
     meeting, material = restricted_meeting
     person = user(username)
@@ -331,7 +333,7 @@ DRAFT_ROWS = {
 
 
 def test_a_confidential_draft_is_visible_by_stage_exactly_as_the_matrix(db):
-    from documents import outgoing
+    from documents.outgoing import services as outgoing
     from tests.documents.outgoing_builders import drafted
 
     draft = drafted(secrecy=Secrecy.MAT)
@@ -339,9 +341,9 @@ def test_a_confidential_draft_is_visible_by_stage_exactly_as_the_matrix(db):
 
     def look(stage: str) -> None:
         for name in DRAFT_ROWS:
-            if policy.drafts_visible_to(user(name)).filter(pk=draft.pk).exists():
+            if outgoing_policy.drafts_visible_to(user(name)).filter(pk=draft.pk).exists():
                 seen[name].add(stage)
-            assert policy.can_draft(user(name), "view", draft) is (stage in seen[name])
+            assert outgoing_policy.can_draft(user(name), "view", draft) is (stage in seen[name])
 
     look("draft")
     draft = outgoing.submit_draft(author=user("cv1.vp"), draft=draft)

@@ -12,9 +12,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from documents import pdf, services
+from documents.incoming import pdf, services
+from documents.incoming.services import AssignmentSpec, IncomingData
 from documents.models import AssignmentRole, DocType, Secrecy, Urgency
-from documents.services import AssignmentSpec, IncomingData
 from units.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

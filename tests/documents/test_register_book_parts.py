@@ -1,4 +1,4 @@
-"""A long register book is printed in parts (documents.pdf.register_book_pdf) so that memory stays bounded: the
+"""A long register book is printed in parts (documents.core.pdf.register_book_pdf) so that memory stays bounded: the
 book must come out exactly as if it were laid out at once. Compared as images of every page (poppler's
 pdftoppm), with the page numbers, running heads, title, language and outline."""
 
@@ -17,15 +17,18 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from documents import pdf, registers
+from documents.core import pdf
+from documents.core import registers as core_registers
+from documents.incoming import registers
 from documents.models import RegisterKind
+from documents.outgoing import registers as outgoing_registers
+from idesk.lib.reports import collecting_by_hand
 from units.models import Unit
-from units.reports import collecting_by_hand
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PRINTED = datetime.datetime(2031, 5, 6, 9, 30, tzinfo=VN)
-INCOMING = "documents/pdf/incoming_register.html"
-OUTGOING = "documents/pdf/outgoing_register.html"
+INCOMING = "documents/incoming/pdf/register.html"
+OUTGOING = "documents/outgoing/pdf/register.html"
 
 WORDS = (
     "triển khai thực hiện kế hoạch chuyển đổi số năm 2031 của Ủy ban nhân dân tỉnh báo cáo kết quả phòng cháy "
@@ -59,12 +62,12 @@ def incoming_rows(n: int, long_at: int | None = None) -> list[registers.Incoming
     return rows
 
 
-def outgoing_rows(n: int) -> list[registers.OutgoingRegisterRow]:
+def outgoing_rows(n: int) -> list[outgoing_registers.OutgoingRegisterRow]:
     rows = []
     for i in range(n):
         day = datetime.date(2031, 1, 2) + datetime.timedelta(days=i)
         rows.append(
-            registers.OutgoingRegisterRow(
+            outgoing_registers.OutgoingRegisterRow(
                 document_id=i + 1, number=i + 1, number_symbol=f"{i + 1:02d}/UBND-VP", issued_date=day,
                 type_and_summary="Công văn về việc " + words(i, 8 + (i * 13) % 35), signer_name="Trần Kim Vũ",
                 recipients="; ".join(f"UBND xã {w}" for w in WORDS[: 2 + i % 12]), archive="VT, VP",
@@ -74,10 +77,12 @@ def outgoing_rows(n: int) -> list[registers.OutgoingRegisterRow]:
     return rows
 
 
-def book(rows, kind=RegisterKind.INCOMING) -> registers.RegisterBook:
-    heading = registers.book_heading(unit=Unit.objects.get(code="ubnd"), kind=kind, year=2031)
-    columns = registers.INCOMING_COLUMNS if kind == RegisterKind.INCOMING else registers.OUTGOING_COLUMNS
-    return registers.RegisterBook(heading=heading, columns=columns, rows=rows, first_number=1, last_number=len(rows))
+def book(rows, kind=RegisterKind.INCOMING) -> core_registers.RegisterBook:
+    heading = core_registers.book_heading(unit=Unit.objects.get(code="ubnd"), kind=kind, year=2031)
+    columns = registers.INCOMING_COLUMNS if kind == RegisterKind.INCOMING else outgoing_registers.OUTGOING_COLUMNS
+    return core_registers.RegisterBook(
+        heading=heading, columns=columns, rows=rows, first_number=1, last_number=len(rows)
+    )
 
 
 def printed(a_book, template=INCOMING, part_rows=0) -> bytes:
@@ -113,8 +118,8 @@ def assert_same_pages(parted: bytes, whole: bytes) -> None:
 def parts_made(monkeypatch):
     """How many parts each printing joined (0: the book was laid out at once)."""
     made = []
-    join = pdf._join_and_number
-    monkeypatch.setattr(pdf, "_join_and_number", lambda parts: made.append(len(parts)) or join(parts))
+    join = pdf.join_and_number
+    monkeypatch.setattr(pdf, "join_and_number", lambda parts: made.append(len(parts)) or join(parts))
     return made
 
 

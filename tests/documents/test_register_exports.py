@@ -15,9 +15,9 @@ import time_machine
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from documents import exports, pdf, registers, services
+from documents.incoming import exports, pdf, registers, services
+from documents.incoming.services import AssignmentSpec, IncomingData
 from documents.models import AssignmentRole, DocType, Secrecy, Urgency
-from documents.services import AssignmentSpec, IncomingData
 from units.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents import selectors
+from documents.incoming import selectors
 from documents.models import IncomingRecord
 from tests.conftest import client_as
 from tests.documents.conftest import register

@@ -1,5 +1,5 @@
 """The lists' shortcuts through the policy give exactly what visible_to gives: an inbox tab and the unit's
-register apply only the confidentiality rule (documents.permissions.relations_visible_to and
+register apply only the confidentiality rule (documents.incoming.policy.relations_visible_to and
 unit_register_visible_to), which is right only because every tab keeps to the user's own relations."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from documents import permissions as policy
-from documents import selectors
+from documents.core import policy as core_policy
+from documents.incoming import policy, selectors
 from documents.models import Assignment, AssignmentRole, AssignmentStatus, Document
 from tests.documents.test_permission_matrix import PERSONAS, persona, world  # noqa: F401  (fixtures)
 
@@ -19,7 +19,7 @@ def test_each_tab_and_the_register_hold_what_visible_to_holds(world, persona):  
     visible = policy.visible_to(persona)
     for box in selectors.BOXES:
         if box == "so":
-            if not policy.sees_unit_register(persona):
+            if not core_policy.sees_unit_register(persona):
                 continue
             expected = visible.filter(unit_id=persona.unit_id)
         else:
@@ -51,7 +51,7 @@ def test_a_recalled_document_leaves_the_tab_counts_with_its_row(world, persona):
 @pytest.mark.parametrize("persona", list(PERSONAS), indirect=True)
 def test_my_tasks_are_my_open_assignments_on_records_visible_to_me(world, persona):  # noqa: F811
     expected = (
-        Assignment.objects.filter(selectors._my_assignments(persona), record__in=policy.visible_to(persona))
+        Assignment.objects.filter(selectors.my_assignments(persona), record__in=policy.visible_to(persona))
         .exclude(role=AssignmentRole.INFORM)
         .exclude(status=AssignmentStatus.DONE)
     )

@@ -29,7 +29,8 @@ from django.db import connection, connections
 from pypdf import PdfWriter
 
 from accounts.models import User
-from documents import files, services
+from documents.core import files
+from documents.incoming import services
 from documents.models import Document, StoredFile
 from idesk import backup
 from idesk.models import Notice

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role, User
-from documents import services
+from documents.incoming import services
 from documents.models import AuditEvent, Document, IncomingRecord, Register
-from idesk import bench
+from idesk.bench import runner as bench
 
 # The benchmark's threads have their own connections: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,7 +59,7 @@ def test_what_an_interrupted_run_left_is_cleared_before_counting(monkeypatch):
     """GIVEN records an interrupted run left in the benchmark's unit
     WHEN the benchmark runs
     THEN it counts only its own numbers, from 1, and removes the leftovers too."""
-    clerk = bench._numbering_clerk()
+    clerk = bench.numbering_clerk()
     for i in range(2):
         services.register_incoming(clerk=clerk, data=services.IncomingData(issuer_name="Bench", summary=f"Cũ {i}"))
     leftovers = IncomingRecord.objects.filter(unit=clerk.unit).count()

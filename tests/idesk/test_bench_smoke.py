@@ -1,4 +1,4 @@
-"""The benchmark (`make bench`, idesk/bench.py) on tiny data, so it does not rot: every part runs and reports,
+"""The benchmark (`make bench`, idesk/bench/runner.py) on tiny data, so it does not rot: every part runs and reports,
 no target is asserted. Runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import json
 import pytest
 from django.db import connection
 
-from idesk import bench, scale
+from idesk.bench import runner as bench
+from idesk.bench import scale
 
 # Numbering runs in threads with their own connections: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)

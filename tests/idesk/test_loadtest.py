@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from idesk import loadtest
-from idesk.management.commands.loadtest import MARK_END, MARK_START, _write_between_marks
+from idesk.bench import loadtest
+from idesk.bench.management.commands.loadtest import MARK_END, MARK_START, write_between_marks
 
 
 def test_percentile_is_the_nearest_rank():
@@ -54,13 +54,13 @@ def test_a_wrong_password_stops_the_run_before_measuring(seeded, live_server):
 def test_results_go_between_the_marks_and_the_rest_stays(tmp_path):
     doc = tmp_path / "performance.md"
     doc.write_text("# Performance\n\nintro\n", encoding="utf-8")
-    _write_between_marks(doc, "first\n")
+    write_between_marks(doc, "first\n")
     assert (
         doc.read_text(encoding="utf-8")
         == f"# Performance\n\nintro\n\n## Under load\n\n{MARK_START}\nfirst\n{MARK_END}\n"
     )
     doc.write_text(doc.read_text(encoding="utf-8") + "\n## Later\n\nkept\n", encoding="utf-8")
-    _write_between_marks(doc, "second\n")
+    write_between_marks(doc, "second\n")
     text = doc.read_text(encoding="utf-8")
     assert "first" not in text and f"{MARK_START}\nsecond\n{MARK_END}" in text
     assert text.startswith("# Performance\n\nintro\n") and text.endswith("## Later\n\nkept\n")

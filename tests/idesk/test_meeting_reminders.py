@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from documents import meetings
+from documents.meetings import services as meetings
 from idesk.models import Notification
 from idesk.notifications import meeting_reminders
 from units.models import Unit

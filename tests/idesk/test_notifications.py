@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from accounts.models import Channel, NotificationKind, NotificationPreference, User
-from documents import notify, services
+from documents.core import notify, services
 from documents.models import (
     Assignment,
     AssignmentRole,
@@ -57,7 +57,7 @@ def test_an_email_never_names_a_confidential_document(db):
     a = assign(rec, to_user=user("cv1.noivu"), due=WED)
     # The grants the flow gives (dispatch: the receiving clerk; assignment: the assignee): only those who may
     # open a confidential document are told about it.
-    services._grant([user("vanthu.canhhien"), user("cv1.noivu")], doc)
+    services.grant_confidential([user("vanthu.canhhien"), user("cv1.noivu")], doc)
     tasks.handle_event("delivered", {"delivery_id": d.pk})
     tasks.handle_event("assigned", {"assignment_id": a.pk})
     tasks.handle_event("reminder", {"assignment_id": a.pk, "user_id": user("chutich").pk})

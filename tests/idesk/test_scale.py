@@ -1,4 +1,4 @@
-"""generate_scale_data (idesk/scale.py): the load builds the big tables' indexes and constraints after the rows, in
+"""generate_scale_data (idesk/bench/scale.py): the load builds the big tables' indexes and constraints after the rows, in
 one transaction with them, and writes the same rows as before its shortcuts (folded search keys from pieces,
 access events as COPY text)."""
 
@@ -12,7 +12,7 @@ from django.db import connection
 
 from accounts.models import AccessEvent
 from documents.models import Document, IncomingRecord
-from idesk import scale
+from idesk.bench import scale
 from units.models import Unit
 from units.text import fold
 

@@ -16,11 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Role, User
-from documents import calendar_feed, meetings, outgoing, services
-from documents import permissions as policy
-from documents.meeting_views import week_schedule
+from documents.core import policy as core_policy
+from documents.core.services import ServiceError
+from documents.incoming import policy, services
+from documents.incoming.services import DuplicateDocument
+from documents.meetings import calendar_feed
+from documents.meetings import policy as meetings_policy
+from documents.meetings import services as meetings
+from documents.meetings.selectors import week_schedule
 from documents.models import AuditEvent, DocumentUserObjectPermission, DraftFile, IncomingRecord, Secrecy
-from documents.services import DuplicateDocument, ServiceError
+from documents.outgoing import services as outgoing
 from idesk.models import Notification
 from tests.conftest import client_as
 from tests.documents.conftest import pdf_upload, register, submitted, unit, user
@@ -83,7 +88,7 @@ def test_a_restricted_meeting_is_shown_only_to_those_it_concerns_through_every_c
     assert (CODEWORD in pdf_text(pdf.content)) is shown
     assert (SECRET_TITLE in calendar_feed.feed_ics(person, base_url="http://idesk.test").decode()) is shown
     assert (SECRET_TITLE in _page(client, reverse("home"))) is shown
-    assert (person in meetings.audience(meeting)) is shown
+    assert (person in meetings_policy.audience(meeting)) is shown
 
 
 def test_an_ordinary_meeting_of_the_unit_is_still_shown_to_its_staff(db):
@@ -92,7 +97,7 @@ def test_an_ordinary_meeting_of_the_unit_is_still_shown_to_its_staff(db):
         data=meeting_data(title="Họp giao ban Phòng Tư pháp", chair=user("truong.tuphap")),
     )
     for username in ("cv1.tuphap", "cv1.canhhien", "chutich"):
-        assert meetings.can(user(username), "view", meeting), username
+        assert meetings_policy.can(user(username), "view", meeting), username
         assert meeting in week_schedule(user(username), meeting.start.astimezone(VN).date()).days[0].morning
 
 
@@ -132,7 +137,7 @@ def test_the_holder_grants_a_confidential_material_only_to_people_of_the_meeting
 
     assert "phuong-an-mat-so-7" in _page(client, secret_material.meeting.get_absolute_url())
     assert client.post(url, {"material": str(secret_material.pk), "users": [str(clerk.pk)]}).status_code == 302
-    assert meetings.can_read_material(clerk, secret_material)
+    assert meetings_policy.can_read_material(clerk, secret_material)
     outsider = user("cv1.noivu")  # not invited, not of the organising unit
     assert client.post(url, {"material": str(secret_material.pk), "users": [str(outsider.pk)]}).status_code == 400
     with pytest.raises(ServiceError):
@@ -149,7 +154,7 @@ def test_the_chair_grants_without_reading_the_name(db):
     assert "phuong-an-mat-so-8" not in html and "Cấp quyền xem tài liệu mật" in html
     url = reverse("documents:meeting_action", args=[meeting.pk, "grant"])
     assert chair.post(url, {"material": str(secret.pk), "users": [str(user("chutich").pk)]}).status_code == 302
-    assert meetings.can_read_material(user("chutich"), secret)
+    assert meetings_policy.can_read_material(user("chutich"), secret)
     assert AuditEvent.objects.filter(object_id=meeting.pk, verb="material_granted", actor=user("chutich")).exists()
 
 
@@ -187,7 +192,7 @@ def test_a_confidential_draft_files_and_preview_are_hidden_from_the_units_leader
             assert client.get(url).status_code == 404, (username, url)
         assert "V/v triển khai" not in _page(client, reverse("documents:outgoing_list") + "?tab=all")
     for username in ("cv1.vp", "chutich", "vanthu.ubnd"):
-        assert policy.has_grant(user(username), document)
+        assert core_policy.has_grant(user(username), document)
         assert client_as(user(username)).get(draft.get_absolute_url()).status_code == 200
 
 

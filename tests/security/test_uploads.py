@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from documents import files
+from documents.core import files
 from documents.models import DocumentFile, IncomingRecord, StoredFile
 from tests.conftest import client_as
 from tests.documents.conftest import docx_bytes, jpeg_bytes, odt_bytes, pdf_bytes, png_bytes, xlsx_bytes

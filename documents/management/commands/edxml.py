@@ -7,9 +7,9 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from documents.core.models import Document
 from documents.exchange import edxml
 from documents.exchange.packages import package_for_issued
-from documents.models import Document
 from units.models import Unit
 
 

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                     "khẩu công khai trong README. Nếu thật sự muốn (máy thử nghiệm), chạy lại với --force."
                 )
             )
-        from documents import notify
+        from documents.core import notify
         from idesk import notifications
 
         # The demo's events become notifications in the bell here, without e-mail: nothing is left in the queue

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from idesk import scale
+from idesk.bench import scale
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """manage.py bench [--quick] [--json PATH] [--markdown PATH]: measure pages, search, compliance, numbering, PDFs and
-memory on a dataset made by generate_scale_data (see idesk/bench.py; `make bench`, `make bench-small`)."""
+memory on a dataset made by generate_scale_data (see idesk/bench/runner.py; `make bench`, `make bench-small`)."""
 
 import json
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from idesk import bench
+from idesk.bench import runner as bench
 
 
 class Command(BaseCommand):

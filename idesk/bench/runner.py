@@ -264,7 +264,7 @@ def _bare(source: str):
 
 def _mine(user) -> tuple[str, list]:
     """Assignments the user holds: to them, or to their unit while undelegated when they lead it."""
-    from documents import permissions as policy
+    from documents.core import policy
 
     if policy.leads_unit(user):
         return "(a.assignee_user_id = %s OR (a.assignee_unit_id = %s AND a.assignee_user_id IS NULL))", [
@@ -320,7 +320,7 @@ def _search_sql(q: str) -> tuple[str, list, str, list]:
 
 def search_floor(user, rows: int, q: str) -> Floor:
     """Everything the user may see (the unit's register, submitted or assigned to them) matching q."""
-    from documents import permissions as policy
+    from documents.core import policy
 
     branches = [
         ("SELECT s.id FROM documents_incomingrecord s WHERE s.submitted_to_id = %s", user.pk),
@@ -400,7 +400,7 @@ class Page:
 
 
 def pages(p: Personas, month: tuple[datetime.date, datetime.date]) -> list[Page]:
-    from documents import selectors
+    from documents.incoming import selectors
     from documents.models import IncomingRecord
 
     today = timezone.localdate()
@@ -497,7 +497,7 @@ def pages(p: Personas, month: tuple[datetime.date, datetime.date]) -> list[Page]
 
 def _issued_ids(user):
     def ids(n: int) -> list[int]:
-        from documents import outgoing_selectors
+        from documents.outgoing import selectors as outgoing_selectors
 
         return list(outgoing_selectors.issued(user).values_list("pk", flat=True)[:n])
 
@@ -595,7 +595,7 @@ def search_everything(q: str, rows: int = 50) -> tuple[list, int]:
     """The Văn bản đến search over every incoming record (no one's visibility): the count (as the list shows it,
     capped) and the first page, as Paginator asks for them."""
     from accounts.models import User
-    from documents import selectors
+    from documents.incoming import selectors
     from documents.models import IncomingRecord
 
     everyone = IncomingRecord.objects.filter(document__recalled_at__isnull=True)
@@ -725,7 +725,7 @@ NUMBERING_UNIT = "bench-numbering"
 NUMBERING_CLERK = "bench.numbering"
 
 
-def _numbering_clerk():
+def numbering_clerk():
     """The clerk of the benchmark's own unit (an external body, so no list, report or persona counts it)."""
     from accounts.models import Role, User
     from units.models import Unit, UnitKind
@@ -764,10 +764,11 @@ def measure_numbering(opts: Options) -> dict:
     register of the benchmark's own unit; then check 0 duplicates, 0 gaps, and delete what was registered."""
     from unittest import mock
 
-    from documents import notify, services
+    from documents.core import notify
+    from documents.incoming import services
     from documents.models import IncomingRecord, Register, RegisterKind
 
-    clerk = _numbering_clerk()
+    clerk = numbering_clerk()
     unit = clerk.unit
     _clear_numbering(unit)
     n, per_thread = opts.threads, opts.numbers_per_thread
@@ -836,8 +837,9 @@ def measure_numbering(opts: Options) -> dict:
 
 
 def measure_pdfs(p: Personas, opts: Options) -> dict:
-    from documents import official_pdf, pdf
+    from documents.core import pdf
     from documents.models import Document
+    from documents.outgoing import pdf as official_pdf
 
     out: dict = {}
     doc_id = _outgoing_document(p.clerk)
@@ -872,7 +874,7 @@ def measure_pdfs(p: Personas, opts: Options) -> dict:
     wall, cpu, size = [], [], 0
     for _ in range(opts.register_pdf_runs):
         c0, t0 = time.process_time(), time.perf_counter()
-        content = pdf.register_book_pdf(book=book, template="documents/pdf/incoming_register.html")
+        content = pdf.register_book_pdf(book=book, template="documents/incoming/pdf/register.html")
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         size = len(content)
@@ -893,7 +895,8 @@ def measure_pdfs(p: Personas, opts: Options) -> dict:
 
 def register_book(unit, entries: int):
     """A register book of `entries` rows: the unit's incoming register, its newest years first, as printed."""
-    from documents import registers
+    from documents.core import registers as core_registers
+    from documents.incoming import registers
     from documents.models import IncomingRecord, RegisterKind
 
     rows: list = []
@@ -903,8 +906,8 @@ def register_book(unit, entries: int):
         if len(rows) >= entries:
             break
     rows = rows[-entries:]
-    heading = registers.book_heading(unit=unit, kind=RegisterKind.INCOMING, year=max(years, default=2026))
-    return registers.RegisterBook(
+    heading = core_registers.book_heading(unit=unit, kind=RegisterKind.INCOMING, year=max(years, default=2026))
+    return core_registers.RegisterBook(
         heading=heading,
         columns=registers.INCOMING_COLUMNS,
         rows=rows,
@@ -951,10 +954,10 @@ def probe_web(spec: dict) -> dict:
         get(uid, url)
     out["pdfs"] = vm_hwm_mb()
     if spec.get("register_entries"):
-        from documents import pdf
+        from documents.core import pdf
 
         book = register_book(users[spec["register_user"]].unit, spec["register_entries"])
-        pdf.register_book_pdf(book=book, template="documents/pdf/incoming_register.html")
+        pdf.register_book_pdf(book=book, template="documents/incoming/pdf/register.html")
         out["register_pdf"] = vm_hwm_mb()
     return out
 

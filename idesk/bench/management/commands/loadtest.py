@@ -1,4 +1,4 @@
-"""manage.py loadtest: logged-in users at once over HTTP against gunicorn (issue 12; see idesk/loadtest.py).
+"""manage.py loadtest: logged-in users at once over HTTP against gunicorn (issue 12; see idesk/bench/loadtest.py).
 
 Without --url it collects the static files and starts gunicorn itself (DEBUG=0, --workers 3) on this database, and
 stops it at the end. Use a scratch database seeded with the demo (`make loadtest` does): the users' visits are
@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from idesk import demo, loadtest
+from idesk import demo
+from idesk.bench import loadtest
 
 MARK_START = "<!-- loadtest:start (written by manage.py loadtest; edit outside these marks) -->"
 MARK_END = "<!-- loadtest:end -->"
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         text = loadtest.markdown(report, self._context(url, o["workers"] if server else None))
         self.stdout.write(text)
         if o["markdown_path"]:
-            _write_between_marks(Path(o["markdown_path"]), text)
+            write_between_marks(Path(o["markdown_path"]), text)
         total = report.rows()[-1]
         if report.errors:
             raise CommandError(f"{len(report.errors)} lỗi trong {len(report.samples)} yêu cầu")
@@ -165,7 +166,7 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait(timeout=5)
 
 
-def _write_between_marks(path: Path, text: str) -> None:
+def write_between_marks(path: Path, text: str) -> None:
     """Replace what lies between the marks of `path`, keeping the rest; append a section when they are missing."""
     block = f"{MARK_START}\n{text}{MARK_END}"
     current = path.read_text(encoding="utf-8") if path.exists() else ""
