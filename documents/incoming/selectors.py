@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from documents.core import policy as core_policy
-from documents.core.models import AssignmentRole, AuditEvent, Delivery, DeliveryStatus, Document
+from documents.core.models import (
+    AssignmentRole,
+    AuditEvent,
+    Delivery,
+    DeliveryStatus,
+    Document,
+    DocumentUserObjectPermission,
+)
 from documents.core.selectors import Row
 from documents.incoming import policy
 from documents.incoming.models import (
@@ -356,7 +363,7 @@ def _tab_counts_sql() -> str:
     to its list (and to visible_to) for every persona of the permission matrix, so the two cannot drift apart
     silently. A recalled document is withdrawn from every list, so from the counts too."""
     record, assignment = IncomingRecord._meta.db_table, Assignment._meta.db_table
-    grant = policy.DocumentUserObjectPermission._meta.db_table
+    grant = DocumentUserObjectPermission._meta.db_table
     document, delivery = Document._meta.db_table, Delivery._meta.db_table
     handling = f"('{AssignmentRole.LEAD}', '{AssignmentRole.COOPERATE}')"
     shown = f"""(r.secrecy = 0 OR r.document_id IN (
