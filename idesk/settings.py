@@ -41,7 +41,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.two_factor.apps.AdminConfig",  # django.contrib.admin whose site asks for the second step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "units",
     "accounts",
     "documents",
@@ -70,10 +73,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second step
     "django.contrib.messages.middleware.MessageMiddleware",
     "idesk.input_guard.InputGuardMiddleware",  # after messages: control characters out of query strings
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.two_factor.middleware.TwoFactorMiddleware",  # no page before the second step (or its set-up)
     "accounts.middleware.AccessEventMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,6 +160,14 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 if envstr("AXES_PROXY_COUNT", ""):
     # django-ipware, which read it, is not installed: the setting did nothing and trusted any X-Forwarded-For.
     raise ImproperlyConfigured("AXES_PROXY_COUNT is no longer read: list the proxy in IDESK_TRUSTED_PROXIES")
+
+# Two-factor sign-in (TOTP, django-otp): whoever has set it up enters a code after the password. IDESK_2FA=1
+# also makes it compulsory for superusers, staff (the admin site) and the roles in IDESK_2FA_REQUIRED_ROLES, who
+# set it up at their next login; on by default in production (DEBUG=0), off in development and the demo.
+IDESK_2FA = envbool("IDESK_2FA", not DEBUG)
+IDESK_2FA_REQUIRED_ROLES = envlist("IDESK_2FA_REQUIRED_ROLES", ["leader", "head", "deputy_head", "admin"])
+OTP_TOTP_ISSUER = "iDesk"  # the name the authenticator app shows beside the username
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices without their keys or recovery codes
 
 # Access events: a visit is a login or the first request after this many minutes without one.
 IDESK_VISIT_GAP_MINUTES = envint("IDESK_VISIT_GAP_MINUTES", 30)

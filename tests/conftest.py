@@ -20,6 +20,9 @@ def pytest_configure(config):
 
     # Hashing with PBKDF2's full cost on every login would make the suite minutes slower.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests run with DEBUG=False, where two-factor sign-in is compulsory for leaders and administrators: the
+    # personas sign in with their password only, and tests/accounts/test_two_factor.py turns it back on.
+    settings.IDESK_2FA = False
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="idesk-test-media-")

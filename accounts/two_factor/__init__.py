@@ -1,0 +1,1 @@
+"""Two-factor sign-in: TOTP authenticators and recovery codes (django-otp); see core."""
