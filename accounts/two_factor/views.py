@@ -124,13 +124,17 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            accepted = device.verify_token(form.cleaned_data["code"])
+            allowed = device.verify_is_allowed()[0]  # django-otp's back-off after a wrong code
+            accepted = allowed and device.verify_token(form.cleaned_data["code"])
         if accepted:
             codes = two_factor.confirm(request, device)
             request.session[CODES_SESSION_KEY] = codes
             request.session[NEXT_SESSION_KEY] = _next(request)
             return redirect("accounts:two_factor_codes")
-        form.refuse()
+        if allowed:
+            form.refuse()
+        else:
+            form.wait()
     context = {
         "form": form,
         "qr": _qr_data_uri(device),

@@ -127,9 +127,14 @@ def test_a_wrong_or_malformed_code_is_refused_at_set_up(required, clock, chairma
     assert 'aria-invalid="true"' in wrong.content.decode()
     malformed = client.post(SETUP, {"code": "12ab"})
     assert "Mã xác thực gồm 6 chữ số." in malformed.content.decode()
+    # Right after a wrong code django-otp's back-off refuses even the right one, and says to wait.
+    hurried = client.post(SETUP, {"code": _code(device)})
+    assert hurried.status_code == 200 and "đợi một lát" in hurried.content.decode()
     device.refresh_from_db()
     assert not device.confirmed
     assert client.get("/").status_code == 302
+    clock.shift(2)
+    assert client.post(SETUP, {"code": _code(device)})["Location"] == CODES
 
 
 def test_an_ordinary_staff_member_is_not_forced(required, clock, dept_staff, commune_clerk):
