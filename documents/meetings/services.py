@@ -268,9 +268,11 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
             draft,
             comment=_("Giấy mời theo lịch họp do %(c)s chủ trì") % {"c": meeting.chair.full_name},
         )
-        document = outgoing_services.issue(clerk=user, draft=draft)
+        document = outgoing_services.issue(clerk=user, draft=draft, attach_pdf=False)
         Meeting.objects.filter(pk=meeting.pk).update(invitation=document)
         audit.record(user, "invitation_issued", meeting, number_symbol=document.number_symbol, document_id=document.pk)
+    # Rendered once the register and meeting rows are unlocked: other clerks numbering do not wait for it.
+    outgoing_services.attach_official_pdf(document)
     notify.later("meeting_invited", meeting_id=meeting.pk)
     return document
 

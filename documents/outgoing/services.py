@@ -260,9 +260,12 @@ def safe_filename(symbol: str) -> str:
     return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
 
 
-def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
+def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Document:
     """Cấp số và phát hành: the next number in the issuing unit's outgoing register (confidential documents in
-    their own), the symbol by NĐ30, one Document, one Delivery per recipient unit with its paper decision."""
+    their own), the symbol by NĐ30, one Document, one Delivery per recipient unit with its paper decision.
+
+    A caller that runs this inside its own transaction passes attach_pdf=False and calls attach_official_pdf
+    after its commit: rendering takes a second, and the register row stays locked until the outermost commit."""
     with transaction.atomic():
         draft = (
             OutgoingDraft.objects.select_for_update(of=("self",))
@@ -331,7 +334,8 @@ def issue(*, clerk: User, draft: OutgoingDraft) -> Document:
                 ),
             ]
         )
-    attach_official_pdf(document)
+    if attach_pdf:
+        attach_official_pdf(document)
     for delivery in deliveries:
         if delivery.electronic:
             notify.later("delivered", delivery_id=delivery.pk)
