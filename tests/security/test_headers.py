@@ -93,3 +93,20 @@ def test_htmx_is_told_not_to_inject_its_indicator_style(chairman):
     page = client_as(chairman).get("/").content.decode()
     assert '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false}\'>' in page
     assert "js/idesk.js" in page
+
+
+TEMPLATES_DIR = __import__("pathlib").Path(__file__).resolve().parents[2] / "templates"
+
+
+def _rendered_by_weasyprint(name: str) -> bool:
+    """PDF templates never reach a browser: WeasyPrint reads their <style> and style= attributes."""
+    return "/pdf/" in f"/{name}" or name.endswith("_pdf.html") or name.startswith("documents/outgoing/official/")
+
+
+def test_no_page_template_carries_inline_script_style_or_handlers():
+    names = sorted(str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.html"))
+    assert "documents/meetings/detail.html" in names and "documents/incoming/_table.html" in names
+    checked = [name for name in names if not _rendered_by_weasyprint(name)]
+    assert len(checked) > 60
+    for name in checked:
+        _assert_nothing_inline((TEMPLATES_DIR / name).read_text(), name)
