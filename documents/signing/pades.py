@@ -31,6 +31,7 @@ from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from documents.signing.errors import SigningError
+from documents.signing.loops import outside_running_loop
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # pyHanko 0.38 writes glyph widths unscaled, so the font must have 1000 units per em (Times-metric TeX Gyre).
@@ -177,7 +178,7 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, new_field_spec=spec, stamp_style=style)
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=out)
+        outside_running_loop(pdf_signer.sign_pdf, writer, output=out)
     except SigningError:
         raise
     except Exception as exc:
@@ -196,11 +197,14 @@ def make_long_term(pdf_bytes: bytes, *, timestamper: TimeStamper, validation_con
         count = len(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
         for index in range(count):
             reader = PdfFileReader(io.BytesIO(data), strict=False)
-            out = add_validation_info(reader.embedded_signatures[index], validation_context, output=io.BytesIO())
+            out = outside_running_loop(
+                add_validation_info, reader.embedded_signatures[index], validation_context, output=io.BytesIO()
+            )
             data = out.getvalue()
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         out = io.BytesIO()
-        signers.PdfTimeStamper(timestamper).timestamp_pdf(writer, "sha256", validation_context, output=out)
+        stamper = signers.PdfTimeStamper(timestamper)
+        outside_running_loop(stamper.timestamp_pdf, writer, "sha256", validation_context, output=out)
     except Exception as exc:
         message = _("Không thêm được dữ liệu kiểm tra và dấu thời gian lưu trữ dài hạn: %(error)s")
         raise SigningError(message % {"error": exc}) from exc

@@ -20,6 +20,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from documents.signing.errors import SigningError
+from documents.signing.loops import outside_running_loop
 
 logger = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -152,7 +153,7 @@ def verify_pdf(
     context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
     for embedded in embedded_signatures:
         try:
-            status = validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE)
+            status = outside_running_loop(validate_pdf_signature, embedded, context, key_usage_settings=KEY_USAGE)
         except Exception:  # a mangled signature dictionary or CMS blob: broken, not a crash
             logger.info("signature %s could not be validated", embedded.field_name, exc_info=True)
             results.append(_unreadable(embedded.field_name))
