@@ -28,8 +28,7 @@ def clean_query(query: QueryDict) -> QueryDict | None:
     cleaned = QueryDict(mutable=True)
     for key, values in query.lists():
         cleaned.setlist(without_controls(key), [without_controls(v) for v in values])
-    cleaned._mutable = False
-    return cleaned
+    return QueryDict(cleaned.urlencode())  # immutable, as request.GET is
 
 
 class InputGuardMiddleware:
