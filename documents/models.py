@@ -52,8 +52,11 @@ from documents.outgoing.models import (  # noqa: F401
     SigningCapacity,
 )
 from documents.signing.models import (  # noqa: F401
+    IssuedSignedFile,
+    PdfVerification,
     RevocationList,
     SealImage,
+    SignatureCheck,
     SignatureImage,
     SigningCertificate,
     TrustedRoot,

@@ -97,6 +97,9 @@ class OutgoingDraft(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     document = models.OneToOneField(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="draft")
+    # The face as the leader signed it (number and date still empty fields): issuing fills them and adds the
+    # agency's signature to these bytes; the face is never rendered again after this.
+    signed_pdf = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -271,3 +271,69 @@ def trust_store() -> tuple[list[str], list[bytes]]:
     roots = list(TrustedRoot.objects.filter(active=True).values_list("certificate_pem", flat=True))
     crls = [bytes(raw) for raw in RevocationList.objects.values_list("crl_der", flat=True)]
     return roots, crls
+
+
+class IssuedSignedFile(models.Model):
+    """The signed official PDF of a document iDesk issued: found again by its SHA-256 or its short code."""
+
+    document = models.OneToOneField(
+        "documents.Document", on_delete=models.PROTECT, related_name="signed_file", verbose_name=_lazy("văn bản")
+    )
+    blob = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_lazy("mã xác thực"), max_length=12, unique=True)
+    signed_at = models.DateTimeField(_lazy("thời điểm ký phát hành"))
+
+    class Meta:
+        verbose_name = _lazy("bản điện tử đã ký số")
+        verbose_name_plural = _lazy("bản điện tử đã ký số")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PdfVerification(models.Model):
+    """The check of one PDF's signatures when it arrived (delivery, registration): its result is kept as it was."""
+
+    blob = models.OneToOneField(
+        "documents.StoredFile", on_delete=models.PROTECT, related_name="verification", verbose_name=_lazy("tệp")
+    )
+    checked_at = models.DateTimeField(_lazy("thời điểm kiểm tra"), default=timezone.now)
+    ok = models.BooleanField(_lazy("đạt"), default=False)
+    problem = models.CharField(_lazy("vấn đề"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _lazy("kết quả kiểm tra chữ ký số")
+        verbose_name_plural = _lazy("kết quả kiểm tra chữ ký số")
+
+    def __str__(self) -> str:
+        return f"{self.blob_id}: {'đạt' if self.ok else 'không đạt'}"
+
+
+class SignatureCheck(models.Model):
+    """One signature's result within a PdfVerification, in file order."""
+
+    verification = models.ForeignKey(PdfVerification, on_delete=models.CASCADE, related_name="signatures")
+    position = models.PositiveSmallIntegerField()
+    field_name = models.CharField(max_length=255, blank=True)
+    signer = models.CharField(_lazy("người ký"), max_length=255, blank=True)
+    organisation = models.CharField(_lazy("tổ chức"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_lazy("thời điểm ký"), null=True, blank=True)
+    intact = models.BooleanField(_lazy("nguyên vẹn"))
+    valid = models.BooleanField(_lazy("hợp lệ"))
+    trusted = models.BooleanField(_lazy("tin cậy"))
+    revoked = models.BooleanField(_lazy("bị thu hồi"), null=True)
+    covers_whole_file = models.BooleanField(default=False)
+    summary = models.TextField(_lazy("kết luận"))
+
+    class Meta:
+        ordering = ["verification", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["verification", "position"], name="signature_check_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.summary[:80]
+
+    @property
+    def holds(self) -> bool:
+        return self.valid and self.trusted and not self.revoked

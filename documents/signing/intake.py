@@ -1,0 +1,70 @@
+"""Every PDF that arrives is verified once, against the trusted roots and CRLs of the day it arrived."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from documents.signing.errors import SigningError
+from documents.signing.models import PdfVerification, SignatureCheck, trust_store
+
+logger = logging.getLogger(__name__)
+PDF = "application/pdf"
+
+
+def verify_bytes(data: bytes) -> tuple[list, str]:
+    """(results, problem): problem is a Vietnamese sentence when the file fails as a whole."""
+    from documents.signing.verify import verify_pdf
+
+    roots, crls = trust_store()
+    try:
+        results = verify_pdf(data, trusted_roots=roots, crls=crls)
+    except SigningError as exc:
+        return [], exc.message
+    if not results:
+        return [], _("Tệp PDF không có chữ ký số nào.")
+    bad = [r for r in results if not (r.valid and r.trusted and not r.revoked)]
+    if bad:
+        return results, bad[0].summary
+    return results, ""
+
+
+def verify_stored(blob) -> PdfVerification | None:
+    """The verification of a stored PDF (made now if it has none yet); None for a file that is no PDF."""
+    if blob.content_type != PDF:
+        return None
+    existing = PdfVerification.objects.filter(blob=blob).first()
+    if existing is not None:
+        return existing
+    try:
+        with blob.content.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.error("verification: the file of blob %s is missing", blob.pk)
+        return None
+    results, problem = verify_bytes(data)
+    try:
+        with transaction.atomic():
+            verification = PdfVerification.objects.create(blob=blob, ok=not problem, problem=problem[:500])
+            SignatureCheck.objects.bulk_create(
+                SignatureCheck(
+                    verification=verification,
+                    position=index,
+                    field_name=r.field_name[:255],
+                    signer=r.signer[:255],
+                    organisation=r.organisation[:255],
+                    signed_at=r.signed_at,
+                    intact=r.intact,
+                    valid=r.valid,
+                    trusted=r.trusted,
+                    revoked=r.revoked,
+                    covers_whole_file=r.covers_whole_file,
+                    summary=r.summary,
+                )
+                for index, r in enumerate(results, start=1)
+            )
+    except IntegrityError:  # a concurrent arrival of the same bytes verified them first
+        return PdfVerification.objects.get(blob=blob)
+    return verification
