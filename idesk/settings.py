@@ -208,6 +208,11 @@ IDESK_EDXML_MAX_MB = envint("IDESK_EDXML_MAX_MB", 80)
 # Ký số: the Fernet key that encrypts server-held PKCS#12 files at rest. Unset (development only), it is derived
 # from SECRET_KEY with a warning; `manage.py check --deploy` warns too. Never logged.
 IDESK_SIGNING_KEY = envstr("IDESK_SIGNING_KEY", "")
+# "Ký duyệt" and issuing are refused without the leader's and the agency's certificates (issue 16); 0 lets a
+# person or unit without one sign off and issue unsigned as before. IDESK_TSA_URL: a timestamp authority (PAdES
+# B-T); empty, signatures are B-B.
+IDESK_SIGNATURES_REQUIRED = envbool("IDESK_SIGNATURES_REQUIRED", True)
+IDESK_TSA_URL = envstr("IDESK_TSA_URL", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -23,6 +23,9 @@ def pytest_configure(config):
     # Tests run with DEBUG=False, where two-factor sign-in is compulsory for leaders and administrators: the
     # personas sign in with their password only, and tests/accounts/test_two_factor.py turns it back on.
     settings.IDESK_2FA = False
+    # People and units made by tests have no certificates: they sign off and issue unsigned; the demo's signed
+    # flow and the refusals are in tests/documents/test_signed_flow.py, which turns the requirement on.
+    settings.IDESK_SIGNATURES_REQUIRED = False
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="idesk-test-media-")

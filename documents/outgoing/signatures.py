@@ -1,0 +1,241 @@
+"""Digital signatures in the outgoing flow (issue 16): the leader signs at "Ký duyệt", the agency at issue.
+
+The leader signs the official face rendered without number and date: those two lines are empty text fields
+(documents/signing/formfields.py). Issuing fills them and adds the agency's signature, both as incremental
+updates, so the leader's signature keeps verifying. The signed bytes are the document from then on: never
+rendered again, delivered and downloaded as they are.
+"""
+
+from __future__ import annotations
+
+import gc
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.core import faces, files
+from documents.core.models import Document, DocumentFile, StoredFile
+from documents.outgoing import pdf as official_pdf
+from documents.outgoing.models import OutgoingDraft
+from documents.signing import formfields, pades
+from documents.signing.errors import SigningError
+from documents.signing.models import IssuedSignedFile, SealImage, SignatureImage, SigningCertificate
+from idesk.lib import reports
+
+# Elements of the face (official/document.html) whose places the signatures need, and the PDF fields made there.
+FIELD_IDS = {"so-ky-hieu": "SoKyHieu", "ngay-thang": "NgayThang"}
+SIGNATURE_ID = "chu-ky"
+LEADER_FIELD = "ChuKyLanhDao"
+AGENCY_FIELD = "ChuKyCoQuan"
+PX = 0.75  # CSS px to PDF points
+IMAGE_MM = (50, 22)  # the leader's signature image, centred in the signature space (26 mm high)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+
+
+def required() -> bool:
+    """With IDESK_SIGNATURES_REQUIRED (the default) nothing is signed off or issued without certificates."""
+    return getattr(settings, "IDESK_SIGNATURES_REQUIRED", True)
+
+
+def timestamper():
+    """PAdES B-T with the configured timestamp authority (IDESK_TSA_URL), else None: B-B."""
+    url = getattr(settings, "IDESK_TSA_URL", "")
+    if not url:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=10)
+
+
+def _latest(qs):
+    qs = qs.filter(active=True).select_related("user", "unit")
+    return qs.usable().order_by("-not_after").first() or qs.order_by("-not_after").first()
+
+
+def person_certificate(user) -> SigningCertificate | None:
+    return _latest(SigningCertificate.objects.for_user(user))
+
+
+def agency_certificate(unit) -> SigningCertificate | None:
+    return _latest(SigningCertificate.objects.for_unit(unit))
+
+
+def check_leader(draft: OutgoingDraft, leader) -> SigningCertificate | None:
+    """The leader's certificate, checked (SigningError with the reason otherwise); None when there is none and
+    signatures are not required."""
+    if leader.pk != draft.signer_id:
+        raise SigningError(
+            _("Chỉ người ký của dự thảo (%(name)s) mới ký số được văn bản này.") % {"name": draft.signer.full_name}
+        )
+    cert = person_certificate(leader)
+    if cert is None:
+        if not required():
+            return None
+        raise SigningError(
+            _("%(name)s chưa có chứng thư số để ký: quản trị viên cần thêm chứng thư số (tệp PKCS#12) trước khi ký.")
+            % {"name": leader.full_name}
+        )
+    cert.check_usable()
+    return cert
+
+
+def check_agency(unit) -> SigningCertificate | None:
+    cert = agency_certificate(unit)
+    if cert is None:
+        if not required():
+            return None
+        raise SigningError(
+            _("%(unit)s chưa có chứng thư số cơ quan để ký phát hành: quản trị viên cần thêm chứng thư số.")
+            % {"unit": unit.name}
+        )
+    cert.check_usable()
+    return cert
+
+
+def render_for_signing(context: dict) -> tuple[bytes, dict[str, pades.Placement]]:
+    """The face without number and date (their lines left empty) and where the laid-out pages put the elements
+    named in FIELD_IDS and SIGNATURE_ID, in PDF points from the page's bottom left.
+
+    Read from WeasyPrint's boxes (as documents/core/pdf.py does for register books), so the places follow the
+    layout whatever the length of the body, and the signature block may fall on any page."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    context = {**context, "fields": True, "number_symbol": "", "date_line": ""}
+    html = render_to_string(official_pdf.TEMPLATE, {**context, "body_html": official_pdf.render_body(context["body"])})
+    wanted = {*FIELD_IDS, SIGNATURE_ID}
+    boxes: dict[str, pades.Placement] = {}
+    with reports.collecting_by_hand():
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+            stylesheets=[reports.parsed_stylesheet(official_pdf.STYLESHEET)], font_config=reports.font_config()
+        )
+        for index, page in enumerate(document.pages):
+            stack = [page._page_box]
+            while stack:
+                box = stack.pop()
+                element = getattr(box, "element", None)
+                ident = element.get("id") if element is not None else None
+                if ident in wanted and ident not in boxes and getattr(box, "element_tag", "") == "div":
+                    x, y = box.border_box_x() * PX, box.border_box_y() * PX
+                    w, h = box.border_width() * PX, box.border_height() * PX
+                    top = page.height * PX
+                    boxes[ident] = pades.Placement(index, (x, top - y - h, x + w, top - y))
+                stack.extend(reversed(getattr(box, "children", ())))
+        pdf = document.write_pdf()
+        del document
+        gc.collect()
+    missing = wanted - set(boxes)
+    if missing:
+        message = _("Không tìm thấy chỗ ký trên trang văn bản (%(ids)s).")
+        raise SigningError(message % {"ids": ", ".join(sorted(missing))})
+    return pdf, boxes
+
+
+def leader_box(space: pades.Placement) -> pades.Placement:
+    x1, y1, x2, y2 = space.box
+    width, height = IMAGE_MM[0] * pades.MM, IMAGE_MM[1] * pades.MM
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return pades.Placement(space.page, (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
+
+
+def _png(model, **owner) -> bytes | None:
+    row = model.objects.filter(**owner).only("png").first()
+    return bytes(row.png) if row else None
+
+
+def sign_face(document: Document, leader, cert: SigningCertificate) -> bytes:
+    """The leader's PAdES signature on `document`'s face (unsaved is fine), number and date left as fields."""
+    signer = cert.signer(description=_("Ký duyệt: %(s)s") % {"s": document.summary[:200]})
+    pdf, boxes = render_for_signing(official_pdf.face_context(document))
+    pdf = formfields.add_text_fields(pdf, {FIELD_IDS[ident]: boxes[ident] for ident in FIELD_IDS})
+    return pades.sign_as_leader(
+        pdf,
+        signer,
+        placement=leader_box(boxes[SIGNATURE_ID]),
+        signature_image=_png(SignatureImage, user=leader),
+        location=faces.place_name(document.issuer_unit) if document.issuer_unit_id else "",
+        timestamper=timestamper(),
+        field_name=LEADER_FIELD,
+    )
+
+
+def store_pdf(data: bytes, name: str) -> StoredFile:
+    return files.store(ContentFile(data, name=name))
+
+
+def issue_signed(document: Document, signed_face: bytes, cert: SigningCertificate | None) -> bytes:
+    """Number and date into the fields, then the agency's signature with its seal over the leader's image."""
+    unit = document.issuer_unit
+    date_line = faces.date_line(faces.place_name(unit), document.issued_date)
+    pdf = formfields.fill_text_fields(
+        signed_face,
+        {"SoKyHieu": (f"Số: {document.number_symbol}", 13, False), "NgayThang": (date_line, 14, True)},
+    )
+    if cert is None:
+        return pdf
+    rects = formfields.field_rects(pdf)
+    return pades.sign_as_agency(
+        pdf,
+        cert.signer(description=_("Phát hành: %(s)s") % {"s": document.number_symbol}),
+        leader_placement=rects[LEADER_FIELD],
+        seal_image=_png(SealImage, unit=unit),
+        agency_name=unit.name,
+        location=faces.place_name(unit),
+        timestamper=timestamper(),
+        field_name=AGENCY_FIELD,
+    )
+
+
+def new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if not IssuedSignedFile.objects.filter(code=code).exists():
+            return code
+
+
+def attach_signed(document: Document, name: str) -> DocumentFile:
+    """Sign the issued document for its agency and attach the result once (under the draft's lock: two requests
+    never sign twice). Refused (SigningError) when the agency cannot sign; nothing is attached then."""
+    with transaction.atomic():
+        draft = OutgoingDraft.objects.select_for_update().select_related("signed_pdf").get(document=document)
+        done = IssuedSignedFile.objects.filter(document=document).select_related("blob").first()
+        if done is not None:  # signed already: the signed bytes are the document, never signed again
+            attached = DocumentFile.objects.filter(document=document, blob=done.blob).first()
+            return attached or DocumentFile.objects.create(document=document, blob=done.blob, name=name)
+        cert = check_agency(document.issuer_unit)
+        with draft.signed_pdf.content.open("rb") as handle:
+            face = handle.read()
+        return _attach(document, issue_signed(document, face, cert), name)
+
+
+def _attach(document: Document, signed: bytes, name: str) -> DocumentFile:
+    blob = store_pdf(signed, name)
+    attached = DocumentFile.objects.create(document=document, blob=blob, name=name)
+    pages = official_pdf.page_count(signed)
+    Document.objects.filter(pk=document.pk).update(pages=pages)
+    document.pages = pages
+    IssuedSignedFile.objects.create(document=document, blob=blob, code=new_code(), signed_at=timezone.now())
+    return attached
+
+
+def sign_issued(document: Document, leader, name: str) -> DocumentFile | None:
+    """Both signatures at once, for a document recorded as issued outside the flow (the demo's founding letter).
+    None when the leader or the agency has no certificate."""
+    cert, agency = person_certificate(leader), agency_certificate(document.issuer_unit)
+    if cert is None or agency is None:
+        return None
+    cert.check_usable()
+    agency.check_usable()
+    with transaction.atomic():
+        return _attach(document, issue_signed(document, sign_face(document, leader, cert), agency), name)
+
+
+def verify_arrival(blob: StoredFile):
+    """What every recipient receives is verified once (the same bytes for all of them)."""
+    from documents.signing import intake
+
+    return intake.verify_stored(blob)
