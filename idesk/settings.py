@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "idesk.context_processors.site",
+                "idesk.context_processors.navigation",
             ],
         },
     },

@@ -455,19 +455,6 @@ def record_detail(user: User, pk: int) -> IncomingRecord:
     return policy.get_visible_or_404(user, pk, qs)
 
 
-def nav_counts(user: User, boxes: dict[str, int] | None = None) -> dict[str, int]:
-    """What waits for me, for the navigation badges (one query; none when a page already counted its boxes and,
-    for a clerk, the arrivals waiting in "Chờ vào sổ")."""
-    if not user.is_authenticated:
-        return {}
-    if boxes is None or not {"cho_xu_ly", "qua_han", "pending"} <= boxes.keys():
-        boxes = box_counts(user, ["cho_xu_ly", "qua_han"], pending=True)
-    counts = {"incoming": boxes["cho_xu_ly"], "overdue": boxes["qua_han"]}
-    if user.role == Role.CLERK:
-        counts["incoming"] += boxes["pending"]
-    return counts
-
-
 def my_tasks(user: User) -> QuerySet[Assignment]:
     """Nhiệm vụ: open assignments I (or my unit, when I lead it) hold, by deadline; confidential only if granted.
     (They are my own relations, so of visible_to only the confidentiality rule applies, as for the inbox tabs.)"""

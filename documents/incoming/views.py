@@ -33,6 +33,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
     counts = selectors.box_counts(request.user, pending=True)  # the tabs', and "pending" for Chờ vào sổ
+    request.idesk_inbox_counts = counts  # the navigation's badges reuse them (idesk.navigation)
     paginator = Paginator(rows, page_size())
     if not filters.narrowed and not forced_box and filters.box in counts:
         paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
@@ -44,7 +45,6 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "page": page,
         "boxes": selectors.BOXES,
         "counts": counts,
-        "nav_counts": selectors.nav_counts(request.user, counts),  # the sidebar's badges, counted once
         "today": timezone.localdate(),
         "is_clerk": request.user.role == Role.CLERK,
         "pending_count": counts["pending"],

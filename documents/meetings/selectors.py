@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from documents.core.models import Document
 from documents.meetings import policy
-from documents.meetings.models import Attendance, Meeting, MeetingInvitee, Response
+from documents.meetings.models import Attendance, Meeting, MeetingInvitee, MeetingStatus, Response
 from documents.outgoing import paper
 from documents.outgoing.models import MeetingKind, PaperRule
 from units.models import Unit
@@ -30,6 +30,15 @@ def with_people(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return qs.select_related("chair", "chair__unit", "organiser", "organiser_unit", "invitation").prefetch_related(
         Prefetch("invitees", queryset=invitees)
     )
+
+
+def awaiting_my_answer(user: User) -> QuerySet[Meeting]:
+    """Meetings not yet over whose invitation I answer (policy.my_invitations) and nobody has answered yet."""
+    mine = Q(user_id=user.pk) | Q(deputy_id=user.pk)
+    if user.role in policy.OFFICER_ROLES and user.unit_id is not None:
+        mine |= Q(unit_id=user.unit_id, user__isnull=True)
+    pending = MeetingInvitee.objects.filter(mine, response=Response.PENDING).values("meeting_id")
+    return policy.visible_to(user).filter(pk__in=pending, end__gt=timezone.now(), status=MeetingStatus.SCHEDULED)
 
 
 RESPONSE_LABELS = {

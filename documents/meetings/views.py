@@ -53,8 +53,12 @@ PAST_PAGE_SIZE = 20
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user, now = request.user, timezone.now()
     visible = selectors.with_people(policy.visible_to(user))
-    # Not cancelled first, each group by start time.
-    upcoming = sorted(visible.filter(end__gt=now).order_by("start", "id"), key=lambda m: m.cancelled)
+    awaiting = request.GET.get("cho_tra_loi") == "1"  # the navigation's "Chờ trả lời": only what I must answer
+    if awaiting:
+        upcoming = list(selectors.with_people(selectors.awaiting_my_answer(user)).order_by("start", "id"))
+    else:
+        # Not cancelled first, each group by start time.
+        upcoming = sorted(visible.filter(end__gt=now).order_by("start", "id"), key=lambda m: m.cancelled)
     past = Paginator(visible.filter(end__lte=now).order_by("-start", "-id"), PAST_PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
@@ -67,7 +71,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "documents/meetings/list.html",
         {
             "rows": rows,
-            "past_rows": past_rows,
+            "awaiting": awaiting,
+            "past_rows": [] if awaiting else past_rows,
             "past": past,
             "may_organise": policy.may_organise(user),
             "feed_url": feed_url,

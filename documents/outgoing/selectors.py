@@ -116,14 +116,22 @@ def _deliveries(**filters) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def tab_counts(user: User, paper: bool = False) -> dict[str, int]:
-    """The tabs' counts (and with `paper` the paper copies still to send, as "paper"), in one query."""
+def tab_querysets(user: User, tabs: list[str] | None = None) -> dict[str, QuerySet]:
+    """What each visible tab (or those of `tabs` the user sees) counts, for count_many."""
     querysets = {}
     for tab in visible_tabs(user):
+        if tabs is not None and tab not in tabs:
+            continue
         if tab == "da_phat_hanh":
             querysets[tab] = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id)
         else:
             querysets[tab] = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab))
+    return querysets
+
+
+def tab_counts(user: User, paper: bool = False) -> dict[str, int]:
+    """The tabs' counts (and with `paper` the paper copies still to send, as "paper"), in one query."""
+    querysets = tab_querysets(user)
     if paper:
         querysets["paper"] = paper_to_send(user)
     return count_many(querysets)

@@ -16,17 +16,6 @@ def active(context, *prefixes: str) -> str:
     return "active" if any(name.startswith(prefix) for prefix in prefixes) else ""
 
 
-@register.simple_tag(takes_context=True)
-def nav_counts(context, user) -> dict:
-    """Counts of what waits for the user, shown beside the navigation: the page's own when it already counted
-    them (context "nav_counts"), else two cheap queries."""
-    if "nav_counts" in context:
-        return context["nav_counts"]
-    from documents.incoming import selectors
-
-    return selectors.nav_counts(user)
-
-
 @register.filter
 def vndate(value) -> str:
     """dd/mm/yyyy, in local time for datetimes. (Formatted directly: lists call it a few times a row, and

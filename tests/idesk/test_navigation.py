@@ -1,0 +1,103 @@
+"""Every queue is counted in the navigation, and each count is the length of the list its link opens (issue 18)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.paginator import Page
+
+from idesk.navigation import queues_for
+from tests.conftest import client_as
+
+PERSONAS = ["chairman", "district_clerk", "dept_head", "dept_staff", "commune_clerk", "outsider"]
+BADGE = re.compile(r'href="([^"]+)" data-queue="([a-z_]+)"[^>]*>[^<]*<span[^>]*data-testid="queue-count">(\d+)<')
+
+# The queues each persona has (by role): a leader signs, a clerk registers, issues and posts paper.
+EXPECTED_KEYS = {
+    "chairman": {"cho_xu_ly", "cho_duyet", "cho_ky", "answers"},
+    "district_clerk": {"pending", "cho_xu_ly", "cho_phat_hanh", "paper", "answers"},
+    "dept_head": {"cho_xu_ly", "cho_duyet", "cho_ky", "answers"},
+    "dept_staff": {"cho_xu_ly", "answers"},
+    "commune_clerk": {"pending", "cho_xu_ly", "cho_phat_hanh", "paper", "answers"},
+    "outsider": {"cho_xu_ly", "answers"},
+}
+
+
+@pytest.fixture
+def work(db):
+    """A piece of work in each queue: a draft before the Nội vụ head, one before the Chủ tịch, one signed for the
+    district clerk to issue, an issued letter waiting in the communes' "Chờ vào sổ", a meeting they must answer."""
+    from documents.outgoing import services as outgoing
+    from tests.documents.meeting_builders import scheduled
+    from tests.documents.outgoing_builders import drafted, issued, signed
+    from tests.idesk.factories import user
+
+    outgoing.submit_draft(author=user("cv1.noivu"), draft=drafted("cv1.noivu", summary="V/v báo cáo biên chế"))
+    in_review = outgoing.submit_draft(author=user("cv1.vp"), draft=drafted("cv1.vp", summary="V/v lịch tiếp dân"))
+    outgoing.review_draft(head=user("truong.vp"), draft=in_review, approve=True)
+    signed(summary="V/v kiểm tra cuối năm")
+    issued(summary="V/v triển khai iDesk")
+    scheduled()
+
+
+def _listed(response) -> int:
+    """How many rows the opened list holds, counted from its rows (not from a count the page was handed)."""
+    context = response.context
+    if "page" in context and isinstance(context["page"], Page):
+        return context["page"].paginator.object_list.count()
+    return len(context["rows"])  # Lịch họp's upcoming meetings
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_each_badge_is_the_count_of_the_list_it_opens(request, name, work):
+    user = request.getfixturevalue(name)
+    client = client_as(user)
+    page = client.get("/").content.decode()
+    badges = {key: (url.replace("&amp;", "&"), int(n)) for url, key, n in BADGE.findall(page)}
+
+    assert EXPECTED_KEYS[name] <= badges.keys() <= EXPECTED_KEYS[name] | {"qua_han"}
+    for key, (url, count) in badges.items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, key, url)
+        assert _listed(response) == count, (name, key, url)
+
+
+def test_the_work_is_counted_in_the_queues_of_those_it_waits_for(
+    work, chairman, dept_head, district_clerk, commune_clerk
+):
+    # Otherwise the test above would compare zeros with zeros.
+    def counts(user):
+        return {q.key: q.count for q in queues_for(user)}
+
+    assert counts(chairman)["cho_ky"] >= 1
+    assert counts(dept_head)["cho_duyet"] >= 1
+    assert counts(district_clerk)["cho_phat_hanh"] >= 1
+    assert counts(commune_clerk)["pending"] >= 1
+    assert counts(commune_clerk)["answers"] >= 1
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_counts_take_two_queries_whatever_the_role(request, name, django_assert_num_queries):
+    user = request.getfixturevalue(name)
+    with django_assert_num_queries(2):
+        queues_for(user)
+
+
+def test_a_page_that_counted_the_inbox_hands_its_counts_to_the_navigation(district_clerk, django_assert_num_queries):
+    client = client_as(district_clerk)
+    with_badges = client.get("/documents/incoming/?box=cho_xu_ly")
+    assert 'data-queue="pending"' in with_badges.content.decode()
+    # The inbox's one count statement runs once for the tabs and the badges together.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/documents/incoming/?box=cho_xu_ly")
+    assert sum("WITH mine AS" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_a_signed_out_visitor_has_no_queues(client, db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert queues_for(AnonymousUser()) == []
