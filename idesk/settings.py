@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "accounts.two_factor.middleware.TwoFactorMiddleware",  # no page before the second step (or its set-up)
     "accounts.middleware.AccessEventMiddleware",
     "axes.middleware.AxesMiddleware",
+    "idesk.debug_404.Debug404Middleware",  # innermost: with DEBUG, 404s are still our page (idesk/debug_404.py)
 ]
 
 ROOT_URLCONF = "idesk.urls"

@@ -81,3 +81,15 @@ def test_a_server_error_gets_the_500_page(db):
     page = _in_layout_and_clean(response, "Lỗi hệ thống")
     assert "secret detail" not in page and "RuntimeError" not in page
     assert "err-0123456789abcdef" in page
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_page_not_found_is_the_vietnamese_page_in_the_layout_even_with_debug(chairman, settings, debug):
+    settings.DEBUG = debug
+    client = client_as(chairman)
+    for url in ("/khong-co-trang-nay/", "/documents/incoming/987654/"):  # no URL matched; a view's Http404
+        response = client.get(url)
+        assert response.status_code == 404, url
+        page = response.content.decode()
+        assert "Không tìm thấy trang" in page and 'id="sidebar"' in page, url
+        assert "URLconf" not in page and "Page not found" not in page, url
