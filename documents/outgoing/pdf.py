@@ -9,6 +9,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -118,6 +119,18 @@ def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
             return PdfCache.objects.create(key=key, blob=blob, pages=pages)
     except IntegrityError:
         return PdfCache.objects.select_related("blob").get(key=key)
+
+
+def preview_pdf(document: Document) -> bytes:
+    """The face of an unsaved document (a draft's preview), kept in Django's cache rather than the database: a
+    GET writes no row. The same face_context and template as the issued document's PDF."""
+    context = face_context(document)
+    key = f"idesk:preview-pdf:{_key(context)}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render(context)
+        cache.set(key, pdf, timeout=3600)
+    return pdf
 
 
 def serve(request: HttpRequest, attached: DocumentFile) -> HttpResponse:

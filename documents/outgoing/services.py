@@ -260,6 +260,36 @@ def safe_filename(symbol: str) -> str:
     return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
 
 
+def document_of(draft: OutgoingDraft, today: datetime.date) -> Document:
+    """The document a draft becomes when issued on `today`, unsaved and unnumbered. The one source of what the
+    issued document says: the draft preview is this document's face too, so the signer sees what is issued."""
+    issuer = draft.issuer_unit
+    kinh_gui = kinh_gui_line(draft)
+    return Document(
+        issuer_unit=issuer,
+        issuer_name=issuer.name,
+        doc_type=draft.doc_type,
+        issued_date=today,
+        summary=draft.summary,
+        signer_name=draft.signer.full_name,
+        signer_position=draft.signer.position,
+        signer_title=faces.title_of(draft.signer.position),
+        signing_capacity=draft.signing_capacity,
+        urgency=draft.urgency,
+        secrecy=draft.secrecy,
+        body=draft.body,
+        kinh_gui=kinh_gui,
+        recipients_text=recipients_text(draft, kinh_gui),
+        archive_note=draft.archive_note,
+        leader_comment=draft.leader_comment,
+        meeting_kind=draft.meeting_kind,
+        is_legal=draft.is_legal,
+        replaces_id=draft.replaces_id,
+        year=today.year,
+        created_by_id=draft.author_id,
+    )
+
+
 def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Document:
     """Cấp số và phát hành: the next number in the issuing unit's outgoing register (confidential documents in
     their own), the symbol by NĐ30, one Document, one Delivery per recipient unit with its paper decision.
@@ -286,34 +316,11 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
         now = timezone.now()
         today = timezone.localdate(now)
         issuer = draft.issuer_unit
-        kinh_gui = kinh_gui_line(draft)
         # Everything but the number first: the register row is locked from the number to the commit, and every
         # clerk of the unit issuing at that moment waits for it.
-        document = Document.objects.create(
-            issuer_unit=issuer,
-            issuer_name=issuer.name,
-            doc_type=draft.doc_type,
-            issued_date=today,
-            summary=draft.summary,
-            signer_name=draft.signer.full_name,
-            signer_position=draft.signer.position,
-            signer_title=faces.title_of(draft.signer.position),
-            signing_capacity=draft.signing_capacity,
-            urgency=draft.urgency,
-            secrecy=draft.secrecy,
-            body=draft.body,
-            kinh_gui=kinh_gui,
-            recipients_text=recipients_text(draft, kinh_gui),
-            archive_note=draft.archive_note,
-            leader_comment=draft.leader_comment,
-            meeting_kind=draft.meeting_kind,
-            is_legal=draft.is_legal,
-            replaces_id=draft.replaces_id,
-            year=today.year,
-            issued_at=now,
-            issued_by=clerk,
-            created_by_id=draft.author_id,
-        )
+        document = document_of(draft, today)
+        document.issued_at, document.issued_by = now, clerk
+        document.save(force_insert=True)
         DocumentFile.objects.bulk_create(
             [DocumentFile(document=document, blob_id=f.blob_id, name=f.name, added_by=clerk) for f in draft.files.all()]
         )

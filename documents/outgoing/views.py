@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -243,29 +245,15 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("documents:issued_pdf", pk=draft.document_id)
     today = timezone.localdate()
     issuer = draft.issuer_unit
-    # The symbol the clerk will give, with "…" where the number goes: "…/GM-UBND", not "…/UBND".
+    # The very document issue() creates, with "…" where the number goes: "…/GM-UBND", not "…/UBND".
+    preview = services.document_of(draft, today)
     symbol = symbols.build_symbol(
         number=0, doc_type=draft.doc_type, issuer_short=issuer.short_name or issuer.code.upper(),
         year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
     )  # fmt: skip
-    preview = Document(
-        issuer_unit=issuer,
-        issuer_name=issuer.name,
-        doc_type=draft.doc_type,
-        number_symbol="…" + symbol.removeprefix(symbols.format_number(0)),
-        issued_date=today,
-        summary=draft.summary,
-        signer_name=draft.signer.full_name,
-        signer_position=draft.signer.position,
-        signing_capacity=draft.signing_capacity,
-        urgency=draft.urgency,
-        body=draft.body,
-        kinh_gui=services.kinh_gui_line(draft),
-        recipients_text=services.recipients_text(draft, services.kinh_gui_line(draft)),
-        archive_note=draft.archive_note,
-    )
-    cached = official_pdf.official_pdf(preview)
-    return FileResponse(cached.blob.content.open("rb"), content_type="application/pdf", filename="du-thao.pdf")
+    preview.number_symbol = "…" + symbol.removeprefix(symbols.format_number(0))
+    pdf = official_pdf.preview_pdf(preview)
+    return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="du-thao.pdf")
 
 
 @login_required
