@@ -98,7 +98,7 @@ def day_cutoffs(day: datetime.date, calendar: WorkCalendar) -> dict:
 # the day) or with the columns of the stored days (k = ComplianceDay, joined: a range, a drill-down). Both uses
 # read the same text, so what a day counts and what its drill-down names cannot drift apart.
 #
-# The indexes behind them (idesk migration 0007, on the documents tables): open assignments by deadline,
+# The indexes behind them (the documents models' Meta: Assignment, Delivery): open assignments by deadline,
 # completed ones by completion time, never-opened deliveries by sending time, opened ones by opening time.
 
 

@@ -343,7 +343,18 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "recipient_unit"], name="delivery_once_per_recipient"),
         ]
-        indexes = [models.Index(fields=["recipient_unit", "status", "sent_at"], name="delivery_inbox")]
+        indexes = [
+            models.Index(fields=["recipient_unit", "status", "sent_at"], name="delivery_inbox"),
+            # Compliance's unopened rule (idesk.compliance) per unit and sending time; what it reads is included,
+            # so a day reads the few thousand rows it counts from the index alone.
+            models.Index(
+                fields=["recipient_unit", "sent_at"],
+                include=["id", "electronic", "status", "opened_at"],
+                condition=Q(opened_at__isnull=True, electronic=True) & ~Q(status=DeliveryStatus.RECALLED),
+                name="compliance_delivery_unopened",
+            ),
+            models.Index(fields=["opened_at"], condition=Q(opened_at__isnull=False), name="compliance_delivery_opened"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document} → {self.recipient_unit}"

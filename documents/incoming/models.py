@@ -159,6 +159,19 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["assignee_user", "status", "due_date"], name="assignment_user_due"),
             models.Index(fields=["assignee_unit", "status", "due_date"], name="assignment_unit_due"),
+            # Compliance's overdue rule (idesk.compliance): open assignments by unit and deadline, with the
+            # columns it reads included.
+            models.Index(
+                fields=["assignee_unit", "due_date"],
+                include=["id", "assignee_user", "assigned_at", "role", "status", "completed_at"],
+                condition=Q(completed_at__isnull=True)
+                & ~Q(status=AssignmentStatus.DONE)
+                & ~Q(role=AssignmentRole.INFORM),
+                name="compliance_assignment_open",
+            ),
+            models.Index(
+                fields=["completed_at"], condition=Q(completed_at__isnull=False), name="compliance_assignment_done"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Compliance: the day's cut-offs and totals stored with each day, the per-item id lists dropped (the items are
-re-derived from the cut-offs), monthly summaries, and the indexes the rules read on the documents tables."""
+re-derived from the cut-offs) and monthly summaries. The indexes the rules read on the documents tables, once raw
+SQL here, are declared in the documents models (documents migration 0011)."""
 
 import datetime
 
@@ -9,27 +10,8 @@ from django.db import migrations, models
 
 CUTOFFS = ("starts_at", "ends_at", "due_sent_before", "due_today_sent_from")
 
-# Read by idesk.compliance's rules (OVERDUE, UNOPENED …): each branch of a rule has its own index, so a day
-# reads the few thousand rows it counts instead of every assignment and delivery ever made.
-INDEXES = [
-    # Open assignments by unit and deadline: a day reads all of them, a page or a drill-down its units' own; the
-    # included columns are what the rules read, so neither touches the table.
-    (
-        "compliance_assignment_open",
-        "documents_assignment (assignee_unit_id, due_date)",
-        "(id, assignee_user_id, assigned_at, role, status, completed_at)",
-        "completed_at IS NULL AND status <> 'done' AND role <> 'info'",
-    ),
-    ("compliance_assignment_completed", "documents_assignment (completed_at)", "", "completed_at IS NOT NULL"),
-    # Deliveries never opened, by unit and sending time (likewise).
-    (
-        "compliance_delivery_unopened",
-        "documents_delivery (recipient_unit_id, sent_at)",
-        "(id, electronic, status, opened_at)",
-        "opened_at IS NULL AND electronic AND status <> 'recalled'",
-    ),
-    ("compliance_delivery_opened", "documents_delivery (opened_at)", "", "opened_at IS NOT NULL"),
-]
+# The indexes compliance reads on the documents tables were created here with raw SQL; they are declared in the
+# documents models' Meta now (documents migration 0011 drops these and creates them from there).
 
 
 def fill_days(apps, schema_editor):
@@ -61,19 +43,6 @@ def fill_days(apps, schema_editor):
         day.units, day.compliant_units, day.breach_units = t.get("n", 0), t.get("ok", 0), t.get("bad", 0)
         day.clerk_visits = t.get("v") or 0
     ComplianceDay.objects.bulk_update(days, [*CUTOFFS, "units", "compliant_units", "breach_units", "clerk_visits"])
-
-
-def create_indexes(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    for name, target, include, where in INDEXES:
-        # SQLite has partial indexes too, but no INCLUDE.
-        extra = f" INCLUDE {include}" if include and postgres else ""
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}{extra} WHERE {where}")
-
-
-def drop_indexes(apps, schema_editor):
-    for name, *_ in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -183,5 +152,4 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("month", "unit"), name="unit_compliance_month_once")],
             },
         ),
-        migrations.RunPython(create_indexes, drop_indexes),
     ]
