@@ -35,6 +35,7 @@ from documents.meetings.models import (  # noqa: F401
     Meeting,
     MeetingInvitee,
     MeetingMaterial,
+    MeetingMaterialUserObjectPermission,
     MeetingStatus,
     Response,
 )

@@ -16,8 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from documents.core import exports, files
-from documents.core import policy as core_policy
+from documents.core import exports, files, roles
 from documents.core.forms import RegisterExportForm
 from documents.core.models import DocumentFile
 from documents.core.pdf import register_book_pdf
@@ -61,7 +60,7 @@ REGISTER_BOOKS = {
         "so-van-ban-di",
         "documents/outgoing/pdf/register.html",
         outgoing_register_book,
-        outgoing_policy.issued_visible_to,
+        outgoing_policy.issued.visible_to,
     ),
 }
 
@@ -71,7 +70,7 @@ REGISTER_BOOKS = {
 def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
     """A register book of the user's unit (incoming or outgoing): pick a year and a period, download PDF or Excel."""
     user = request.user
-    if not core_policy.sees_unit_register(user) or kind not in REGISTER_BOOKS:
+    if not roles.sees_unit_register(user) or kind not in REGISTER_BOOKS:
         raise PermissionDenied
     book_kind = REGISTER_BOOKS[kind]
     form = RegisterExportForm(request.GET or {"year": timezone.localdate().year})

@@ -128,9 +128,9 @@ def openable(messages: list[Message]) -> list[Message]:
 
     checks = {
         "incoming_detail": lambda u, pk: incoming_policy.visible_to(u).filter(pk=pk).exists(),
-        "delivery_detail": lambda u, pk: core_policy.pending_deliveries_for(u).filter(pk=pk).exists(),
-        "draft_detail": lambda u, pk: policy.drafts_visible_to(u).filter(pk=pk).exists(),
-        "issued_detail": lambda u, pk: policy.issued_visible_to(u).filter(pk=pk).exists(),
+        "delivery_detail": lambda u, pk: core_policy.deliveries.visible_to(u).filter(pk=pk).exists(),
+        "draft_detail": lambda u, pk: policy.drafts.visible_to(u).filter(pk=pk).exists(),
+        "issued_detail": lambda u, pk: policy.issued.visible_to(u).filter(pk=pk).exists(),
         "meeting_detail": lambda u, pk: meetings.visible_to(u).filter(pk=pk).exists(),
     }
     if not messages:

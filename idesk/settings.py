@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second step
+    "documents.core.memo.PolicyCacheMiddleware",  # the documents policy's answers kept for the request
     "django.contrib.messages.middleware.MessageMiddleware",
     "idesk.input_guard.InputGuardMiddleware",  # after messages: control characters out of query strings
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -259,6 +259,10 @@ class DocumentUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(Document, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("quyền xem văn bản mật")
+        verbose_name_plural = _("quyền xem văn bản mật")
+
 
 # --- Registers (sổ văn bản) and their counters ----------------------------------------------------------
 

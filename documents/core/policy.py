@@ -1,64 +1,176 @@
-"""The shared part of the documents policy: who sees a unit's register or leads a unit, confidential grants
-(django-guardian, on the Document), and the electronic deliveries waiting for a unit's clerk. Each part's own
-policy (incoming/policy.py, outgoing/policy.py, meetings/policy.py) builds on these."""
+"""The one shape of every part's policy. Each kind of object (incoming record, draft, issued document, delivery,
+meeting, material) has a `Policy` with
+
+- `visible_to(user, qs=None)`: the queryset lists, search, counts and exports read;
+- `can(user, action, obj)`: may the user do `action` now (False for what they may not see);
+- `require(user, action, obj)`: Http404 when the object is hidden from the user, PermissionDenied when only the
+  action is refused.
+
+`can` answers "view" from `visible_to` itself, so a list never shows what the detail refuses; every other action
+is a rule in the policy's `rules` dict (an explicit dict, never a name built from a string). Role predicates are
+in documents/core/roles.py; confidential grants (django-guardian) in documents/core/grants.py.
+
+Each part's policy.py exposes the same three functions over its kinds (see `Part`).
+
+Whether the user sees an object is asked by a page many times (each action it may offer): the answer is kept
+for the request on the user object (documents/core/memo.py), keyed by the object's own state so a change the
+request itself makes is not answered from before it. `prime(user, objs)` answers a whole list
+with one query.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from accounts.models import Role, User
-from documents.core.models import Delivery, DeliveryStatus, Document, DocumentUserObjectPermission
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
-VIEW_CONFIDENTIAL = "view_confidential"
-REGISTER_ROLES = {Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER}
-LEADING_ROLES = {Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER}
+from accounts.models import User
+from documents.core import grants, memo, roles
+from documents.core.models import Delivery, DeliveryStatus, Document
 
+VIEW = "view"
+VIEW_CONFIDENTIAL = grants.VIEW_CONFIDENTIAL
+_SEEN = "_idesk_seen_by"
 
-def sees_unit_register(user: User) -> bool:
-    return user.is_active and user.unit_id is not None and user.role in REGISTER_ROLES
-
-
-def leads_unit(user: User) -> bool:
-    """Thủ trưởng/phó or a district leader: may direct and assign within the unit."""
-    return user.is_active and user.unit_id is not None and user.role in LEADING_ROLES
+Rule = Callable[[User, Any], bool]
 
 
-def is_clerk_of(user: User, unit_id: int | None) -> bool:
-    return user.is_active and user.role == Role.CLERK and unit_id is not None and user.unit_id == unit_id
+class Policy:
+    """One kind of object's policy. Subclasses set `model`, `rules` (action → predicate, "view" excluded),
+    `_visible(user, qs)` and optionally `state(obj)`: the fields whose change may change who sees it."""
+
+    model: type[Model]
+    rules: dict[str, Rule] = {}
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+    def state(self, obj) -> tuple:
+        return ()
+
+    def visible_to(self, user: User, qs: QuerySet | None = None) -> QuerySet:
+        qs = self.model.objects.all() if qs is None else qs
+        if not user.is_authenticated or not user.is_active:
+            return qs.none()
+        return self._visible(user, qs)
+
+    def _key(self, user: User, obj) -> tuple:
+        return (self.model._meta.label, obj.pk, self.state(obj), user.pk, user.role, user.unit_id, user.is_active)
+
+    def sees(self, user: User, obj) -> bool:
+        if not user.is_authenticated or obj is None or obj.pk is None:
+            return False
+        key = self._key(user, obj)
+        if getattr(obj, _SEEN, None) == key:
+            return True  # read through visible_to for this user (get_visible_or_404, prime)
+        answers = memo.of(user)
+        if answers is not None and key in answers:
+            return answers[key]
+        seen = self.visible_to(user).filter(pk=obj.pk).exists()
+        if answers is not None:
+            answers[key] = seen
+        return seen
+
+    def mark_seen(self, user: User, obj) -> None:
+        setattr(obj, _SEEN, self._key(user, obj))
+
+    def prime(self, user: User, objs: Iterable) -> None:
+        """Answer `sees` for all these objects with one query (a page's list of materials, say)."""
+        objs = [o for o in objs if o.pk is not None]
+        if not objs:
+            return
+        seen = set(self.visible_to(user).filter(pk__in=[o.pk for o in objs]).values_list("pk", flat=True))
+        answers = memo.of(user)
+        for obj in objs:
+            if obj.pk in seen:
+                self.mark_seen(user, obj)
+            elif answers is not None:
+                answers[self._key(user, obj)] = False
+
+    def can(self, user: User, action: str, obj) -> bool:
+        if action != VIEW and action not in self.rules:
+            raise ValueError(f"unknown action {action!r} for {self.model.__name__}")
+        if not self.sees(user, obj):
+            return False
+        return action == VIEW or self.rules[action](user, obj)
+
+    def require(self, user: User, action: str, obj) -> None:
+        if not self.sees(user, obj):
+            raise Http404
+        if not self.can(user, action, obj):
+            raise PermissionDenied
+
+    def get_visible_or_404(self, user: User, pk, qs: QuerySet | None = None):
+        obj = self.visible_to(user, qs).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        # The page then asks can() for each action it might offer: each would repeat this visibility query.
+        self.mark_seen(user, obj)
+        return obj
+
+
+class Part:
+    """A part's three entry points over its kinds, dispatched on the model through an explicit dict."""
+
+    def __init__(self, *policies: Policy):
+        self.by_model: dict[type[Model], Policy] = {p.model: p for p in policies}
+        self.main = policies[0]
+
+    def policy_for(self, model_or_obj) -> Policy:
+        model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+        try:
+            return self.by_model[model]
+        except KeyError:
+            raise TypeError(f"no policy for {model.__name__} here") from None
+
+    def visible_to(self, user: User, of: type[Model] | QuerySet | None = None) -> QuerySet:
+        """The user's visible objects of `of` (a model, or a queryset to narrow); without it, of the part's first
+        kind (meetings, drafts, incoming records)."""
+        if of is None:
+            return self.main.visible_to(user)
+        if isinstance(of, QuerySet):
+            return self.policy_for(of.model).visible_to(user, of)
+        return self.policy_for(of).visible_to(user)
+
+    def can(self, user: User, action: str, obj) -> bool:
+        return self.policy_for(obj).can(user, action, obj)
+
+    def require(self, user: User, action: str, obj) -> None:
+        self.policy_for(obj).require(user, action, obj)
+
+
+# --- Confidential grants as a subquery ---------------------------------------------------------------------
 
 
 def granted_document_ids(user: User):
-    """Subquery of documents explicitly granted to the user (one indexed lookup)."""
-    return DocumentUserObjectPermission.objects.filter(user_id=user.pk, permission__codename=VIEW_CONFIDENTIAL).values(
-        "content_object_id"
-    )
-
-
-def has_grant(user: User, document: Document) -> bool:
-    return DocumentUserObjectPermission.objects.filter(
-        user_id=user.pk, content_object_id=document.pk, permission__codename=VIEW_CONFIDENTIAL
-    ).exists()
+    """Subquery of documents explicitly granted to the user (guardian's direct table, one indexed lookup)."""
+    return grants.granted_ids(user, Document)
 
 
 # --- Electronic arrivals (Chờ vào sổ) ------------------------------------------------------------------
 
 
-def pending_deliveries_for(user: User) -> QuerySet[Delivery]:
-    """Deliveries waiting in the clerk's "Chờ vào sổ"; only the receiving unit's clerk sees them."""
-    if user.role != Role.CLERK or not user.is_active or user.unit_id is None:
-        return Delivery.objects.none()
-    return Delivery.objects.filter(
-        recipient_unit_id=user.unit_id, electronic=True, status__in=[DeliveryStatus.SENT, DeliveryStatus.OPENED]
-    )
+RECEIVE = "receive"
 
 
-def can_receive(user: User, delivery: Delivery) -> bool:
-    return (
-        is_clerk_of(user, delivery.recipient_unit_id)
-        and delivery.electronic
-        and delivery.status
-        in (
-            DeliveryStatus.SENT,
-            DeliveryStatus.OPENED,
+class DeliveryPolicy(Policy):
+    """Deliveries waiting in the clerk's "Chờ vào sổ": only the receiving unit's clerk sees them, and receives."""
+
+    model = Delivery
+    rules = {RECEIVE: lambda user, delivery: roles.is_clerk_of(user, delivery.recipient_unit_id)}
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        if not roles.is_clerk(user):
+            return qs.none()
+        return qs.filter(
+            recipient_unit_id=user.unit_id, electronic=True, status__in=[DeliveryStatus.SENT, DeliveryStatus.OPENED]
         )
-    )
+
+    def state(self, obj) -> tuple:
+        return (obj.status, obj.recipient_unit_id, obj.electronic)
+
+
+deliveries = DeliveryPolicy()

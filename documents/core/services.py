@@ -13,8 +13,9 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from documents.core.models import Document, DocumentUserObjectPermission
-from documents.core.policy import VIEW_CONFIDENTIAL
+from documents.core import grants
+from documents.core.grants import VIEW_CONFIDENTIAL
+from documents.core.models import Document
 
 
 class ServiceError(ValidationError):
@@ -27,18 +28,14 @@ class ServiceError(ValidationError):
 def view_confidential_id() -> int:
     # Looked up each time, not cached in the process: the row's id changes when the table is rebuilt
     # (flush between transactional tests, a restored backup) and a stale id breaks every grant.
-    return Permission.objects.get(codename=VIEW_CONFIDENTIAL, content_type__app_label="documents").pk
+    return Permission.objects.get(
+        codename=VIEW_CONFIDENTIAL, content_type__app_label="documents", content_type__model="document"
+    ).pk
 
 
-def grant_confidential(users: Iterable[User], document: Document) -> None:
+def grant_confidential(users: Iterable[User], document: Document, actor: User | None = None) -> None:
+    """The grants the flow gives (the registering clerk, the leader a record goes to, those assigned…): through
+    documents/core/grants.py like every grant, so each is in the audit trail (about the document)."""
     if not document.is_confidential:
         return
-    perm_id = view_confidential_id()
-    # One INSERT … ON CONFLICT DO NOTHING for all of them, where get_or_create took four statements a person.
-    DocumentUserObjectPermission.objects.bulk_create(
-        [
-            DocumentUserObjectPermission(user_id=user_id, permission_id=perm_id, content_object=document)
-            for user_id in {user.pk for user in users}
-        ],
-        ignore_conflicts=True,
-    )
+    grants.grant(actor, users, document)

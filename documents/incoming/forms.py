@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from documents.core import policy
+from documents.core import roles
 from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm, bootstrap, limit_inputs
 from documents.core.models import AssignmentRole, DocType, Secrecy, Urgency
 from documents.incoming.selectors import BOXES, SORTS, IncomingFilters
@@ -194,7 +194,7 @@ class FilterForm(forms.Form):
 
 
 def leader_choices(unit_id: int, exclude: User | None = None):
-    qs = User.objects.filter(unit_id=unit_id, is_active=True, role__in=policy.LEADING_ROLES).order_by(
+    qs = User.objects.filter(unit_id=unit_id, is_active=True, role__in=roles.LEADING_ROLES).order_by(
         "sort_order", "full_name"
     )
     if exclude is not None:

@@ -1,6 +1,7 @@
-"""The policy for incoming records: `visible_to(user)` for lists, search, counts and exports;
-`can(user, action, obj)` for details and actions. Both derive from the same relations, so a list never shows
-what the detail would refuse.
+"""The policy for incoming records, in the shape of documents/core/policy.py: `visible_to(user)` for lists,
+search, counts and exports (one `id IN (subquery)` so rows never duplicate); `can(user, action, record)` and
+`require(…)` for details and actions. Both derive from the same relations, so a list never shows what the detail
+would refuse.
 
 Relations:
 - the unit's register: its clerk, its head and deputies, and (for UBND huyện) the district leaders;
@@ -12,13 +13,14 @@ Relations:
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.models import User
+from documents.core import policy as core_policy
+from documents.core import roles
 from documents.core.models import Secrecy
-from documents.core.policy import granted_document_ids, is_clerk_of, leads_unit, sees_unit_register
+from documents.core.policy import granted_document_ids
+from documents.core.roles import is_clerk_of, leads_unit, sees_unit_register
 from documents.incoming.models import Assignment, AssignmentRole, AssignmentStatus, IncomingRecord, IncomingStatus
 
 
@@ -36,14 +38,6 @@ def _related_ids(user: User) -> list[QuerySet]:
     if leads_unit(user):
         parts.append(Assignment.objects.filter(assignee_unit_id=user.unit_id).order_by().values("record_id"))
     return parts
-
-
-def visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QuerySet[IncomingRecord]:
-    """Incoming records the user may see. One `id IN (subquery)` so rows never duplicate."""
-    qs = IncomingRecord.objects.all() if qs is None else qs
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    return qs.filter(_visibility(user))
 
 
 def _visibility(user: User) -> Q:
@@ -99,12 +93,6 @@ def unit_register_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = N
     return relations_visible_to(user, qs).filter(unit_id=user.unit_id)
 
 
-def can_view(user: User, record: IncomingRecord) -> bool:
-    if getattr(record, "_visible_to_user", None) == user.pk:
-        return True  # read through visible_to for this user (get_visible_or_404) during this request
-    return visible_to(user).filter(pk=record.pk).exists()
-
-
 def _lead_assignment_for(user: User, record: IncomingRecord):
     for a in record.assignments.all():
         if a.role != AssignmentRole.LEAD:
@@ -129,52 +117,59 @@ def handler_assignments(user: User, record: IncomingRecord) -> list:
     return mine
 
 
-def can(user: User, action: str, record: IncomingRecord) -> bool:
-    """May the user do `action` on this incoming record now? (False for illegal transitions too.)"""
-    if not can_view(user, record):
-        return False
-    status = record.status
-    if action == "view":
-        return True
-    if action == "submit":
-        return is_clerk_of(user, record.unit_id) and status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
-    if action in ("direct", "forward"):
-        return status == IncomingStatus.SUBMITTED and record.submitted_to_id == user.pk and leads_unit(user)
-    if action == "reassign":
+# --- Actions ---------------------------------------------------------------------------------------------------
+
+VIEW = core_policy.VIEW
+SUBMIT, DIRECT, FORWARD, REASSIGN, DELEGATE = "submit", "direct", "forward", "reassign", "delegate"
+NOTE, COMPLETE, GRANT, EXPORT, REMIND = "note", "complete", "grant", "export", "remind"
+
+
+def _may_delegate(user: User, record: IncomingRecord) -> bool:
+    return record.status == IncomingStatus.IN_PROGRESS and any(
+        a.assignee_unit_id == user.unit_id and a.assignee_user_id is None and leads_unit(user)
+        for a in record.assignments.all()
+        if a.role != AssignmentRole.INFORM and a.status != AssignmentStatus.DONE
+    )
+
+
+def _may_complete(user: User, record: IncomingRecord) -> bool:
+    lead = _lead_assignment_for(user, record)
+    return record.status == IncomingStatus.IN_PROGRESS and lead is not None and lead.status != AssignmentStatus.DONE
+
+
+def _may_direct(user: User, record: IncomingRecord) -> bool:
+    return record.status == IncomingStatus.SUBMITTED and record.submitted_to_id == user.pk and leads_unit(user)
+
+
+class IncomingPolicy(core_policy.Policy):
+    model = IncomingRecord
+    rules = {
+        SUBMIT: lambda user, r: (
+            is_clerk_of(user, r.unit_id) and r.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
+        ),
+        DIRECT: _may_direct,
+        FORWARD: _may_direct,
         # A leader who directed may adjust assignments while the work is open.
-        return status == IncomingStatus.IN_PROGRESS and leads_unit(user) and user.unit_id == record.unit_id
-    if action == "delegate":
-        return status == IncomingStatus.IN_PROGRESS and any(
-            a.assignee_unit_id == user.unit_id and a.assignee_user_id is None and leads_unit(user)
-            for a in record.assignments.all()
-            if a.role != AssignmentRole.INFORM and a.status != AssignmentStatus.DONE
-        )
-    if action == "note":
-        return status == IncomingStatus.IN_PROGRESS and bool(handler_assignments(user, record))
-    if action == "complete":
-        lead = _lead_assignment_for(user, record)
-        return status == IncomingStatus.IN_PROGRESS and lead is not None and lead.status != AssignmentStatus.DONE
-    if action == "grant":
-        return record.confidential and (
-            is_clerk_of(user, record.unit_id) or (leads_unit(user) and user.unit_id == record.unit_id)
-        )
-    if action == "export":
-        return sees_unit_register(user) and user.unit_id == record.unit_id
-    return False
+        REASSIGN: lambda user, r: r.status == IncomingStatus.IN_PROGRESS and roles.leads(user, r.unit_id),
+        DELEGATE: _may_delegate,
+        NOTE: lambda user, r: r.status == IncomingStatus.IN_PROGRESS and bool(handler_assignments(user, r)),
+        COMPLETE: _may_complete,
+        GRANT: lambda user, r: r.confidential and (is_clerk_of(user, r.unit_id) or roles.leads(user, r.unit_id)),
+        EXPORT: lambda user, r: sees_unit_register(user) and user.unit_id == r.unit_id,
+        # Nhắc việc: the unit's leaders remind those handling its records.
+        REMIND: lambda user, r: roles.leads(user, r.unit_id),
+    }
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        return qs.filter(_visibility(user))
+
+    def state(self, record: IncomingRecord) -> tuple:
+        return (record.status, record.secrecy, record.submitted_to_id)
 
 
-def require(user: User, action: str, record: IncomingRecord) -> None:
-    """404 when the record is hidden from the user, 403 when only the action is refused."""
-    if not can_view(user, record):
-        raise Http404
-    if not can(user, action, record):
-        raise PermissionDenied
-
-
-def get_visible_or_404(user: User, pk: int, qs: QuerySet[IncomingRecord] | None = None) -> IncomingRecord:
-    record = visible_to(user, qs).filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    # The page then asks can() for each action it might offer: each would repeat this visibility query.
-    record._visible_to_user = user.pk
-    return record
+records = IncomingPolicy()
+part = core_policy.Part(records)
+visible_to = records.visible_to
+can = records.can
+require = records.require
+get_visible_or_404 = records.get_visible_or_404

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from documents.core import policy as core_policy
+from documents.core import roles
 from documents.core.models import (
     AssignmentRole,
     AuditEvent,
@@ -55,7 +56,7 @@ SORTS = {
 def my_assignments(user: User) -> Q:
     """Assignments I hold: to me, or to my unit while undelegated when I lead it."""
     mine = Q(assignee_user_id=user.pk)
-    if core_policy.leads_unit(user):
+    if roles.leads_unit(user):
         mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True)
     return mine
 
@@ -106,7 +107,7 @@ def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
 
 
 def default_box(user: User) -> str:
-    return "so" if core_policy.sees_unit_register(user) else "cho_xu_ly"
+    return "so" if roles.sees_unit_register(user) else "cho_xu_ly"
 
 
 @dataclass
@@ -156,7 +157,7 @@ def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
     the union of every relation); a search or any other list takes visible_to whole."""
     if box in BOXES and box != "so":
         return policy.relations_visible_to(user)
-    if box == "so" and core_policy.sees_unit_register(user):
+    if box == "so" and roles.sees_unit_register(user):
         return policy.unit_register_visible_to(user)
     return policy.visible_to(user)
 
@@ -169,7 +170,7 @@ def filter_incoming(
     box = box_filter(user, filters.box, today)
     if box is not None:
         qs = qs.filter(box)
-    elif filters.box == "so" and core_policy.sees_unit_register(user):
+    elif filters.box == "so" and roles.sees_unit_register(user):
         qs = qs.filter(unit_id=user.unit_id)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -357,7 +358,7 @@ class SearchResults:
 def _tab_counts_sql() -> str:
     """Every inbox tab's count, the unit register's and the clerk's "Chờ vào sổ", as one statement.
 
-    The same conditions as box_filter, _scope and core_policy.pending_deliveries_for, written once more by hand: a
+    The same conditions as box_filter, _scope and core_policy.deliveries, written once more by hand: a
     page shows these counts on every request, and building and compiling a queryset per tab cost 6-7 ms of
     Python against 1-2 ms of SQL for all of them. tests/documents/test_visibility_shortcuts.py holds each count
     to its list (and to visible_to) for every persona of the permission matrix, so the two cannot drift apart
@@ -411,7 +412,7 @@ _TAB_COUNT_KEYS = ("cho_xu_ly", "dang_xu_ly", "qua_han", "da_xong", "de_biet", "
 def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]:
     """Counts for the inbox tabs ("so", the unit register, only for those who see it) and with `pending` the
     clerk's arrivals waiting in "Chờ vào sổ" as "pending": one query."""
-    wanted = [box for box in boxes if box != "so" or core_policy.sees_unit_register(user)]
+    wanted = [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
     if pending:
         wanted.append("pending")
     if not user.is_authenticated or not user.is_active:
@@ -420,9 +421,9 @@ def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]
     params = {
         "user": user.pk,
         "today": timezone.localdate(),
-        "lead_unit": user.unit_id if core_policy.leads_unit(user) else None,
+        "lead_unit": user.unit_id if roles.leads_unit(user) else None,
         "clerk_unit": user.unit_id if is_clerk else None,
-        "register_unit": user.unit_id if core_policy.sees_unit_register(user) else None,
+        "register_unit": user.unit_id if roles.sees_unit_register(user) else None,
     }
     with connection.cursor() as cursor:
         cursor.execute(_tab_counts_sql(), params)
@@ -432,7 +433,7 @@ def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]
 
 def pending_deliveries(user: User) -> QuerySet[Delivery]:
     return (
-        core_policy.pending_deliveries_for(user)
+        core_policy.deliveries.visible_to(user)
         # (Not opened_by: no list shows it, and joining the users made the planner hash all of them, 9 ms.)
         .select_related("document", "sender_unit")
         .order_by("-document__urgency", "-sent_at")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents.core import audit, files, notify
+from documents.core import audit, files, notify, roles
 from documents.core import policy as core_policy
 from documents.core.models import (
     AssignmentRole,
@@ -80,7 +80,7 @@ def _tell_holders(clerk: User, refused: DuplicateDocument) -> None:
 
 
 def _unit_leaders(unit_id: int) -> list[User]:
-    return list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=core_policy.LEADING_ROLES))
+    return list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=roles.LEADING_ROLES))
 
 
 # --- Registering incoming documents --------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def _register_incoming(clerk: User, data: IncomingData, confirm_duplicate: bool,
 
 def open_delivery(*, clerk: User, delivery: Delivery) -> None:
     """The receiving clerk looked at an electronic arrival (the sender sees 'đã xem', by whom and when)."""
-    if not core_policy.can_receive(clerk, delivery) or delivery.opened_at is not None:
+    if not core_policy.deliveries.can(clerk, core_policy.RECEIVE, delivery) or delivery.opened_at is not None:
         return
     with transaction.atomic():
         updated = Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(
@@ -327,7 +327,7 @@ def register_delivery(
 def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, confirm_duplicate: bool):
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
-        if not core_policy.is_clerk_of(clerk, delivery.recipient_unit_id):
+        if not roles.is_clerk_of(clerk, delivery.recipient_unit_id):
             raise PermissionDenied
         if delivery.status not in (DeliveryStatus.SENT, DeliveryStatus.OPENED):
             raise ServiceError(_("Văn bản này đã được xử lý (%(s)s).") % {"s": delivery.get_status_display()})
@@ -375,7 +375,7 @@ def return_delivery(*, clerk: User, delivery: Delivery, reason: str) -> Delivery
         raise ServiceError({"reason": _("Hãy nêu lý do trả lại văn bản.")})
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if not core_policy.can_receive(clerk, delivery):
+        if not core_policy.deliveries.can(clerk, core_policy.RECEIVE, delivery):
             raise PermissionDenied
         delivery.status = DeliveryStatus.RETURNED
         delivery.returned_reason = reason
@@ -403,7 +403,7 @@ def submit(*, clerk: User, record: IncomingRecord, leader: User, note: str = "")
     with transaction.atomic():
         record = _locked(record)
         policy.require(clerk, "submit", record)
-        if not (core_policy.leads_unit(leader) and leader.unit_id == record.unit_id):
+        if not (roles.leads_unit(leader) and leader.unit_id == record.unit_id):
             raise ServiceError({"leader": _("Chỉ trình được lãnh đạo của đơn vị.")})
         record.status = IncomingStatus.SUBMITTED
         record.submitted_to = leader
@@ -420,7 +420,7 @@ def forward(*, leader: User, record: IncomingRecord, to_leader: User, note: str 
     with transaction.atomic():
         record = _locked(record)
         policy.require(leader, "forward", record)
-        if to_leader.pk == leader.pk or not (core_policy.leads_unit(to_leader) and to_leader.unit_id == record.unit_id):
+        if to_leader.pk == leader.pk or not (roles.leads_unit(to_leader) and to_leader.unit_id == record.unit_id):
             raise ServiceError({"to_leader": _("Hãy chọn một lãnh đạo khác của đơn vị.")})
         record.submitted_to = to_leader
         record.submitted_at = timezone.now()
@@ -508,7 +508,7 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
         record = assignment.record
         policy.require(head, "delegate", record)
         if not (
-            core_policy.leads_unit(head)
+            roles.leads_unit(head)
             and assignment.assignee_unit_id == head.unit_id
             and assignment.assignee_user_id is None
             and assignment.status != AssignmentStatus.DONE
@@ -529,7 +529,7 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
 
 def open_record(*, user: User, record: IncomingRecord) -> None:
     """Read receipt: the first time a user opens a record (and their assignments' first-opened time)."""
-    if not policy.can_view(user, record):
+    if not policy.can(user, policy.VIEW, record):
         raise Http404
     now = timezone.now()
     mine = [
@@ -538,7 +538,7 @@ def open_record(*, user: User, record: IncomingRecord) -> None:
         if a.first_opened_at is None
         and (
             a.assignee_user_id == user.pk
-            or (a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and core_policy.leads_unit(user))
+            or (a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and roles.leads_unit(user))
         )
     ]
     opened = AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="opened", actor=user)
@@ -612,7 +612,7 @@ def grant_access(*, granter: User, record: IncomingRecord, users: Sequence[User]
 def remind(*, leader: User, record: IncomingRecord, assignment: Assignment) -> None:
     """Đôn đốc by hand: a leader chases an open assignment."""
     policy.require(leader, "view", record)
-    if not (core_policy.leads_unit(leader) and leader.unit_id == record.unit_id):
+    if not (roles.leads_unit(leader) and leader.unit_id == record.unit_id):
         raise PermissionDenied
     if assignment.record_id != record.pk or assignment.status == AssignmentStatus.DONE:
         raise ServiceError(_("Phân công này đã xong hoặc không thuộc văn bản."))

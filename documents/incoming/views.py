@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
-from documents.core import audit, files
-from documents.core import policy as core_policy
+from accounts.models import User
+from documents.core import audit, files, roles
 from documents.core import selectors as core_selectors
 from documents.core.forms import apply_service_error
 from documents.core.models import AssignmentRole, Delivery
@@ -46,7 +45,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "boxes": selectors.BOXES,
         "counts": counts,
         "today": timezone.localdate(),
-        "is_clerk": request.user.role == Role.CLERK,
+        "is_clerk": roles.is_clerk(request.user),
         "pending_count": counts["pending"],
         "recalls": list(core_selectors.recalls_to_acknowledge(request.user)[:20]),
     }
@@ -87,7 +86,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 
 def _require_clerk(user: User) -> None:
-    if user.role != Role.CLERK or user.unit_id is None:
+    if not roles.is_clerk(user):
         raise PermissionDenied
 
 
@@ -160,7 +159,7 @@ def _action_forms(request: HttpRequest, record, bound: dict | None = None) -> di
 def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> dict:
     today = timezone.localdate()
     assignments = list(record.assignments.all())
-    can_remind = core_policy.leads_unit(request.user) and request.user.unit_id == record.unit_id
+    can_remind = policy.can(request.user, policy.REMIND, record)
     return {
         "record": record,
         "doc": record.document,

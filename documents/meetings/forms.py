@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from documents.core import policy
+from documents.core import roles
 from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm
 from documents.meetings.models import Attendance, MeetingInvitee, Response
 from documents.meetings.services import MeetingData
@@ -40,7 +40,7 @@ def chair_choices(user: User):
     """District leaders and the heads of the organiser's unit (and of its parent body)."""
     units = [u for u in (user.unit_id, user.unit.parent_id if user.unit_id and user.unit else None) if u]
     people = (
-        User.objects.filter(is_active=True, role__in=policy.LEADING_ROLES)
+        User.objects.filter(is_active=True, role__in=roles.LEADING_ROLES)
         .filter(Q(unit_id__in=units) | Q(role=Role.LEADER))
         .select_related("unit")
         .order_by("unit__sort_order", "sort_order", "full_name")

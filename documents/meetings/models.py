@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from documents.core.models import Document, StoredFile
 from units.models import Unit
@@ -148,9 +149,6 @@ class MeetingMaterial(models.Model):
     blob = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("tên tài liệu"), max_length=255)
     confidential = models.BooleanField(_("tài liệu mật"), default=False)
-    granted_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("được xem")
-    )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -158,9 +156,21 @@ class MeetingMaterial(models.Model):
         verbose_name = _("tài liệu họp")
         verbose_name_plural = _("tài liệu họp")
         ordering = ["id"]
+        # Granted per material through django-guardian (documents/core/grants.py), like a confidential document.
+        permissions = [("view_confidential", _("Được xem tài liệu họp mật"))]
 
     def __str__(self) -> str:
         return self.name
+
+
+class MeetingMaterialUserObjectPermission(UserObjectPermissionBase):
+    """Grants on confidential materials (django-guardian, direct foreign key so lookups stay indexed)."""
+
+    content_object = models.ForeignKey(MeetingMaterial, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("quyền xem tài liệu họp mật")
+        verbose_name_plural = _("quyền xem tài liệu họp mật")
 
 
 class CalendarFeed(models.Model):

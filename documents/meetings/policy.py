@@ -1,41 +1,34 @@
-"""The policy for meetings (`visible_to` / `can` / `require`): a meeting is seen by its organiser, its chair,
-the district leaders, the organising unit and its invitees (an invited person, or anyone in an invited unit, and
-a named deputy). A restricted meeting (họp mật, quốc phòng, an ninh) only by those it concerns: its organiser and
-chair, the organising unit's clerk and leaders (who act for the organiser), invited people and deputies, and of an
-invited unit those who answer for it (clerk and leaders) — not every staff member, and not every district leader.
-Materials follow the meeting; confidential materials only by an explicit grant, which the organiser side gives
-(a holder, the chair, the organising unit's head) to people who see the meeting.
+"""The policy for meetings and their materials, in the shape of documents/core/policy.py (`visible_to(user,
+Meeting | MeetingMaterial or a queryset of one)`, `can(user, action, obj)`, `require(user, action, obj)`).
+
+A meeting is seen by its organiser, its chair, the district leaders, the organising unit and its invitees (an
+invited person, or anyone in an invited unit, and a named deputy). A restricted meeting (họp mật, quốc phòng, an
+ninh) only by those it concerns: its organiser and chair, the organising unit's clerk and leaders (who act for the
+organiser), invited people and deputies, and of an invited unit those who answer for it (clerk and leaders) — not
+every staff member, and not every district leader.
+Materials follow the meeting; confidential materials only by an explicit grant, which the organiser side gives (a
+holder, the chair, the organising unit's head) to people who see the meeting.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
+from documents.core import grants, roles
+from documents.core import policy as core_policy
+from documents.core.roles import OFFICER_ROLES
 from documents.meetings.models import Meeting, MeetingInvitee, MeetingMaterial
 
-ORGANISER_ROLES = {Role.LEADER, Role.HEAD, Role.DEPUTY_HEAD, Role.CLERK, Role.STAFF}
 
-# --- Policy -----------------------------------------------------------------------------------------------
-
-
-# Who acts for a unit in a meeting: answers its invitation, organises on its behalf.
-OFFICER_ROLES = {Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER}
-
-
-def visible_to(user: User, qs: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
-    qs = Meeting.objects.all() if qs is None else qs
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
+def _meetings_visible(user: User, qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     personal = MeetingInvitee.objects.filter(Q(user_id=user.pk) | Q(deputy_id=user.pk)).values("meeting_id")
     concerns = Q(organiser_id=user.pk) | Q(chair_id=user.pk) | Q(pk__in=personal)
-    if user.role in OFFICER_ROLES and user.unit_id is not None:
+    if roles.acts_for_unit(user):
         as_unit = MeetingInvitee.objects.filter(unit_id=user.unit_id, user__isnull=True).values("meeting_id")
         concerns |= Q(organiser_unit_id=user.unit_id) | Q(pk__in=as_unit)
-    if user.role == Role.LEADER:
+    if roles.is_district_leader(user):
         return qs.filter(Q(restricted=False) | concerns)
     if user.unit_id is not None:
         # Anyone of the organising or an invited unit sees an ordinary meeting.
@@ -72,7 +65,7 @@ def _concerned(meeting: Meeting) -> Q:
 def is_organiser(user: User, meeting: Meeting) -> bool:
     """The organiser, the chair, or someone of the organising unit acting for them (the office)."""
     return user.pk in (meeting.organiser_id, meeting.chair_id) or (
-        user.unit_id == meeting.organiser_unit_id and user.role in OFFICER_ROLES
+        user.unit_id == meeting.organiser_unit_id and roles.acts_for_unit(user)
     )
 
 
@@ -82,61 +75,105 @@ def my_invitations(user: User, meeting: Meeting) -> list[MeetingInvitee]:
     for inv in meeting.invitees.all():
         if inv.user_id == user.pk or inv.deputy_id == user.pk:
             out.append(inv)
-        elif inv.user_id is None and inv.unit_id == user.unit_id and user.role in OFFICER_ROLES:
+        elif inv.user_id is None and inv.unit_id == user.unit_id and roles.acts_for_unit(user):
             out.append(inv)
     return out
 
 
-def can(user: User, action: str, meeting: Meeting) -> bool:
-    if not visible_to(user).filter(pk=meeting.pk).exists():
-        return False
-    if action == "view":
-        return True
-    if action in ("edit", "cancel", "materials", "invite"):
-        return is_organiser(user, meeting) and not meeting.cancelled and not meeting.ended
-    if action == "attendance":
-        return is_organiser(user, meeting) and not meeting.cancelled and meeting.start <= timezone.now()
-    if action == "judge":
-        return is_organiser(user, meeting) and not meeting.cancelled
-    if action == "answer":
-        return bool(my_invitations(user, meeting)) and not meeting.cancelled and not meeting.ended
-    return False
+# --- Actions ---------------------------------------------------------------------------------------------------
+
+VIEW = core_policy.VIEW
+# Meetings
+EDIT, CANCEL, MATERIALS, INVITE = "edit", "cancel", "materials", "invite"
+ATTENDANCE, JUDGE, ANSWER, ISSUE_INVITATION = "attendance", "judge", "answer", "issue_invitation"
+# Materials
+READ, GRANT, HOLD = "read", "grant", "hold"
 
 
-def require(user: User, action: str, meeting: Meeting) -> None:
-    if not visible_to(user).filter(pk=meeting.pk).exists():
-        raise Http404
-    if not can(user, action, meeting):
-        raise PermissionDenied
+def _open(meeting: Meeting) -> bool:
+    return not meeting.cancelled and not meeting.ended
 
 
-def can_read_material(user: User, material: MeetingMaterial) -> bool:
-    if not visible_to(user).filter(pk=material.meeting_id).exists():
-        return False
-    if not material.confidential:
-        return True
-    return holds_material(user, material)
+def _organises_open(user: User, meeting: Meeting) -> bool:
+    return is_organiser(user, meeting) and _open(meeting)
+
+
+class MeetingPolicy(core_policy.Policy):
+    model = Meeting
+    rules = {
+        EDIT: _organises_open,
+        CANCEL: _organises_open,
+        MATERIALS: _organises_open,
+        INVITE: _organises_open,
+        # The organising unit's clerk issues the giấy mời (the others in the office ask them to).
+        ISSUE_INVITATION: lambda user, m: _organises_open(user, m) and roles.is_clerk_of(user, m.organiser_unit_id),
+        ATTENDANCE: lambda user, m: is_organiser(user, m) and not m.cancelled and m.start <= timezone.now(),
+        JUDGE: lambda user, m: is_organiser(user, m) and not m.cancelled,
+        ANSWER: lambda user, m: bool(my_invitations(user, m)) and _open(m),
+    }
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        return _meetings_visible(user, qs)
+
+    def state(self, meeting: Meeting) -> tuple:
+        return (meeting.restricted, meeting.organiser_id, meeting.chair_id, meeting.organiser_unit_id)
 
 
 def holds_material(user: User, material: MeetingMaterial) -> bool:
-    return user.pk == material.added_by_id or material.granted_users.filter(pk=user.pk).exists()
+    """Added it, or holds a grant on it (guardian's table; one query for a whole page through `materials.prime`)."""
+    if user.pk == material.added_by_id:
+        return True
+    return grants.has(user, material)
 
 
-def can_grant_material(user: User, material: MeetingMaterial) -> bool:
-    """Who may grant a confidential material: on the organiser side, those who hold it, and the meeting's chair
-    and the organising unit's head, who answer for the meeting. (A deputy or the clerk without it may not, nor
-    may an invitee who was given it.)"""
+def _may_grant(user: User, material: MeetingMaterial) -> bool:
+    """On the organiser side, those who hold it, and the meeting's chair and the organising unit's head, who answer
+    for the meeting. (A deputy or the clerk without it may not, nor may an invitee who was given it.)"""
     meeting = material.meeting
-    if not material.confidential or meeting.cancelled or not user.is_active:
+    if not material.confidential or meeting.cancelled:
         return False
-    if not visible_to(user).filter(pk=meeting.pk).exists():
-        return False
-    answers_for_it = user.pk == meeting.chair_id or (
-        user.role == Role.HEAD and user.unit_id == meeting.organiser_unit_id
-    )
+    answers_for_it = user.pk == meeting.chair_id or roles.is_head_of(user, meeting.organiser_unit_id)
     return answers_for_it or (is_organiser(user, meeting) and holds_material(user, material))
+
+
+class MaterialPolicy(core_policy.Policy):
+    """A material is seen (listed, by name or as "Tài liệu mật") by whoever sees its meeting; READ opens its file:
+    everyone who sees it for an ordinary one, its holders for a confidential one."""
+
+    model = MeetingMaterial
+    rules = {
+        READ: lambda user, m: not m.confidential or holds_material(user, m),
+        HOLD: holds_material,
+        GRANT: _may_grant,
+    }
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        return qs.filter(meeting__in=_meetings_visible(user, Meeting.objects.all()))
+
+    def state(self, material: MeetingMaterial) -> tuple:
+        return (material.meeting_id, material.confidential)
+
+    def prime(self, user: User, objs) -> None:
+        """A meeting page's materials: seen with their meeting (no query when the page has read the meeting
+        through visible_to), and whose grants the user holds in one query."""
+        objs = list(objs)
+        shown = {m.meeting_id: m.meeting for m in objs if "meeting" in m._state.fields_cache}
+        if len(shown) == 1 and len({m.meeting_id for m in objs}) == 1 and meetings.sees(user, *shown.values()):
+            for m in objs:
+                self.mark_seen(user, m)
+        else:
+            super().prime(user, objs)
+        grants.prime(user, [m for m in objs if m.confidential])
+
+
+meetings = MeetingPolicy()
+materials = MaterialPolicy()
+part = core_policy.Part(meetings, materials)
+visible_to = part.visible_to
+can = part.can
+require = part.require
 
 
 def may_organise(user: User) -> bool:
     """Who may press "Lên lịch họp": the same rule create_meeting enforces."""
-    return user.is_active and user.unit_id is not None and user.role in ORGANISER_ROLES
+    return roles.may_organise(user)

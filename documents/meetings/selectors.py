@@ -7,11 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from documents.core import roles
 from documents.core.models import Document
 from documents.meetings import policy
 from documents.meetings.models import Attendance, Meeting, MeetingInvitee, MeetingStatus, Response
@@ -35,7 +35,7 @@ def with_people(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
 def awaiting_my_answer(user: User) -> QuerySet[Meeting]:
     """Meetings not yet over whose invitation I answer (policy.my_invitations) and nobody has answered yet."""
     mine = Q(user_id=user.pk) | Q(deputy_id=user.pk)
-    if user.role in policy.OFFICER_ROLES and user.unit_id is not None:
+    if roles.acts_for_unit(user):
         mine |= Q(unit_id=user.unit_id, user__isnull=True)
     pending = MeetingInvitee.objects.filter(mine, response=Response.PENDING).values("meeting_id")
     return policy.visible_to(user).filter(pk__in=pending, end__gt=timezone.now(), status=MeetingStatus.SCHEDULED)
@@ -58,9 +58,7 @@ def dressed(meeting: Meeting) -> Meeting:
 
 
 def meeting_or_404(user: User, pk: int) -> Meeting:
-    meeting = with_people(policy.visible_to(user)).filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
+    meeting = policy.meetings.get_visible_or_404(user, pk, with_people(Meeting.objects.all()))
     return dressed(meeting)
 
 

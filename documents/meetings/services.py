@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents.core import audit, files, notify
-from documents.core import policy as core_policy
+from documents.core import audit, files, grants, notify, roles
 from documents.core.models import DocType, Document
 from documents.core.services import ServiceError
 from documents.meetings import policy
@@ -63,7 +62,7 @@ def _check(data: MeetingData, *, new: bool) -> None:
         errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
     if new and data.start < timezone.now():
         errors["start"] = _("Không thể tạo cuộc họp trong quá khứ.")
-    if not data.chair.is_active or data.chair.role not in core_policy.LEADING_ROLES:
+    if not data.chair.is_active or data.chair.role not in roles.LEADING_ROLES:
         errors["chair"] = _("Người chủ trì phải là lãnh đạo.")
     if new and not data.invited_units and not data.invited_users:
         errors["invited_units"] = _("Hãy chọn thành phần mời.")
@@ -86,7 +85,7 @@ def overlapping(
 
 def create_meeting(*, organiser: User, data: MeetingData) -> Meeting:
     """Lên lịch họp: a leader, or the office on the leader's behalf."""
-    if organiser.unit_id is None or organiser.role not in policy.ORGANISER_ROLES or not organiser.is_active:
+    if not roles.may_organise(organiser):
         raise PermissionDenied
     _check(data, new=True)
     with transaction.atomic():
@@ -133,12 +132,9 @@ def add_materials(*, user: User, meeting: Meeting, uploads, confidential: bool =
 
 
 def grant_material(*, user: User, material: MeetingMaterial, people: Sequence[User]) -> None:
-    """Cấp quyền xem a confidential material (the policy's `can_grant_material`) to people who see the meeting."""
+    """Cấp quyền xem a confidential material (the policy's GRANT) to people who see the meeting."""
     with transaction.atomic():
-        if not policy.visible_to(user).filter(pk=material.meeting_id).exists():
-            raise Http404
-        if not policy.can_grant_material(user, material):
-            raise PermissionDenied
+        policy.require(user, policy.GRANT, material)
         allowed = set(
             policy.grantees(material.meeting).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
         )
@@ -147,15 +143,12 @@ def grant_material(*, user: User, material: MeetingMaterial, people: Sequence[Us
             raise ServiceError(
                 {"users": _("Chỉ cấp quyền cho người dự hoặc tổ chức cuộc họp: %(p)s.") % {"p": ", ".join(outside)}}
             )
-        material.granted_users.add(*people)
-        audit.record(
-            user, "material_granted", material.meeting, material=material.name, to=[p.full_name for p in people]
-        )
+        grants.grant(user, people, material, verb="material_granted", on=material.meeting, material=material.name)
 
 
 def open_material(*, user: User, material: MeetingMaterial) -> None:
     """Read receipt for a material, once per user."""
-    if not policy.can_read_material(user, material):
+    if not policy.can(user, policy.READ, material):
         raise Http404
     meeting = material.meeting
     exists = audit.AuditEvent.objects.filter(

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role, User
 from documents.core import audit, files
-from documents.core import policy as core_policy
 from documents.core.forms import apply_service_error
 from documents.meetings import calendar_feed, policy, selectors, services
 from documents.meetings.forms import (
@@ -136,10 +135,10 @@ def _grant_choices(user: User, materials: list[MeetingMaterial]) -> list[tuple[i
     what they have not read as "Tài liệu mật" with when and by whom it was added)."""
     choices = []
     for m in materials:
-        if not policy.can_grant_material(user, m):
+        if not policy.can(user, policy.GRANT, m):
             continue
         label = m.name
-        if not policy.holds_material(user, m):
+        if not policy.can(user, policy.HOLD, m):
             label = _("Tài liệu mật do %(who)s thêm ngày %(d)s") % {
                 "who": m.added_by.full_name,
                 "d": timezone.localtime(m.added_at).strftime("%d/%m/%Y %H:%M"),
@@ -153,7 +152,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
     today = timezone.localdate(now)
     can = {
         a: policy.can(user, a, meeting)
-        for a in ("edit", "cancel", "invite", "materials", "judge", "attendance", "answer")
+        for a in ("edit", "cancel", "invite", "materials", "judge", "attendance", "answer", policy.ISSUE_INVITATION)
     }
     invitees = list(meeting.invitees.all())
     timeline = audit.timeline(meeting)
@@ -162,7 +161,10 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
         if event.verb == "material_opened" and event.actor_id:
             opened[event.data.get("material_id")].add(event.actor_id)
     materials = list(meeting.materials.select_related("blob", "added_by"))
-    material_rows = [(m, policy.can_read_material(user, m), len(opened.get(m.pk, ()))) for m in materials]
+    for m in materials:
+        m.meeting = meeting  # the meeting this page read through the policy (not fetched again per material)
+    policy.materials.prime(user, materials)
+    material_rows = [(m, policy.can(user, policy.READ, m), len(opened.get(m.pk, ()))) for m in materials]
     readable: set[int | str] = set()
     for m, may_read, _readers in material_rows:
         if may_read:
@@ -187,7 +189,6 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
         if key.startswith("answer-") and key not in shown:  # the meeting ended meanwhile: say why on top
             errors += [str(e) for e in form.non_field_errors()]
     invitation = meeting.invitation
-    is_issuing_clerk = core_policy.is_clerk_of(user, meeting.organiser_unit_id)
     label, colour = selectors.status_label(meeting, now)
     return {
         "meeting": meeting,
@@ -202,9 +203,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
         "can": can,
         "answers": answers,
         "invitation": invitation,
-        "invitation_link": bool(invitation) and outgoing_policy.can_issued(user, "view", invitation),
-        "can_issue": can["invite"] and is_issuing_clerk and not invitation,
-        "issue_note": can["invite"] and not is_issuing_clerk and not invitation,
+        "invitation_link": bool(invitation) and outgoing_policy.can(user, "view", invitation),
+        "can_issue": can[policy.ISSUE_INVITATION] and not invitation,
+        "issue_note": can["invite"] and not can[policy.ISSUE_INVITATION] and not invitation,
         "attendance_form": bound.get("attendance")
         or (AttendanceForm(invitees=invitees) if can["attendance"] else None),
         "reschedule_form": bound.get("reschedule")
@@ -414,10 +415,7 @@ HANDLERS = {
 def material_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A material, to those the policy lets read it; the first read is the read receipt."""
     material = get_object_or_404(MeetingMaterial.objects.select_related("blob", "meeting"), pk=pk)
-    if not policy.visible_to(request.user).filter(pk=material.meeting_id).exists():
-        raise Http404
-    if not policy.can_read_material(request.user, material):
-        raise PermissionDenied
+    policy.require(request.user, policy.READ, material)
     services.open_material(user=request.user, material=material)
     return files.download(request, material.blob, material.name, inline=request.GET.get("xem") == "1")
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from documents.core import policy
+from documents.core import roles
 from documents.core.forms import BODY_MAX, MultipleFileField, StyledForm
 from documents.core.models import ABBREVIATIONS, DocType, Secrecy, Urgency
 from documents.incoming import policy as incoming_policy
@@ -30,7 +30,7 @@ def signer_choices(user: User):
     if user.unit and user.unit.parent_id:
         units.append(user.unit.parent_id)
     people = (
-        User.objects.filter(unit_id__in=units, is_active=True, role__in=policy.LEADING_ROLES)
+        User.objects.filter(unit_id__in=units, is_active=True, role__in=roles.LEADING_ROLES)
         .select_related("unit")
         .order_by("unit__sort_order", "sort_order", "full_name")
     )
@@ -225,7 +225,7 @@ class CopyForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["signer"].choices = [
             (p.pk, f"{p.full_name} — {p.position}")
-            for p in User.objects.filter(unit_id=user.unit_id, is_active=True, role__in=policy.LEADING_ROLES)
+            for p in User.objects.filter(unit_id=user.unit_id, is_active=True, role__in=roles.LEADING_ROLES)
         ]
         # A copy goes to others; the copying unit keeps its own in the copy register.
         self.fields["recipient_units"].choices = recipient_unit_choices(exclude=user.unit_id)

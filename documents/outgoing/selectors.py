@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, User
-from documents.core import policy as core_policy
+from documents.core import roles
 from documents.core.models import Delivery, DeliveryStatus, Document
 from documents.core.selectors import Row
 from documents.outgoing import policy
@@ -37,11 +37,11 @@ def draft_tab_filter(user: User, tab: str) -> Q | None:
 
 def visible_tabs(user: User) -> list[str]:
     tabs = ["du_thao"]
-    if core_policy.leads_unit(user):
+    if roles.leads_unit(user):
         tabs += ["cho_duyet", "cho_ky"]
     if user.role == Role.CLERK:
         tabs.append("cho_phat_hanh")
-    if core_policy.sees_unit_register(user):
+    if roles.sees_unit_register(user):
         tabs.append("da_phat_hanh")
     return tabs
 
@@ -49,13 +49,13 @@ def visible_tabs(user: User) -> list[str]:
 def default_tab(user: User) -> str:
     if user.role == Role.CLERK:
         return "cho_phat_hanh"
-    if core_policy.leads_unit(user):
+    if roles.leads_unit(user):
         return "cho_ky" if user.role == Role.LEADER else "cho_duyet"
     return "du_thao"
 
 
 def drafts(user: User, tab: str, q: str = "") -> QuerySet[OutgoingDraft]:
-    qs = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab) or Q(pk__in=[]))
+    qs = policy.drafts.visible_to(user).filter(draft_tab_filter(user, tab) or Q(pk__in=[]))
     if q and (key := fold(q)):
         # Drafts carry no folded search key (the register does); the drafts before one person are few,
         # so fold their summaries here. icontains missed "tong ket" for "tổng kết" (and, on SQLite, case).
@@ -66,7 +66,7 @@ def drafts(user: User, tab: str, q: str = "") -> QuerySet[OutgoingDraft]:
 def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
     """The unit's outgoing register (and copies), newest number first, with delivery counts."""
     qs = (
-        policy.issued_visible_to(user).filter(register__unit_id=user.unit_id)
+        policy.issued.visible_to(user).filter(register__unit_id=user.unit_id)
         if user.unit_id
         else Document.objects.none()
     )
@@ -123,9 +123,9 @@ def tab_querysets(user: User, tabs: list[str] | None = None) -> dict[str, QueryS
         if tabs is not None and tab not in tabs:
             continue
         if tab == "da_phat_hanh":
-            querysets[tab] = policy.issued_visible_to(user).filter(register__unit_id=user.unit_id)
+            querysets[tab] = policy.issued.visible_to(user).filter(register__unit_id=user.unit_id)
         else:
-            querysets[tab] = policy.drafts_visible_to(user).filter(draft_tab_filter(user, tab))
+            querysets[tab] = policy.drafts.visible_to(user).filter(draft_tab_filter(user, tab))
     return querysets
 
 
@@ -141,12 +141,7 @@ def draft_detail(user: User, pk: int) -> OutgoingDraft:
     qs = OutgoingDraft.objects.select_related(
         "author", "signer", "unit", "issuer_unit", "document", "reply_to__document", "replaces"
     ).prefetch_related("recipient_units", "files__blob", "comments__author", "versions")
-    draft = policy.drafts_visible_to(user, qs).filter(pk=pk).first()
-    if draft is None:
-        from django.http import Http404
-
-        raise Http404
-    return draft
+    return policy.drafts.get_visible_or_404(user, pk, qs)
 
 
 def issued_detail(user: User, pk: int) -> Document:
@@ -162,17 +157,12 @@ def issued_detail(user: User, pk: int) -> Document:
             ),
         ),
     )
-    document = policy.issued_visible_to(user, qs).filter(pk=pk).first()
-    if document is None:
-        from django.http import Http404
-
-        raise Http404
-    return document
+    return policy.issued.get_visible_or_404(user, pk, qs)
 
 
 def paper_to_send(user: User) -> QuerySet[Delivery]:
     """Bản giấy cần gửi: paper copies the sending clerk still has to print and post."""
-    if user.role != Role.CLERK or user.unit_id is None:
+    if not roles.is_clerk(user):
         return Delivery.objects.none()
     return (
         Delivery.objects.filter(sender_unit_id=user.unit_id, paper_required=True, paper_sent_at__isnull=True)

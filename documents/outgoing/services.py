@@ -17,8 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents.core import audit, faces, notify
-from documents.core import policy as core_policy
+from documents.core import audit, faces, notify, roles
 from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile, RegisterKind
 from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
@@ -68,7 +67,7 @@ def _check_draft(author: User, data: DraftData) -> Unit:
     errors = {}
     if not data.summary.strip():
         errors["summary"] = _("Hãy nhập trích yếu.")
-    if not (data.signer.is_active and data.signer.role in core_policy.LEADING_ROLES):
+    if not (data.signer.is_active and data.signer.role in roles.LEADING_ROLES):
         errors["signer"] = _("Người ký phải là lãnh đạo (Chủ tịch, Phó Chủ tịch hoặc thủ trưởng đơn vị).")
     issuer = data.issuer_unit or author.unit
     if data.signer.unit_id != issuer.pk:
@@ -76,7 +75,7 @@ def _check_draft(author: User, data: DraftData) -> Unit:
     inactive = [u.name for u in data.recipient_units if not u.active]
     if inactive:
         errors["recipient_units"] = _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}
-    if data.reply_to is not None and not incoming_policy.can_view(author, data.reply_to):
+    if data.reply_to is not None and not incoming_policy.can(author, incoming_policy.VIEW, data.reply_to):
         errors["reply_to"] = _("Không tìm thấy văn bản đến này.")
     if data.replaces is not None and not (data.replaces.register_id and data.replaces.issuer_unit_id == issuer.pk):
         # Only a document this body issued itself can be corrected by a replacing one.
@@ -129,7 +128,7 @@ def update_draft(*, author: User, draft: OutgoingDraft, data: DraftData) -> Outg
                 _("Văn bản đã phát hành (%(s)s), không sửa được nữa: hãy soạn văn bản mới thay thế văn bản này.")
                 % {"s": draft.document.number_symbol}
             )
-        policy.require_draft(author, "edit", draft)
+        policy.require(author, "edit", draft)
         issuer = _check_draft(author, data)
         _apply(draft, data, issuer)
         draft.save()
@@ -148,11 +147,11 @@ def submit_draft(*, author: User, draft: OutgoingDraft) -> OutgoingDraft:
     """Trình duyệt: to the unit head for review — or straight to the signer when the head drafted it."""
     with transaction.atomic():
         draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
-        policy.require_draft(author, "submit", draft)
+        policy.require(author, "submit", draft)
         if not resolve_recipients(draft) and not draft.external_recipients.strip():
             raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận.")})
         _snapshot(draft, author)
-        head_drafted = core_policy.leads_unit(author) and author.unit_id == draft.unit_id
+        head_drafted = roles.leads_unit(author) and author.unit_id == draft.unit_id
         draft.status = DraftStatus.TO_SIGN if head_drafted else DraftStatus.IN_REVIEW
         draft.save(update_fields=["status", "updated_at"])
         audit.record(author, "draft_submitted", draft, to=draft.get_status_display())
@@ -170,7 +169,7 @@ def review_draft(*, head: User, draft: OutgoingDraft, approve: bool, comment: st
         raise ServiceError({"comment": _("Hãy ghi ý kiến khi trả lại dự thảo.")})
     with transaction.atomic():
         draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
-        policy.require_draft(head, "review", draft)
+        policy.require(head, "review", draft)
         kind = DraftComment.Kind.APPROVED if approve else DraftComment.Kind.RETURNED_BY_REVIEWER
         DraftComment.objects.create(draft=draft, author=head, kind=kind, text=comment)
         draft.status = DraftStatus.TO_SIGN if approve else DraftStatus.RETURNED
@@ -192,7 +191,7 @@ def sign_draft(
         raise ServiceError({"comment": _("Hãy ghi ý kiến khi trả lại dự thảo.")})
     with transaction.atomic():
         draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
-        policy.require_draft(leader, "sign", draft)
+        policy.require(leader, "sign", draft)
         kind = DraftComment.Kind.SIGNED if approve else DraftComment.Kind.RETURNED_BY_SIGNER
         DraftComment.objects.create(draft=draft, author=leader, kind=kind, text=comment)
         draft.status = DraftStatus.SIGNED if approve else DraftStatus.RETURNED
@@ -204,7 +203,6 @@ def sign_draft(
         audit.record(leader, "draft_signed" if approve else "draft_returned", draft, comment=comment)
     notify.later("draft_signed" if approve else "draft_returned", draft_id=draft.pk)
     return draft
-
 
 # --- Recipients ---------------------------------------------------------------------------------------------
 
@@ -306,7 +304,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
             raise ServiceError(
                 _("Dự thảo này đã được cấp số và phát hành (%(s)s).") % {"s": draft.document.number_symbol}
             )
-        policy.require_draft(clerk, "issue", draft)
+        policy.require(clerk, "issue", draft)
         recipients = resolve_recipients(draft)
         inactive = [u.name for u in recipients if not u.active]
         if inactive:
@@ -415,7 +413,7 @@ def mark_paper_sent(*, clerk: User, delivery: Delivery) -> Delivery:
     """Bản giấy đã gửi: the clerk posted the paper copy."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
-        if not core_policy.is_clerk_of(clerk, delivery.sender_unit_id) or not delivery.paper_required:
+        if not roles.is_clerk_of(clerk, delivery.sender_unit_id) or not delivery.paper_required:
             raise PermissionDenied
         if delivery.paper_sent_at is None:
             delivery.paper_sent_at = timezone.now()
@@ -431,7 +429,7 @@ def cancel_number(*, clerk: User, document: Document, reason: str) -> Document:
         raise ServiceError({"reason": _("Hãy nêu lý do hủy số.")})
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        policy.require_issued(clerk, "cancel", document)
+        policy.require(clerk, "cancel", document)
         if document.deliveries.filter(status=DeliveryStatus.REGISTERED).exists():
             raise ServiceError(_("Đã có đơn vị vào sổ văn bản này: hãy thu hồi thay vì hủy số."))
         document.cancelled_at = timezone.now()
@@ -451,7 +449,7 @@ def recall(*, leader: User, document: Document, reason: str) -> Document:
         raise ServiceError({"reason": _("Hãy nêu lý do thu hồi.")})
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        policy.require_issued(leader, "recall", document)
+        policy.require(leader, "recall", document)
         document.recalled_at = timezone.now()
         document.recall_reason = reason
         document.save(update_fields=["recalled_at", "recall_reason"])
@@ -467,7 +465,7 @@ def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
     """The recipient's clerk confirms the withdrawal (edXML status 15: recall agreed)."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if not core_policy.is_clerk_of(clerk, delivery.recipient_unit_id) or delivery.status != DeliveryStatus.RECALLED:
+        if not roles.is_clerk_of(clerk, delivery.recipient_unit_id) or delivery.status != DeliveryStatus.RECALLED:
             raise PermissionDenied
         if delivery.recall_acknowledged_at is None:
             delivery.recall_acknowledged_at = timezone.now()
@@ -525,7 +523,7 @@ def make_copy(
         raise ServiceError({"kind": _("Hình thức sao không hợp lệ.")})
     if kind == CopyKind.TRICH_SAO and not excerpt.strip():
         raise ServiceError({"excerpt": _("Trích sao cần nội dung phần trích.")})
-    if not (signer.is_active and signer.role in core_policy.LEADING_ROLES and signer.unit_id == clerk.unit_id):
+    if not (signer.is_active and signer.role in roles.LEADING_ROLES and signer.unit_id == clerk.unit_id):
         raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
     if not recipient_units:
         raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
@@ -539,7 +537,7 @@ def make_copy(
         source = Document.objects.select_for_update().get(pk=source.pk)
         can_source = (
             IncomingRecord.objects.filter(unit_id=clerk.unit_id, document=source).exists()
-            or policy.issued_visible_to(clerk).filter(pk=source.pk).exists()
+            or policy.issued.visible_to(clerk).filter(pk=source.pk).exists()
         )
         if not can_source or source.recalled_at is not None or source.cancelled_at is not None:
             raise PermissionDenied

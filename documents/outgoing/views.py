@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
-from documents.core import audit, files
-from documents.core import policy as core_policy
+from accounts.models import User
+from documents.core import audit, files, roles
 from documents.core.forms import apply_service_error
 from documents.core.models import Delivery, Document
 from documents.core.views import page_size
@@ -61,7 +60,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "q": q,
-            "is_clerk": user.role == Role.CLERK,
+            "is_clerk": roles.is_clerk(user),
             "paper_count": paper_count,
         },
     )
@@ -105,7 +104,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = selectors.draft_detail(request.user, pk)
-    if not policy.can_draft(request.user, "edit", draft):
+    if not policy.can(request.user, "edit", draft):
         raise PermissionDenied
     form = DraftForm(
         request.POST or None, request.FILES or None, user=request.user, initial=DraftForm.initial_from(draft)
@@ -132,11 +131,11 @@ def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> di
         "draft": draft,
         "recipients": services.resolve_recipients(draft),
         "timeline": audit.timeline(draft),
-        "can_edit": policy.can_draft(user, "edit", draft),
-        "can_submit": policy.can_draft(user, "submit", draft),
-        "review_form": bound.get("review") or (ReviewForm() if policy.can_draft(user, "review", draft) else None),
-        "sign_form": bound.get("sign") or (SignForm() if policy.can_draft(user, "sign", draft) else None),
-        "can_issue": policy.can_draft(user, "issue", draft),
+        "can_edit": policy.can(user, "edit", draft),
+        "can_submit": policy.can(user, "submit", draft),
+        "review_form": bound.get("review") or (ReviewForm() if policy.can(user, "review", draft) else None),
+        "sign_form": bound.get("sign") or (SignForm() if policy.can(user, "sign", draft) else None),
+        "can_issue": policy.can(user, "issue", draft),
         "error": bound.get("error"),
     }
 
@@ -162,9 +161,9 @@ def _step_already_taken(user: User, action: str, draft: OutgoingDraft) -> bool:
     deputy approved while the head had the page open): say where it is rather than a bare 403."""
     takes_it = {
         "submit": draft.author_id == user.pk,
-        "review": core_policy.leads_unit(user) and user.unit_id == draft.unit_id,
+        "review": roles.leads(user, draft.unit_id),
         "sign": draft.signer_id == user.pk,
-        "issue": core_policy.is_clerk_of(user, draft.issuer_unit_id),
+        "issue": roles.is_clerk_of(user, draft.issuer_unit_id),
     }.get(action, False)
     return takes_it and draft.status not in _ACTION_STAGES[action]
 
@@ -260,7 +259,7 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def draft_file(request: HttpRequest, pk: int) -> HttpResponse:
     attached = get_object_or_404(DraftFile.objects.select_related("blob", "draft"), pk=pk)
-    if not policy.drafts_visible_to(request.user).filter(pk=attached.draft_id).exists():
+    if not policy.drafts.visible_to(request.user).filter(pk=attached.draft_id).exists():
         raise Http404
     return files.download(request, attached.blob, attached.name)
 
@@ -275,10 +274,10 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
         "doc": document,
         "deliveries": deliveries,
         "timeline": audit.timeline(document),
-        "can_recall": policy.can_issued(user, "recall", document),
-        "can_cancel": policy.can_issued(user, "cancel", document),
-        "can_copy": policy.can_issued(user, "copy", document),
-        "is_sender_clerk": core_policy.is_clerk_of(user, document.register.unit_id if document.register_id else None),
+        "can_recall": policy.can(user, "recall", document),
+        "can_cancel": policy.can(user, "cancel", document),
+        "can_copy": policy.can(user, "copy", document),
+        "is_sender_clerk": roles.is_clerk_of(user, document.register.unit_id if document.register_id else None),
         "recall_form": bound.get("recall") or ReasonForm(),
         "cancel_form": bound.get("cancel") or ReasonForm(),
         "draft": getattr(document, "draft", None) if hasattr(document, "draft") else None,
@@ -335,7 +334,7 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Sao y / sao lục / trích sao of a document the clerk's unit has (received or issued)."""
     user = request.user
-    if user.role != Role.CLERK:
+    if not roles.is_clerk(user):
         raise PermissionDenied
     source = get_object_or_404(Document, pk=pk)
     if not policy.can_view_document_file(user, source):
@@ -375,7 +374,7 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def paper_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role != Role.CLERK:
+    if not roles.is_clerk(user):
         raise PermissionDenied
     page = Paginator(selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
     year = timezone.localdate().year

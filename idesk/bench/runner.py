@@ -264,9 +264,9 @@ def _bare(source: str):
 
 def _mine(user) -> tuple[str, list]:
     """Assignments the user holds: to them, or to their unit while undelegated when they lead it."""
-    from documents.core import policy
+    from documents.core import roles
 
-    if policy.leads_unit(user):
+    if roles.leads_unit(user):
         return "(a.assignee_user_id = %s OR (a.assignee_unit_id = %s AND a.assignee_user_id IS NULL))", [
             user.pk,
             user.unit_id,
@@ -320,15 +320,15 @@ def _search_sql(q: str) -> tuple[str, list, str, list]:
 
 def search_floor(user, rows: int, q: str) -> Floor:
     """Everything the user may see (the unit's register, submitted or assigned to them) matching q."""
-    from documents.core import policy
+    from documents.core import roles
 
     branches = [
         ("SELECT s.id FROM documents_incomingrecord s WHERE s.submitted_to_id = %s", user.pk),
         ("SELECT a.record_id FROM documents_assignment a WHERE a.assignee_user_id = %s", user.pk),
     ]
-    if policy.sees_unit_register(user):
+    if roles.sees_unit_register(user):
         branches.append(("SELECT s.id FROM documents_incomingrecord s WHERE s.unit_id = %s", user.unit_id))
-    if policy.leads_unit(user):
+    if roles.leads_unit(user):
         branches.append(("SELECT a.record_id FROM documents_assignment a WHERE a.assignee_unit_id = %s", user.unit_id))
     where, search_params, order, order_params = _search_sql(q)
     return Floor(

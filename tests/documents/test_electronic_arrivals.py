@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from documents.core import policy
+from documents.core import grants, policy
 from documents.core.services import ServiceError
 from documents.incoming import policy as incoming_policy
 from documents.incoming import services
@@ -42,16 +42,16 @@ def _events(obj, type_: str) -> list[str]:
 
 
 def test_a_sent_delivery_waits_only_in_the_recipient_clerks_list(delivery, commune_clerk, commune_head, outsider):
-    assert delivery in policy.pending_deliveries_for(commune_clerk)
+    assert delivery in policy.deliveries.visible_to(commune_clerk)
     for other in (commune_head, outsider, user("vanthu.canhhiep"), user("vanthu.ubnd")):
-        assert delivery not in policy.pending_deliveries_for(other), other.username
+        assert delivery not in policy.deliveries.visible_to(other), other.username
 
 
 def test_a_paper_only_delivery_does_not_wait_for_registration_in_the_system(commune_clerk):
     paper = make_delivery(commune_clerk.unit)
     Delivery.objects.filter(pk=paper.pk).update(electronic=False)
 
-    assert paper not in policy.pending_deliveries_for(commune_clerk)
+    assert paper not in policy.deliveries.visible_to(commune_clerk)
 
 
 def test_opening_marks_the_delivery_seen_by_the_clerk_once(delivery, commune_clerk):
@@ -64,7 +64,7 @@ def test_opening_marks_the_delivery_seen_by_the_clerk_once(delivery, commune_cle
     assert delivery.opened_by == commune_clerk
     assert first is not None and delivery.opened_at == first
     assert _events(delivery, "delivery") == ["delivery_opened"]
-    assert delivery in policy.pending_deliveries_for(commune_clerk)
+    assert delivery in policy.deliveries.visible_to(commune_clerk)
 
 
 def test_another_units_clerk_opening_it_changes_nothing(delivery):
@@ -96,7 +96,7 @@ def test_registering_creates_a_record_of_the_same_document_without_copying_its_f
     assert record.note == "Điện tử" and record.due_date == timezone.localdate() + datetime.timedelta(days=3)
     assert (delivery.status, delivery.record) == (DeliveryStatus.REGISTERED, record)
     assert (delivery.opened_by, delivery.opened_at is not None) == (commune_clerk, True)
-    assert delivery not in policy.pending_deliveries_for(commune_clerk)
+    assert delivery not in policy.deliveries.visible_to(commune_clerk)
     assert incoming_policy.can(commune_clerk, "view", record)
     assert _events(record, "incomingrecord") == ["received"]
     assert _events(delivery, "delivery") == ["received"]
@@ -132,7 +132,7 @@ def test_a_confidential_delivery_goes_to_the_confidential_register_and_grants_th
     record = services.register_delivery(clerk=commune_clerk, delivery=secret)
 
     assert record.register.confidential and record.secrecy == Secrecy.MAT
-    assert policy.has_grant(commune_clerk, record.document)
+    assert grants.has(commune_clerk, record.document)
     assert incoming_policy.can(commune_clerk, "view", record)
 
 
@@ -194,7 +194,7 @@ def test_returning_with_a_reason_sends_it_back_and_it_cannot_then_be_registered(
     assert delivery.returned_reason == "Gửi nhầm đơn vị nhận"
     assert delivery.returned_at is not None
     assert _events(delivery, "delivery") == ["returned"]
-    assert delivery not in policy.pending_deliveries_for(commune_clerk)
+    assert delivery not in policy.deliveries.visible_to(commune_clerk)
     with pytest.raises(ServiceError):
         services.register_delivery(clerk=commune_clerk, delivery=delivery)
     assert not IncomingRecord.objects.filter(document=delivery.document).exists()

@@ -149,7 +149,7 @@ def test_the_permission_matrix_for_a_meeting_and_its_materials(db, username, see
     person = user(username)
     assert (meeting in meetings_policy.visible_to(person)) is sees
     assert meetings_policy.can(person, "view", meeting) is sees
-    assert meetings_policy.can_read_material(person, material) is reads
+    assert meetings_policy.can(person, meetings_policy.READ, material) is reads
     assert meetings_policy.can(person, "answer", meeting) is answers
     assert meetings_policy.can(person, "edit", meeting) is organises
     assert meetings_policy.can(person, "cancel", meeting) is organises
@@ -178,9 +178,9 @@ def test_an_invited_person_and_a_named_deputy_see_the_meeting(db):
 def test_a_confidential_material_is_read_only_by_explicit_grant(db):
     meeting = scheduled()
     secret = with_material(meeting, "phuong-an-bao-ve.pdf", confidential=True)
-    assert meetings_policy.can_read_material(user("vanthu.ubnd"), secret)  # who added it
+    assert meetings_policy.can(user("vanthu.ubnd"), meetings_policy.READ, secret)  # who added it
     for username in ("chutich", "pct.kinhte", "vanthu.canhhien", "cv1.canhhien"):
-        assert not meetings_policy.can_read_material(user(username), secret), username
+        assert not meetings_policy.can(user(username), meetings_policy.READ, secret), username
     with pytest.raises(Http404):
         meetings.open_material(user=user("vanthu.canhhien"), material=secret)
 
@@ -188,12 +188,12 @@ def test_a_confidential_material_is_read_only_by_explicit_grant(db):
         meetings.grant_material(
             user=user("vanthu.ubnd"), material=secret, people=[user("vanthu.canhhien"), user("truong.noivu")]
         )
-    assert not meetings_policy.can_read_material(user("vanthu.canhhien"), secret)
+    assert not meetings_policy.can(user("vanthu.canhhien"), meetings_policy.READ, secret)
 
     meetings.grant_material(user=user("vanthu.ubnd"), material=secret, people=[user("vanthu.canhhien")])
-    assert meetings_policy.can_read_material(user("vanthu.canhhien"), secret)
-    assert not meetings_policy.can_read_material(user("truong.noivu"), secret)
-    assert not meetings_policy.can_read_material(user("cv1.canhhien"), secret)
+    assert meetings_policy.can(user("vanthu.canhhien"), meetings_policy.READ, secret)
+    assert not meetings_policy.can(user("truong.noivu"), meetings_policy.READ, secret)
+    assert not meetings_policy.can(user("cv1.canhhien"), meetings_policy.READ, secret)
     with pytest.raises(PermissionDenied):
         meetings.grant_material(user=user("vanthu.canhhien"), material=secret, people=[user("cv1.canhhien")])
 

@@ -57,9 +57,9 @@ def events(obj) -> list[str]:
 def test_the_commune_clerk_sees_the_delivery_waiting_and_no_one_else_does(invitation):
     delivery = delivery_to(invitation, "xa-canh-hien")
     assert delivery.status == DeliveryStatus.SENT
-    assert list(policy.pending_deliveries_for(user("vanthu.canhhien")).filter(document=invitation)) == [delivery]
+    assert list(policy.deliveries.visible_to(user("vanthu.canhhien")).filter(document=invitation)) == [delivery]
     for who in ["vanthu.canhhiep", "truong.canhhien", "cv1.canhhien", "vanthu.ubnd"]:
-        assert delivery not in policy.pending_deliveries_for(user(who)), who
+        assert delivery not in policy.deliveries.visible_to(user(who)), who
 
 
 def test_opening_records_who_and_when(invitation):
@@ -71,7 +71,7 @@ def test_opening_records_who_and_when(invitation):
     delivery.refresh_from_db()
     assert (delivery.status, delivery.opened_by) == (DeliveryStatus.OPENED, clerk)
     assert delivery.opened_at is not None
-    assert delivery in policy.pending_deliveries_for(clerk)  # opened is still waiting to be registered
+    assert delivery in policy.deliveries.visible_to(clerk)  # opened is still waiting to be registered
     assert events(delivery) == ["delivery_opened"]
 
 
@@ -96,7 +96,7 @@ def test_registering_gives_the_recipients_own_so_den_and_the_sender_sees_it(invi
     assert record.arrival_number == base + 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.record) == (DeliveryStatus.REGISTERED, record)
-    assert delivery not in policy.pending_deliveries_for(clerk)
+    assert delivery not in policy.deliveries.visible_to(clerk)
     assert record in incoming_policy.visible_to(clerk)
     # The sender's view of its document: one registered, the others still sent.
     statuses = dict(invitation.deliveries.values_list("recipient_unit__code", "status"))
@@ -145,7 +145,7 @@ def test_returning_to_the_sender_needs_a_reason_and_keeps_it(invitation):
     delivery.refresh_from_db()
     assert (delivery.status, delivery.returned_reason) == (DeliveryStatus.RETURNED, "Gửi nhầm đơn vị.")
     assert delivery.returned_at is not None
-    assert delivery not in policy.pending_deliveries_for(clerk)
+    assert delivery not in policy.deliveries.visible_to(clerk)
     with pytest.raises(ServiceError):
         services.register_delivery(clerk=clerk, delivery=delivery)
 
@@ -164,7 +164,7 @@ def test_a_unit_off_the_system_gets_a_paper_delivery_on_the_senders_list(invitat
     # Nobody receives it electronically.
     assert (
         not Delivery.objects.filter(pk=delivery.pk)
-        .filter(pk__in=policy.pending_deliveries_for(user("vanthu.ubnd")).values("pk"))
+        .filter(pk__in=policy.deliveries.visible_to(user("vanthu.ubnd")).values("pk"))
         .exists()
     )
 
@@ -213,7 +213,7 @@ def test_a_recall_freezes_the_document_and_withdraws_every_copy(invitation):
     assert set(statuses.values()) == {DeliveryStatus.RECALLED}  # registered, opened, sent and paper alike
     record.refresh_from_db()
     assert record.withdrawn
-    assert not policy.pending_deliveries_for(canh_vinh).filter(document=invitation).exists()
+    assert not policy.deliveries.visible_to(canh_vinh).filter(document=invitation).exists()
     assert events(invitation)[-1] == "recalled"
 
 
@@ -276,7 +276,7 @@ def test_a_cancelled_number_stays_in_the_register_with_its_reason(invitation):
     assert invitation.cancelled_at is not None
     assert invitation.register.documents.filter(number=number).get() == invitation  # still in the register
     assert set(invitation.deliveries.values_list("status", flat=True)) == {DeliveryStatus.RECALLED}
-    assert not policy.pending_deliveries_for(user("vanthu.canhhien")).filter(document=invitation).exists()
+    assert not policy.deliveries.visible_to(user("vanthu.canhhien")).filter(document=invitation).exists()
     # The number is never given again.
     assert last_number(district) == number
     following = issued(summary="V/v văn bản tiếp theo")

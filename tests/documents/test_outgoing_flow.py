@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from documents.core import policy as core_policy
+from documents.core import grants
 from documents.core.services import ServiceError
 from documents.models import (
     AuditEvent,
@@ -74,19 +74,19 @@ def test_a_staff_draft_goes_to_the_unit_head_then_to_the_signer(db):
 
     draft = outgoing.submit_draft(author=user("cv1.vp"), draft=draft)
     assert draft.status == DraftStatus.IN_REVIEW
-    assert draft in policy.drafts_visible_to(user("truong.vp"))
-    assert draft not in policy.drafts_visible_to(user("chutich"))  # not before the signer yet
+    assert draft in policy.drafts.visible_to(user("truong.vp"))
+    assert draft not in policy.drafts.visible_to(user("chutich"))  # not before the signer yet
 
     draft = outgoing.review_draft(head=user("truong.vp"), draft=draft, approve=True, comment="Đồng ý trình ký.")
     assert draft.status == DraftStatus.TO_SIGN
-    assert draft in policy.drafts_visible_to(user("chutich"))
+    assert draft in policy.drafts.visible_to(user("chutich"))
     assert list(draft.comments.values_list("kind", "author__username", "text")) == [
         (DraftComment.Kind.APPROVED, "truong.vp", "Đồng ý trình ký.")
     ]
 
     draft = outgoing.sign_draft(leader=user("chutich"), draft=draft, approve=True)
     assert draft.status == DraftStatus.SIGNED
-    assert draft in policy.drafts_visible_to(user("vanthu.ubnd"))
+    assert draft in policy.drafts.visible_to(user("vanthu.ubnd"))
     assert draft_verbs(draft) == ["drafted", "draft_submitted", "draft_approved", "draft_signed"]
 
 
@@ -130,7 +130,7 @@ def test_the_signer_returns_with_a_comment_and_the_draft_goes_round_again(db):
     draft = outgoing.review_draft(head=head, draft=draft, approve=True)
     draft = outgoing.sign_draft(leader=chairman, draft=draft, approve=False, comment="Bổ sung nơi nhận.")
     assert draft.status == DraftStatus.RETURNED
-    assert draft not in policy.drafts_visible_to(chairman)
+    assert draft not in policy.drafts.visible_to(chairman)
     with pytest.raises(ServiceError):
         outgoing.sign_draft(leader=chairman, draft=draft, approve=False)  # nothing to return; and no comment
 
@@ -159,7 +159,7 @@ def test_a_head_who_drafts_goes_straight_to_signing(db):
     draft = outgoing.submit_draft(author=head, draft=drafted(head))
     assert draft.status == DraftStatus.TO_SIGN
     assert draft.versions.count() == 1
-    assert draft in policy.drafts_visible_to(user("chutich"))
+    assert draft in policy.drafts.visible_to(user("chutich"))
 
 
 def test_a_department_drafts_and_signs_for_itself(db):
@@ -465,11 +465,11 @@ def test_a_confidential_document_has_its_own_register_and_grants_the_recipients_
     assert document.number == secret_before + 1
     assert last_number(district) == ordinary_before  # the ordinary series did not move
     for who in ["vanthu.canhhien", "vanthu.noivu", "vanthu.ubnd", "cv1.vp", "chutich"]:
-        assert core_policy.has_grant(user(who), document), who
+        assert grants.has(user(who), document), who
     for who in ["cv1.canhhien", "truong.canhhien", "vanthu.canhhiep", "pct.kinhte"]:
-        assert not core_policy.has_grant(user(who), document), who
-    assert document in policy.issued_visible_to(user("vanthu.ubnd"))
-    assert document not in policy.issued_visible_to(user("pct.kinhte"))  # a leader of the unit, but not granted
+        assert not grants.has(user(who), document), who
+    assert document in policy.issued.visible_to(user("vanthu.ubnd"))
+    assert document not in policy.issued.visible_to(user("pct.kinhte"))  # a leader of the unit, but not granted
 
 
 def test_confidential_numbers_do_not_interrupt_the_ordinary_series(district):
@@ -483,9 +483,9 @@ def test_confidential_numbers_do_not_interrupt_the_ordinary_series(district):
 def test_a_confidential_draft_is_seen_only_by_those_taking_part(db):
     draft = signed(secrecy=Secrecy.MAT)
     for who in ["cv1.vp", "truong.vp", "chutich", "vanthu.ubnd"]:
-        assert draft in policy.drafts_visible_to(user(who)), who
+        assert draft in policy.drafts.visible_to(user(who)), who
     for who in ["cv2.vp", "pct.kinhte", "vanthu.vp", "vanthu.canhhien"]:
-        assert draft not in policy.drafts_visible_to(user(who)), who
+        assert draft not in policy.drafts.visible_to(user(who)), who
 
 
 # --- Replies and replacements --------------------------------------------------------------------------------------

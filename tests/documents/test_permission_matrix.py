@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import Http404
 
 from accounts.models import Role, User
-from documents.core import policy as core_policy
+from documents.core import grants
 from documents.incoming import policy, services
 from documents.models import Delivery, DocumentUserObjectPermission, IncomingRecord, Secrecy
 from documents.outgoing import policy as outgoing_policy
@@ -250,7 +250,7 @@ def test_a_grant_on_a_shared_confidential_document_does_not_open_another_units_r
     mine = services.register_delivery(clerk=commune_clerk, delivery=first)
     theirs = services.register_delivery(clerk=other_clerk, delivery=second)
 
-    assert core_policy.has_grant(commune_clerk, mine.document) and core_policy.has_grant(other_clerk, theirs.document)
+    assert grants.has(commune_clerk, mine.document) and grants.has(other_clerk, theirs.document)
     assert list(policy.visible_to(commune_clerk).filter(document=mine.document)) == [mine]
     assert list(policy.visible_to(other_clerk).filter(document=mine.document)) == [theirs]
     assert not policy.can(commune_clerk, "view", theirs)
@@ -314,8 +314,8 @@ def test_restricted_meetings_and_confidential_materials_follow_the_matrix(restri
     assert meetings.audience(meeting).filter(pk=person.pk).exists() is sees
     assert meetings.grantees(meeting).filter(pk=person.pk).exists() is sees
     assert (meeting in calendar_feed.feed_meetings(person, meeting.start)) is sees
-    assert meetings.can_read_material(person, material) is reads
-    assert meetings.can_grant_material(person, material) is grants
+    assert meetings.can(person, meetings.READ, material) is reads
+    assert meetings.can(person, meetings.GRANT, material) is grants
 
 
 # persona → the stages at which a confidential draft of Văn phòng (cv1.vp drafts, truong.vp reviews, chutich
@@ -341,9 +341,9 @@ def test_a_confidential_draft_is_visible_by_stage_exactly_as_the_matrix(db):
 
     def look(stage: str) -> None:
         for name in DRAFT_ROWS:
-            if outgoing_policy.drafts_visible_to(user(name)).filter(pk=draft.pk).exists():
+            if outgoing_policy.drafts.visible_to(user(name)).filter(pk=draft.pk).exists():
                 seen[name].add(stage)
-            assert outgoing_policy.can_draft(user(name), "view", draft) is (stage in seen[name])
+            assert outgoing_policy.can(user(name), "view", draft) is (stage in seen[name])
 
     look("draft")
     draft = outgoing.submit_draft(author=user("cv1.vp"), draft=draft)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from documents.core import policy as core_policy
+from documents.core import roles
 from documents.incoming import policy, selectors
 from documents.models import Assignment, AssignmentRole, AssignmentStatus, Document
 from tests.documents.test_permission_matrix import PERSONAS, persona, world  # noqa: F401  (fixtures)
@@ -19,7 +19,7 @@ def test_each_tab_and_the_register_hold_what_visible_to_holds(world, persona):  
     visible = policy.visible_to(persona)
     for box in selectors.BOXES:
         if box == "so":
-            if not core_policy.sees_unit_register(persona):
+            if not roles.sees_unit_register(persona):
                 continue
             expected = visible.filter(unit_id=persona.unit_id)
         else:

@@ -1,0 +1,46 @@
+"""The administrator sees every confidential grant (on documents here, on meeting materials in meetings/admin.py)
+and revokes one by deleting it: the delete goes through grants.revoke, so it is in the audit trail like a grant.
+Grants are given in the flow and on the documents' pages, never added or edited here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from documents.core import grants
+from documents.core.models import DocumentUserObjectPermission
+
+
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ("user", "content_object")
+    list_select_related = ("user", "content_object")
+    search_fields = ("user__username", "user__full_name")
+    readonly_fields = ("user", "permission", "content_object")
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the audit trail
+        return actions
+
+    def delete_model(self, request, obj) -> None:
+        grants.revoke(request.user, obj.user, obj.content_object, by_admin=True)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for grant in queryset.select_related("user", "content_object"):
+            self.delete_model(request, grant)
+
+    @admin.action(description=_("Thu hồi quyền xem đã chọn"), permissions=["delete"])
+    def revoke_selected(self, request, queryset) -> None:
+        self.delete_queryset(request, queryset)
+
+
+@admin.register(DocumentUserObjectPermission)
+class DocumentGrantAdmin(GrantAdmin):
+    pass
