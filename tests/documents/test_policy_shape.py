@@ -1,0 +1,190 @@
+"""Every part's policy has one shape (visible_to / can / require) and agrees with itself: for drafts, issued
+documents, deliveries, meetings and materials, `visible_to` holds exactly what `can(…, "view", …)` allows, for
+each persona; a page asks the visibility question once however many actions and materials it shows; grants on
+confidential documents and materials go through guardian and the audit trail, and the admin revokes them."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from documents.core import grants
+from documents.core.models import AuditEvent, Delivery, Document, DocumentUserObjectPermission, Secrecy
+from documents.meetings import policy as meetings_policy
+from documents.meetings import services as meetings_services
+from documents.meetings.models import Meeting, MeetingMaterial, MeetingMaterialUserObjectPermission
+from documents.outgoing import policy as outgoing_policy
+from documents.outgoing.models import OutgoingDraft
+from tests.conftest import client_as
+from tests.documents.conftest import unit, user
+from tests.documents.meeting_builders import meeting_data, with_material
+from tests.documents.outgoing_builders import drafted
+
+PERSONAS = [
+    "chutich",
+    "pct.kinhte",
+    "vanthu.ubnd",
+    "truong.vp",
+    "cv1.vp",
+    "truong.tuphap",
+    "pho.tuphap",
+    "vanthu.tuphap",
+    "cv1.tuphap",
+    "vanthu.canhhien",
+    "truong.canhhien",
+    "cv1.canhhien",
+    "cv1.noivu",
+]
+CLOCK = datetime.datetime(2030, 3, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+def world(db):
+    """A confidential and an ordinary draft, issued; a restricted and an ordinary meeting with materials, one
+    confidential and granted to the invited unit's clerk."""
+    from documents.outgoing import services as outgoing
+
+    with time_machine.travel(CLOCK, tick=False):
+        for secrecy in (Secrecy.MAT, Secrecy.NONE):
+            draft = drafted(secrecy=secrecy)
+            draft = outgoing.submit_draft(author=user("cv1.vp"), draft=draft)
+            draft = outgoing.review_draft(head=user("truong.vp"), draft=draft, approve=True)
+            draft = outgoing.sign_draft(leader=user("chutich"), draft=draft, approve=True)
+            outgoing.issue(clerk=user("vanthu.ubnd"), draft=draft, attach_pdf=False)
+        drafted()  # one still being written
+        for restricted in (True, False):
+            meeting = meetings_services.create_meeting(
+                organiser=user("truong.tuphap"),
+                data=meeting_data(
+                    title="Họp",
+                    chair=user("truong.tuphap"),
+                    restricted=restricted,
+                    invited_units=[unit("xa-canh-hien")],
+                ),
+            )
+            with_material(meeting, "chung.pdf", by="truong.tuphap")
+            secret = with_material(meeting, "mat.pdf", confidential=True, by="truong.tuphap")
+            meetings_services.grant_material(
+                user=user("truong.tuphap"), material=secret, people=[user("vanthu.canhhien")]
+            )
+        yield
+
+
+KINDS = [OutgoingDraft, Document, Delivery, Meeting, MeetingMaterial]
+PARTS = {
+    OutgoingDraft: outgoing_policy,
+    Document: outgoing_policy,
+    Delivery: outgoing_policy,
+    Meeting: meetings_policy,
+    MeetingMaterial: meetings_policy,
+}
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_visible_to_agrees_with_can_view_for_every_kind(world, username):
+    person = user(username)
+    for model in KINDS:
+        part = PARTS[model]
+        objects = list(model.objects.all())
+        assert objects, model
+        listed = set(part.visible_to(person, model).values_list("pk", flat=True))
+        for obj in objects:
+            assert part.can(person, "view", obj) is (obj.pk in listed), (username, model.__name__, obj.pk)
+            if obj.pk not in listed:
+                with pytest.raises(Http404):
+                    part.require(person, "view", obj)
+
+
+def test_require_is_404_when_hidden_and_403_when_only_the_action_is_refused(world):
+    meeting = Meeting.objects.get(restricted=True)
+    with pytest.raises(Http404):
+        meetings_policy.require(user("cv1.tuphap"), "edit", meeting)
+    with pytest.raises(PermissionDenied):
+        meetings_policy.require(user("vanthu.canhhien"), "edit", meeting)
+    meetings_policy.require(user("pho.tuphap"), "edit", meeting)
+    with pytest.raises(ValueError):
+        meetings_policy.can(user("pho.tuphap"), "edti", meeting)  # a mistyped action is an error, not a "no"
+
+
+def test_material_grants_are_guardian_rows_and_audited(world):
+    material = MeetingMaterial.objects.get(meeting__restricted=True, confidential=True)
+    assert MeetingMaterialUserObjectPermission.objects.filter(
+        content_object=material, user=user("vanthu.canhhien"), permission__codename="view_confidential"
+    ).exists()
+    assert list(grants.holders(material)) == [user("vanthu.canhhien")]
+    assert meetings_policy.can(user("vanthu.canhhien"), meetings_policy.READ, material)
+    grants.revoke(user("truong.tuphap"), user("vanthu.canhhien"), material, on=material.meeting)
+    assert not meetings_policy.can(user("vanthu.canhhien"), meetings_policy.READ, material)
+    assert AuditEvent.objects.filter(
+        object_type="meeting", object_id=material.meeting_id, verb="grant_revoked"
+    ).exists()
+
+
+def test_the_flows_document_grants_are_guardian_rows_and_audited(world):
+    document = Document.objects.get(secrecy=Secrecy.MAT, register__isnull=False)
+    holders = set(grants.holders(document).values_list("username", flat=True))
+    assert {"vanthu.ubnd", "cv1.vp", "chutich"} <= holders
+    assert AuditEvent.objects.filter(object_type="document", object_id=document.pk, verb="granted").exists()
+
+
+def test_the_admin_revokes_a_grant_through_the_audit_trail(world, admin_client):
+    document = Document.objects.get(secrecy=Secrecy.MAT, register__isnull=False)
+    row = DocumentUserObjectPermission.objects.get(content_object=document, user=user("cv1.vp"))
+    listing = admin_client.get(reverse("admin:documents_documentuserobjectpermission_changelist"))
+    assert listing.status_code == 200
+    url = reverse("admin:documents_documentuserobjectpermission_delete", args=[row.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not grants.has(user("cv1.vp"), document)
+    assert AuditEvent.objects.filter(object_type="document", object_id=document.pk, verb="grant_revoked").exists()
+    assert (
+        admin_client.get(reverse("admin:documents_meetingmaterialuserobjectpermission_changelist")).status_code == 200
+    )
+
+
+def _meeting_page(client, meeting) -> list[dict]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+    return ctx.captured_queries
+
+
+def test_the_meeting_page_runs_as_many_queries_with_five_materials_as_with_one(db):
+    with time_machine.travel(CLOCK, tick=False):
+        meeting = meetings_services.create_meeting(
+            organiser=user("truong.tuphap"),
+            data=meeting_data(
+                title="Họp", chair=user("truong.tuphap"), restricted=True, invited_units=[unit("xa-canh-hien")]
+            ),
+        )
+        first = with_material(meeting, "a.pdf", confidential=True, by="truong.tuphap")
+        meetings_services.grant_material(user=user("truong.tuphap"), material=first, people=[user("vanthu.canhhien")])
+        for who in ("vanthu.canhhien", "truong.tuphap"):
+            client = client_as(user(who))
+            _meeting_page(client, meeting)  # warm: sessions, content types
+            one = _meeting_page(client, meeting)
+            for i in range(4):
+                extra = with_material(meeting, f"b{i}.pdf", confidential=bool(i % 2), by="truong.tuphap")
+                if i % 2:
+                    meetings_services.grant_material(
+                        user=user("truong.tuphap"), material=extra, people=[user("vanthu.canhhien")]
+                    )
+            five = _meeting_page(client, meeting)
+            assert len(five) == len(one), (who, [q["sql"] for q in five][len(one) :])
+            MeetingMaterial.objects.filter(meeting=meeting).exclude(pk=first.pk).delete()
+
+
+def test_the_draft_page_asks_the_drafts_visibility_once(db):
+    draft = drafted()
+    client = client_as(user("cv1.vp"))
+    client.get(draft.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(draft.get_absolute_url()).status_code == 200
+    asks = [q["sql"] for q in ctx.captured_queries if 'FROM "documents_outgoingdraft"' in q["sql"]]
+    assert len(asks) == 1, asks
