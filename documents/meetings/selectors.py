@@ -14,7 +14,7 @@ from accounts.models import User
 from documents.core import roles
 from documents.core.models import Document
 from documents.meetings import policy
-from documents.meetings.models import Attendance, Meeting, MeetingInvitee, MeetingStatus, Response
+from documents.meetings.models import Attendance, CalendarFeed, Meeting, MeetingInvitee, MeetingStatus, Response
 from documents.outgoing import paper
 from documents.outgoing.models import MeetingKind, PaperRule
 from units.models import Unit
@@ -290,3 +290,8 @@ def print_rows(week: Week) -> list[PrintRow]:
                 )
                 first_of_day = False
     return rows
+
+
+def current_feed(user: User) -> CalendarFeed | None:
+    """The person's calendar feed, if they made one: a page read creates none (services.feed_for, on a POST)."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()

@@ -63,8 +63,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
     rows = [(selectors.dressed(m), selectors.my_answer(user, m), selectors.status_label(m, now)) for m in upcoming]
     past_rows = [(selectors.dressed(m), selectors.my_answer(user, m), selectors.status_label(m, now)) for m in past]
-    feed = services.feed_for(user)
-    feed_url = request.build_absolute_uri(reverse("documents:meeting_feed", args=[feed.token]))
+    feed = selectors.current_feed(user)  # made by the button, not by this GET
+    feed_url = request.build_absolute_uri(reverse("documents:meeting_feed", args=[feed.token])) if feed else ""
     return render(
         request,
         "documents/meetings/list.html",
@@ -75,7 +75,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "past": past,
             "may_organise": policy.may_organise(user),
             "feed_url": feed_url,
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed else "",
         },
     )
 
