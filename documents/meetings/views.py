@@ -6,13 +6,14 @@ to its field. The iCalendar feed needs no login: its secret token is the credent
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -428,7 +429,10 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_or_404(request.user, pk)
     if meeting.invitation is None:
         raise Http404
-    attached = outgoing_services.attach_official_pdf(meeting.invitation)
+    attached = outgoing_services.official_file(meeting.invitation)  # attached at issue; a GET attaches nothing
+    if attached is None:
+        pdf = outgoing_services.unattached_official_pdf(meeting.invitation)
+        return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="giay-moi.pdf")
     return official_pdf.serve(request, attached)
 
 

@@ -121,10 +121,12 @@ def official_pdf(document: Document, extra: dict | None = None) -> PdfCache:
         return PdfCache.objects.select_related("blob").get(key=key)
 
 
-def preview_pdf(document: Document) -> bytes:
-    """The face of an unsaved document (a draft's preview), kept in Django's cache rather than the database: a
-    GET writes no row. The same face_context and template as the issued document's PDF."""
+def face_pdf(document: Document, extra: dict | None = None) -> bytes:
+    """A face not stored (a draft's preview), kept in Django's cache rather than the database: a GET writes no
+    row. The same face_context and template as the issued document's attached PDF."""
     context = face_context(document)
+    if extra:
+        context.update(extra)
     key = f"idesk:preview-pdf:{_key(context)}"
     pdf = cache.get(key)
     if pdf is None:

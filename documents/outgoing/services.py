@@ -387,17 +387,32 @@ def _dispatch(
     return deliveries
 
 
+def official_file(document: Document) -> DocumentFile | None:
+    """The official PDF attached at issue, if it is (a read: writes nothing)."""
+    name = f"{safe_filename(document.number_symbol)}.pdf"
+    # The official PDF is the one file attached by no one (draft and copied files name who added them).
+    return (
+        DocumentFile.objects.filter(
+            document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
+        )
+        .select_related("blob")
+        .first()
+    )
+
+
+def unattached_official_pdf(document: Document) -> bytes:
+    """The official face of a document issued before its PDF was attached at issue (or whose attaching failed
+    after the commit): rendered for one reply and kept in Django's cache, so a GET writes no row."""
+    return official_pdf.face_pdf(document, extra=_copy_context(document))
+
+
 def attach_official_pdf(document: Document) -> DocumentFile:
     """Render (or reuse) the official PDF outside the numbering transaction and attach it once. Once attached it
     is the document as issued: a later template version does not render it again nor add a second one."""
-    name = f"{safe_filename(document.number_symbol)}.pdf"
-    # The official PDF is the one file attached by no one (draft and copied files name who added them).
-    official = DocumentFile.objects.filter(
-        document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
-    ).select_related("blob")
-    existing = official.first()
+    existing = official_file(document)
     if existing:
         return existing
+    name = f"{safe_filename(document.number_symbol)}.pdf"
     cached = official_pdf.official_pdf(document, extra=_copy_context(document))
     with transaction.atomic():
         existing = DocumentFile.objects.filter(document=document, blob=cached.blob).first()

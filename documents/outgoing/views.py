@@ -251,7 +251,7 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
         year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
     )  # fmt: skip
     preview.number_symbol = "…" + symbol.removeprefix(symbols.format_number(0))
-    pdf = official_pdf.preview_pdf(preview)
+    pdf = official_pdf.face_pdf(preview)
     return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="du-thao.pdf")
 
 
@@ -325,7 +325,10 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
     if not policy.can_view_document_file(request.user, document):
         raise Http404
-    attached = services.attach_official_pdf(document)
+    attached = services.official_file(document)  # attached at issue; a GET attaches nothing
+    if attached is None:
+        pdf = services.unattached_official_pdf(document)
+        return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="van-ban.pdf")
     return official_pdf.serve(request, attached)
 
 

@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.meetings import services as meetings
-from documents.models import CalendarFeed, PdfCache, StoredFile
+from documents.models import CalendarFeed, DocumentFile, PdfCache, StoredFile
+from documents.outgoing import services as outgoing
 from tests.conftest import client_as
 from tests.documents.conftest import user
-from tests.documents.outgoing_builders import signed
+from tests.documents.meeting_builders import scheduled
+from tests.documents.outgoing_builders import issued, pdf_text, signed
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -49,3 +51,31 @@ def test_the_draft_preview_stores_no_pdf(db):
     before = (PdfCache.objects.count(), StoredFile.objects.count())
     assert writes_of(client_as(user("chutich")), reverse("documents:draft_preview", args=[draft.pk])) == []
     assert (PdfCache.objects.count(), StoredFile.objects.count()) == before
+
+
+def test_the_issued_pdf_is_attached_at_issue_and_read_by_the_get(db):
+    document = issued()
+    attached = DocumentFile.objects.filter(document=document, added_by__isnull=True).count()
+    assert attached == 1  # by the issue itself
+    for username in ("vanthu.ubnd", "vanthu.canhhien"):
+        assert writes_of(client_as(user(username)), reverse("documents:issued_pdf", args=[document.pk])) == []
+    assert DocumentFile.objects.filter(document=document, added_by__isnull=True).count() == attached
+
+
+def test_a_document_without_its_attached_pdf_is_still_shown_and_nothing_is_written(db):
+    """Issued before the PDF was attached at issue, or its attaching failed after the commit."""
+    document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=signed(), attach_pdf=False)
+    response_writes = writes_of(client_as(user("vanthu.ubnd")), reverse("documents:issued_pdf", args=[document.pk]))
+    assert response_writes == []
+    assert not DocumentFile.objects.filter(document=document, added_by__isnull=True).exists()
+    response = client_as(user("vanthu.ubnd")).get(reverse("documents:issued_pdf", args=[document.pk]))
+    assert document.summary in " ".join(pdf_text(b"".join(response.streaming_content)).split())
+
+
+def test_the_giay_moi_pdf_get_writes_nothing(db):
+    meeting = scheduled()
+    meetings.issue_invitation(user=user("vanthu.ubnd"), meeting=meeting)
+    assert (
+        writes_of(client_as(user("vanthu.canhhien")), reverse("documents:meeting_invitation_pdf", args=[meeting.pk]))
+        == []
+    )
