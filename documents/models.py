@@ -20,6 +20,7 @@ from documents.core.models import (  # noqa: F401
     Urgency,
     build_search_key,
 )
+from documents.exchange.models import Link, Package, Peer  # noqa: F401
 from documents.incoming.models import (  # noqa: F401
     Assignment,
     AssignmentStatus,

@@ -630,6 +630,28 @@ def on_draft_signed(draft_id: int, **_ids) -> list[Message]:
     )
 
 
+def on_exchange_failed(package_id: int, **_ids) -> list[Message]:
+    """Liên thông: a package could not be delivered to a peer system after every attempt (Gửi lỗi)."""
+    from documents.exchange.models import Package
+    from documents.exchange.services import failure_recipients
+
+    related = ("peer", "delivery__document", "delivery__recipient_unit")
+    package = Package.objects.select_related(*related).filter(pk=package_id).first()
+    if package is None:
+        return []
+    delivery = package.delivery
+    what = doc_label(delivery.document) if delivery else package.document_id
+    to = delivery.recipient_unit.name if delivery else package.to_organ
+    title = _("Gửi lỗi liên thông: %(label)s tới %(to)s") % {"label": what, "to": to}
+    body = _("Lỗi: %(e)s") % {"e": package.last_error[:300] or "—"}
+    url = _url([("documents:issued_detail", [delivery.document_id])] if delivery else [])
+    confidential = bool(delivery and delivery.document.is_confidential)
+    return [
+        Message(uid, NotificationKind.RECEIPT, title, f"exchange_failed:{package.pk}", body, url, confidential)
+        for uid in failure_recipients(package)
+    ]
+
+
 def on_recalled(delivery_id: int, **_ids) -> list[Message]:
     d = Delivery.objects.select_related("document", "sender_unit").filter(pk=delivery_id).first()
     if d is None:
@@ -764,6 +786,7 @@ EVENTS = {
     "completed": on_completed,
     "reminder": on_reminder,
     "recalled": on_recalled,
+    "exchange_failed": on_exchange_failed,
     "draft_to_review": on_draft_to_review,
     "draft_to_sign": on_draft_to_sign,
     "draft_returned": on_draft_returned,

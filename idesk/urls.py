@@ -35,6 +35,7 @@ urlpatterns = [
     path("notifications/preferences/", notification_views.notification_preferences, name="notification_preferences"),
     path("meetings/", meeting_views.meeting_list, name="meetings"),
     path("documents/", include("documents.urls")),
+    path("lien-thong/", include("documents.exchange.urls")),  # edXML from peer systems (issue 17)
     path("thong-bao/", include(public_patterns)),
     path("admin/", admin.site.urls),
 ]

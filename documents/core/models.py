@@ -311,6 +311,8 @@ class DeliveryStatus(models.TextChoices):
     REGISTERED = "registered", _("Đã vào sổ")
     RETURNED = "returned", _("Bị trả lại")
     RECALLED = "recalled", _("Đã thu hồi")
+    SENDING = "sending", _("Đang gửi liên thông")  # to another system (documents/exchange)
+    FAILED = "failed", _("Gửi lỗi")
 
 
 class Delivery(models.Model):

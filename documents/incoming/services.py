@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents.core import audit, files, notify, roles
+from documents.core import audit, files, liaison, notify, roles
 from documents.core import policy as core_policy
 from documents.core.models import (
     AssignmentRole,
@@ -365,6 +365,7 @@ def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, con
             delivery.opened_at, delivery.opened_by = now, clerk
         delivery.save(update_fields=["status", "record", "opened_at", "opened_by"])
         audit.record(clerk, "received", delivery, arrival_number=record.arrival_number, record_id=record.pk)
+        liaison.status_changed(delivery, "03", _("Đã vào sổ, số đến %(n)s") % {"n": record.arrival_number})
     return record
 
 
@@ -382,6 +383,7 @@ def return_delivery(*, clerk: User, delivery: Delivery, reason: str) -> Delivery
         delivery.returned_at = timezone.now()
         delivery.save(update_fields=["status", "returned_reason", "returned_at"])
         audit.record(clerk, "returned", delivery, reason=reason)
+        liaison.status_changed(delivery, "02", reason)
     notify.later("receipt", delivery_id=delivery.pk)
     return delivery
 
@@ -493,6 +495,7 @@ def direct(*, leader: User, record: IncomingRecord, text: str, assignments: Sequ
         _check_specs(record, assignments)
         Direction.objects.create(record=record, author=leader, text=text)
         audit.record(leader, "directed", record, text=text)
+        liaison.record_changed(record, "04")
         created = _create_assignments(leader, record, assignments)
         record.status = IncomingStatus.IN_PROGRESS
         record.save(update_fields=["status"])
@@ -569,6 +572,7 @@ def add_note(*, user: User, record: IncomingRecord, text: str, uploads: Sequence
             status=AssignmentStatus.IN_PROGRESS
         )
         audit.record(user, "noted", record, text=text[:500], files=[f.name for f in attached])
+        liaison.record_changed(record, "05")
     return note
 
 
@@ -597,6 +601,7 @@ def complete(
         record.completed_at = now
         record.save(update_fields=["status", "completed_at"])
         audit.record(user, "completed", record, result=result[:500])
+        liaison.record_changed(record, "06")
     notify.later("completed", record_id=record.pk)
     return record
 

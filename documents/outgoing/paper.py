@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from documents.core import liaison
 from documents.core.models import DocType, Document
 from documents.outgoing.models import CopyKind, MeetingKind, PaperRule
 from units.models import Unit, UnitKind
@@ -21,7 +22,7 @@ class PaperDecision:
 def decide(document: Document, recipient: Unit, on: datetime.date, rule: PaperRule | None = None) -> PaperDecision:
     """Decide for one recipient. The first matching case wins; every decision names its case."""
     rule = rule or PaperRule.current()
-    if not recipient.is_on_system(on):
+    if not liaison.on_system(recipient, on, document):
         return PaperDecision(True, _("Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử."))
     if on < rule.effective_date:
         return PaperDecision(

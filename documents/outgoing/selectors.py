@@ -152,7 +152,7 @@ def issued_detail(user: User, pk: int) -> Document:
         "replaced_by",
         Prefetch(
             "deliveries",
-            queryset=Delivery.objects.select_related("recipient_unit", "opened_by", "record").order_by(
+            queryset=Delivery.objects.select_related("recipient_unit", "opened_by", "record", "exchange").order_by(
                 "recipient_unit__sort_order", "recipient_unit__name"
             ),
         ),

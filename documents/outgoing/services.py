@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents.core import audit, faces, notify, roles
+from documents.core import audit, faces, liaison, notify, roles
 from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile, RegisterKind
 from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
@@ -381,6 +381,7 @@ def _dispatch(
             )
         )
     Delivery.objects.bulk_create(deliveries)
+    liaison.dispatched(document, deliveries)  # to units behind a peer system: edXML from the worker
     if document.is_confidential:
         on_system = [d.recipient_unit_id for d in deliveries if d.electronic]
         grant_confidential(User.objects.filter(unit__in=on_system, role=Role.CLERK, is_active=True), document)
@@ -471,6 +472,7 @@ def recall(*, leader: User, document: Document, reason: str) -> Document:
         ids = list(document.deliveries.exclude(status=DeliveryStatus.RETURNED).values_list("pk", flat=True))
         document.deliveries.filter(pk__in=ids).update(status=DeliveryStatus.RECALLED)
         audit.record(leader, "recalled", document, reason=reason)
+        liaison.recalled(document)
     for pk in ids:
         notify.later("recalled", delivery_id=pk)
     return document
@@ -487,6 +489,7 @@ def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
             delivery.recall_acknowledged_by = clerk
             delivery.save(update_fields=["recall_acknowledged_at", "recall_acknowledged_by"])
             audit.record(clerk, "recall_acknowledged", delivery)
+            liaison.recall_acknowledged(delivery)
     return delivery
 
 

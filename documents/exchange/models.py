@@ -1,0 +1,159 @@
+"""Liên thông (issue 17): the peers we exchange edXML packages with, every package sent and received, and the
+exchange state of each delivery that crosses to another system."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from documents.core.models import Delivery, StoredFile
+from units.models import Unit, UnitKind
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are long random strings, not passwords: one SHA-256 is enough and keeps each request cheap.
+    return "sha256$" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Peer(models.Model):
+    """Another edXML system: where to send, which agencies it reaches, and the tokens each side presents."""
+
+    name = models.CharField(_("tên hệ thống"), max_length=255)
+    base_url = models.URLField(
+        _("địa chỉ nhận gói tin"),
+        max_length=500,
+        help_text=_("Ví dụ: https://idesk.binhdinh.gov.vn/lien-thong/goi-tin/"),
+    )
+    units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="exchange_peers",
+        limit_choices_to={"kind": UnitKind.EXTERNAL},
+        verbose_name=_("cơ quan liên thông qua hệ thống này"),
+    )
+    organ_ids = models.TextField(
+        _("mã định danh khác"), blank=True, help_text=_("Mã định danh các cơ quan khác, mỗi dòng một mã.")
+    )
+    inbound_token_hash = models.CharField(_("mã xác thực nhận (đã băm)"), max_length=80, editable=False, blank=True)
+    outbound_token = models.CharField(
+        _("mã xác thực gửi"), max_length=255, blank=True, help_text=_("Mã hệ thống kia cấp cho chúng ta.")
+    )
+    active = models.BooleanField(_("đang liên thông"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hệ thống liên thông")
+        verbose_name_plural = _("hệ thống liên thông")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_inbound_token(self, raw: str) -> None:
+        self.inbound_token_hash = hash_token(raw)
+
+    def inbound_token_matches(self, raw: str) -> bool:
+        return bool(self.inbound_token_hash) and hmac.compare_digest(self.inbound_token_hash, hash_token(raw))
+
+    def listed_codes(self) -> set[str]:
+        return {c for c in re.split(r"[\s,;]+", self.organ_ids) if c}
+
+    def codes(self) -> set[str]:
+        return self.listed_codes() | {u.organ_id for u in self.units.all() if u.organ_id}
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("Nhận")
+    OUT = "out", _("Gửi")
+
+
+class PackageState(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+    RECEIVED = "received", _("Đã nhận")
+    REFUSED = "refused", _("Từ chối")
+
+
+class Package(models.Model):
+    """One edXML package as sent or received, kept as its XML bytes (the exchange's evidence)."""
+
+    direction = models.CharField(_("chiều"), max_length=3, choices=Direction.choices)
+    peer = models.ForeignKey(Peer, null=True, blank=True, on_delete=models.PROTECT, related_name="packages")
+    kind = models.CharField(_("loại gói tin"), max_length=8)  # document | status
+    document_id = models.CharField(_("DocumentId"), max_length=255, blank=True, db_index=True)
+    business_doc_type = models.PositiveSmallIntegerField(_("nghiệp vụ"), null=True, blank=True)
+    status_code = models.CharField(_("mã trạng thái"), max_length=2, blank=True)
+    from_organ = models.CharField(_("cơ quan gửi"), max_length=64, blank=True)
+    to_organ = models.CharField(_("cơ quan nhận"), max_length=255, blank=True)
+    blob = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    state = models.CharField(_("tình trạng"), max_length=10, choices=PackageState.choices)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    next_attempt_at = models.DateTimeField(_("lần gửi tiếp"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi xong lúc"), null=True, blank=True)
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange_packages"
+    )
+
+    class Meta:
+        verbose_name = _("gói tin liên thông")
+        verbose_name_plural = _("gói tin liên thông")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The receiver's half of "never delivered twice": one accepted document package per DocumentId and
+            # business type from a peer; a concurrent twin fails here and is answered as a repeat.
+            models.UniqueConstraint(
+                fields=["peer", "document_id", "business_doc_type"],
+                condition=Q(direction="in", kind="document", state="received"),
+                name="exchange_package_received_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="exchange_package_due")]
+
+    def __str__(self) -> str:
+        code = f" {self.status_code}" if self.status_code else ""
+        return f"{self.get_direction_display()} {self.kind}{code} {self.document_id}"
+
+
+class Link(models.Model):
+    """A delivery that crosses to (out) or came from (in) a peer: its DocumentId, the other side's organ and the
+    last status the other side reported."""
+
+    delivery = models.OneToOneField(Delivery, on_delete=models.PROTECT, related_name="exchange")
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="links")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    document_id = models.CharField(max_length=255, db_index=True)
+    organ_id = models.CharField(_("mã định danh bên kia"), max_length=64)
+    remote_status = models.CharField(_("trạng thái bên nhận"), max_length=2, blank=True)
+    remote_description = models.TextField(_("mô tả"), blank=True)
+    remote_status_at = models.DateTimeField(null=True, blank=True)
+    remote_arrival_number = models.CharField(_("số đến bên nhận"), max_length=32, blank=True)
+    codes_sent = models.JSONField(default=list, blank=True)  # status codes we sent for it (04/05 once each)
+    recall_requested_at = models.DateTimeField(null=True, blank=True)
+    recall_reason = models.TextField(blank=True)
+    status_before_recall = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi liên thông")
+        verbose_name_plural = _("lượt gửi liên thông")
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.document_id} ({self.organ_id})"
+
+    def get_remote_status_label(self) -> str:
+        from documents.exchange.edxml import StatusCode
+
+        return str(StatusCode(self.remote_status).label) if self.remote_status in StatusCode.values else ""
