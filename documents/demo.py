@@ -51,6 +51,9 @@ def _deliver(document: Document, sender: Unit, recipients: list[str], by: User) 
 
 def seed() -> int:
     """Create the demo documents once; return how many records were made (0 when already there)."""
+    from documents.demo_signing import seed_signing
+
+    seed_signing()  # before the founding letter, which is issued signed
     letter = seed_founding_letter()
     if Document.objects.filter(number_symbol=MARKER).exists():
         return 1 if letter else 0
@@ -212,7 +215,9 @@ def seed_founding_letter() -> Document | None:
             signer_position=chairman.position, signer_title="CHỦ TỊCH", register=register, year=2016,
             issued_at=issued, issued_by=clerk, created_by=clerk, **parts,
         )  # fmt: skip
-    from documents.outgoing.services import attach_official_pdf
+    from documents.outgoing import signatures
+    from documents.outgoing.services import attach_official_pdf, safe_filename
 
-    attach_official_pdf(document)
+    if signatures.sign_issued(document, chairman, f"{safe_filename(document.number_symbol)}.pdf") is None:
+        attach_official_pdf(document)
     return document

@@ -199,10 +199,29 @@ def sign_draft(
         if approve and leader_comment:
             draft.leader_comment = leader_comment
             fields.append("leader_comment")
+        if approve:
+            # The leader's digital signature on the face (issue 16); refused, nothing is signed off.
+            draft.signed_pdf = _leader_signature(leader, draft)
+            fields.append("signed_pdf")
         draft.save(update_fields=fields)
         audit.record(leader, "draft_signed" if approve else "draft_returned", draft, comment=comment)
     notify.later("draft_signed" if approve else "draft_returned", draft_id=draft.pk)
     return draft
+
+
+def _leader_signature(leader: User, draft: OutgoingDraft):
+    """The face signed by the leader, stored; None when they have no certificate and signatures are optional."""
+    from documents.outgoing import signatures
+    from documents.signing.errors import SigningError
+
+    try:
+        cert = signatures.check_leader(draft, leader)
+        if cert is None:
+            return None
+        signed = signatures.sign_face(document_of(draft, timezone.localdate()), leader, cert)
+    except SigningError as exc:
+        raise ServiceError(exc.message) from exc
+    return signatures.store_pdf(signed, "ky-duyet.pdf")
 
 # --- Recipients ---------------------------------------------------------------------------------------------
 
@@ -294,6 +313,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
 
     A caller that runs this inside its own transaction passes attach_pdf=False and calls attach_official_pdf
     after its commit: rendering takes a second, and the register row stays locked until the outermost commit."""
+    _check_agency_can_sign(draft)
     with transaction.atomic():
         draft = (
             OutgoingDraft.objects.select_for_update(of=("self",))
@@ -388,6 +408,19 @@ def _dispatch(
     return deliveries
 
 
+def _check_agency_can_sign(draft: OutgoingDraft) -> None:
+    """Before a number is taken: a draft the leader signed is issued only if its agency can sign too."""
+    from documents.outgoing import signatures
+    from documents.signing.errors import SigningError
+
+    fresh = OutgoingDraft.objects.select_related("issuer_unit").get(pk=draft.pk)
+    if fresh.signed_pdf_id and fresh.status != DraftStatus.ISSUED:
+        try:
+            signatures.check_agency(fresh.issuer_unit)
+        except SigningError as exc:
+            raise ServiceError(exc.message) from exc
+
+
 def official_file(document: Document) -> DocumentFile | None:
     """The official PDF attached at issue, if it is (a read: writes nothing)."""
     name = f"{safe_filename(document.number_symbol)}.pdf"
@@ -414,6 +447,13 @@ def attach_official_pdf(document: Document) -> DocumentFile:
     if existing:
         return existing
     name = f"{safe_filename(document.number_symbol)}.pdf"
+    if OutgoingDraft.objects.filter(document=document, signed_pdf__isnull=False).exists():
+        # Signed by the leader: the agency signs the same bytes; never a fresh rendering.
+        from documents.outgoing import signatures
+
+        attached = signatures.attach_signed(document, name)
+        signatures.verify_arrival(attached.blob)
+        return attached
     cached = official_pdf.official_pdf(document, extra=_copy_context(document))
     with transaction.atomic():
         existing = DocumentFile.objects.filter(document=document, blob=cached.blob).first()
