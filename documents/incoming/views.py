@@ -20,6 +20,7 @@ from documents.core.models import AssignmentRole, Delivery
 from documents.core.views import page_size
 from documents.incoming import forms, policy, selectors, services
 from documents.incoming.models import Assignment, AssignmentStatus
+from documents.signing import intake
 from idesk.lib import reports
 
 # --- Lists ---------------------------------------------------------------------------------------------------
@@ -173,6 +174,8 @@ def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> 
         "can_export": policy.can(request.user, "export", record),
         "today": today,
         "delivery": getattr(record, "delivery", None) if hasattr(record, "delivery") else None,
+        # The verification made when it arrived (a GET verifies nothing anew: it writes nothing).
+        "checks": intake.checks_of(record.document.files.select_related("blob"), verify=False),
     }
 
 
@@ -294,8 +297,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_clerk(request.user)
     delivery = _pending_delivery_or_404(request.user, pk)
     services.open_delivery(clerk=request.user, delivery=delivery)
+    # Its PDFs verified on arrival (issue 16): a failed signature offers "Trả lại" with the reason filled in.
+    checks = intake.checks_of(delivery.document.files.all())
+    problem = intake.first_problem(checks)
     receive_form = forms.ReceiveForm(request.POST or None if request.POST.get("do") == "register" else None)
-    return_form = forms.ReturnForm(request.POST or None if request.POST.get("do") == "return" else None)
+    return_form = forms.ReturnForm(
+        request.POST or None if request.POST.get("do") == "return" else None, initial={"reason": problem}
+    )
     duplicates = []
     if request.method == "POST":
         if request.POST.get("do") == "register" and receive_form.is_valid():
@@ -334,6 +342,8 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "receive_form": receive_form,
             "return_form": return_form,
             "duplicates": duplicates,
+            "checks": checks,
+            "signature_problem": problem,
         },
         status=400 if request.method == "POST" else 200,
     )

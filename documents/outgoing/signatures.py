@@ -201,7 +201,9 @@ def attach_signed(document: Document, name: str) -> DocumentFile:
     """Sign the issued document for its agency and attach the result once (under the draft's lock: two requests
     never sign twice). Refused (SigningError) when the agency cannot sign; nothing is attached then."""
     with transaction.atomic():
-        draft = OutgoingDraft.objects.select_for_update().select_related("signed_pdf").get(document=document)
+        draft = (
+            OutgoingDraft.objects.select_for_update(of=("self",)).select_related("signed_pdf").get(document=document)
+        )
         done = IssuedSignedFile.objects.filter(document=document).select_related("blob").first()
         if done is not None:  # signed already: the signed bytes are the document, never signed again
             attached = DocumentFile.objects.filter(document=document, blob=done.blob).first()

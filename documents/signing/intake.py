@@ -68,3 +68,26 @@ def verify_stored(blob) -> PdfVerification | None:
     except IntegrityError:  # a concurrent arrival of the same bytes verified them first
         return PdfVerification.objects.get(blob=blob)
     return verification
+
+
+def checks_of(files, *, verify: bool = True) -> list[tuple]:
+    """(file, verification) for each PDF among a document's files, signatures prefetched, in the files' order.
+    With verify, a PDF not verified yet is verified now (its arrival); without, only what was recorded (a GET
+    that writes nothing)."""
+    pdfs = [f for f in files if f.blob.content_type == PDF]
+    if verify:
+        for f in pdfs:
+            verify_stored(f.blob)
+    found = {
+        v.blob_id: v
+        for v in PdfVerification.objects.filter(blob__in=[f.blob_id for f in pdfs]).prefetch_related("signatures")
+    }
+    return [(f, found[f.blob_id]) for f in pdfs if f.blob_id in found]
+
+
+def first_problem(checks: list[tuple]) -> str:
+    """The reason to return a document whose PDF failed, for the "Trả lại" form: the file and what is wrong."""
+    for f, verification in checks:
+        if not verification.ok:
+            return _("Tệp %(name)s: %(problem)s") % {"name": f.name, "problem": verification.problem}
+    return ""

@@ -337,3 +337,14 @@ class SignatureCheck(models.Model):
     @property
     def holds(self) -> bool:
         return self.valid and self.trusted and not self.revoked
+
+    @property
+    def verdict(self) -> str:
+        """In a word or two, for the record and the public page."""
+        if not self.valid:
+            return _("không hợp lệ")
+        if self.revoked:
+            return _("đã thu hồi")
+        if not self.trusted:
+            return _("không tin cậy")
+        return _("hợp lệ")

@@ -16,6 +16,13 @@ from .conftest import AGENCY
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def blank_slate():
+    """Without the demo's certificates and seals (seed_demo makes them): each test adds its own."""
+    SigningCertificate.objects.all().delete()
+    SealImage.objects.all().delete()
+
+
 @pytest.fixture
 def admin_client():
     client = Client()
