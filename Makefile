@@ -16,7 +16,13 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml setup
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility test (tests/e2e/test_accessibility.py); without npm that test is skipped.
+AXE := var/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix var/axe axe-core@4; \
+	else echo "Không có npm: bỏ qua axe-core, kiểm tra trợ năng (tests/e2e/test_accessibility.py) sẽ bị bỏ qua"; fi
+
+install: $(VENV)/.installed $(AXE)
 
 ## The lock files from pyproject.toml, with hashes, for Python 3.11 on Linux x86-64: requirements.lock (what
 ## production installs) and requirements-dev.lock (with the dev extra: make run, make test, CI). Pins are kept

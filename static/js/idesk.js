@@ -44,4 +44,16 @@
   }
   bindAnswers(document);
   document.body.addEventListener("htmx:load", function (event) { bindAnswers(event.target); });
+
+  // A table wider than the screen scrolls in its .table-responsive box: the box takes the keyboard focus then
+  // (arrow keys scroll it), and only then, so a table that fits adds no tab stop.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+      else if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+  document.body.addEventListener("htmx:load", focusableScrollers);
 })();

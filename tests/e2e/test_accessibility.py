@@ -1,0 +1,114 @@
+"""axe-core (npm, installed by `make install` under var/axe) on the main pages at 1280 and 360 px: no critical or
+serious violation. Its script is added to the page with the CSP bypassed, in this test's own context only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(settings.BASE_DIR) / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1280, 360)
+RUN_AXE = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.replace(/\\n/g, ' ')),
+  }));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("IDESK_REQUIRE_E2E"):
+            pytest.fail(f"axe-core not found at {AXE}; `make install` puts it there (npm)")
+        pytest.skip("axe-core is not installed (make install, with npm)")
+    return AXE.read_text()
+
+
+@pytest.fixture
+def axe_context(browser, live_server, seeded, axe_source):
+    context = browser.new_context(
+        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def serious_violations(page, source: str) -> list[dict]:
+    page.add_script_tag(content=source)
+    return page.evaluate(RUN_AXE)
+
+
+def report(found: dict) -> str:
+    lines = []
+    for where, violations in found.items():
+        lines.append(where)
+        for v in violations:
+            lines.append(f"  {v['impact']} {v['id']}: {v['help']}")
+            lines.extend(f"    {node}" for node in v["nodes"])
+    return "\n".join(lines)
+
+
+def check(page, source: str, paths: dict[str, str]) -> str:
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in paths.items():
+            page.goto(page.base_url + path)
+            page.wait_for_load_state("networkidle")
+            violations = serious_violations(page, source)
+            if violations:
+                found[f"{name} @ {width}px ({path})"] = violations
+    return report(found)
+
+
+def test_public_pages_have_no_serious_violation(axe_context, axe_source):
+    found = check(axe_context, axe_source, {"Đăng nhập": "/accounts/login/", "Cổng thông báo": "/thong-bao/"})
+    assert not found, "\n" + found
+
+
+def test_clerk_pages_have_no_serious_violation(axe_context, axe_source):
+    from documents.models import IncomingRecord
+
+    record = IncomingRecord.objects.order_by("pk").first()
+    login(axe_context, "vanthu.ubnd")
+    paths = {
+        "Bàn làm việc": "/",
+        "Văn bản đến": "/documents/incoming/",
+        "Vào sổ văn bản đến": "/documents/incoming/new/",
+        "Văn bản đến (hồ sơ)": f"/documents/incoming/{record.pk}/",
+        "Văn bản đi": "/documents/outgoing/",
+        "Lịch họp": "/meetings/",
+        "Danh bạ": "/units/",
+        "Cổng thông báo": "/thong-bao/",
+    }
+    found = check(axe_context, axe_source, paths)
+    assert not found, "\n" + found
+
+
+def test_leader_pages_have_no_serious_violation(axe_context, axe_source):
+    from accounts.models import User
+    from documents.models import OutgoingDraft
+    from documents.outgoing import policy
+
+    draft = policy.visible_to(User.objects.get(username="chutich"), OutgoingDraft.objects.order_by("pk")).first()
+    login(axe_context, "chutich")
+    paths = {
+        "Bàn làm việc": "/",
+        "Dự thảo": f"/documents/outgoing/drafts/{draft.pk}/",
+        "Văn bản đi": "/documents/outgoing/",
+        "Theo dõi tuân thủ": "/units/compliance/",
+    }
+    found = check(axe_context, axe_source, paths)
+    assert not found, "\n" + found
