@@ -18,6 +18,7 @@ public_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("vao/", views.landing, name="landing"),  # LOGIN_REDIRECT_URL: each role lands on its work
     path("healthz", health.healthz, name="healthz"),  # no login: monitoring (idesk/health.py)
     path("accounts/", include("accounts.urls")),
     path("units/", account_views.directory, name="directory"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("lien-thong/", include("documents.exchange.urls")),  # edXML from peer systems (issue 17)
     path("thong-bao/", include(public_patterns)),
+    path("xac-thuc/", include("documents.signing.urls")),  # no login: verify an issued PDF (issue 16)
     path("admin/", admin.site.urls),
 ]
 
