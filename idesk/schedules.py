@@ -19,6 +19,9 @@ SCHEDULES = {
 # name → (task, minutes between runs): tasks that watch the clock all day.
 FREQUENT = {
     "Nhắc lịch họp (trước một ngày, trước một giờ)": ("idesk.tasks.send_meeting_reminders", 10),
+    # Liên thông: packages whose next attempt is due (a worker stopped mid-send, a retry whose one-off
+    # schedule was lost); sending twice is harmless, the peer acknowledges a DocumentId it already has.
+    "Gửi gói tin liên thông đến hạn": ("documents.exchange.tasks.send_due", 5),
 }
 
 

@@ -63,3 +63,10 @@ def test_the_schedule_exists(db):
     from django_q.models import Schedule
 
     assert Schedule.objects.filter(func="idesk.tasks.send_meeting_reminders", schedule_type="I").exists()
+
+
+def test_the_exchange_retry_sweep_is_scheduled_every_five_minutes(db):
+    from django_q.models import Schedule
+
+    sweep = Schedule.objects.get(func="documents.exchange.tasks.send_due")
+    assert sweep.schedule_type == "I" and sweep.minutes == 5 and sweep.repeats == -1
