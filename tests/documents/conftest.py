@@ -277,3 +277,12 @@ def make_delivery(
     return Delivery.objects.create(
         document=document, sender_unit=sender, recipient_unit=recipient, sent_by=sender_clerk
     )
+
+
+@pytest.fixture
+def unsigned(db):
+    """Without the demo's certificates (seed_demo makes them): drafts are signed off and issued unsigned, for the
+    tests of the rendered (unsigned) official PDF; the signed flow is tests/documents/test_signed_flow.py."""
+    from documents.signing.models import SigningCertificate
+
+    SigningCertificate.objects.update(active=False)

@@ -234,7 +234,7 @@ def test_a_department_document_names_its_parent_body(db):
 # --- The cache -------------------------------------------------------------------------------------------------
 
 
-def test_the_same_content_renders_once(plan, monkeypatch):
+def test_the_same_content_renders_once(unsigned, plan, monkeypatch):
     renders = []
     real_render = official_pdf.render
     monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or real_render(context))
@@ -252,7 +252,7 @@ def test_the_same_content_renders_once(plan, monkeypatch):
     assert blob_bytes(again.blob) == official_pdf_of(plan)
 
 
-def test_changed_content_renders_anew(plan, monkeypatch):
+def test_changed_content_renders_anew(unsigned, plan, monkeypatch):
     renders = []
     real_render = official_pdf.render
     monkeypatch.setattr(official_pdf, "render", lambda context: renders.append(1) or real_render(context))

@@ -520,7 +520,7 @@ def _pdf_text(content: bytes) -> str:
     return " ".join(text.split())
 
 
-def test_the_preview_is_what_goes_out_but_for_the_number(db):
+def test_the_preview_is_what_goes_out_but_for_the_number(db, unsigned):
     draft = signed("Mời dự Hội nghị sơ kết sáu tháng")
     preview = _pdf_text(pdf_bytes(as_("chutich").get(reverse("documents:draft_preview", args=[draft.pk]))))
 

@@ -45,7 +45,7 @@ def test_issuing_a_giay_moi_renders_its_pdf_after_the_numbering_commits(db, rend
     assert document.number and document.pages
 
 
-def test_issuing_a_draft_renders_its_pdf_after_the_numbering_commits(db, renders):
+def test_issuing_a_draft_renders_its_pdf_after_the_numbering_commits(db, renders, unsigned):
     outside = len(connection.atomic_blocks)
     document = issued()
     assert renders and set(renders) == {outside}, "the official PDF was made inside the issuing transaction"

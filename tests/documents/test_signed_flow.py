@@ -125,3 +125,16 @@ def test_the_founding_letter_is_issued_signed(db):
     results = verify_pdf(read(signed.blob), trusted_roots=roots, crls=crls)
     assert [r.valid and r.trusted for r in results] == [True, True]
     assert outgoing.official_file(document).blob_id == signed.blob_id
+
+
+def test_issuing_a_signed_draft_renders_nothing(db, monkeypatch):
+    """The leader-signed bytes become the document: issuing fills and signs them, it never renders a face."""
+    from documents.outgoing import pdf as official_pdf
+    from documents.outgoing import signatures
+
+    draft = outgoing.sign_draft(leader=user("chutich"), draft=to_sign(), approve=True)
+    renders = []
+    monkeypatch.setattr(official_pdf, "render", lambda *a, **k: renders.append(1))
+    monkeypatch.setattr(signatures, "render_for_signing", lambda *a, **k: renders.append(1))
+    document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=draft)
+    assert renders == [] and IssuedSignedFile.objects.filter(document=document).exists()
