@@ -35,6 +35,12 @@ def on_system(unit: Unit, on: datetime.date, document: Document | None = None) -
     return not (document is not None and document.is_confidential) and bool(reached_by_peer([unit]))
 
 
+def came_from_peer(delivery: Delivery) -> bool:
+    """Whether a delivery arrived from a peer system: asked before a number is taken, so that nothing but the
+    status package's own writes follows the number while the register row is locked."""
+    return delivery.pk is not None and _service("came_from_peer")(delivery)
+
+
 def record_changed(record, code: str, description: str = "") -> None:
     """The same for an incoming record (04 directed, 05 in progress, 06 done), through its delivery if any."""
     status_changed(getattr(record, "delivery", None), code, description)

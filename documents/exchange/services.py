@@ -380,6 +380,10 @@ def queue_status(link: Link, code: str, description: str = "") -> Package | None
     return package
 
 
+def came_from_peer(delivery: Delivery) -> bool:
+    return Link.objects.filter(delivery_id=delivery.pk, direction=Direction.IN).exists()
+
+
 def status_changed(delivery: Delivery, code: str, description: str = "") -> None:
     """The incoming flow's hook (documents/core/liaison.py): a delivery that came from a peer changed state."""
     link = (

@@ -349,6 +349,7 @@ def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, con
             )
             if duplicates:
                 raise DuplicateDocument.seen_by(clerk, duplicates)
+        from_peer = liaison.came_from_peer(delivery)  # before the number: the register stays locked briefly
         record = _create_record(
             clerk=clerk,
             document=document,
@@ -365,7 +366,8 @@ def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, con
             delivery.opened_at, delivery.opened_by = now, clerk
         delivery.save(update_fields=["status", "record", "opened_at", "opened_by"])
         audit.record(clerk, "received", delivery, arrival_number=record.arrival_number, record_id=record.pk)
-        liaison.status_changed(delivery, "03", _("Đã vào sổ, số đến %(n)s") % {"n": record.arrival_number})
+        if from_peer:
+            liaison.status_changed(delivery, "03", _("Đã vào sổ, số đến %(n)s") % {"n": record.arrival_number})
     return record
 
 
