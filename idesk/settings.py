@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # a district leader lands on Chờ xử lý (idesk.desk.landing_url)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout (django-axes): 5 failures for one username from one address lock that pair for 15 minutes, so an

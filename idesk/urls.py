@@ -18,6 +18,7 @@ public_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("vao/", views.landing, name="landing"),  # LOGIN_REDIRECT_URL: each role lands on its work
     path("healthz", health.healthz, name="healthz"),  # no login: monitoring (idesk/health.py)
     path("accounts/", include("accounts.urls")),
     path("units/", account_views.directory, name="directory"),

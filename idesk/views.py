@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
@@ -12,26 +12,37 @@ from idesk.models import Notice
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Bàn làm việc: who I am and what waits for me."""
+    """Bàn làm việc: what waits for me, most urgent first, with my role's buttons; then the meetings ahead."""
     from django.utils import timezone
 
-    from documents.incoming import selectors as doc_selectors
     from documents.meetings import policy as meetings
     from documents.models import MeetingStatus
-    from documents.outgoing import selectors as outgoing_selectors
+    from idesk import desk
 
     user = request.user
-    desk = doc_selectors.desk_for(user)
-    tab = outgoing_selectors.default_tab(user)
-    desk["drafts"] = list(outgoing_selectors.drafts(user, tab)[:5])
-    desk["drafts_tab"] = outgoing_selectors.TABS[tab]
-    desk["meetings"] = list(
+    upcoming = list(
         meetings.visible_to(user)
         .filter(end__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
         .select_related("chair")
         .order_by("start")[:5]
     )
-    return render(request, "idesk/home.html", {"desk": desk, "today": desk["today"]})
+    context = {
+        "work": desk.work_for(user),
+        "actions": desk.actions_for(user),
+        "work_empty": desk.empty_text(user),
+        "meetings": upcoming,
+        "today": timezone.localdate(),
+    }
+    return render(request, "idesk/home.html", context)
+
+
+@login_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """LOGIN_REDIRECT_URL: each role lands on its work (a district leader on Chờ xử lý)."""
+    from idesk import desk
+
+    return redirect(desk.landing_url(request.user))
 
 
 # --- Public "Thông báo" section (founding letter R5): no login. ---

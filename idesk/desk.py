@@ -1,0 +1,134 @@
+"""Bàn làm việc as a work queue: what waits for the signed-in person, across the parts, most urgent first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from documents.incoming import selectors as incoming
+from documents.outgoing import selectors as outgoing
+
+PER_SOURCE = 10  # read from each source, enough to fill the merged list
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # delivery, record, task, draft: the template's label and icon
+    label: str
+    url: str
+    summary: str
+    symbol: str
+    urgency: int
+    secrecy: int
+    due: dt.date | None
+    note: str  # who sent it, whose draft, which role in the task
+
+    @property
+    def sort_key(self):
+        # Most urgent first, then the nearest deadline; items without one after those with one.
+        return (-self.urgency, self.due is None, self.due or dt.date.max)
+
+
+def work_for(user: User) -> list[WorkItem]:
+    """One query per source (deliveries for a clerk, the inbox's Chờ xử lý, my tasks, the drafts before me)."""
+    items: list[WorkItem] = []
+    if user.role == Role.CLERK and user.unit_id:
+        for d in incoming.pending_deliveries(user)[:PER_SOURCE]:
+            items.append(
+                WorkItem(
+                    "delivery",
+                    _("Chờ vào sổ"),
+                    reverse("documents:delivery_detail", args=[d.pk]),
+                    d.document.summary,
+                    d.document.number_symbol,
+                    d.document.urgency,
+                    d.document.secrecy,
+                    None,
+                    d.sender_unit.name if d.sender_unit_id else "",
+                )
+            )
+    tasks = list(incoming.my_tasks(user)[:PER_SOURCE])
+    tasked = {a.record_id for a in tasks}
+    for a in tasks:
+        items.append(
+            WorkItem(
+                "task",
+                a.get_role_display(),
+                reverse("documents:incoming_detail", args=[a.record_id]),
+                a.record.document.summary,
+                a.record.document.number_symbol,
+                a.record.urgency,
+                a.record.secrecy,
+                a.due_date,
+                a.record.document.issuer_name,
+            )
+        )
+    for r in incoming.incoming_list(user, incoming.IncomingFilters(box="cho_xu_ly"))[:PER_SOURCE]:
+        if r.pk in tasked:  # the task says more (my role in it, its own deadline)
+            continue
+        items.append(
+            WorkItem(
+                "record",
+                _("Chờ xử lý"),
+                reverse("documents:incoming_detail", args=[r.pk]),
+                r.document.summary,
+                r.document.number_symbol,
+                r.urgency,
+                r.secrecy,
+                r.due_date,
+                r.document.issuer_name,
+            )
+        )
+    tab = outgoing.default_tab(user)
+    for d in outgoing.drafts(user, tab)[:PER_SOURCE]:
+        items.append(
+            WorkItem(
+                "draft",
+                outgoing.TABS[tab],
+                d.get_absolute_url(),
+                d.summary,
+                d.get_doc_type_display(),
+                d.urgency,
+                d.secrecy,
+                None,
+                d.author.full_name,
+            )
+        )
+    items.sort(key=lambda item: item.sort_key)
+    return items[:SHOWN]
+
+
+def actions_for(user: User) -> list[tuple[str, str, str]]:
+    """The role's buttons that start work (label, url, icon); the queues themselves come from the navigation."""
+    actions = []
+    if user.role == Role.CLERK and user.unit_id:
+        actions.append((_("Vào sổ văn bản đến"), reverse("documents:incoming_new"), "bi-journal-plus"))
+    if user.unit_id:
+        actions.append((_("Soạn văn bản"), reverse("documents:draft_new"), "bi-pencil-square"))
+    return actions
+
+
+def landing_url(user: User) -> str:
+    """Where signing in leads: a district leader (Chủ tịch, Phó Chủ tịch) to what waits for him, others to the desk."""
+    if user.is_authenticated and user.role == Role.LEADER:
+        return reverse("documents:incoming_list") + "?box=cho_xu_ly"
+    return reverse("home")
+
+
+def empty_text(user: User) -> str:
+    """What the work list would show, and for whom: an empty desk says what will appear there."""
+    if user.role == Role.CLERK:
+        return _(
+            "Văn bản điện tử gửi đến đơn vị chờ vào sổ, văn bản đến giao cho bạn "
+            "và dự thảo chờ phát hành sẽ hiện ở đây."
+        )
+    if user.role == Role.LEADER:
+        return _("Văn bản đến trình bạn cho ý kiến chỉ đạo, nhiệm vụ giao bạn và dự thảo chờ bạn ký sẽ hiện ở đây.")
+    if user.role in (Role.HEAD, Role.DEPUTY_HEAD):
+        return _("Văn bản đến giao đơn vị bạn, nhiệm vụ của đơn vị và dự thảo chờ bạn duyệt sẽ hiện ở đây.")
+    return _("Văn bản đến và nhiệm vụ giao cho bạn, cùng các dự thảo bạn soạn, sẽ hiện ở đây.")
