@@ -223,6 +223,7 @@ def _leader_signature(leader: User, draft: OutgoingDraft):
         raise ServiceError(exc.message) from exc
     return signatures.store_pdf(signed, "ky-duyet.pdf")
 
+
 # --- Recipients ---------------------------------------------------------------------------------------------
 
 
