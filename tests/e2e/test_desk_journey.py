@@ -1,0 +1,83 @@
+"""Bàn làm việc per role and the pages that overflowed on a phone, at 1280 and 360 px (issue 18): nothing wider than
+the screen; screenshots go to $IDESK_SCREENSHOTS (or the test's tmp dir) to be looked at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = (1280, 360)
+# The widest element past the viewport's right edge, if any (its tag, classes and text, to say what overflows).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  for (const el of document.querySelectorAll('main *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && !el.closest('.table-responsive'))
+      return el.tagName + '.' + el.className + ': ' + (el.innerText || '').slice(0, 60);
+  }
+  return 'document ' + document.documentElement.scrollWidth + ' > ' + width;
+}"""
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("IDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def look(page, shots: Path, name: str, path: str) -> dict[int, str]:
+    overflows = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(page.base_url + path)
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        if found := page.evaluate(OVERFLOW):
+            overflows[width] = found
+    return overflows
+
+
+def test_the_public_notices_page_fits_a_phone(page, shots):
+    assert look(page, shots, "cong-thong-bao", "/thong-bao/") == {}
+    # Its accounts table is not scrolled sideways on a phone: each unit is a block with its labelled fields.
+    page.set_viewport_size({"width": 360, "height": 900})
+    table = page.locator("table.idesk-stack-xs")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    label = table.locator("tbody tr td").nth(1).evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Tài khoản văn thư: "'
+
+
+@pytest.mark.parametrize(
+    "username, first_button",
+    [("vanthu.ubnd", "Vào sổ văn bản đến"), ("cv1.noivu", "Soạn văn bản"), ("truong.noivu", "Soạn văn bản")],
+)
+def test_the_desk_of_each_role(page, shots, username, first_button):
+    login(page, username)
+    assert page.url == page.base_url + "/"
+    assert page.get_by_role("heading", name="Việc chờ tôi").is_visible()
+    assert page.locator("[data-action]").first.inner_text().strip() == first_button
+    assert look(page, shots, f"ban-lam-viec-{username}", "/") == {}
+
+
+def test_a_long_email_fits_the_preferences_page_on_a_phone(page, shots):
+    from accounts.models import User
+
+    User.objects.filter(username="cv1.noivu").update(email="nguyen.thi.thanh.huong.phongnoivu@vancanh.binhdinh.gov.vn")
+    login(page, "cv1.noivu")
+    assert look(page, shots, "tuy-chon-thong-bao", "/notifications/preferences/") == {}
+
+
+def test_a_leader_lands_on_cho_xu_ly_and_finds_the_desk(page, shots):
+    login(page, "chutich")
+    assert page.url.endswith("/documents/incoming/?box=cho_xu_ly")
+    page.get_by_role("link", name="Bàn làm việc").first.click()
+    page.wait_for_url(page.base_url + "/")
+    assert page.locator("[data-queue=cho_ky]").first.is_visible()
+    assert look(page, shots, "ban-lam-viec-chutich", "/") == {}
