@@ -89,7 +89,7 @@ def test_an_incoming_document_from_registering_to_done(page, browser, live_serve
     # 3. The Chủ tịch finds it waiting for him, writes a bút phê and assigns Văn phòng with Phòng VHTT.
     chairman = as_person(browser, live_server, "chutich")
     chairman.get_by_role("link", name="Văn bản đến").first.click()
-    chairman.get_by_role("link", name=re.compile("Chờ xử lý")).click()
+    chairman.locator("main").get_by_role("link", name=re.compile("Chờ xử lý")).click()  # the tab, not the sidebar's
     chairman.get_by_role("link", name=re.compile("tổng kiểm tra tài khoản")).click()
     chairman.wait_for_url(record_url)
     open_action(chairman, "Cho ý kiến chỉ đạo và phân công")
