@@ -56,13 +56,20 @@ def test_the_public_notices_page_fits_a_phone(page, shots):
 
 @pytest.mark.parametrize(
     "username, first_button",
-    [("vanthu.ubnd", "Vào sổ văn bản đến"), ("cv1.noivu", "Soạn văn bản"), ("truong.noivu", "Soạn văn bản")],
+    [
+        ("vanthu.ubnd", "Vào sổ văn bản đến"),
+        ("cv1.noivu", "Soạn văn bản"),
+        ("truong.noivu", "Soạn văn bản"),
+        ("cv1.canhhien", "Soạn văn bản"),  # a commune's staff member, nothing waiting: the empty state
+    ],
 )
 def test_the_desk_of_each_role(page, shots, username, first_button):
     login(page, username)
     assert page.url == page.base_url + "/"
     assert page.get_by_role("heading", name="Việc chờ tôi").is_visible()
     assert page.locator("[data-action]").first.inner_text().strip() == first_button
+    if username == "cv1.canhhien":
+        assert page.get_by_text("Không có việc nào đang chờ bạn").is_visible()
     assert look(page, shots, f"ban-lam-viec-{username}", "/") == {}
 
 
