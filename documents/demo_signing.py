@@ -7,7 +7,9 @@ certificates run from 2015 to 2045 so the demo's 2016 documents, and tests at an
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Role, User
@@ -26,11 +28,38 @@ FROM = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
 UNTIL = datetime.datetime(2045, 12, 31, tzinfo=datetime.UTC)
 
 
+# One process makes the demo's CA, keys, certificates and images once: the test suite seeds the demo again after
+# every transactional test's flush, and RSA keys, PKCS#12 and PNG encoding cost about 7 s each time.
+_made: dict[tuple, object] = {}
+
+# What SigningCertificate.set_pkcs12 fills in, copied from the row prepared the first time.
+_PREPARED_FIELDS = (
+    "certificate_pem",
+    "chain_pem",
+    "subject_common_name",
+    "subject_organisation",
+    "serial",
+    "not_before",
+    "not_after",
+    "fingerprint",
+    "key_storage",
+    "encrypted_pkcs12",
+)
+
+
+def _once(key: tuple, make):
+    if key not in _made:
+        _made[key] = make()
+    return _made[key]
+
+
 def seed_signing() -> int:
     """Once: nothing is made when the demo CA is already trusted. Returns how many rows were made."""
     if TrustedRoot.objects.filter(name=testca.ROOT_NAME).exists():
         return 0
-    ca = testca.DemoCA(now=FROM + testca.ONE_DAY, years=31)
+    # The encrypted keys depend on the key that encrypts them: a change of it makes everything anew.
+    secret = (settings.SECRET_KEY, getattr(settings, "IDESK_SIGNING_KEY", ""))
+    ca = _once(("ca", *secret), lambda: testca.DemoCA(now=FROM + testca.ONE_DAY, years=31))
     made = 0
     with transaction.atomic():
         root = TrustedRoot(name=testca.ROOT_NAME, note="Chỉ để thử nghiệm: gỡ bỏ trước khi dùng thật.")
@@ -40,24 +69,37 @@ def seed_signing() -> int:
         people = User.objects.filter(is_active=True, role__in=SIGNING_ROLES).select_related("unit")
         for user in people:
             organisation = user.unit.name if user.unit_id else ""
-            made += _certificate(ca.person(user.full_name, organisation, not_before=FROM, not_after=UNTIL), user=user)
+            prepared = _once(
+                ("person", user.full_name, organisation, *secret),
+                partial(_prepare, ca.person, user.full_name, organisation),
+            )
+            made += _certificate(prepared, user=user)
             SignatureImage.objects.filter(user=user).delete()
             image = SignatureImage(user=user)
-            image.set_png(images.scribble_png(user.username))
+            image.set_png(_once(("scribble", user.username), partial(images.scribble_png, user.username)))
             image.save()
             made += 1
         for unit in Unit.objects.filter(active=True, eoffice_since__isnull=False):
-            made += _certificate(ca.agency(unit.name, not_before=FROM, not_after=UNTIL), unit=unit)
+            prepared = _once(
+                ("agency", unit.name, *secret),
+                partial(_prepare, ca.agency, unit.name),
+            )
+            made += _certificate(prepared, unit=unit)
             SealImage.objects.filter(unit=unit).delete()
             seal = SealImage(unit=unit)
-            seal.set_png(images.seal_png(unit.name))
+            seal.set_png(_once(("seal", unit.name), partial(images.seal_png, unit.name)))
             seal.save()
             made += 1
     return made
 
 
-def _certificate(issued: testca.Issued, **owner) -> int:
-    cert = SigningCertificate(kind=CertificateKind.PERSON if "user" in owner else CertificateKind.AGENCY, **owner)
-    cert.set_pkcs12(issued.pkcs12(None), None)
-    cert.save()
+def _prepare(issue, *names: str) -> dict:
+    cert = SigningCertificate()
+    cert.set_pkcs12(issue(*names, not_before=FROM, not_after=UNTIL).pkcs12(None), None)
+    return {name: getattr(cert, name) for name in _PREPARED_FIELDS}
+
+
+def _certificate(prepared: dict, **owner) -> int:
+    kind = CertificateKind.PERSON if "user" in owner else CertificateKind.AGENCY
+    SigningCertificate.objects.create(kind=kind, **owner, **prepared)
     return 1
