@@ -17,16 +17,22 @@ ERASE_SETTING = "idesk.erase_access_events"
 
 
 @contextmanager
-def erasing_access_events() -> Iterator[None]:
-    """A transaction in which access events may be deleted (never updated). For synthetic data only."""
+def erasing(setting: str = ERASE_SETTING) -> Iterator[None]:
+    """A transaction in which the append-only table whose trigger reads `setting` may be deleted from (never
+    updated). For synthetic data only (the benchmarks' own rows on a scratch database)."""
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         if postgresql:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'on', true)", [ERASE_SETTING])  # local to the transaction
+                cursor.execute("SELECT set_config(%s, 'on', true)", [setting])  # local to the transaction
         yield
         if postgresql:
             # Inside an outer transaction the setting would outlive this block: take it back now. (A failure in
             # the block rolls back to the savepoint, which takes it back as well.)
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'off', true)", [ERASE_SETTING])
+                cursor.execute("SELECT set_config(%s, 'off', true)", [setting])
+
+
+def erasing_access_events():
+    """A transaction in which access events may be deleted (never updated). For synthetic data only."""
+    return erasing(ERASE_SETTING)

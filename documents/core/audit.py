@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.core.models import AssignmentRole, AuditEvent
 
+# The PostgreSQL trigger of migration documents/0014 lets a transaction that sets this delete events (only the
+# benchmark's own rows, through accounts.evidence.erasing); nothing ever updates one.
+ERASE_SETTING = "idesk.erase_audit_events"
+
 # verb → how the timeline says it
 VERBS = {
     "registered": _("Vào sổ văn bản đến"),

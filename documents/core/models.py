@@ -372,7 +372,8 @@ class Delivery(models.Model):
 class AuditEvent(models.Model):
     """Append-only: who did what to which record, when. Timelines and read receipts are read from here."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # PROTECT: deleting a person never erases or anonymises what they did (the admin deactivates instead).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     verb = models.CharField(max_length=32)
     object_type = models.CharField(max_length=32)
     object_id = models.BigIntegerField()

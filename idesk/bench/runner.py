@@ -746,12 +746,14 @@ def _clear_numbering(unit) -> None:
     dataset the other sections measure stays as generated."""
     from django.db.models import Q
 
+    from accounts.evidence import erasing
+    from documents.core.audit import ERASE_SETTING as AUDIT_ERASE_SETTING
     from documents.models import AuditEvent, Document, IncomingRecord, Register
 
-    with transaction.atomic():
+    with erasing(AUDIT_ERASE_SETTING):
         rows = list(IncomingRecord.objects.filter(unit=unit).values_list("id", "document_id"))
         # Bench rows in a scratch database: the append-only rule is for the records of real work.
-        # (A queryset delete: AuditEvent.delete() refuses single events on purpose.)
+        # (A queryset delete inside erasing(): AuditEvent.delete() and the PostgreSQL trigger refuse otherwise.)
         AuditEvent.objects.filter(object_type="incomingrecord", object_id__in=[r for r, _ in rows]).delete()
         IncomingRecord.objects.filter(unit=unit).delete()
         Document.objects.filter(Q(pk__in=[d for _, d in rows]) | Q(register__unit=unit)).delete()

@@ -136,3 +136,33 @@ def test_only_the_named_exception_may_delete_and_never_update(evidence):
     other = AccessEvent.objects.create(user=event.user, unit=event.unit, at=event.at, kind=AccessKind.VISIT)
     with pytest.raises(IntegrityError), transaction.atomic():
         AccessEvent.objects.filter(pk=other.pk).delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_trail_refuses_update_and_delete_in_postgresql_itself(seeded):
+    from django.db import DatabaseError
+
+    from accounts.evidence import erasing
+    from documents.core.audit import ERASE_SETTING
+    from documents.models import AuditEvent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    event = AuditEvent.objects.order_by("pk").first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(verb="forged")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).verb == event.verb
+    with erasing(ERASE_SETTING):  # the benchmark's way, for its own rows
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert not AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_deleting_a_person_never_erases_what_they_did(db):
+    from documents.models import AuditEvent
+
+    actor = AuditEvent.objects.exclude(actor=None).select_related("actor").first().actor
+    with pytest.raises(ProtectedError):
+        User.objects.filter(pk=actor.pk).delete()
+    assert AuditEvent.objects.filter(actor=actor).exists()
