@@ -78,7 +78,7 @@ def test_the_work_is_counted_in_the_queues_of_those_it_waits_for(
 
 
 @pytest.mark.parametrize("name", PERSONAS)
-def test_the_counts_take_two_queries_whatever_the_role(request, name, django_assert_num_queries):
+def test_the_counts_take_two_queries_whatever_the_role(db, request, name, django_assert_num_queries):
     user = request.getfixturevalue(name)
     with django_assert_num_queries(2):
         queues_for(user)
