@@ -54,9 +54,9 @@ test: install
 ANYDAY ?= 2027-01-04 02:00:00|2027-03-14 03:00:00
 test-anyday: install
 	@command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
-	@IFS='|'; for when in $(ANYDAY); do \
+	@echo '$(ANYDAY)' | tr '|' '\n' | while IFS= read -r when; do \
 		echo "== make test at $$when (UTC)"; \
-		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; \
+		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_ARGS) </dev/null || exit 1; \
 	done
 
 ## Benchmarks (issue 8; docs/performance.md). PostgreSQL on 127.0.0.1; not part of `make test` or CI.
