@@ -33,18 +33,7 @@ UNTIL = datetime.datetime(2045, 12, 31, tzinfo=datetime.UTC)
 _made: dict[tuple, object] = {}
 
 # What SigningCertificate.set_pkcs12 fills in, copied from the row prepared the first time.
-_PREPARED_FIELDS = (
-    "certificate_pem",
-    "chain_pem",
-    "subject_common_name",
-    "subject_organisation",
-    "serial",
-    "not_before",
-    "not_after",
-    "fingerprint",
-    "key_storage",
-    "encrypted_pkcs12",
-)
+_PREPARED_FIELDS = (*SigningCertificate.CERTIFICATE_FIELDS, "key_storage", "encrypted_pkcs12")
 
 
 def _once(key: tuple, make):

@@ -80,35 +80,12 @@ class SigningCertificateAdmin(admin.ModelAdmin):
     search_fields = ["subject_common_name", "subject_organisation", "fingerprint", "serial"]
     autocomplete_fields = []
     raw_id_fields = ["user", "unit"]
-    readonly_fields = [
-        "subject_common_name",
-        "subject_organisation",
-        "serial",
-        "not_before",
-        "not_after",
-        "fingerprint",
-        "certificate_pem",
-        "chain_pem",
-    ]
+    readonly_fields = list(SigningCertificate.CERTIFICATE_FIELDS)
     fieldsets = [
         (None, {"fields": ["kind", "user", "unit", "active"]}),
         (_("Khóa"), {"fields": ["key_storage", "pkcs12_file", "pkcs12_password", "certificate_file"]}),
         (_("Ký số từ xa"), {"fields": ["remote_provider", "remote_account"]}),
-        (
-            _("Chứng thư"),
-            {
-                "fields": [
-                    "subject_common_name",
-                    "subject_organisation",
-                    "serial",
-                    "not_before",
-                    "not_after",
-                    "fingerprint",
-                    "certificate_pem",
-                    "chain_pem",
-                ]
-            },
-        ),
+        (_("Chứng thư"), {"fields": list(SigningCertificate.CERTIFICATE_FIELDS)}),
     ]
 
     @method_decorator(sensitive_post_parameters("pkcs12_password"))

@@ -98,6 +98,18 @@ class SigningCertificate(models.Model):
 
     # --- Filling from a certificate ----------------------------------------------------------------------
 
+    # What set_certificate() fills in from the certificate itself: shown read-only, never typed.
+    CERTIFICATE_FIELDS = (
+        "subject_common_name",
+        "subject_organisation",
+        "serial",
+        "not_before",
+        "not_after",
+        "fingerprint",
+        "certificate_pem",
+        "chain_pem",
+    )
+
     def set_certificate(self, cert, chain=()) -> None:
         info = certs.describe(cert)
         self.certificate_pem = certs.to_pem(cert)
