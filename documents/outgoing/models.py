@@ -175,7 +175,10 @@ class DraftVersion(models.Model):
 
 
 class PaperRule(models.Model):
-    """Founding letter R3 as data an administrator can see and adjust (one row)."""
+    """Founding letter R3 as data an administrator can see and adjust, in versions: each change is a new row with
+    the date it applies from, and a version once in force is never edited (the admin shows it read-only), so the
+    rows are the rule's history. Deliveries store the reason the version in force gave them: a later version
+    never changes a decision already taken."""
 
     effective_date = models.DateField(_("áp dụng từ ngày"), default=datetime.date(2017, 1, 1))
     invitations_electronic_only = models.BooleanField(_("Thư mời, giấy mời chỉ gửi điện tử"), default=True)
@@ -192,14 +195,24 @@ class PaperRule(models.Model):
     class Meta:
         verbose_name = _("quy tắc gửi bản giấy")
         verbose_name_plural = _("quy tắc gửi bản giấy")
+        ordering = ["-effective_date"]
+        constraints = [models.UniqueConstraint(fields=["effective_date"], name="paper_rule_one_version_a_day")]
 
     def __str__(self) -> str:
         return str(_("Quy tắc gửi bản giấy từ %(d)s") % {"d": self.effective_date.strftime("%d/%m/%Y")})
 
     @classmethod
-    def current(cls) -> PaperRule:
-        rule = cls.objects.order_by("pk").first()
+    def current(cls, on: datetime.date | None = None) -> PaperRule:
+        """The version in force on `on` (today by default); before the first version, the first version (its
+        date then says electronic-only does not apply yet). Made with the letter's values on first use."""
+        on = on or timezone.localdate()
+        rule = cls.objects.filter(effective_date__lte=on).order_by("-effective_date").first()
+        rule = rule or cls.objects.order_by("effective_date").first()
         return rule or cls.objects.create()
+
+    def in_force(self, today: datetime.date | None = None) -> bool:
+        """Already applied to some day: decisions may have been stored under it, so it is history now."""
+        return self.pk is not None and self.effective_date <= (today or timezone.localdate())
 
 
 class PdfCache(models.Model):
