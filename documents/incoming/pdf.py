@@ -35,7 +35,7 @@ _ROLE_ORDER = {AssignmentRole.LEAD: 0, AssignmentRole.COOPERATE: 1, AssignmentRo
 
 
 def processing_slip_pdf(*, record: IncomingRecord) -> bytes:
-    """Phiếu xử lý văn bản: the document's identity, the leader's direction, who handles it by when, progress."""
+    """Phiếu giải quyết văn bản đến: the document's identity, the direction, who handles it by when, progress."""
     record = (
         IncomingRecord.objects.select_related("document", "unit__parent", "submitted_to")
         .prefetch_related(

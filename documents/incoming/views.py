@@ -372,5 +372,5 @@ def processing_slip(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_detail(request.user, pk)
     content = pdf.processing_slip_pdf(record=record)
     return reports.attachment(
-        content, "application/pdf", f"phieu-xu-ly-so-den-{record.arrival_number}-{record.year}.pdf", inline=True
+        content, "application/pdf", f"phieu-giai-quyet-so-den-{record.arrival_number}-{record.year}.pdf", inline=True
     )

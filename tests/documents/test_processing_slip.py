@@ -1,4 +1,4 @@
-"""Phiếu xử lý văn bản: the slip printed with an incoming document, carrying the direction and the assignments."""
+"""Phiếu giải quyết văn bản đến (NĐ30): the slip printed with an incoming document, its direction and assignments."""
 
 from __future__ import annotations
 
@@ -90,7 +90,8 @@ def test_slip_carries_the_identity_the_direction_and_the_assignments(directed_pl
     assert round(float(page.mediabox.width) / 72 * 25.4) == 210
     text = pdf_text(content)
     assert "UBND HUYỆN VÂN CANH" in text
-    assert "PHIẾU XỬ LÝ VĂN BẢN" in text
+    assert "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN" in text  # as NĐ30 names it (DOMAIN.md)
+    assert "PHIẾU XỬ LÝ" not in text
     assert "Số đến: 01" in text
     assert "Ngày đến: 10/03/2031" in text
     assert "UBND tỉnh Bình Định" in text
