@@ -25,7 +25,8 @@ class UserQuerySet(models.QuerySet):
 
 
 class IDeskUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    # Kept out of migration state so migrations never import this module (historical models get a plain manager).
+    use_in_migrations = False
 
 
 class User(AbstractUser):

@@ -14,19 +14,81 @@ CUTOFFS = ("starts_at", "ends_at", "due_sent_before", "due_today_sent_from")
 # documents models' Meta now (documents migration 0011 drops these and creates them from there).
 
 
-def fill_days(apps, schema_editor):
-    """Days computed before: their cut-offs as the computation would set them now, and their units' totals."""
-    from django.db.models import Count, Q, Sum
+# Frozen copies of idesk.compliance.day_cutoffs and units.calendar.WorkCalendar as they were when this migration
+# was written: a migration must not import live application code (which may change or vanish later).
+ONE_DAY = datetime.timedelta(days=1)
+SATURDAY = 5
+WORKING_DAY = "work"  # CalendarExceptionKind.WORKING_DAY
 
-    from idesk.compliance import day_cutoffs
-    from units.calendar import WorkCalendar
+
+class FrozenCalendar:
+    """Working days: administrator exceptions first, then Vietnamese public holidays, then Monday–Friday."""
+
+    def __init__(self, exceptions: dict):
+        import holidays
+
+        self.exceptions = exceptions
+        self.holidays = holidays
+        self.years: dict = {}
+
+    def year(self, year: int) -> tuple:
+        if year not in self.years:
+            vn = self.holidays.country_holidays("VN", years=year)
+            self.years[year] = (
+                frozenset(d for d in vn if d.year == year),
+                frozenset(d for d in getattr(vn, "weekend_workdays", ()) if d.year == year),
+            )
+        return self.years[year]
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        if day in self.exceptions:
+            return self.exceptions[day] == WORKING_DAY
+        off, workdays = self.year(day.year)
+        if day in off:
+            return False
+        if day in workdays:
+            return True
+        return day.weekday() < SATURDAY
+
+    def add_working_days(self, day: datetime.date, n: int) -> datetime.date:
+        step = ONE_DAY if n >= 0 else -ONE_DAY
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+
+def day_cutoffs(day: datetime.date, calendar: FrozenCalendar) -> dict:
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    hours, minutes = settings.IDESK_WORKDAY_ENDS_AT
+
+    def workday_end(d):
+        return datetime.datetime.combine(d, datetime.time(hours, minutes), tzinfo=tz)
+
+    n = max(settings.IDESK_OPEN_WITHIN_WORKING_DAYS, 1)
+    return {
+        "starts_at": datetime.datetime.combine(day, datetime.time.min, tzinfo=tz),
+        "ends_at": workday_end(day),
+        "due_sent_before": workday_end(calendar.add_working_days(day, -(n - 1)) - ONE_DAY),
+        "due_today_sent_from": workday_end(calendar.add_working_days(day, -n) - ONE_DAY),
+    }
+
+
+def fill_days(apps, schema_editor):
+    """Days computed before: their cut-offs as the computation would set them then, and their units' totals."""
+    from django.db.models import Count, Q, Sum
 
     ComplianceDay = apps.get_model("idesk", "ComplianceDay")
     UnitCompliance = apps.get_model("idesk", "UnitCompliance")
+    CalendarException = apps.get_model("units", "CalendarException")
     days = list(ComplianceDay.objects.order_by("date"))
     if not days:
         return
-    calendar = WorkCalendar(days[0].date - datetime.timedelta(days=45), days[-1].date)
+    calendar = FrozenCalendar(dict(CalendarException.objects.values_list("date", "kind")))
     totals = {
         r["date"]: r
         for r in UnitCompliance.objects.values("date").annotate(
