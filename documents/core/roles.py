@@ -3,6 +3,8 @@ leader a record is forwarded to) ask these instead of comparing `user.role` them
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from accounts.models import Role, User
 
 REGISTER_ROLES = frozenset({Role.CLERK, Role.HEAD, Role.DEPUTY_HEAD, Role.LEADER})
@@ -39,6 +41,11 @@ def is_district_leader(user: User) -> bool:
     return user.role == Role.LEADER
 
 
+def is_unit_head(user: User) -> bool:
+    """Thủ trưởng or phó thủ trưởng of a unit (not a district leader)."""
+    return user.role in (Role.HEAD, Role.DEPUTY_HEAD)
+
+
 def is_clerk(user: User) -> bool:
     """A unit's văn thư (active, in a unit)."""
     return _in_unit(user) and user.role == Role.CLERK
@@ -64,3 +71,16 @@ def may_organise(user: User) -> bool:
 def may_be_granted(user: User) -> bool:
     """An administrator's account is for the site, not for reading documents."""
     return user.role != Role.ADMIN
+
+
+# --- The same predicates over people, for querysets (whom to offer, whom to notify) ------------------------------
+
+
+def readers() -> Q:
+    """People who may be granted documents (may_be_granted)."""
+    return ~Q(role=Role.ADMIN)
+
+
+def clerks() -> Q:
+    """Active văn thư accounts (is_clerk); narrow further by unit."""
+    return Q(role=Role.CLERK, is_active=True, unit__isnull=False)

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from documents.core import audit, files, liaison, notify, roles
 from documents.core import policy as core_policy
 from documents.core.models import (
@@ -31,6 +31,7 @@ from documents.core.models import (
 from documents.core.registers import NEXT_NUMBER_SQL, NumberingAtomic, register_row, take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import policy
+from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments, unit_leaders
 from documents.incoming.models import (
     Assignment,
     AssignmentStatus,
@@ -77,10 +78,6 @@ def _tell_holders(clerk: User, refused: DuplicateDocument) -> None:
     refused registration's transaction, which wrote nothing)."""
     for record in refused.hidden:
         notify.later("confidential_duplicate", record_id=record.pk, user_id=clerk.pk)
-
-
-def _unit_leaders(unit_id: int) -> list[User]:
-    return list(User.objects.filter(unit_id=unit_id, is_active=True, role__in=roles.LEADING_ROLES))
 
 
 # --- Registering incoming documents --------------------------------------------------------------------------
@@ -251,7 +248,7 @@ def attach_files(document: Document, uploads: Iterable, by: User) -> list[Docume
 def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: bool = False) -> IncomingRecord:
     """Vào sổ a paper (or e-mail) arrival: the next số đến of the unit's register for the year; confidential
     documents go to the separate confidential register."""
-    if clerk.role != Role.CLERK or clerk.unit_id is None or not clerk.is_active:
+    if not roles.is_clerk(clerk):
         raise PermissionDenied
     now = timezone.now()
     _check_incoming_dates(data, timezone.localdate(now))
@@ -399,7 +396,7 @@ def _locked(record: IncomingRecord) -> IncomingRecord:
 
 def leaders_for(record_unit: Unit) -> list[User]:
     """Who a record of this unit can be submitted to: its leaders (Chủ tịch/Phó Chủ tịch, or thủ trưởng/phó)."""
-    return _unit_leaders(record_unit.pk)
+    return unit_leaders(record_unit.pk)
 
 
 def submit(*, clerk: User, record: IncomingRecord, leader: User, note: str = "") -> IncomingRecord:
@@ -435,57 +432,6 @@ def forward(*, leader: User, record: IncomingRecord, to_leader: User, note: str 
     return record
 
 
-@dataclass
-class AssignmentSpec:
-    role: str
-    unit: Unit | None = None
-    user: User | None = None
-    due_date: datetime.date | None = None
-
-
-def _check_specs(record: IncomingRecord, specs: Sequence[AssignmentSpec]) -> None:
-    leads = [s for s in specs if s.role == AssignmentRole.LEAD]
-    if len(leads) != 1:
-        raise ServiceError({"lead": _("Phải chọn đúng một đơn vị hoặc người chủ trì.")})
-    arrival = timezone.localtime(record.arrived_at).date()
-    seen = set()
-    for spec in specs:
-        if (spec.unit is None) == (spec.user is None):
-            raise ServiceError(_("Mỗi phân công phải chọn một đơn vị hoặc một người."))
-        if spec.unit is not None and (not spec.unit.is_on_system() or spec.unit.is_external):
-            raise ServiceError(_("%(u)s không dùng hệ thống, không thể phân công.") % {"u": spec.unit})
-        if spec.user is not None and not spec.user.is_active:
-            raise ServiceError(_("Tài khoản %(u)s đã bị khóa.") % {"u": spec.user})
-        if spec.due_date and spec.due_date < arrival:
-            raise ServiceError(
-                {"due_date": _("Hạn xử lý không thể trước ngày đến (%(d)s).") % {"d": arrival.strftime("%d/%m/%Y")}}
-            )
-        key = ("u", spec.unit.pk) if spec.unit else ("p", spec.user.pk)
-        if key in seen:
-            raise ServiceError(_("%(a)s được chọn hai lần.") % {"a": spec.unit or spec.user})
-        seen.add(key)
-
-
-def _create_assignments(leader: User, record: IncomingRecord, specs: Sequence[AssignmentSpec]) -> list[Assignment]:
-    created = []
-    for spec in specs:
-        assignment = Assignment.objects.create(
-            record=record,
-            role=spec.role,
-            assignee_unit=spec.unit,
-            assignee_user=spec.user,
-            due_date=spec.due_date or record.due_date,
-            assigned_by=leader,
-        )
-        grant_confidential([spec.user] if spec.user else _unit_leaders(spec.unit.pk), record.document)
-        audit.record(
-            leader, "assigned", record, role=spec.role, assignee=assignment.assignee_label,
-            due_date=assignment.due_date.isoformat() if assignment.due_date else None,
-        )  # fmt: skip
-        created.append(assignment)
-    return created
-
-
 def direct(*, leader: User, record: IncomingRecord, text: str, assignments: Sequence[AssignmentSpec]) -> IncomingRecord:
     """Bút phê and phân công: one chủ trì, any phối hợp and để biết, each with a deadline."""
     text = (text or "").strip()
@@ -494,11 +440,11 @@ def direct(*, leader: User, record: IncomingRecord, text: str, assignments: Sequ
     with transaction.atomic():
         record = _locked(record)
         policy.require(leader, "direct", record)
-        _check_specs(record, assignments)
+        check_specs(record, assignments)
         Direction.objects.create(record=record, author=leader, text=text)
         audit.record(leader, "directed", record, text=text)
         liaison.record_changed(record, "04")
-        created = _create_assignments(leader, record, assignments)
+        created = create_assignments(leader, record, assignments)
         record.status = IncomingStatus.IN_PROGRESS
         record.save(update_fields=["status"])
     for assignment in created:

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from documents.core import audit, files, grants, notify, roles
 from documents.core.models import DocType, Document
 from documents.core.services import ServiceError
@@ -62,7 +62,7 @@ def _check(data: MeetingData, *, new: bool) -> None:
         errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
     if new and data.start < timezone.now():
         errors["start"] = _("Không thể tạo cuộc họp trong quá khứ.")
-    if not data.chair.is_active or data.chair.role not in roles.LEADING_ROLES:
+    if not roles.is_leader(data.chair):
         errors["chair"] = _("Người chủ trì phải là lãnh đạo.")
     if new and not data.invited_units and not data.invited_users:
         errors["invited_units"] = _("Hãy chọn thành phần mời.")
@@ -228,7 +228,7 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
         policy.require(user, "invite", meeting)
         if meeting.invitation_id:
             raise ServiceError(_("Giấy mời của cuộc họp này đã được phát hành."))
-        if user.role != Role.CLERK or user.unit_id != meeting.organiser_unit_id:
+        if not roles.is_clerk_of(user, meeting.organiser_unit_id):
             raise ServiceError(_("Văn thư của đơn vị tổ chức cấp số và phát hành giấy mời."))
         issuer = meeting.chair.unit
         if issuer is None or issuer.pk != user.unit_id:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from documents.core import audit, faces, liaison, notify, roles
 from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile, RegisterKind
 from documents.core.registers import take_number
@@ -32,7 +32,6 @@ from documents.outgoing.models import (
     DraftStatus,
     DraftVersion,
     OutgoingDraft,
-    PaperRule,
     RecipientGroup,
 )
 from units.models import Unit, UnitKind
@@ -67,7 +66,7 @@ def _check_draft(author: User, data: DraftData) -> Unit:
     errors = {}
     if not data.summary.strip():
         errors["summary"] = _("Hãy nhập trích yếu.")
-    if not (data.signer.is_active and data.signer.role in roles.LEADING_ROLES):
+    if not roles.is_leader(data.signer):
         errors["signer"] = _("Người ký phải là lãnh đạo (Chủ tịch, Phó Chủ tịch hoặc thủ trưởng đơn vị).")
     issuer = data.issuer_unit or author.unit
     if data.signer.unit_id != issuer.pk:
@@ -361,7 +360,12 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
             ]
         )
     if attach_pdf:
-        attach_official_pdf(document)
+        from documents.signing.errors import SigningError
+
+        try:
+            attach_official_pdf(document)
+        except SigningError:
+            pass  # the agency could not sign after the number committed: recorded; the issued page offers "Ký lại"
     for delivery in deliveries:
         if delivery.electronic:
             notify.later("delivered", delivery_id=delivery.pk)
@@ -386,16 +390,15 @@ def _number(document: Document, unit: Unit, kind: str, **symbol) -> None:
 def _dispatch(
     document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date
 ) -> list[Delivery]:
-    rule = PaperRule.current()
     deliveries = []
-    for unit in recipients:
-        decision = paper.decide(document, unit, today, rule)
+    for unit, decision in paper.decide_all(document, recipients, today):
         deliveries.append(
             Delivery(
                 document=document,
                 sender_unit=sender,
                 recipient_unit=unit,
-                electronic=unit.is_on_system(today),
+                # A classified document goes on paper only: no electronic delivery (so no file, no grant).
+                electronic=decision.electronic and unit.is_on_system(today),
                 paper_required=decision.paper_required,
                 paper_reason=Truncator(decision.reason).chars(_PAPER_REASON_LENGTH),
                 sent_by=by,
@@ -405,7 +408,7 @@ def _dispatch(
     liaison.dispatched(document, deliveries)  # to units behind a peer system: edXML from the worker
     if document.is_confidential:
         on_system = [d.recipient_unit_id for d in deliveries if d.electronic]
-        grant_confidential(User.objects.filter(unit__in=on_system, role=Role.CLERK, is_active=True), document)
+        grant_confidential(User.objects.filter(roles.clerks(), unit__in=on_system), document)
     return deliveries
 
 
@@ -582,14 +585,14 @@ def make_copy(
         raise ServiceError({"kind": _("Hình thức sao không hợp lệ.")})
     if kind == CopyKind.TRICH_SAO and not excerpt.strip():
         raise ServiceError({"excerpt": _("Trích sao cần nội dung phần trích.")})
-    if not (signer.is_active and signer.role in roles.LEADING_ROLES and signer.unit_id == clerk.unit_id):
+    if not (roles.is_leader(signer) and signer.unit_id == clerk.unit_id):
         raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
     if not recipient_units:
         raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
     inactive = [u.name for u in recipient_units if not u.active]
     if inactive:
         raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
-    if clerk.role != Role.CLERK or clerk.unit_id is None:
+    if not roles.is_clerk(clerk):
         raise PermissionDenied
     with transaction.atomic():
         # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.
