@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.core.models import AssignmentRole, Document, Register, Secrecy, StoredFile, Urgency
+from documents.core.models import AssignmentRole, Delivery, Document, Register, Secrecy, StoredFile, Urgency
 from units.models import Unit
 
 # --- Incoming records ---------------------------------------------------------------------------------------
@@ -142,6 +142,16 @@ class Assignment(models.Model):
     result = models.TextField(_("kết quả xử lý"), blank=True)
     reply_document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("văn bản trả lời")
+    )
+    # A district leader's direction to another unit reaches it through its clerk: this delivery into the unit's
+    # "Chờ vào sổ" (the unit registers it in its own book; its record's completion completes this assignment).
+    delivery = models.OneToOneField(
+        Delivery,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignment",
+        verbose_name=_("chuyển đến đơn vị"),
     )
 
     class Meta:
