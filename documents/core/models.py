@@ -270,6 +270,8 @@ class DocumentUserObjectPermission(UserObjectPermissionBase):
 class RegisterKind(models.TextChoices):
     INCOMING = "in", _("Sổ đăng ký văn bản đến")
     OUTGOING = "out", _("Sổ đăng ký văn bản đi")
+    # Normative legal documents are numbered apart from the administrative series (NĐ30 Art. 15).
+    LEGAL = "law", _("Sổ đăng ký văn bản quy phạm pháp luật")
     COPY = "copy", _("Sổ đăng ký bản sao văn bản")
 
 
