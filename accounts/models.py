@@ -143,11 +143,13 @@ class NotificationKind(models.TextChoices):
     DRAFT = "draft", _("Dự thảo văn bản đi chờ duyệt, chờ ký, bị trả lại hoặc đã ký")
     MEETING = "meeting", _("Giấy mời họp, thay đổi lịch họp")
     BREACH = "breach", _("Báo cáo hằng ngày: đơn vị vi phạm quy định truy cập")
+    EXPORT = "export", _("Bản PDF dài đã tạo xong")
 
     @classmethod
     def relevant_to(cls, user: User) -> list[NotificationKind]:
         """The kinds a person can receive, for the preferences page (others would only confuse)."""
-        kinds = [k for k in cls if k not in (cls.DELIVERED, cls.RECEIPT, cls.BREACH, cls.SUBMITTED)]
+        # EXPORT answers the person's own request, always in iDesk: nothing to choose.
+        kinds = [k for k in cls if k not in (cls.DELIVERED, cls.RECEIPT, cls.BREACH, cls.SUBMITTED, cls.EXPORT)]
         if user.role == Role.CLERK:
             kinds = [cls.DELIVERED, cls.RECEIPT, *kinds]
         if user.role in (Role.LEADER, Role.HEAD, Role.DEPUTY_HEAD):
@@ -176,6 +178,7 @@ DEFAULT_CHANNEL: dict[str, str] = {
     NotificationKind.DRAFT: Channel.EMAIL,
     NotificationKind.MEETING: Channel.EMAIL,
     NotificationKind.BREACH: Channel.EMAIL,
+    NotificationKind.EXPORT: Channel.IN_APP,
 }
 
 

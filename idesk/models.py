@@ -225,3 +225,58 @@ class UnitComplianceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} {self.unit_id}"
+
+
+# --- Long PDFs made by the worker ---------------------------------------------------------------------------
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không tạo được")
+
+
+ACTIVE_EXPORT = [ExportStatus.PENDING, ExportStatus.RUNNING]
+
+
+class ExportJob(models.Model):
+    """A long PDF (a register book of hundreds of entries, the whole directory) asked for by one person and made
+    by the worker; the result is a stored file only the requester downloads. `key` names the request (who, what,
+    which parameters) so asking again while it runs finds the same job."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người yêu cầu")
+    )
+    kind = models.CharField(_("loại"), max_length=32)
+    params = models.JSONField(_("tham số"), default=dict)
+    key = models.CharField(max_length=64)
+    title = models.CharField(_("tên"), max_length=255)
+    filename = models.CharField(_("tên tệp"), max_length=200)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    done = models.PositiveIntegerField(_("đã xong"), default=0)
+    total = models.PositiveIntegerField(_("tổng"), default=0)
+    unit_label = models.CharField(max_length=16, default="phần")
+    blob = models.ForeignKey(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("tệp")
+    )
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản PDF tạo nền")
+        verbose_name_plural = _("bản PDF tạo nền")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(status__in=ACTIVE_EXPORT), name="export_job_active_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_EXPORT
