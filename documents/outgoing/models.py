@@ -30,6 +30,8 @@ class SigningCapacity(models.TextChoices):
     NONE = "", _("Ký trực tiếp")
     TM = "TM.", _("TM. (thay mặt tập thể)")
     KT = "KT.", _("KT. (ký thay)")
+    # A deputy signing for the committee: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.
+    TM_KT = "TM.KT.", _("TM. tập thể, KT. người đứng đầu (cấp phó ký thay, ba dòng)")
     Q = "Q.", _("Q. (quyền)")
     TL = "TL.", _("TL. (thừa lệnh)")
     TUQ = "TUQ.", _("TUQ. (thừa ủy quyền)")
