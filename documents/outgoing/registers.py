@@ -103,12 +103,19 @@ def outgoing_register_rows(**kwargs) -> list[OutgoingRegisterRow]:
     return outgoing_register_book(**kwargs).rows
 
 
+def _listed(text: str) -> list[str]:
+    """The items of a face's list ('- Phòng Nội vụ;' → 'Phòng Nội vụ')."""
+    return [line.strip().lstrip("-").strip().rstrip(";.").strip() for line in text.splitlines() if line.strip()]
+
+
 def _outgoing_row(document) -> OutgoingRegisterRow:
     names = [d.recipient_unit.name for d in document.all_deliveries]
-    typed = [
-        line.strip().lstrip("-").strip().rstrip(";.") for line in document.recipients_text.splitlines() if line.strip()
-    ]
-    recipients = names + [t for t in typed if t not in names and t != "Như trên"]
+    # Nơi nhận's 'Như trên' stands for the Kính gửi addressees: the register names them, then the units the
+    # document was delivered to, then the rest of the face's Nơi nhận.
+    recipients: list[str] = []
+    for name in [*_listed(document.kinh_gui), *names, *_listed(document.recipients_text)]:
+        if name and name != "Như trên" and name not in recipients:
+            recipients.append(name)
     archive = [a.strip() for a in document.archive_note.split(",") if a.strip()]
     notes = []
     if document.cancelled_at:

@@ -21,6 +21,17 @@ def test_the_clerk_downloads_the_outgoing_register_as_excel(letter, district_cle
     assert any(row[0] == "3261/UBND" and row[3] == "Trần Kim Vũ" for row in rows[2:])
 
 
+def test_nơi_nhận_names_the_kính_gửi_addressees_first(letter, district_clerk, as_user):
+    """'Như trên' in the letter's Nơi nhận means its Kính gửi: the register spells them out."""
+    response = as_user(district_clerk).get("/documents/outgoing/register/", {"year": 2016, "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    column = rows[1].index("Nơi nhận văn bản")
+    recipients = next(row[column] for row in rows[2:] if row[0] == "3261/UBND").split("; ")
+    assert recipients[:2] == ["Các phòng, ban, ngành", "UBND các xã, thị trấn"]
+    assert recipients[-2:] == ["Lãnh đạo UBND huyện", "LĐVP"]
+    assert "Như trên" not in recipients
+
+
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_the_clerk_downloads_the_outgoing_register_as_pdf(letter, district_clerk, as_user, tmp_path):
     response = as_user(district_clerk).get("/documents/outgoing/register/", {"year": 2016, "format": "pdf"})
