@@ -35,6 +35,8 @@ VERBS = {
     "draft_returned": _("Trả lại dự thảo"),
     "draft_signed": _("Ký duyệt"),
     "issued": _("Cấp số và phát hành"),
+    "agency_signing_failed": _("Ký số cơ quan không thành công"),
+    "agency_signed_again": _("Ký lại chữ ký số cơ quan"),
     "paper_sent": _("Gửi bản giấy"),
     "number_cancelled": _("Hủy số"),
     "recalled": _("Thu hồi văn bản"),

@@ -431,6 +431,10 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     attached = outgoing_services.official_file(meeting.invitation)  # attached at issue; a GET attaches nothing
     if attached is None:
+        from documents.outgoing import signatures
+
+        if signatures.awaiting_agency(meeting.invitation):  # never an unsigned rendering as the original
+            return render(request, signatures.AWAITING_PAGE, {"doc": meeting.invitation}, status=409)
         pdf = outgoing_services.unattached_official_pdf(meeting.invitation)
         return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="giay-moi.pdf")
     return official_pdf.serve(request, attached)

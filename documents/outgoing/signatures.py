@@ -9,15 +9,17 @@ rendered again, delivered and downloaded as they are.
 from __future__ import annotations
 
 import gc
+import logging
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.core import faces, files
+from documents.core import audit, faces, files, roles
 from documents.core.models import Document, DocumentFile, StoredFile
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import OutgoingDraft
@@ -26,6 +28,8 @@ from documents.signing.errors import SigningError
 from documents.signing.models import IssuedSignedFile, SealImage, SignatureImage, SigningCertificate
 from idesk.lib import reports
 
+logger = logging.getLogger(__name__)
+
 # Elements of the face (official/document.html) whose places the signatures need, and the PDF fields made there.
 FIELD_IDS = {"so-ky-hieu": "SoKyHieu", "ngay-thang": "NgayThang"}
 SIGNATURE_ID = "chu-ky"
@@ -33,6 +37,7 @@ LEADER_FIELD = "ChuKyLanhDao"
 AGENCY_FIELD = "ChuKyCoQuan"
 PX = 0.75  # CSS px to PDF points
 IMAGE_MM = (50, 22)  # the leader's signature image, centred in the signature space (26 mm high)
+AWAITING_PAGE = "documents/signing/awaiting_agency.html"  # in place of the official PDF until the agency signs
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
 
 
@@ -199,7 +204,17 @@ def new_code() -> str:
 
 def attach_signed(document: Document, name: str) -> DocumentFile:
     """Sign the issued document for its agency and attach the result once (under the draft's lock: two requests
-    never sign twice). Refused (SigningError) when the agency cannot sign; nothing is attached then."""
+    never sign twice). Refused (SigningError) when the agency cannot sign; nothing is attached then, the failure
+    is on the document's timeline, and the document waits for the clerk's "Ký lại" (see `awaiting_agency`)."""
+    try:
+        return _attach_signed(document, name)
+    except SigningError as exc:
+        logger.warning("agency signature of document %s failed: %s", document.pk, exc.message)
+        audit.record(None, "agency_signing_failed", document, reason=exc.message[:500])
+        raise
+
+
+def _attach_signed(document: Document, name: str) -> DocumentFile:
     with transaction.atomic():
         draft = (
             OutgoingDraft.objects.select_for_update(of=("self",)).select_related("signed_pdf").get(document=document)
@@ -221,6 +236,32 @@ def _attach(document: Document, signed: bytes, name: str) -> DocumentFile:
     Document.objects.filter(pk=document.pk).update(pages=pages)
     document.pages = pages
     IssuedSignedFile.objects.create(document=document, blob=blob, code=new_code(), signed_at=timezone.now())
+    return attached
+
+
+def awaiting_agency(document: Document) -> bool:
+    """Issued from a draft the leader signed, but the agency's signature is not on it yet (it failed after the
+    number committed: a certificate expired, a remote provider refused). Such a document has no official PDF:
+    the leader-only face is never served as the original, nor is a fresh rendering."""
+    return (
+        OutgoingDraft.objects.filter(document=document, signed_pdf__isnull=False).exists()
+        and not IssuedSignedFile.objects.filter(document=document).exists()
+    )
+
+
+def sign_again(*, clerk, document: Document) -> DocumentFile:
+    """Ký lại: the issuing unit's clerk retries the agency's signature of a document `awaiting_agency`.
+    SigningError (nothing attached) when it fails again; the reason is for the clerk."""
+    if not roles.is_clerk_of(clerk, document.register.unit_id if document.register_id else None):
+        raise PermissionDenied
+    if document.cancelled_at or document.recalled_at:
+        raise SigningError(_("Văn bản đã bị hủy số hoặc thu hồi: không ký lại."))
+    if not awaiting_agency(document):
+        raise SigningError(_("Văn bản đã có chữ ký số của cơ quan."))
+    from documents.outgoing import services
+
+    attached = services.attach_official_pdf(document)
+    audit.record(clerk, "agency_signed_again", document)
     return attached
 
 

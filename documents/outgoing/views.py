@@ -296,6 +296,8 @@ def issued_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     document = selectors.issued_detail(user, pk)
+    if action == "ky-lai":
+        return _sign_again(request, document)
     if action not in ("recall", "cancel"):
         raise Http404
     form = ReasonForm(request.POST)
@@ -318,15 +320,32 @@ def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(request, "documents/outgoing/issued_detail.html", context, status=400)
 
 
+def _sign_again(request: HttpRequest, document: Document) -> HttpResponse:
+    """Ký lại: the agency's signature that failed after the number committed (issue 16)."""
+    from documents.outgoing import signatures
+    from documents.signing.errors import SigningError
+
+    try:
+        signatures.sign_again(clerk=request.user, document=document)
+    except SigningError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ký số cơ quan cho văn bản %(s)s.") % {"s": document.number_symbol})
+    return redirect("documents:issued_detail", pk=document.pk)
+
+
 @login_required
 @require_GET
 @xframe_options_sameorigin
 def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
-    if not policy.can_view_document_file(request.user, document):
-        raise Http404
+    policy.documents.require(request.user, policy.VIEW_FILE, document)
     attached = services.official_file(document)  # attached at issue; a GET attaches nothing
     if attached is None:
+        from documents.outgoing import signatures
+
+        if signatures.awaiting_agency(document):  # never the leader-only face nor a fresh rendering as the original
+            return render(request, signatures.AWAITING_PAGE, {"doc": document}, status=409)
         pdf = services.unattached_official_pdf(document)
         return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="van-ban.pdf")
     return official_pdf.serve(request, attached)
@@ -340,8 +359,7 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.is_clerk(user):
         raise PermissionDenied
     source = get_object_or_404(Document, pk=pk)
-    if not policy.can_view_document_file(user, source):
-        raise Http404
+    policy.documents.require(user, policy.VIEW_FILE, source)
     form = CopyForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

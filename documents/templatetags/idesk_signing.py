@@ -17,3 +17,27 @@ def verification_code(context, document) -> dict:
         return {"signed": None}
     url = public.entry_url(context["request"], signed.code)
     return {"signed": signed, "url": url, "qr": public.qr_data_uri(url)}
+
+
+@register.inclusion_tag("documents/signing/_awaiting.html", takes_context=True)
+def agency_signature_pending(context, document) -> dict:
+    """The "chưa ký số cơ quan — ký lại" state of an issued document whose agency signature failed (issue 16)."""
+    from documents.core import roles
+    from documents.core.models import AuditEvent
+    from documents.outgoing import signatures
+
+    if not signatures.awaiting_agency(document):
+        return {"awaiting": False}
+    failed = (
+        AuditEvent.objects.filter(object_type="document", object_id=document.pk, verb="agency_signing_failed")
+        .order_by("-at", "-id")
+        .first()
+    )
+    user = context["request"].user
+    return {
+        "awaiting": True,
+        "doc": document,
+        "reason": failed.data.get("reason", "") if failed else "",
+        "can_retry": roles.is_clerk_of(user, document.register.unit_id if document.register_id else None),
+        "csrf_token": context.get("csrf_token"),
+    }
