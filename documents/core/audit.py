@@ -20,6 +20,8 @@ VERBS = {
     "forwarded": _("Chuyển lãnh đạo khác"),
     "directed": _("Cho ý kiến chỉ đạo"),
     "assigned": _("Phân công"),
+    "sent_to_unit": _("Chuyển văn thư đơn vị vào sổ"),
+    "unit_completed": _("Đơn vị báo hoàn thành"),
     "delegated": _("Giao xử lý"),
     "opened": _("Đã xem"),
     "noted": _("Cập nhật tiến độ"),
