@@ -33,8 +33,9 @@ from idesk.lib import reports
 @xframe_options_sameorigin
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     attached = DocumentFile.objects.select_related("blob", "document").filter(pk=pk).first()
-    if attached is None or not outgoing_policy.can_view_document_file(request.user, attached.document):
+    if attached is None:
         raise Http404
+    outgoing_policy.documents.require(request.user, outgoing_policy.VIEW_FILE, attached.document)
     return files.download(request, attached.blob, attached.name, inline=request.GET.get("xem") == "1")
 
 

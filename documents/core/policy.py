@@ -58,7 +58,9 @@ class Policy:
         return self._visible(user, qs)
 
     def _key(self, user: User, obj) -> tuple:
-        return (self.model._meta.label, obj.pk, self.state(obj), user.pk, user.role, user.unit_id, user.is_active)
+        # The policy's own class, not only the model: two policies may judge one model (an issued Document, any
+        # Document whose files are asked for) and must not take each other's answer.
+        return (type(self).__name__, obj.pk, self.state(obj), user.pk, user.role, user.unit_id, user.is_active)
 
     def sees(self, user: User, obj) -> bool:
         if not user.is_authenticated or obj is None or obj.pk is None:

@@ -1,11 +1,12 @@
 """The policy for the outgoing part, in the shape of documents/core/policy.py, over its three kinds: drafts,
 issued documents and deliveries (`visible_to(user, OutgoingDraft | Document | Delivery or a queryset of one)`,
 `can(user, action, obj)`, `require(user, action, obj)`). Taking part in the flow is the grant; confidential
-ones (độ mật) are narrower. Also who may download a document's file, whichever part it came through."""
+ones (độ mật) are narrower. Also `documents`: a document whichever part brought it, and who may download its
+files (`documents.can(user, VIEW_FILE, document)`)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from documents.core import policy as core_policy
@@ -130,11 +131,31 @@ can = part.can
 require = part.require
 
 
-def can_view_document_file(user: User, document: Document) -> bool:
-    """A file may be downloaded by anyone who may see a record or a pending delivery of its document."""
-    if incoming_policy.visible_to(user).filter(document_id=document.pk).exists():
-        return True
-    if document.register_id and issued.sees(user, document):
-        return True
-    # The receiving clerk reads a delivery before registering it (dispatch is the grant for that unit).
-    return deliveries.visible_to(user).filter(document_id=document.pk).exists()
+# --- A document whichever part brought it ------------------------------------------------------------------
+
+VIEW_FILE = "view_file"
+
+
+class DocumentPolicy(core_policy.Policy):
+    """A document as its files see it: seen by whoever sees a record of it (incoming), the issued document, or a
+    pending delivery of it (the receiving clerk reads it before registering: dispatch is the grant for that unit).
+    Its files and official PDF go with seeing it (VIEW_FILE).
+
+    Correlated EXISTS, not `pk IN (…)`: asked of one document, each is an indexed lookup for that document
+    instead of gathering every record the user sees."""
+
+    model = Document
+    rules = {VIEW_FILE: lambda user, doc: True}
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        return qs.filter(
+            Exists(incoming_policy.visible_to(user).filter(document_id=OuterRef("pk")))
+            | Exists(issued.visible_to(user, Document.objects.filter(pk=OuterRef("pk"))))
+            | Exists(deliveries.visible_to(user).filter(document_id=OuterRef("pk")))
+        )
+
+    def state(self, doc: Document) -> tuple:
+        return (doc.secrecy, doc.register_id, doc.recalled_at, doc.cancelled_at)
+
+
+documents = DocumentPolicy()

@@ -339,8 +339,7 @@ def _sign_again(request: HttpRequest, document: Document) -> HttpResponse:
 @xframe_options_sameorigin
 def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
-    if not policy.can_view_document_file(request.user, document):
-        raise Http404
+    policy.documents.require(request.user, policy.VIEW_FILE, document)
     attached = services.official_file(document)  # attached at issue; a GET attaches nothing
     if attached is None:
         from documents.outgoing import signatures
@@ -360,8 +359,7 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.is_clerk(user):
         raise PermissionDenied
     source = get_object_or_404(Document, pk=pk)
-    if not policy.can_view_document_file(user, source):
-        raise Http404
+    policy.documents.require(user, policy.VIEW_FILE, source)
     form = CopyForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -151,7 +151,7 @@ def test_a_deadline_before_the_arrival_is_refused_and_the_delivery_still_waits(d
 def test_another_units_clerk_can_neither_see_nor_register_it(delivery):
     other_clerk = user("vanthu.canhhiep")
 
-    assert not outgoing_policy.can_view_document_file(other_clerk, delivery.document)
+    assert not outgoing_policy.documents.can(other_clerk, outgoing_policy.VIEW_FILE, delivery.document)
     with pytest.raises(PermissionDenied):
         services.register_delivery(clerk=other_clerk, delivery=delivery)
     with pytest.raises(PermissionDenied):
@@ -163,8 +163,8 @@ def test_another_units_clerk_can_neither_see_nor_register_it(delivery):
 
 
 def test_the_recipient_clerk_reads_the_files_before_registering(delivery, commune_clerk, commune_head):
-    assert outgoing_policy.can_view_document_file(commune_clerk, delivery.document)
-    assert not outgoing_policy.can_view_document_file(commune_head, delivery.document)
+    assert outgoing_policy.documents.can(commune_clerk, outgoing_policy.VIEW_FILE, delivery.document)
+    assert not outgoing_policy.documents.can(commune_head, outgoing_policy.VIEW_FILE, delivery.document)
 
 
 @pytest.mark.parametrize("username", ["truong.canhhien", "cv1.canhhien"])
