@@ -105,6 +105,8 @@ def package_for_issued(
         raise EdxmlError(_("Văn bản chưa được cấp số và phát hành."))
     if document.cancelled_at:
         raise EdxmlError(_("Văn bản đã bị hủy số."))
+    if document.is_confidential:  # classified content never crosses the network (Luật Bảo vệ bí mật nhà nước 2018)
+        raise EdxmlError(_("Văn bản mật chỉ gửi bản giấy, không gửi liên thông."))
     if not recipient_units:
         raise EdxmlError(_("Gói tin thiếu thông tin cơ quan nhận (To/OrganId)."))
     issuer = document.issuer_unit

@@ -2,7 +2,9 @@
 
 From 1/1/2017, recipients on the e-office get no paper for: invitations; meeting materials (except meetings on
 defence, security, social order or under information-security rules); Sao y and Sao lục copies — unless the
-document carries a comment from district leadership. Everything else, and everyone off the system, gets paper.
+document carries a comment from district leadership (on the document, or given when the Chủ tịch directs an
+incoming document to units). Everything else, and everyone off the system, gets paper. Before all of it, the
+state-secret rule: a classified document (Mật, Tối mật, Tuyệt mật) goes on paper only, never its file.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import itertools
 
 import pytest
 
-from documents.models import CopyKind, Delivery, DocType, Document, MeetingKind, PaperRule
+from documents.models import CopyKind, Delivery, DocType, Document, MeetingKind, PaperRule, Secrecy
 from documents.outgoing import paper
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user, vn_time
@@ -24,6 +26,7 @@ BEFORE = datetime.date(2016, 12, 20)
 AFTER = datetime.date(2017, 1, 2)
 ON_SYSTEM_SINCE = datetime.date(2016, 9, 1)
 BASIS = "Công văn số 3261/UBND ngày 05/12/2016 của UBND huyện Vân Canh, mục 3"
+STATE_SECRET = "Luật Bảo vệ bí mật nhà nước 2018"
 
 # kind → the document's fields that make it that kind
 KINDS = {
@@ -47,40 +50,49 @@ ON_SYSTEM_AFTER_THE_DATE = {
     "trích sao": (True, "không thuộc diện chỉ gửi điện tử"),
 }
 # What overrides the kind, strongest first.
+CLASSIFIED = (True, "bí mật nhà nước không gửi qua hệ thống")
 OFF_SYSTEM = (True, "chưa tham gia hệ thống")
 BEFORE_THE_DATE = (True, "trước ngày 01/01/2017")
 LEADER_COMMENT = (True, "ý kiến của lãnh đạo UBND huyện")
 
+# Leadership comment: none, written on the document by the signing leader, or given when the Chủ tịch directs an
+# incoming document to units through their clerks (it travels with the document, not on it).
+COMMENTS = ["none", "on the document", "directed"]
 
-def expected(kind: str, on_system: bool, after: bool, comment: bool) -> tuple[bool, str]:
+
+def expected(kind: str, on_system: bool, after: bool, comment: str, secrecy: int) -> tuple[bool, str]:
+    if secrecy:
+        return CLASSIFIED
     if not on_system:
         return OFF_SYSTEM
     if not after:
         return BEFORE_THE_DATE
-    if comment:
+    if comment != "none":
         return LEADER_COMMENT
     return ON_SYSTEM_AFTER_THE_DATE[kind]
 
 
-CASES = list(itertools.product(KINDS, [True, False], [True, False], [True, False]))
+CASES = list(itertools.product(KINDS, [True, False], [True, False], COMMENTS, [Secrecy.NONE, Secrecy.MAT]))
 
 
 def case_id(case) -> str:
-    kind, on_system, after, comment = case
+    kind, on_system, after, comment, secrecy = case
     parts = [kind, "tren he thong" if on_system else "ngoai he thong", "sau" if after else "truoc",
-             "co y kien" if comment else "khong y kien"]  # fmt: skip
+             {"none": "khong y kien", "on the document": "co y kien", "directed": "y kien khi chuyen"}[comment],
+             "mat" if secrecy else "thuong"]  # fmt: skip
     return fold("-".join(parts)).replace(" ", "_")
 
 
 DISTRICT = Unit(name="UBND huyện Vân Canh", kind=UnitKind.DISTRICT)
 
 
-def document(kind: str, comment: bool = False, issuer: Unit = DISTRICT) -> Document:
+def document(kind: str, comment: bool = False, issuer: Unit = DISTRICT, secrecy: int = Secrecy.NONE) -> Document:
     """A document of UBND huyện (its leaders are the 'lãnh đạo UBND huyện' whose comment keeps paper)."""
     return Document(
         summary="Tài liệu",
         issuer_unit=issuer,
         leader_comment="Đề nghị các đơn vị thực hiện." if comment else "",
+        secrecy=secrecy,
         **KINDS[kind],
     )
 
@@ -91,8 +103,14 @@ def recipient(on_system: bool) -> Unit:
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_the_paper_rule_table(case):
-    kind, on_system, after, comment = case
-    decision = paper.decide(document(kind, comment), recipient(on_system), AFTER if after else BEFORE, PaperRule())
+    kind, on_system, after, comment, secrecy = case
+    decision = paper.decide(
+        document(kind, comment == "on the document", secrecy=secrecy),
+        recipient(on_system),
+        AFTER if after else BEFORE,
+        PaperRule(),
+        district_leader_comment=comment == "directed",
+    )
 
     paper_required, names = expected(*case)
     assert decision.paper_required is paper_required
@@ -100,8 +118,18 @@ def test_the_paper_rule_table(case):
     headline = decision.reason.split(":")[0]
     assert headline in ({"Gửi bản giấy", "Gửi kèm bản giấy"} if paper_required else {"Chỉ gửi điện tử"})
     assert decision.reason.endswith(".") and "\n" not in decision.reason  # one sentence
-    if not paper_required:
-        assert BASIS in decision.reason  # electronic-only decisions cite the letter
+    # Every decision names its rule: the state-secret law for classified content, the letter for the rest.
+    assert (STATE_SECRET if secrecy else BASIS) in decision.reason
+    # The file travels electronically unless the document is classified.
+    assert decision.electronic is not secrecy
+
+
+@pytest.mark.parametrize("secrecy", [Secrecy.MAT, Secrecy.TOI_MAT, Secrecy.TUYET_MAT])
+@pytest.mark.parametrize("kind", ["giấy mời", "tài liệu họp", "sao y", "công văn"])
+def test_every_degree_of_secrecy_keeps_the_content_on_paper(secrecy, kind):
+    decision = paper.decide(document(kind, secrecy=secrecy), recipient(True), AFTER, PaperRule())
+    assert (decision.paper_required, decision.electronic) == (True, False)
+    assert f"độ {Secrecy(secrecy).label}" in decision.reason and STATE_SECRET in decision.reason
 
 
 def test_a_department_heads_comment_is_not_a_comment_of_district_leadership():
@@ -197,7 +225,7 @@ def test_an_invitation_to_the_communes_goes_electronic_only_and_paper_to_a_body_
 def test_a_leader_comment_given_when_signing_keeps_paper_for_everyone(db):
     document = issued(doc_type=DocType.GIAY_MOI, leader_comment="Yêu cầu Chủ tịch UBND các xã dự đầy đủ.")
     assert set(document.deliveries.values_list("paper_required", "paper_reason")) == {
-        (True, "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện.")
+        (True, f"Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện ({BASIS}).")
     }
 
 
@@ -230,7 +258,7 @@ def test_the_rule_in_force_on_the_day_of_issue_is_stored_with_each_delivery(db):
     )
     document = issued(doc_type=DocType.GIAY_MOI)
     assert set(document.deliveries.values_list("paper_required", "paper_reason")) == {
-        (True, "Gửi bản giấy: trước ngày 01/01/2100 quy định chỉ gửi điện tử chưa áp dụng.")
+        (True, f"Gửi bản giấy: trước ngày 01/01/2100 quy định chỉ gửi điện tử chưa áp dụng ({BASIS}).")
     }
 
 
