@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from documents.signing.errors import SigningError
-from documents.signing.models import PdfVerification, SignatureCheck, trust_store
+from documents.signing.models import NO_SIGNATURE, PdfVerification, SignatureCheck, trust_store
 
 logger = logging.getLogger(__name__)
 PDF = "application/pdf"
@@ -24,7 +24,7 @@ def verify_bytes(data: bytes) -> tuple[list, str]:
     except SigningError as exc:
         return [], exc.message
     if not results:
-        return [], _("Tệp PDF không có chữ ký số nào.")
+        return [], str(NO_SIGNATURE)
     bad = [r for r in results if not (r.valid and r.trusted and not r.revoked)]
     if bad:
         return results, bad[0].summary
@@ -83,6 +83,11 @@ def checks_of(files, *, verify: bool = True) -> list[tuple]:
         for v in PdfVerification.objects.filter(blob__in=[f.blob_id for f in pdfs]).prefetch_related("signatures")
     }
     return [(f, found[f.blob_id]) for f in pdfs if f.blob_id in found]
+
+
+def verify_files(files) -> list[tuple]:
+    """Verify the PDFs just attached to a record (registered by hand): once, after the registering commit."""
+    return checks_of(files, verify=True)
 
 
 def first_problem(checks: list[tuple]) -> str:

@@ -303,6 +303,10 @@ class IssuedSignedFile(models.Model):
         return self.code
 
 
+# The problem recorded for a PDF with no signature at all: fine for a paper arrival scanned and registered by hand.
+NO_SIGNATURE = _lazy("Tệp PDF không có chữ ký số nào.")
+
+
 class PdfVerification(models.Model):
     """The check of one PDF's signatures when it arrived (delivery, registration): its result is kept as it was."""
 
@@ -319,6 +323,11 @@ class PdfVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blob_id}: {'đạt' if self.ok else 'không đạt'}"
+
+    @property
+    def unsigned(self) -> bool:
+        """No signature at all (not a broken one): uses the prefetched signatures."""
+        return not self.ok and self.problem == str(NO_SIGNATURE) and not self.signatures.all()
 
 
 class SignatureCheck(models.Model):
