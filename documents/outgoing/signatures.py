@@ -183,16 +183,36 @@ def issue_signed(document: Document, signed_face: bytes, cert: SigningCertificat
     if cert is None:
         return pdf
     rects = formfields.field_rects(pdf)
-    return pades.sign_as_agency(
+    stamper = timestamper()
+    signed = pades.sign_as_agency(
         pdf,
         cert.signer(description=_("Phát hành: %(s)s") % {"s": document.number_symbol}),
         leader_placement=rects[LEADER_FIELD],
         seal_image=_png(SealImage, unit=unit),
         agency_name=unit.name,
         location=faces.place_name(unit),
-        timestamper=timestamper(),
+        timestamper=stamper,
         field_name=AGENCY_FIELD,
     )
+    return signed if stamper is None else long_term(signed, stamper, document)
+
+
+def long_term(pdf: bytes, stamper, document: Document) -> bytes:
+    """PAdES B-LTA for keeping (a timestamp authority configured): the validation data of both signatures
+    (certificates, the administrator's CRLs) and a document timestamp over the whole file. When that cannot be
+    done (the authority does not answer) the file stays B-T, two valid timestamped signatures: logged, not
+    refused, since the number is taken already and the signatures hold without it."""
+    from documents.signing.models import trust_store
+    from documents.signing.verify import validation_context
+
+    roots, crls = trust_store()
+    try:
+        return pades.make_long_term(
+            pdf, timestamper=stamper, validation_context=validation_context(trusted_roots=roots, crls=crls)
+        )
+    except SigningError as exc:
+        logger.warning("document %s kept as PAdES B-T, not B-LTA: %s", document.pk, exc.message)
+        return pdf
 
 
 def new_code() -> str:

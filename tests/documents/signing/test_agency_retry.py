@@ -1,5 +1,6 @@
 """The agency's signature failing after the number committed (issue 16): the document is issued but has no official
-PDF; nothing unsigned is served in its place; the issuing clerk sees "chưa ký số cơ quan — ký lại" and retries."""
+PDF; nothing unsigned is served in its place; the issuing clerk sees "chưa ký số cơ quan — ký lại" and retries.
+With a timestamp authority configured the issued file is kept as PAdES B-LTA."""
 
 from __future__ import annotations
 
@@ -79,3 +80,28 @@ def test_only_the_issuing_clerk_signs_again(db, client, monkeypatch):
     assert 'data-testid="awaiting-agency"' in page and "ky-lai" not in page
     response = client.post(reverse("documents:issued_action", args=[document.pk, "ky-lai"]))
     assert response.status_code == 403 and signatures.awaiting_agency(document)
+
+
+def test_with_a_timestamp_authority_the_issued_document_is_kept_as_b_lta(db, monkeypatch, timestamper, ca):
+    """IDESK_TSA_URL set: both signatures timestamped (B-T), then validation data and a document timestamp."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from documents.signing.models import TrustedRoot
+
+    root = TrustedRoot(name="TSA thử nghiệm")
+    root.set_certificate(ca.certificate)
+    root.save()
+    monkeypatch.setattr(signatures, "timestamper", lambda: timestamper)
+    document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=signed_draft())
+    signed = IssuedSignedFile.objects.select_related("blob").get(document=document)
+    with signed.blob.content.open("rb") as handle:
+        data = handle.read()
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    assert "/DSS" in reader.root and len(reader.root["/DSS"]["/Certs"]) >= 2
+    assert len(reader.embedded_signatures) == 3  # the leader's, the agency's, the document timestamp
+    assert reader.embedded_signatures[-1].sig_object["/Type"] == "/DocTimeStamp"
+    roots, crls = trust_store()
+    results = verify_pdf(data, trusted_roots=roots, crls=crls)
+    assert [(r.valid, r.trusted, r.timestamped) for r in results] == [(True, True, True)] * 2
