@@ -1,7 +1,11 @@
 """Directions (bút phê) and the assignments they make; a directed document reaching other units through their
 clerk (a Delivery into their "Chờ vào sổ", carrying the leader's comment) and their completion reported back.
 
-The services module's `direct` and `complete` call these inside their transaction."""
+The services module's `direct`, `add_note` and `complete` call these inside their transaction.
+
+As in practice (DOMAIN.md, "Numbering details"): when the Chủ tịch directs the district's incoming document to a
+phòng, ban or xã, that unit's văn thư finds it in "Chờ vào sổ" with the comment, registers it under the unit's own
+số đến, and the unit handles it in its own book; the district's assignment for the unit follows that record."""
 
 from __future__ import annotations
 
@@ -10,14 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from documents.core import audit, roles
-from documents.core.models import AssignmentRole
+from accounts.models import Role, User
+from documents.core import audit, liaison, notify, roles
+from documents.core.models import AssignmentRole, Delivery, DeliveryStatus
 from documents.core.services import ServiceError, grant_confidential
-from documents.incoming.models import Assignment, IncomingRecord
-from units.models import Unit
+from documents.incoming.models import Assignment, AssignmentStatus, Direction, IncomingRecord, IncomingStatus
+from units.models import Unit, UnitKind
+
+# The paper rule (founding letter R3) is documents/outgoing's; outgoing builds on incoming, so it is named here
+# rather than imported (the import contracts forbid the cycle), as documents/core/liaison does for the exchange.
+PAPER_DECISION = "documents.outgoing.paper.decide"
+_PAPER_REASON_LENGTH = Delivery._meta.get_field("paper_reason").max_length
 
 
 def unit_leaders(unit_id: int) -> list[User]:
@@ -32,10 +43,30 @@ class AssignmentSpec:
     due_date: datetime.date | None = None
 
 
-def check_specs(record: IncomingRecord, specs: Sequence[AssignmentSpec]) -> None:
+def lead_refusal(leader: User, record: IncomingRecord, lead: AssignmentSpec) -> str | None:
+    """Why this leader may not make `lead` chủ trì, or None. Only the district's leaders give work to other units:
+    a phòng's (or xã's) head directs the unit's own record within the unit, and cannot hand the district's work
+    back to UBND huyện or over to another phòng, ban."""
+    if roles.is_district_leader(leader):
+        return None
+    own_unit = record.unit_id
+    if (lead.unit is not None and lead.unit.pk != own_unit) or (
+        lead.user is not None and lead.user.unit_id != own_unit
+    ):
+        return _(
+            "Lãnh đạo phòng, ban chỉ giao chủ trì trong đơn vị mình: không thể giao UBND huyện hay phòng, ban "
+            "khác chủ trì công việc của UBND huyện."
+        )
+    return None
+
+
+def check_specs(leader: User, record: IncomingRecord, specs: Sequence[AssignmentSpec]) -> None:
     leads = [s for s in specs if s.role == AssignmentRole.LEAD]
     if len(leads) != 1:
         raise ServiceError({"lead": _("Phải chọn đúng một đơn vị hoặc người chủ trì.")})
+    refusal = lead_refusal(leader, record, leads[0])
+    if refusal:
+        raise ServiceError({"lead": refusal})
     arrival = timezone.localtime(record.arrived_at).date()
     seen = set()
     for spec in specs:
@@ -73,3 +104,164 @@ def create_assignments(leader: User, record: IncomingRecord, specs: Sequence[Ass
         )  # fmt: skip
         created.append(assignment)
     return created
+
+
+# --- Through the units' clerks ---------------------------------------------------------------------------------
+
+
+def _reaches_through_clerk(record: IncomingRecord, assignment: Assignment, clerks: set[int], today) -> bool:
+    unit = assignment.assignee_unit
+    return (
+        unit is not None
+        and assignment.assignee_user_id is None
+        and unit.pk != record.unit_id
+        and unit.pk in clerks
+        and unit.is_on_system(today)
+    )
+
+
+def send_to_units(leader: User, record: IncomingRecord, created: Sequence[Assignment]) -> list[Delivery]:
+    """A district leader's direction to other units: one Delivery per directed unit into its clerk's "Chờ vào
+    sổ", linked to the unit's assignment (which is how it carries the comment). The paper rule decides each as for
+    a document with a leadership comment (letter R3's exception). A unit that already has the document delivered,
+    or has no văn thư, keeps the assignment alone."""
+    if not roles.is_district_leader(leader) or record.unit.kind != UnitKind.DISTRICT:
+        return []
+    units = [a.assignee_unit_id for a in created if a.assignee_unit_id and a.assignee_user_id is None]
+    if not units:
+        return []
+    document, today = record.document, timezone.localdate()
+    clerks = set(
+        User.objects.filter(unit_id__in=units, role=Role.CLERK, is_active=True).values_list("unit_id", flat=True)
+    )
+    clerks -= set(
+        Delivery.objects.filter(document=document, recipient_unit_id__in=units).values_list(
+            "recipient_unit_id", flat=True
+        )
+    )
+    decide = import_string(PAPER_DECISION)
+    sent = []
+    for assignment in created:
+        if not _reaches_through_clerk(record, assignment, clerks, today):
+            continue
+        unit = assignment.assignee_unit
+        decision = decide(document, unit, today, district_leader_comment=True)
+        delivery = Delivery.objects.create(
+            document=document,
+            sender_unit_id=record.unit_id,
+            recipient_unit=unit,
+            # Classified content travels on paper only: the decision says so and why.
+            electronic=getattr(decision, "electronic", True),
+            paper_required=decision.paper_required,
+            paper_reason=Truncator(decision.reason).chars(_PAPER_REASON_LENGTH),
+            sent_by=leader,
+        )
+        assignment.delivery = delivery
+        assignment.save(update_fields=["delivery"])
+        if delivery.electronic:
+            grant_confidential(User.objects.filter(unit=unit, role=Role.CLERK, is_active=True), document)
+        audit.record(
+            leader, "sent_to_unit", record, unit=unit.name, unit_id=unit.pk, delivery_id=delivery.pk,
+            paper_required=decision.paper_required, paper_reason=decision.reason,
+        )  # fmt: skip
+        sent.append(delivery)
+    for delivery in sent:
+        notify.later("delivered", delivery_id=delivery.pk)
+    return sent
+
+
+def report_progress(unit_record: IncomingRecord) -> None:
+    """The unit works on the record it registered: the district's assignment for the unit is in progress."""
+    Assignment.objects.filter(delivery__record_id=unit_record.pk, status=AssignmentStatus.PENDING).update(
+        status=AssignmentStatus.IN_PROGRESS
+    )
+
+
+def report_done(user: User, unit_record: IncomingRecord, result: str, now) -> IncomingRecord | None:
+    """The unit finished its record: the district's assignment for the unit is done with the unit's result; when
+    that unit was chủ trì the district's record is done too (its chủ trì has finished). Returns the district's
+    record when it was completed here."""
+    assignment = (
+        Assignment.objects.select_for_update().select_related("record", "assignee_unit")
+        .filter(delivery__record_id=unit_record.pk).first()
+    )  # fmt: skip
+    if assignment is None:
+        return None
+    district = IncomingRecord.objects.select_for_update().get(pk=assignment.record_id)
+    assignment.status = AssignmentStatus.DONE
+    assignment.completed_at = assignment.completed_at or now
+    assignment.result = result
+    assignment.save(update_fields=["status", "completed_at", "result"])
+    audit.record(
+        user, "unit_completed", district, unit=str(assignment.assignee_unit), role=assignment.role,
+        record_id=unit_record.pk, arrival_number=unit_record.arrival_number, result=result[:500],
+    )  # fmt: skip
+    if assignment.role != AssignmentRole.LEAD or district.status != IncomingStatus.IN_PROGRESS:
+        return None
+    # The chủ trì's completion completes the record, as when a chủ trì completes it in the district itself.
+    district.assignments.exclude(pk=assignment.pk).exclude(status=AssignmentStatus.DONE).update(
+        status=AssignmentStatus.DONE, completed_at=now
+    )
+    district.status = IncomingStatus.DONE
+    district.completed_at = now
+    district.save(update_fields=["status", "completed_at"])
+    liaison.record_changed(district, "06")
+    return district
+
+
+# --- What the pages show -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DirectedFrom:
+    """The direction a delivery (or the record it became) carries from the district."""
+
+    assignment: Assignment
+    direction: Direction | None
+
+    @property
+    def district_record(self) -> IncomingRecord:
+        return self.assignment.record
+
+
+def directed_from(delivery_ids: Sequence[int]) -> dict[int, DirectedFrom]:
+    """delivery id → the district's assignment and latest direction it carries (two queries for a page)."""
+    if not delivery_ids:
+        return {}
+    assignments = list(
+        Assignment.objects.filter(delivery_id__in=list(delivery_ids)).select_related(
+            "record", "record__unit", "assigned_by"
+        )
+    )
+    latest: dict[int, Direction] = {}
+    for direction in Direction.objects.filter(record_id__in={a.record_id for a in assignments}).select_related(
+        "author"
+    ):
+        latest[direction.record_id] = direction  # ordered oldest first: the last one wins
+    return {a.delivery_id: DirectedFrom(a, latest.get(a.record_id)) for a in assignments}
+
+
+@dataclass
+class UnitProgress:
+    """How a directed unit is getting on, as the district sees it on its record."""
+
+    delivery: Delivery
+
+    @property
+    def unit_record(self) -> IncomingRecord | None:
+        return self.delivery.record
+
+    @property
+    def label(self) -> str:
+        record = self.delivery.record
+        if self.delivery.status == DeliveryStatus.RETURNED:
+            return _("Đơn vị trả lại: %(r)s") % {"r": self.delivery.returned_reason}
+        if record is None:
+            return _("Chờ văn thư đơn vị vào sổ")
+        return _("Số đến %(n)s của đơn vị — %(s)s") % {"n": record.arrival_number, "s": record.get_status_display()}
+
+
+def unit_progress(record: IncomingRecord) -> dict[int, UnitProgress]:
+    """assignment id → the progress of the unit it was sent to (one query)."""
+    deliveries = Delivery.objects.filter(assignment__record_id=record.pk).select_related("record", "assignment")
+    return {d.assignment.pk: UnitProgress(d) for d in deliveries}

@@ -14,6 +14,7 @@ from accounts.models import User
 from documents.core import roles
 from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm, bootstrap, limit_inputs
 from documents.core.models import AssignmentRole, DocType, Secrecy, Urgency
+from documents.incoming import directions
 from documents.incoming.selectors import BOXES, SORTS, IncomingFilters
 from documents.incoming.services import AssignmentSpec, IncomingData
 from units.models import Unit, UnitKind
@@ -259,8 +260,9 @@ class DirectForm(StyledForm):
         label=_("Để biết"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
     )
 
-    def __init__(self, *args, record, **kwargs):
+    def __init__(self, *args, record, leader=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.leader = leader
         choices = assignee_choices(record.unit_id)
         self.fields["lead"].choices = [("", _("— Chọn đơn vị hoặc người chủ trì —")), *choices]
         self.fields["cooperate"].choices = choices
@@ -281,6 +283,10 @@ class DirectForm(StyledForm):
         lead = data.get("lead")
         if lead and (lead in data.get("cooperate", []) or lead in data.get("inform", [])):
             self.add_error("lead", _("Chủ trì không thể đồng thời là phối hợp hoặc để biết."))
+        if lead and self.leader is not None:
+            refusal = directions.lead_refusal(self.leader, self.record, AssignmentSpec("lead", **self._resolve(lead)))
+            if refusal:
+                self.add_error("lead", refusal)
         overlap = set(data.get("cooperate", [])) & set(data.get("inform", []))
         if overlap:
             self.add_error("inform", _("Một đơn vị/người không thể vừa phối hợp vừa để biết."))

@@ -30,7 +30,7 @@ from documents.core.models import (
 )
 from documents.core.registers import NEXT_NUMBER_SQL, NumberingAtomic, register_row, take_number
 from documents.core.services import ServiceError, grant_confidential
-from documents.incoming import policy
+from documents.incoming import directions, policy
 from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments, unit_leaders
 from documents.incoming.models import (
     Assignment,
@@ -444,13 +444,16 @@ def direct(*, leader: User, record: IncomingRecord, text: str, assignments: Sequ
     with transaction.atomic():
         record = _locked(record)
         policy.require(leader, "direct", record)
-        check_specs(record, assignments)
+        check_specs(leader, record, assignments)
         Direction.objects.create(record=record, author=leader, text=text)
         audit.record(leader, "directed", record, text=text)
         liaison.record_changed(record, "04")
         created = create_assignments(leader, record, assignments)
+        # Other units receive it through their clerk, with the comment (issue 15).
+        directions.send_to_units(leader, record, created)
         record.status = IncomingStatus.IN_PROGRESS
         record.save(update_fields=["status"])
+        directions.report_progress(record)
     for assignment in created:
         notify.later("assigned", assignment_id=assignment.pk)
     return record
@@ -525,6 +528,7 @@ def add_note(*, user: User, record: IncomingRecord, text: str, uploads: Sequence
         )
         audit.record(user, "noted", record, text=text[:500], files=[f.name for f in attached])
         liaison.record_changed(record, "05")
+        directions.report_progress(record)
     return note
 
 
@@ -554,7 +558,11 @@ def complete(
         record.save(update_fields=["status", "completed_at"])
         audit.record(user, "completed", record, result=result[:500])
         liaison.record_changed(record, "06")
+        # A unit's record of a directed document: the district sees the unit's part done.
+        district = directions.report_done(user, record, result, now)
     notify.later("completed", record_id=record.pk)
+    if district is not None:
+        notify.later("completed", record_id=district.pk)
     return record
 
 

@@ -18,7 +18,7 @@ from documents.core import selectors as core_selectors
 from documents.core.forms import apply_service_error
 from documents.core.models import AssignmentRole, Delivery
 from documents.core.views import page_size
-from documents.incoming import forms, policy, selectors, services
+from documents.incoming import directions, forms, policy, selectors, services
 from documents.incoming.models import Assignment, AssignmentStatus
 from documents.signing import intake
 from idesk.lib import reports
@@ -139,7 +139,7 @@ def _action_forms(request: HttpRequest, record, bound: dict | None = None) -> di
     if policy.can(user, "submit", record):
         out["submit"] = bound.get("submit") or forms.SubmitForm(unit_id=record.unit_id)
     if policy.can(user, "direct", record):
-        out["direct"] = bound.get("direct") or forms.DirectForm(record=record)
+        out["direct"] = bound.get("direct") or forms.DirectForm(record=record, leader=user)
         out["forward"] = bound.get("forward") or forms.ForwardForm(unit_id=record.unit_id, me=user)
     if policy.can(user, "delegate", record):
         assignments = [
@@ -160,7 +160,13 @@ def _action_forms(request: HttpRequest, record, bound: dict | None = None) -> di
 def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> dict:
     today = timezone.localdate()
     assignments = list(record.assignments.all())
+    if any(a.delivery_id for a in assignments):
+        # Units the district directed it to: how each is getting on in its own book.
+        progress = directions.unit_progress(record)
+        for a in assignments:
+            a.unit_progress = progress.get(a.pk)
     can_remind = policy.can(request.user, policy.REMIND, record)
+    delivery = getattr(record, "delivery", None) if hasattr(record, "delivery") else None
     return {
         "record": record,
         "doc": record.document,
@@ -173,7 +179,8 @@ def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> 
         "can_remind": can_remind,
         "can_export": policy.can(request.user, "export", record),
         "today": today,
-        "delivery": getattr(record, "delivery", None) if hasattr(record, "delivery") else None,
+        "delivery": delivery,
+        "directed": directions.directed_from([delivery.pk]).get(delivery.pk) if delivery else None,
         # The verification made when it arrived (a GET verifies nothing anew: it writes nothing).
         "checks": intake.checks_of(record.document.files.select_related("blob"), verify=False),
     }
@@ -228,7 +235,7 @@ def _bound_form(action: str, request: HttpRequest, record):
     if action == "submit":
         return forms.SubmitForm(data, unit_id=record.unit_id)
     if action == "direct":
-        return forms.DirectForm(data, record=record)
+        return forms.DirectForm(data, record=record, leader=request.user)
     if action == "forward":
         return forms.ForwardForm(data, unit_id=record.unit_id, me=request.user)
     if action == "delegate":
@@ -281,6 +288,10 @@ def _run_action(action: str, form, user: User, record) -> str:
 def deliveries(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
     page = Paginator(selectors.pending_deliveries(request.user), page_size()).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    carried = directions.directed_from([d.pk for d in page.object_list])  # a leader's comment travels with it
+    for d in page.object_list:
+        d.directed = carried.get(d.pk)
     return render(request, "documents/incoming/deliveries.html", {"page": page})
 
 
@@ -300,7 +311,11 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Its PDFs verified on arrival (issue 16): a failed signature offers "Trả lại" with the reason filled in.
     checks = intake.checks_of(delivery.document.files.all())
     problem = intake.first_problem(checks)
-    receive_form = forms.ReceiveForm(request.POST or None if request.POST.get("do") == "register" else None)
+    directed = directions.directed_from([delivery.pk]).get(delivery.pk)
+    receive_form = forms.ReceiveForm(
+        request.POST or None if request.POST.get("do") == "register" else None,
+        initial={"due_date": directed.assignment.due_date} if directed else None,
+    )
     return_form = forms.ReturnForm(
         request.POST or None if request.POST.get("do") == "return" else None, initial={"reason": problem}
     )
@@ -344,6 +359,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": duplicates,
             "checks": checks,
             "signature_problem": problem,
+            "directed": directed,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -1,0 +1,199 @@
+"""Leadership comments reach units through their clerk (issue 15): the Chủ tịch directs the district's incoming
+document to other units; each arrives in the unit's "Chờ vào sổ" with the comment (a Delivery per unit), the
+unit's clerk registers it under the unit's own số đến, the unit handles it, and the district sees it done."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from documents.core import policy as core_policy
+from documents.incoming import directions, services
+from documents.incoming.forms import DirectForm
+from documents.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    AuditEvent,
+    Delivery,
+    DeliveryStatus,
+    IncomingRecord,
+    IncomingStatus,
+)
+from tests.documents.conftest import coop, directed, lead, submitted, unit, user, vn_time
+
+COMMENT = "Giao Phòng Nội vụ chủ trì, Phòng Tư pháp phối hợp tham mưu UBND huyện triển khai; báo cáo trước hạn."
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    # A Tuesday after the paper rule took effect (the letter's exception applies) and the units joined.
+    with time_machine.travel(vn_time(2026, 12, 8, 9), tick=False):
+        yield
+
+
+@pytest.fixture
+def district_record(district_clerk, chairman):
+    """The province's công văn registered by the district, directed by the Chủ tịch to two departments."""
+    record = submitted(
+        district_clerk,
+        chairman,
+        number_symbol="1234/UBND-VX",
+        issued_date=datetime.date(2026, 12, 4),
+        due_date=datetime.date(2026, 12, 18),
+    )
+    return directed(
+        record,
+        chairman,
+        lead(unit("noi-vu"), datetime.date(2026, 12, 15)),
+        coop(unit("tu-phap"), datetime.date(2026, 12, 16)),
+        text=COMMENT,
+    )
+
+
+def _delivery(record: IncomingRecord, code: str) -> Delivery:
+    return Delivery.objects.get(document=record.document, recipient_unit__code=code)
+
+
+def _register(record: IncomingRecord, code: str) -> IncomingRecord:
+    delivery = _delivery(record, code)
+    return services.register_delivery(clerk=user(f"vanthu.{code.replace('-', '')}"), delivery=delivery)
+
+
+# --- Sent to each unit's clerk ---------------------------------------------------------------------------------
+
+
+def test_each_directed_unit_gets_a_delivery_into_its_clerks_queue_with_the_comment(district_record):
+    deliveries = Delivery.objects.filter(document=district_record.document).select_related("recipient_unit")
+    assert sorted(d.recipient_unit.code for d in deliveries) == ["noi-vu", "tu-phap"]
+    for d in deliveries:
+        assert d.sender_unit_id == district_record.unit_id
+        assert d.status == DeliveryStatus.SENT and d.electronic
+        clerk = user(f"vanthu.{d.recipient_unit.code.replace('-', '')}")
+        assert d in core_policy.deliveries.visible_to(clerk)
+        assert d not in core_policy.deliveries.visible_to(user("vanthu.canhhien"))
+    carried = directions.directed_from([d.pk for d in deliveries])
+    by_unit = {d.recipient_unit.code: carried[d.pk] for d in deliveries}
+    assert by_unit["noi-vu"].direction.text == COMMENT
+    assert by_unit["noi-vu"].assignment.role == AssignmentRole.LEAD
+    assert by_unit["noi-vu"].assignment.due_date == datetime.date(2026, 12, 15)
+    assert by_unit["tu-phap"].assignment.role == AssignmentRole.COOPERATE
+    assert by_unit["tu-phap"].district_record == district_record
+    sent = AuditEvent.objects.filter(object_type="incomingrecord", object_id=district_record.pk, verb="sent_to_unit")
+    assert sorted(e.data["unit"] for e in sent) == ["Phòng Nội vụ", "Phòng Tư pháp"]
+
+
+def test_the_letters_leadership_comment_exception_keeps_a_paper_copy_with_that_reason(district_record):
+    for code in ("noi-vu", "tu-phap"):
+        d = _delivery(district_record, code)
+        assert d.paper_required
+        assert "ý kiến của lãnh đạo UBND huyện" in d.paper_reason
+
+
+def test_a_person_of_the_district_gets_no_delivery(district_clerk, chairman):
+    record = submitted(district_clerk, chairman)
+    directed(record, chairman, lead(user("cv1.ubnd")), coop(unit("noi-vu")))
+    assert list(Delivery.objects.filter(document=record.document).values_list("recipient_unit__code", flat=True)) == [
+        "noi-vu"
+    ]
+
+
+# --- Registered in each unit's own book --------------------------------------------------------------------------
+
+
+def test_each_clerk_registers_it_with_the_units_own_number_and_no_duplicate_warning(district_record):
+    before = {
+        code: IncomingRecord.objects.filter(unit__code=code, year=2026, secrecy=0)
+        .order_by("-arrival_number")
+        .values_list("arrival_number", flat=True)
+        .first()
+        or 0
+        for code in ("noi-vu", "tu-phap")
+    }
+    nv = _register(district_record, "noi-vu")
+    tp = _register(district_record, "tu-phap")  # no DuplicateDocument: another unit's book
+
+    assert nv.unit.code == "noi-vu" and tp.unit.code == "tu-phap"
+    assert nv.document_id == tp.document_id == district_record.document_id
+    assert nv.arrival_number == before["noi-vu"] + 1
+    assert tp.arrival_number == before["tu-phap"] + 1
+    assert nv.register_id != tp.register_id != district_record.register_id
+    assert _delivery(district_record, "noi-vu").record == nv
+    progress = directions.unit_progress(district_record)
+    labels = sorted(p.label for p in progress.values())
+    assert labels == sorted(f"Số đến {r.arrival_number} của đơn vị — Đã vào sổ" for r in (nv, tp))
+
+
+# --- Handled in the unit, reported back ----------------------------------------------------------------------------
+
+
+def _handle(record: IncomingRecord, code: str, result: str) -> IncomingRecord:
+    slug = code.replace("-", "")
+    clerk, head, staff = user(f"vanthu.{slug}"), user(f"truong.{slug}"), user(f"cv1.{slug}")
+    own = _register(record, code)
+    own = services.submit(clerk=clerk, record=own, leader=head)
+    own = directed(own, head, lead(staff), text="Giao đồng chí chủ trì tham mưu.")
+    own = IncomingRecord.objects.get(pk=own.pk)
+    return services.complete(user=staff, record=own, result=result)
+
+
+def test_the_units_head_directing_shows_the_district_the_unit_at_work(district_record):
+    own = _register(district_record, "tu-phap")
+    own = services.submit(clerk=user("vanthu.tuphap"), record=own, leader=user("truong.tuphap"))
+    directed(own, user("truong.tuphap"), lead(user("cv1.tuphap")))
+
+    part = district_record.assignments.get(assignee_unit__code="tu-phap")
+    assert part.status == AssignmentStatus.IN_PROGRESS
+    assert district_record.assignments.get(assignee_unit__code="noi-vu").status == AssignmentStatus.PENDING
+
+
+def test_each_unit_finishing_completes_its_part_and_the_chu_tri_completes_the_district_record(district_record):
+    _handle(district_record, "tu-phap", "Đã rà soát, góp ý dự thảo kế hoạch.")
+    district_record.refresh_from_db()
+    part = district_record.assignments.get(assignee_unit__code="tu-phap")
+    assert part.status == AssignmentStatus.DONE and part.result == "Đã rà soát, góp ý dự thảo kế hoạch."
+    assert district_record.status == IncomingStatus.IN_PROGRESS  # the chủ trì has not finished
+
+    _handle(district_record, "noi-vu", "Đã tham mưu Kế hoạch số 12/KH-UBND.")
+    district_record.refresh_from_db()
+    lead_part = district_record.assignments.get(role=AssignmentRole.LEAD)
+    assert lead_part.status == AssignmentStatus.DONE and lead_part.result == "Đã tham mưu Kế hoạch số 12/KH-UBND."
+    assert district_record.status == IncomingStatus.DONE
+    assert {a.status for a in district_record.assignments.all()} == {AssignmentStatus.DONE}
+    done = AuditEvent.objects.filter(object_type="incomingrecord", object_id=district_record.pk, verb="unit_completed")
+    assert sorted(e.data["unit"] for e in done) == ["Phòng Nội vụ", "Phòng Tư pháp"]
+    assert all("Đã xong" in p.label for p in directions.unit_progress(district_record).values())
+
+
+# --- A department head directs within the department ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["ubnd", "tu-phap", "cv1.tuphap"])
+def test_a_department_head_cannot_make_the_district_or_another_department_chu_tri(district_record, target):
+    own = _register(district_record, "noi-vu")
+    head = user("truong.noivu")
+    own = services.submit(clerk=user("vanthu.noivu"), record=own, leader=head)
+    who = user(target) if "." in target else unit(target)
+
+    with pytest.raises(ValidationError) as refused:
+        directed(own, head, lead(who))
+    assert "không thể giao UBND huyện hay phòng, ban khác chủ trì" in " ".join(refused.value.messages)
+    own.refresh_from_db()
+    assert own.status == IncomingStatus.SUBMITTED and not own.assignments.exists()
+
+    # The form says it next to the field (it offers people of the unit only, so a person elsewhere is no choice).
+    choice = f"p:{who.pk}" if "." in target else f"u:{who.pk}"
+    form = DirectForm({"text": "Giao xử lý.", "lead": choice}, record=own, leader=head)
+    assert not form.is_valid() and form.errors["lead"]
+    if "." not in target:
+        assert "không thể giao UBND huyện hay phòng, ban khác chủ trì" in " ".join(form.errors["lead"])
+
+
+def test_a_department_heads_direction_sends_nothing_to_other_units(district_record):
+    own = _register(district_record, "noi-vu")
+    head = user("truong.noivu")
+    own = services.submit(clerk=user("vanthu.noivu"), record=own, leader=head)
+    directed(own, head, lead(user("cv1.noivu")), coop(unit("tc-kh")))
+    assert not Delivery.objects.filter(document=own.document, recipient_unit__code="tc-kh").exists()
