@@ -8,14 +8,21 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.core.forms import DATE_FORMATS
 from documents.outgoing.models import PaperRule
 
 
 class PaperRuleForm(forms.ModelForm):
+    # dd/mm/yyyy, as everywhere in iDesk (the vi locale leaves Django's input formats month-first).
+    effective_date = forms.DateField(
+        label=_("áp dụng từ ngày"), input_formats=DATE_FORMATS, widget=AdminDateWidget(format="%d/%m/%Y")
+    )
+
     class Meta:
         model = PaperRule
         fields = [

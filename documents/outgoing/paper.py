@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -95,3 +95,22 @@ def decide_all(document: Document, recipients: Iterable[Unit], on: datetime.date
     page previews before the number is taken (the same call, so the preview is the decision)."""
     rule = PaperRule.current(on)
     return [(unit, decide(document, unit, on, rule)) for unit in recipients]
+
+
+@dataclass
+class PaperLine:
+    """Recipients that get the same decision, for a page: the reason once, then the units."""
+
+    paper_required: bool
+    reason: str
+    electronic: bool = True
+    units: list[str] = field(default_factory=list)
+
+
+def grouped(decisions: Iterable[tuple[Unit, PaperDecision]]) -> list[PaperLine]:
+    """Group per-recipient decisions by decision, in the recipients' order (paper first on the page)."""
+    lines: dict[tuple[bool, str], PaperLine] = {}
+    for unit, d in decisions:
+        key = (d.paper_required, d.reason)
+        lines.setdefault(key, PaperLine(d.paper_required, d.reason, d.electronic)).units.append(unit.name)
+    return sorted(lines.values(), key=lambda line: not line.paper_required)

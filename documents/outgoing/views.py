@@ -20,8 +20,8 @@ from documents.core import audit, files, roles
 from documents.core.forms import apply_service_error
 from documents.core.models import Delivery, Document
 from documents.core.views import page_size
+from documents.outgoing import paper, policy, selectors, services, symbols
 from documents.outgoing import pdf as official_pdf
-from documents.outgoing import policy, selectors, services, symbols
 from documents.outgoing.forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
 from documents.outgoing.models import DraftFile, DraftStatus, OutgoingDraft
 
@@ -127,9 +127,11 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> dict:
     user, bound = request.user, bound or {}
+    recipients = services.resolve_recipients(draft)
     return {
         "draft": draft,
-        "recipients": services.resolve_recipients(draft),
+        "recipients": recipients,
+        "paper_preview": _paper_preview(draft, recipients),
         "timeline": audit.timeline(draft),
         "can_edit": policy.can(user, "edit", draft),
         "can_submit": policy.can(user, "submit", draft),
@@ -138,6 +140,14 @@ def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> di
         "can_issue": policy.can(user, "issue", draft),
         "error": bound.get("error"),
     }
+
+
+def _paper_preview(draft: OutgoingDraft, recipients: list) -> list[paper.PaperLine]:
+    """Before the number is taken: what issuing today would decide for each recipient (the same call)."""
+    if draft.status == DraftStatus.ISSUED or not recipients:
+        return []
+    today = timezone.localdate()
+    return paper.grouped(paper.decide_all(services.document_of(draft, today), recipients, today))
 
 
 @login_required

@@ -325,3 +325,126 @@ def test_an_invitation_issued_to_the_communes_adds_its_pages_to_this_month(db):
     after = dict(outgoing.paper_pages_saved(district, today.year))[today.month]
     assert after - before == document.pages * 7  # the seven communes, not the Sở off the system
     assert user("vanthu.ubnd").unit == district
+
+
+# --- Classified documents: paper only, never the file -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc_type", [DocType.CONG_VAN, DocType.GIAY_MOI])
+def test_a_classified_document_is_dispatched_on_paper_only_with_the_state_secret_reason(db, doc_type):
+    from documents.core import grants
+    from documents.outgoing import selectors
+
+    document = issued(doc_type=doc_type, secrecy=Secrecy.MAT, summary="Kế hoạch bảo đảm an ninh Tết")
+
+    deliveries = list(document.deliveries.all())
+    assert len(deliveries) == 7
+    for d in deliveries:
+        assert (d.electronic, d.paper_required) == (False, True)
+        assert STATE_SECRET in d.paper_reason and "độ Mật" in d.paper_reason
+    assert not grants.has(user("vanthu.canhhien"), document)  # the recipient's clerk never gets the file
+    assert set(selectors.paper_to_send(user("vanthu.ubnd")).filter(document=document)) == set(deliveries)
+
+
+def test_the_exchange_never_packages_a_classified_document(db):
+    from documents.exchange.edxml import EdxmlError
+    from documents.exchange.packages import package_for_issued
+
+    document = issued(secrecy=Secrecy.TOI_MAT)
+    with pytest.raises(EdxmlError, match="mật"):
+        package_for_issued(document, [unit("so-noi-vu")])
+
+
+# --- The decision before the number: the draft page's preview --------------------------------------------------------
+
+
+def _preview_reasons(html: str) -> list[str]:
+    import re
+
+    block = html.split('data-testid="paper-preview"', 1)[1].split("</section>", 1)[0]
+    return [re.sub(r"\s+", " ", r).strip() for r in re.findall(r"<div>([^<]+)</div>", block)]
+
+
+@pytest.mark.parametrize("username", ["vanthu.ubnd", "chutich"])
+def test_the_draft_awaiting_issue_shows_each_recipients_decision_before_the_number(db, username):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from documents.outgoing.models import DraftStatus
+    from tests.documents.outgoing_builders import signed
+    from tests.helpers import client_as
+
+    draft = signed(doc_type=DocType.GIAY_MOI, recipient_units=[unit("so-noi-vu")])
+    assert draft.status == DraftStatus.SIGNED and draft.document_id is None
+
+    html = client_as(user(username)).get(reverse("documents:draft_detail", args=[draft.pk])).content.decode()
+    shown = _preview_reasons(html)
+
+    document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=draft)
+    stored = set(document.deliveries.values_list("paper_reason", flat=True))
+    assert len(stored) == 2  # the communes electronic-only, the Sở off the system on paper
+    assert {escape(r) for r in stored} == set(shown)  # the preview is the decision
+    assert "Sở Nội vụ" in html.split('data-testid="paper-preview"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_preview_of_a_classified_draft_says_paper_only_and_why(db):
+    from django.urls import reverse
+
+    from tests.documents.outgoing_builders import signed
+    from tests.helpers import client_as
+
+    draft = signed(secrecy=Secrecy.MAT)
+    html = client_as(user("vanthu.ubnd")).get(reverse("documents:draft_detail", args=[draft.pk])).content.decode()
+    [reason] = _preview_reasons(html)
+    assert STATE_SECRET in reason and "Chỉ bản giấy" in html
+
+
+# --- The rule in versions: a change applies from its day and never touches stored decisions ---------------------------
+
+
+def test_a_new_version_applies_from_its_day_and_leaves_stored_decisions_alone(db):
+    import time_machine
+
+    with time_machine.travel(vn_time(2026, 3, 2, 9, 0), tick=False):
+        before = issued(doc_type=DocType.GIAY_MOI)
+        PaperRule.objects.create(
+            effective_date=datetime.date(2026, 3, 3), invitations_electronic_only=False, basis="Quyết định 9/QĐ-UBND"
+        )
+        assert PaperRule.current().effective_date == datetime.date(2017, 1, 1)  # not yet in force
+    stored = set(before.deliveries.values_list("paper_required", "paper_reason"))
+    assert stored == {(False, f"Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống ({BASIS}).")}
+
+    with time_machine.travel(vn_time(2026, 3, 3, 9, 0), tick=False):
+        after = issued(doc_type=DocType.GIAY_MOI)
+
+    assert set(after.deliveries.values_list("paper_required", flat=True)) == {True}
+    assert all("Quyết định 9/QĐ-UBND" in r for r in after.deliveries.values_list("paper_reason", flat=True))
+    assert set(before.deliveries.values_list("paper_required", "paper_reason")) == stored  # unchanged
+
+
+def test_the_admin_shows_versions_in_force_read_only_and_adds_a_new_one(db, admin_client):
+    import time_machine
+    from django.urls import reverse
+
+    with time_machine.travel(vn_time(2026, 3, 2, 9, 0), tick=False):
+        in_force = PaperRule.current()
+        changelist = admin_client.get(reverse("admin:documents_paperrule_changelist"))
+        assert changelist.status_code == 200 and "Đang áp dụng" in changelist.content.decode()
+        page = admin_client.get(reverse("admin:documents_paperrule_change", args=[in_force.pk])).content.decode()
+        assert 'name="_save"' not in page  # history: read-only
+        refused = admin_client.post(
+            reverse("admin:documents_paperrule_change", args=[in_force.pk]),
+            {"effective_date": "01/01/2017", "basis": "khác", "invitations_electronic_only": ""},
+        )
+        assert refused.status_code == 403
+        assert PaperRule.objects.get(pk=in_force.pk).invitations_electronic_only is True
+
+        add = reverse("admin:documents_paperrule_add")
+        assert 'value="03/03/2026"' in admin_client.get(add).content.decode()  # starts from tomorrow, dd/mm/yyyy
+        fields = {"basis": "Quyết định 9/QĐ-UBND", "security_meetings_keep_paper": "on"}
+        backdated = admin_client.post(add, {**fields, "effective_date": "02/03/2026"})
+        assert backdated.status_code == 200 and PaperRule.objects.count() == 1  # refused: today is already decided
+        made = admin_client.post(add, {**fields, "effective_date": "10/03/2026"})
+        assert made.status_code == 302
+    assert PaperRule.current(datetime.date(2026, 3, 10)).basis == "Quyết định 9/QĐ-UBND"
+    assert PaperRule.current(datetime.date(2026, 3, 9)).pk == in_force.pk
