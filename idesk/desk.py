@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from documents.core import roles
 from documents.incoming import selectors as incoming
 from documents.outgoing import selectors as outgoing
 
@@ -37,7 +38,7 @@ class WorkItem:
 def work_for(user: User) -> list[WorkItem]:
     """One query per source (deliveries for a clerk, the inbox's Chờ xử lý, my tasks, the drafts before me)."""
     items: list[WorkItem] = []
-    if user.role == Role.CLERK and user.unit_id:
+    if roles.is_clerk(user):
         for d in incoming.pending_deliveries(user)[:PER_SOURCE]:
             items.append(
                 WorkItem(
@@ -106,7 +107,7 @@ def work_for(user: User) -> list[WorkItem]:
 def actions_for(user: User) -> list[tuple[str, str, str]]:
     """The role's buttons that start work (label, url, icon); the queues themselves come from the navigation."""
     actions = []
-    if user.role == Role.CLERK and user.unit_id:
+    if roles.is_clerk(user):
         actions.append((_("Vào sổ văn bản đến"), reverse("documents:incoming_new"), "bi-journal-plus"))
     if user.unit_id:
         actions.append((_("Soạn văn bản"), reverse("documents:draft_new"), "bi-pencil-square"))
@@ -115,20 +116,20 @@ def actions_for(user: User) -> list[tuple[str, str, str]]:
 
 def landing_url(user: User) -> str:
     """Where signing in leads: a district leader (Chủ tịch, Phó Chủ tịch) to what waits for him, others to the desk."""
-    if user.is_authenticated and user.role == Role.LEADER:
+    if user.is_authenticated and roles.is_district_leader(user):
         return reverse("documents:incoming_list") + "?box=cho_xu_ly"
     return reverse("home")
 
 
 def empty_text(user: User) -> str:
     """What the work list would show, and for whom: an empty desk says what will appear there."""
-    if user.role == Role.CLERK:
+    if roles.is_clerk(user):
         return _(
             "Văn bản điện tử gửi đến đơn vị chờ vào sổ, văn bản đến giao cho bạn "
             "và dự thảo chờ phát hành sẽ hiện ở đây."
         )
-    if user.role == Role.LEADER:
+    if roles.is_district_leader(user):
         return _("Văn bản đến trình bạn cho ý kiến chỉ đạo, nhiệm vụ giao bạn và dự thảo chờ bạn ký sẽ hiện ở đây.")
-    if user.role in (Role.HEAD, Role.DEPUTY_HEAD):
+    if roles.is_unit_head(user):
         return _("Văn bản đến giao đơn vị bạn, nhiệm vụ của đơn vị và dự thảo chờ bạn duyệt sẽ hiện ở đây.")
     return _("Văn bản đến và nhiệm vụ giao cho bạn, cùng các dự thảo bạn soạn, sẽ hiện ở đây.")

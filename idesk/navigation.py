@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from documents.core import roles
 from documents.incoming import selectors as incoming
 from documents.meetings import selectors as meetings
 from documents.outgoing import selectors as outgoing
@@ -35,7 +36,7 @@ def queues_for(user: User, inbox: dict[str, int] | None = None) -> list[Queue]:
     """The queues this person has (by role), each with its count, in the navigation's order."""
     if not user.is_authenticated or not user.is_active:
         return []
-    is_clerk = user.role == Role.CLERK and user.unit_id is not None
+    is_clerk = roles.is_clerk(user)
     if inbox is None or not {"cho_xu_ly", "qua_han", "pending"} <= inbox.keys():
         inbox = incoming.box_counts(user, ["cho_xu_ly", "qua_han"], pending=True)
     others = outgoing.tab_querysets(user, ["cho_duyet", "cho_ky", "cho_phat_hanh"])

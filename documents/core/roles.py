@@ -81,6 +81,11 @@ def readers() -> Q:
     return ~Q(role=Role.ADMIN)
 
 
+def administrators() -> Q:
+    """Active accounts that run the site (the admin role, or Django's superuser): told when the system fails."""
+    return Q(is_active=True) & (Q(role=Role.ADMIN) | Q(is_superuser=True))
+
+
 def clerks() -> Q:
     """Active văn thư accounts (is_clerk); narrow further by unit."""
     return Q(role=Role.CLERK, is_active=True, unit__isnull=False)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Role, User
+from accounts.models import User
+from documents.core import roles
 from documents.core.models import Delivery, DeliveryStatus
 
 
@@ -20,7 +21,7 @@ class Row(dict):
 
 
 def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
-    if user.role != Role.CLERK or user.unit_id is None:
+    if not roles.is_clerk(user):
         return Delivery.objects.none()
     return Delivery.objects.filter(
         recipient_unit_id=user.unit_id,

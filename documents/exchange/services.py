@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from documents.core import audit, files, notify
+from accounts.models import User
+from documents.core import audit, files, notify, roles
 from documents.core.models import Delivery, DeliveryStatus, DocType, Document, DocumentFile, Urgency
 from documents.exchange import edxml
 from documents.exchange.edxml import EdxmlError, StatusCode
@@ -316,11 +316,10 @@ def resend(package: Package) -> Package:
 
 def failure_recipients(package: Package) -> list[int]:
     """Who is told of a Gửi lỗi: the sending unit's clerk and the administrators."""
-    ids = set(User.objects.filter(is_active=True).filter(role=Role.ADMIN).values_list("pk", flat=True))
-    ids |= set(User.objects.filter(is_active=True, is_superuser=True).values_list("pk", flat=True))
+    ids = set(User.objects.filter(roles.administrators()).values_list("pk", flat=True))
     if package.delivery_id:
         sender = Delivery.objects.filter(pk=package.delivery_id).values_list("sender_unit_id", flat=True).first()
-        ids |= set(User.objects.filter(is_active=True, role=Role.CLERK, unit_id=sender).values_list("pk", flat=True))
+        ids |= set(User.objects.filter(roles.clerks(), unit_id=sender).values_list("pk", flat=True))
     return sorted(ids)
 
 
@@ -680,7 +679,7 @@ def refuse_recall(*, clerk: User, delivery: Delivery, reason: str) -> Delivery:
         link = Link.objects.filter(delivery=delivery, direction=Direction.IN, recall_requested_at__isnull=False).first()
         if (
             link is None
-            or not (clerk.is_active and clerk.role == Role.CLERK and clerk.unit_id == delivery.recipient_unit_id)
+            or not roles.is_clerk_of(clerk, delivery.recipient_unit_id)
             or delivery.status != DeliveryStatus.RECALLED
             or delivery.recall_acknowledged_at is not None
         ):

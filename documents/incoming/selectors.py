@@ -78,7 +78,7 @@ def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
                 user, status=AssignmentStatus.PENDING, record__status=IncomingStatus.IN_PROGRESS, **handling
             ),
         ]
-        if user.role == Role.CLERK and user.unit_id:
+        if roles.is_clerk(user):
             # The clerk's own next step: registered records not yet submitted (trình) to a leader.
             waiting.append(
                 IncomingRecord.objects.filter(unit_id=user.unit_id, status=IncomingStatus.REGISTERED)

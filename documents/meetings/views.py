@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
-from documents.core import audit, files
+from accounts.models import User
+from documents.core import audit, files, roles
 from documents.core.forms import apply_service_error
 from documents.meetings import calendar_feed, policy, selectors, services
 from documents.meetings.forms import (
@@ -120,7 +120,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 def _deputy_choices(invitation: MeetingInvitee) -> list[User]:
     unit_id = invitation.counted_unit_id
-    qs = User.objects.filter(unit_id=unit_id, is_active=True).exclude(role=Role.ADMIN)
+    qs = User.objects.filter(roles.readers(), unit_id=unit_id, is_active=True)
     if invitation.user_id:
         qs = qs.exclude(pk=invitation.user_id)
     return list(qs.order_by("sort_order", "full_name"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role, User
+from accounts.models import User
 from documents.core import roles
 from documents.core.models import Delivery, DeliveryStatus, Document
 from documents.core.selectors import Row
@@ -39,7 +39,7 @@ def visible_tabs(user: User) -> list[str]:
     tabs = ["du_thao"]
     if roles.leads_unit(user):
         tabs += ["cho_duyet", "cho_ky"]
-    if user.role == Role.CLERK:
+    if roles.is_clerk(user):
         tabs.append("cho_phat_hanh")
     if roles.sees_unit_register(user):
         tabs.append("da_phat_hanh")
@@ -47,10 +47,10 @@ def visible_tabs(user: User) -> list[str]:
 
 
 def default_tab(user: User) -> str:
-    if user.role == Role.CLERK:
+    if roles.is_clerk(user):
         return "cho_phat_hanh"
     if roles.leads_unit(user):
-        return "cho_ky" if user.role == Role.LEADER else "cho_duyet"
+        return "cho_ky" if roles.is_district_leader(user) else "cho_duyet"
     return "du_thao"
 
 
