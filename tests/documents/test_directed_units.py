@@ -9,6 +9,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from documents.core import policy as core_policy
 from documents.incoming import directions, services
@@ -23,6 +24,7 @@ from documents.models import (
     IncomingStatus,
 )
 from tests.documents.conftest import coop, directed, lead, submitted, unit, user, vn_time
+from tests.helpers import client_as
 
 COMMENT = "Giao Phòng Nội vụ chủ trì, Phòng Tư pháp phối hợp tham mưu UBND huyện triển khai; báo cáo trước hạn."
 
@@ -197,3 +199,41 @@ def test_a_department_heads_direction_sends_nothing_to_other_units(district_reco
     own = services.submit(clerk=user("vanthu.noivu"), record=own, leader=head)
     directed(own, head, lead(user("cv1.noivu")), coop(unit("tc-kh")))
     assert not Delivery.objects.filter(document=own.document, recipient_unit__code="tc-kh").exists()
+
+
+# --- Pages ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_pages_show_the_comment_to_the_clerk_and_the_units_progress_to_the_district(district_record, chairman):
+    clerk = client_as(user("vanthu.noivu"))
+    queue = clerk.get(reverse("documents:deliveries")).content.decode()
+    assert COMMENT in queue and "chủ trì" in queue
+    delivery = _delivery(district_record, "noi-vu")
+    arrival = clerk.get(reverse("documents:delivery_detail", args=[delivery.pk])).content.decode()
+    assert "Ý kiến chỉ đạo của UBND huyện Vân Canh" in arrival and COMMENT in arrival
+    assert 'value="15/12/2026"' in arrival  # the unit's deadline, prefilled
+    assert "ý kiến của lãnh đạo UBND huyện" in arrival  # the paper decision's reason
+
+    response = clerk.post(reverse("documents:delivery_detail", args=[delivery.pk]), {"do": "register"})
+    own = IncomingRecord.objects.get(unit__code="noi-vu", document=district_record.document)
+    assert response.status_code == 302 and response["Location"] == own.get_absolute_url()
+    page = client_as(user("truong.noivu")).get(own.get_absolute_url()).content.decode()
+    assert COMMENT in page
+
+    district = client_as(chairman).get(district_record.get_absolute_url()).content.decode()
+    assert f"Số đến {own.arrival_number} của đơn vị — Đã vào sổ" in district
+    assert "Chờ văn thư đơn vị vào sổ" in district  # Phòng Tư pháp has not registered it yet
+
+
+def test_a_department_heads_direction_to_another_department_is_refused_on_the_page(district_record):
+    own = _register(district_record, "noi-vu")
+    head = user("truong.noivu")
+    services.submit(clerk=user("vanthu.noivu"), record=own, leader=head)
+
+    response = client_as(head).post(
+        reverse("documents:incoming_action", args=[own.pk, "direct"]),
+        {"text": "Giao Phòng Tư pháp chủ trì.", "lead": f"u:{unit('tu-phap').pk}"},
+    )
+    assert response.status_code == 400
+    assert "không thể giao UBND huyện hay phòng, ban khác chủ trì" in response.content.decode()
+    assert not own.assignments.exists()
