@@ -16,7 +16,7 @@ from documents.core.models import Document
 from documents.meetings import policy
 from documents.meetings.models import Attendance, CalendarFeed, Meeting, MeetingInvitee, MeetingStatus, Response
 from documents.outgoing import paper
-from documents.outgoing.models import MeetingKind, PaperRule
+from documents.outgoing.models import MeetingKind
 from units.models import Unit
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
@@ -107,31 +107,48 @@ def participants(meeting: Meeting) -> str:
     return "; ".join(inv.label for inv in meeting.invitees.all())
 
 
-@dataclass
-class PaperLine:
-    paper_required: bool
-    reason: str
-    units: list[str] = field(default_factory=list)
-
-
-def material_paper_decisions(meeting: Meeting, today: datetime.date) -> list[PaperLine]:
-    """Founding letter R3 for this meeting's materials, per invited unit, grouped by decision."""
+def material_paper_decisions(meeting: Meeting, today: datetime.date) -> list[paper.PaperLine]:
+    """Founding letter R3 for this meeting's materials, per invited unit, grouped by decision; its confidential
+    materials stay on paper for everyone (the state-secret rule, the letter's "họp mật" exception)."""
     kind = MeetingKind.SECURITY if meeting.restricted else MeetingKind.ORDINARY
-    probe = Document(meeting_kind=kind)  # never saved: the rule reads only these fields
-    rule = PaperRule.current()
     units: dict[int, Unit] = {}
     for inv in meeting.invitees.all():
         unit = inv.unit or (inv.user.unit if inv.user_id else None)
         if unit is not None and unit.pk != meeting.organiser_unit_id:
             units.setdefault(unit.pk, unit)
-    lines: dict[tuple[bool, str], PaperLine] = {}
-    for unit in sorted(units.values(), key=lambda u: (u.sort_order, u.name)):
-        decision = paper.decide(probe, unit, today, rule)
-        line = lines.setdefault(
-            (decision.paper_required, decision.reason), PaperLine(decision.paper_required, decision.reason)
-        )
-        line.units.append(unit.name)
-    return list(lines.values())
+    ordered = sorted(units.values(), key=lambda u: (u.sort_order, u.name))
+    materials = list(meeting.materials.all())
+    lines = []
+    if not materials or any(not m.confidential for m in materials):
+        probe = Document(meeting_kind=kind)  # never saved: the rule reads only these fields
+        lines += paper.grouped(paper.decide_all(probe, ordered, today))
+    if any(m.confidential for m in materials):
+        secret = paper.classified_decision(None, what=_("tài liệu họp mật"))
+        lines += paper.grouped((unit, secret) for unit in ordered)
+    return lines
+
+
+def paper_materials_to_send(user: User, now: datetime.datetime | None = None) -> list[tuple[Meeting, list]]:
+    """For Bản giấy cần gửi: the organising unit's coming meetings whose materials go on paper to some invited
+    units (a security meeting's, a confidential material, a unit off the system), until the meeting ends."""
+    if not roles.is_clerk(user):
+        return []
+    now = now or timezone.now()
+    meetings = (
+        with_people(Meeting.objects.filter(organiser_unit_id=user.unit_id, end__gte=now))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(materials__isnull=False)
+        .distinct()
+        .prefetch_related("materials")
+        .order_by("start", "id")
+    )
+    today = timezone.localdate(now)
+    found = []
+    for meeting in meetings:
+        lines = [line for line in material_paper_decisions(meeting, today) if line.paper_required]
+        if lines:
+            found.append((meeting, lines))
+    return found
 
 
 ANSWER_WORDS = {

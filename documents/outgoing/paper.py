@@ -32,14 +32,16 @@ def classified(secrecy: int) -> bool:
     return secrecy > Secrecy.NONE
 
 
-def classified_decision(secrecy: int, what: str | None = None) -> PaperDecision:
-    label = str(Secrecy(secrecy).label) if classified(secrecy) else str(Secrecy.MAT.label)
-    return PaperDecision(
-        True,
-        _("Gửi bản giấy: %(w)s độ %(s)s, nội dung bí mật nhà nước không gửi qua hệ thống (%(r)s).")
-        % {"w": what or _("văn bản"), "s": label, "r": STATE_SECRET_RULE},
-        electronic=False,
-    )
+def classified_decision(secrecy: int | None, what: str | None = None) -> PaperDecision:
+    """Paper only, naming the state-secret rule. `secrecy` None: classified without a recorded degree (a meeting's
+    confidential material)."""
+    values = {"w": what or _("văn bản"), "r": STATE_SECRET_RULE}
+    if secrecy is None:
+        reason = _("Gửi bản giấy: %(w)s, nội dung bí mật nhà nước không gửi qua hệ thống (%(r)s).") % values
+    else:
+        values["s"] = str(Secrecy(secrecy).label)
+        reason = _("Gửi bản giấy: %(w)s độ %(s)s, nội dung bí mật nhà nước không gửi qua hệ thống (%(r)s).") % values
+    return PaperDecision(True, reason, electronic=False)
 
 
 def decide(
