@@ -127,10 +127,4 @@ def directory_xlsx(request: HttpRequest) -> HttpResponse:
     return reports.attachment(content, reports.XLSX_TYPE, "danh-ba.xlsx")
 
 
-@login_required
-@require_GET
-def directory_pdf(request: HttpRequest) -> HttpResponse:
-    context = _directory_context(request)
-    context.update(site=settings.IDESK_SITE_NAME, generated=timezone.now())
-    content = reports.pdf_bytes("accounts/directory_pdf.html", context)
-    return reports.attachment(content, "application/pdf", "danh-ba.pdf")
+# The directory's PDF is served by idesk.exports (the whole directory is made by the worker).

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents import views
+from documents import register_books, views
 from documents.incoming import urls as incoming
 from documents.meetings import urls as meetings
 from documents.outgoing import urls as outgoing
@@ -10,8 +10,8 @@ from documents.outgoing import urls as outgoing
 app_name = "documents"
 
 urlpatterns = [
-    path("incoming/register/", views.register_book, name="register_book"),
-    path("outgoing/register/", views.register_book, {"kind": "di"}, name="outgoing_register_book"),
+    path("incoming/register/", register_books.register_book, name="register_book"),
+    path("outgoing/register/", register_books.register_book, {"kind": "di"}, name="outgoing_register_book"),
     path("files/<int:pk>/", views.file_download, name="file"),
     *incoming.urlpatterns,
     *outgoing.urlpatterns,

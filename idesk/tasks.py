@@ -75,3 +75,10 @@ def send_meeting_reminders() -> int:
     from idesk import notifications
 
     return notifications.meeting_reminders()
+
+
+def run_export(job_id: int) -> str:
+    """A long PDF asked for by one person (idesk/exports): made, stored, its requester told."""
+    from idesk.exports import jobs
+
+    return jobs.run(job_id)

@@ -6,6 +6,7 @@ from django.views.static import serve
 from accounts import views as account_views
 from documents.meetings import views as meeting_views
 from idesk import compliance_views, health, notification_views, views
+from idesk.exports import views as export_views
 
 public_patterns = (
     [
@@ -23,7 +24,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("units/", account_views.directory, name="directory"),
     path("units/danh-ba.xlsx", account_views.directory_xlsx, name="directory_xlsx"),
-    path("units/danh-ba.pdf", account_views.directory_pdf, name="directory_pdf"),
+    path("units/danh-ba.pdf", export_views.directory_pdf, name="directory_pdf"),
+    path("exports/so-dang-ky/<slug:kind>/", export_views.register_book, name="export_register_book"),
+    path("exports/<int:pk>/", export_views.job_page, name="export_job"),
+    path("exports/<int:pk>/trang-thai/", export_views.job_status, name="export_job_status"),
+    path("exports/<int:pk>/tai-ve/", export_views.job_download, name="export_job_download"),
     path("units/compliance/", compliance_views.dashboard, name="compliance"),
     path("units/compliance/tuan-thu.xlsx", compliance_views.export_xlsx, name="compliance_xlsx"),
     path("units/compliance/tuan-thu.pdf", compliance_views.export_pdf, name="compliance_pdf"),

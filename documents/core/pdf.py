@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import gc
 import io
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -22,27 +23,38 @@ from idesk.lib.reports import collecting_by_hand, font_config
 # faster and ~10 MB bigger.
 BOOK_PART_ROWS = 50
 
+# A book longer than this is made by the worker (idesk's export jobs), not in the web request: about 2 s of
+# layout here. Shorter ones are served at once.
+SYNC_BOOK_ROWS = 150
+
 
 def register_book_pdf(
-    *, book: registers.RegisterBook, template: str, printed_at: datetime.datetime | None = None, part_rows: int = 0
+    *,
+    book: registers.RegisterBook,
+    template: str,
+    printed_at: datetime.datetime | None = None,
+    part_rows: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Any register book: landscape A4, cover heading, the table with its header on every page, 'Trang x/y'.
 
     A long book is laid out part by part, each written to PDF and let go before the next, so memory stays bounded.
     A part ends at a page break of the whole book: the rows that begin on a part's last page are laid out again
     at the head of the next, so the pages are those of the book laid out at once. The parts are joined and
-    "Trang x/y" stamped on once the number of pages is known."""
+    "Trang x/y" stamped on once the number of pages is known. `progress(rows done, rows)` is told after each part."""
     context = {"book": book, "heading": book.heading, "printed_at": printed_at or timezone.localtime()}
     part_rows = part_rows or BOOK_PART_ROWS
     if len(book.rows) > part_rows:
         gc.collect()  # what came before (the rows' model instances are cyclic) is not to be kept for the book
     with collecting_by_hand():
-        content = _register_book_pdf(template, context, book.rows, part_rows)
+        content = _register_book_pdf(template, context, book.rows, part_rows, progress or (lambda done, total: None))
         gc.collect()  # the joining's garbage, while the collector looks at nothing older
     return content
 
 
-def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int) -> bytes:
+def _register_book_pdf(
+    template: str, context: dict, rows: list, part_rows: int, progress: Callable[[int, int], None]
+) -> bytes:
     from weasyprint import HTML
 
     parts, start = [], 0
@@ -53,7 +65,9 @@ def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int)
         html = render_to_string(template, {**context, "part": part, "rows": rows[start:end], "start": start})
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=font_config())
         if part["numbers"]:  # the whole book in one part: WeasyPrint numbers its pages itself
-            return document.write_pdf()
+            content = document.write_pdf()
+            progress(len(rows), len(rows))
+            return content
         keep, resume = len(document.pages), end
         if not last:
             keep, resume = _part_break(document.pages, start, end)
@@ -64,6 +78,7 @@ def _register_book_pdf(template: str, context: dict, rows: list, part_rows: int)
         parts.append(document.copy(pages).write_pdf())
         del document, pages
         gc.collect()  # the part's boxes are cyclic: let them go before the next part is laid out
+        progress(min(resume, len(rows)), len(rows))
         if resume >= len(rows):
             break
         start = resume
