@@ -161,7 +161,7 @@ def send_to_units(leader: User, record: IncomingRecord, created: Sequence[Assign
         if delivery.electronic:
             grant_confidential(User.objects.filter(unit=unit, role=Role.CLERK, is_active=True), document)
         audit.record(
-            leader, "sent_to_unit", record, unit=unit.name, unit_id=unit.pk, delivery_id=delivery.pk,
+            leader, "sent_to_unit", record, assignee=unit.name, unit_id=unit.pk, delivery_id=delivery.pk,
             paper_required=decision.paper_required, paper_reason=decision.reason,
         )  # fmt: skip
         sent.append(delivery)
@@ -193,8 +193,8 @@ def report_done(user: User, unit_record: IncomingRecord, result: str, now) -> In
     assignment.result = result
     assignment.save(update_fields=["status", "completed_at", "result"])
     audit.record(
-        user, "unit_completed", district, unit=str(assignment.assignee_unit), role=assignment.role,
-        record_id=unit_record.pk, arrival_number=unit_record.arrival_number, result=result[:500],
+        user, "unit_completed", district, assignee=str(assignment.assignee_unit), role=assignment.role,
+        record_id=unit_record.pk, unit_arrival_number=unit_record.arrival_number, result=result[:500],
     )  # fmt: skip
     if assignment.role != AssignmentRole.LEAD or district.status != IncomingStatus.IN_PROGRESS:
         return None

@@ -84,7 +84,7 @@ def test_each_directed_unit_gets_a_delivery_into_its_clerks_queue_with_the_comme
     assert by_unit["tu-phap"].assignment.role == AssignmentRole.COOPERATE
     assert by_unit["tu-phap"].district_record == district_record
     sent = AuditEvent.objects.filter(object_type="incomingrecord", object_id=district_record.pk, verb="sent_to_unit")
-    assert sorted(e.data["unit"] for e in sent) == ["Phòng Nội vụ", "Phòng Tư pháp"]
+    assert sorted(e.data["assignee"] for e in sent) == ["Phòng Nội vụ", "Phòng Tư pháp"]
 
 
 def test_the_letters_leadership_comment_exception_keeps_a_paper_copy_with_that_reason(district_record):
@@ -165,7 +165,7 @@ def test_each_unit_finishing_completes_its_part_and_the_chu_tri_completes_the_di
     assert district_record.status == IncomingStatus.DONE
     assert {a.status for a in district_record.assignments.all()} == {AssignmentStatus.DONE}
     done = AuditEvent.objects.filter(object_type="incomingrecord", object_id=district_record.pk, verb="unit_completed")
-    assert sorted(e.data["unit"] for e in done) == ["Phòng Nội vụ", "Phòng Tư pháp"]
+    assert sorted(e.data["assignee"] for e in done) == ["Phòng Nội vụ", "Phòng Tư pháp"]
     assert all("Đã xong" in p.label for p in directions.unit_progress(district_record).values())
 
 
