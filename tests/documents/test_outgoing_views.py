@@ -36,10 +36,10 @@ from documents.outgoing.services import DraftData
 from tests.conftest import client_as
 from units.models import Unit, UnitKind
 
-PAPER_PROMPT = "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử."
+PAPER_PROMPT = "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử (Công văn số 3261/UBND"
 INVITATION_ELECTRONIC = "Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-LEADER_COMMENT_PAPER = "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện."
+LEADER_COMMENT_PAPER = "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện (Công văn số 3261/UBND"
 
 
 def user(username: str) -> User:
