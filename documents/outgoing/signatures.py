@@ -246,7 +246,42 @@ def _attach_signed(document: Document, name: str) -> DocumentFile:
         cert = check_agency(document.issuer_unit)
         with draft.signed_pdf.content.open("rb") as handle:
             face = handle.read()
-        return _attach(document, issue_signed(document, face, cert), name)
+        attached = _attach(document, issue_signed(document, face, cert), name)
+        if cert is not None:
+            sign_attachments(document, cert)
+        return attached
+
+
+def sign_attachments(document: Document, cert: SigningCertificate) -> None:
+    """Attachments in separate PDF files get the agency's block at the top right of their first page (number and
+    symbol, time, agency: NĐ30 Appendix I); the issued document's file row then holds the signed copy, the draft
+    keeps its own. Other formats cannot carry a PAdES signature and stay as they are. An attachment that cannot be
+    signed (a damaged or locked PDF from the drafter) stays unsigned, on the timeline: it does not hold back the
+    main document, whose number is taken already."""
+    unit = document.issuer_unit
+    stamper = timestamper()
+    rows = DocumentFile.objects.filter(
+        document=document, added_by__isnull=False, blob__content_type="application/pdf"
+    ).select_related("blob")
+    for row in rows:
+        try:
+            with row.blob.content.open("rb") as handle:
+                data = handle.read()
+            signed = pades.sign_top_right(
+                data,
+                cert.signer(description=_("Phát hành phụ lục: %(s)s") % {"s": document.number_symbol}),
+                first_line=document.number_symbol,
+                agency_name=unit.name,
+                location=faces.place_name(unit),
+                timestamper=stamper,
+                field_name=AGENCY_FIELD,
+            )
+        except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a malformed file
+            reason = exc.message if isinstance(exc, SigningError) else str(exc)
+            logger.warning("attachment %s of document %s left unsigned: %s", row.name, document.pk, reason)
+            audit.record(None, "attachment_unsigned", document, file=row.name, reason=reason[:500])
+            continue
+        DocumentFile.objects.filter(pk=row.pk).update(blob=store_pdf(signed, row.name))
 
 
 def _attach(document: Document, signed: bytes, name: str) -> DocumentFile:
