@@ -81,6 +81,8 @@ def collective_name(unit: Unit) -> str:
 def signer_block(unit: Unit, capacity: str, signer_position: str) -> list[str]:
     """The uppercase lines above the signature: e.g. ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'] or ['CHỦ TỊCH']."""
     own = title_of(signer_position)
+    if capacity == "TM.KT.":  # a deputy for the committee: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+        return [f"TM. {collective_name(unit)}", f"KT. {head_title(unit)}", own]
     if capacity == "TM.":
         return [f"TM. {collective_name(unit)}", own]
     if capacity in ("KT.", "Q.", "TL.", "TUQ."):

@@ -46,6 +46,8 @@ _TITLES = {
     (RegisterKind.INCOMING, True): _("Sổ đăng ký văn bản mật đến"),
     (RegisterKind.OUTGOING, False): _("Sổ đăng ký văn bản đi"),
     (RegisterKind.OUTGOING, True): _("Sổ đăng ký văn bản mật đi"),
+    (RegisterKind.LEGAL, False): _("Sổ đăng ký văn bản quy phạm pháp luật"),
+    (RegisterKind.LEGAL, True): _("Sổ đăng ký văn bản mật quy phạm pháp luật"),
 }
 
 

@@ -12,6 +12,7 @@ from documents.core.forms import BODY_MAX, MultipleFileField, StyledForm
 from documents.core.models import ABBREVIATIONS, DocType, Secrecy, Urgency
 from documents.incoming import policy as incoming_policy
 from documents.incoming.models import IncomingRecord
+from documents.outgoing import authority, symbols
 from documents.outgoing.models import CopyKind, MeetingKind, RecipientGroup, SigningCapacity
 from documents.outgoing.services import DraftData
 from units.models import Unit, UnitKind
@@ -96,7 +97,7 @@ class DraftForm(StyledForm):
         label=_("Ký hiệu đơn vị soạn thảo"),
         max_length=20,
         required=False,
-        help_text=_("Tùy chọn, ví dụ: VX → 12/UBND-VX"),
+        help_text=_("Ví dụ: VX → 12/UBND-VX. Để trống: công văn mang ký hiệu của đơn vị soạn thảo (…/UBND-NV)."),
     )
     urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL)
     secrecy = forms.TypedChoiceField(label=_("Độ mật"), choices=Secrecy.choices, coerce=int, initial=Secrecy.NONE)
@@ -127,6 +128,8 @@ class DraftForm(StyledForm):
             and not (data.get("external_recipients") or "").strip()
         ):
             self.add_error("recipient_units", _("Hãy chọn ít nhất một nơi nhận."))
+        for name, message in symbols.legal_errors(data.get("doc_type") or "", bool(data.get("is_legal"))).items():
+            self.add_error(name, message)
         return data
 
     def to_data(self) -> DraftData:
@@ -149,7 +152,7 @@ class DraftForm(StyledForm):
             meeting_kind=d.get("meeting_kind") or "",
             signing_capacity=d.get("signing_capacity") or "",
             is_legal=bool(d.get("is_legal")),
-            issuer_unit=signer.unit,
+            issuer_unit=authority.issuer_for(signer, d.get("signing_capacity") or ""),
             reply_to=reply,
             uploads=d.get("uploads") or [],
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +23,7 @@ from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import policy as incoming_policy
 from documents.incoming.models import IncomingRecord
-from documents.outgoing import paper, policy, symbols
+from documents.outgoing import authority, paper, policy, symbols
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import (
     CopyKind,
@@ -69,8 +69,8 @@ def _check_draft(author: User, data: DraftData) -> Unit:
     if not roles.is_leader(data.signer):
         errors["signer"] = _("Người ký phải là lãnh đạo (Chủ tịch, Phó Chủ tịch hoặc thủ trưởng đơn vị).")
     issuer = data.issuer_unit or author.unit
-    if data.signer.unit_id != issuer.pk:
-        errors["signer"] = _("Người ký phải là lãnh đạo của cơ quan ban hành (%(u)s).") % {"u": issuer.name}
+    errors.update(authority.signer_errors(data.signer, issuer, data.signing_capacity))
+    errors.update(symbols.legal_errors(data.doc_type, data.is_legal))  # a công văn is never QPPL
     inactive = [u.name for u in data.recipient_units if not u.active]
     if inactive:
         errors["recipient_units"] = _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}
@@ -289,8 +289,8 @@ def document_of(draft: OutgoingDraft, today: datetime.date) -> Document:
         issued_date=today,
         summary=draft.summary,
         signer_name=draft.signer.full_name,
-        signer_position=draft.signer.position,
-        signer_title=faces.title_of(draft.signer.position),
+        signer_position=authority.position_on_face(draft.signer, issuer),
+        signer_title=faces.title_of(authority.position_on_face(draft.signer, issuer)),
         signing_capacity=draft.signing_capacity,
         urgency=draft.urgency,
         secrecy=draft.secrecy,
@@ -347,10 +347,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
         draft.save(update_fields=["status", "document", "updated_at"])
         grant_confidential([clerk, draft.author, draft.signer], document)
         deliveries = _dispatch(document, issuer, recipients, clerk, today)
-        _number(
-            document, issuer, RegisterKind.OUTGOING,
-            doc_type=draft.doc_type, year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
-        )  # fmt: skip
+        _number(document, issuer, symbols.register_kind(draft), lambda n: symbols.draft_symbol(draft, n, today.year))
         AuditEvent.objects.bulk_create(
             [
                 audit.event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),
@@ -376,14 +373,12 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
 _PAPER_REASON_LENGTH = Delivery._meta.get_field("paper_reason").max_length
 
 
-def _number(document: Document, unit: Unit, kind: str, **symbol) -> None:
+def _number(document: Document, unit: Unit, kind: str, symbol_of: Callable[[int], str]) -> None:
     """Give `document` the next number of the unit's register for its year, and the symbol built from it. The last
     writes of the transaction but its audit events: the register row stays locked until the commit."""
     register, number = take_number(unit, document.year, kind, document.is_confidential)
     document.register, document.number = register, number
-    document.number_symbol = symbols.build_symbol(
-        number=number, issuer_short=unit.short_name or unit.code.upper(), **symbol
-    )
+    document.number_symbol = symbol_of(number)
     document.save(update_fields=["register", "number", "number_symbol"])
 
 
@@ -639,7 +634,7 @@ def make_copy(
             )
         grant_confidential([clerk, signer], copy)
         deliveries = _dispatch(copy, unit, list(recipient_units), clerk, today)
-        _number(copy, unit, RegisterKind.COPY, doc_type=source.doc_type, copy_kind=kind)
+        _number(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
         audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
     attach_official_pdf(copy)
     for delivery in deliveries:

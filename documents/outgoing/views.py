@@ -253,14 +253,9 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if draft.document_id:
         return redirect("documents:issued_pdf", pk=draft.document_id)
     today = timezone.localdate()
-    issuer = draft.issuer_unit
     # The very document issue() creates, with "…" where the number goes: "…/GM-UBND", not "…/UBND".
     preview = services.document_of(draft, today)
-    symbol = symbols.build_symbol(
-        number=0, doc_type=draft.doc_type, issuer_short=issuer.short_name or issuer.code.upper(),
-        year=today.year, is_legal=draft.is_legal, suffix=draft.symbol_suffix,
-    )  # fmt: skip
-    preview.number_symbol = "…" + symbol.removeprefix(symbols.format_number(0))
+    preview.number_symbol = symbols.unnumbered_symbol(draft, today.year)
     pdf = official_pdf.face_pdf(preview)
     return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="du-thao.pdf")
 

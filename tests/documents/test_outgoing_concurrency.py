@@ -93,7 +93,7 @@ def test_eight_clerks_issuing_at_once_get_contiguous_unique_numbers(seeded):
     assert last_number(district) == base + THREADS * PER_THREAD
     symbols = [d.number_symbol for d in documents]
     assert len(set(symbols)) == len(symbols) == THREADS * PER_THREAD
-    assert all(d.number_symbol == f"{d.number:02d}/UBND" for d in documents)
+    assert all(d.number_symbol == f"{d.number:02d}/UBND-VP" for d in documents)  # drafted by Văn phòng
     assert set(OutgoingDraft.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)) == {
         DraftStatus.ISSUED
     }

@@ -215,7 +215,7 @@ def test_the_next_issue_takes_the_next_number(district):
     first = issued()
     second = issued(summary="V/v báo cáo tình hình sử dụng iDesk")
     assert second.number == first.number + 1
-    assert second.number_symbol == f"{first.number + 1:02d}/UBND"
+    assert second.number_symbol == f"{first.number + 1:02d}/UBND-VP"  # drafted by Văn phòng
 
 
 def test_a_named_type_and_a_normative_legal_document_get_their_symbols(district):
@@ -238,7 +238,7 @@ def test_issue_attaches_the_drafts_files_by_reference_and_the_official_pdf(distr
     official = files[2:]
     assert len(official) == 1
     name, _blob, content_type = official[0]
-    assert (name, content_type) == (f"{document.number:02d}-UBND.pdf", "application/pdf")
+    assert (name, content_type) == (f"{document.number:02d}-UBND-VP.pdf", "application/pdf")
     assert StoredFile.objects.count() == blobs_before + 1  # only the rendered PDF is new
     document.refresh_from_db()
     assert document.pages >= 1
