@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from documents.core import policy as core_policy
 from documents.core import roles
 from documents.core.models import (
     AssignmentRole,
     AuditEvent,
     Delivery,
-    DeliveryStatus,
     Document,
-    DocumentUserObjectPermission,
 )
 from documents.core.selectors import Row
 from documents.incoming import policy
@@ -33,6 +29,7 @@ from documents.incoming.models import (
     IncomingStatus,
     ProgressNote,
 )
+from idesk.lib.queries import count_many
 from units.text import fold
 
 # Inbox boxes (Văn bản đến tabs). "so" is the unit's register.
@@ -144,11 +141,40 @@ class IncomingFilters:
 
 def incoming_list(user: User, filters: IncomingFilters) -> QuerySet[IncomingRecord] | SearchResults:
     """The rows of a Văn bản đến list. Urgent documents always first; then the chosen order."""
+    return _narrowed(tab(user, filters.box), user, filters)
+
+
+def tab(user: User, box: str, today: datetime.date | None = None) -> QuerySet[IncomingRecord]:
+    """What a tab of Văn bản đến ("so", the unit register, or an inbox box) holds before the list's own filters
+    and order: the one definition its list and its count (box_counts) share."""
+    return tabs(user, [box], today)[box]
+
+
+def tabs(user: User, boxes, today: datetime.date | None = None) -> dict[str, QuerySet[IncomingRecord]]:
+    """`tab` for several boxes at once: the inbox boxes share one scope, built once (box_counts builds every
+    tab on every page; the querysets' Python, not their SQL, is what the counts cost)."""
+    today = timezone.localdate() if today is None else today
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement). The
     # few recalled documents come from their own index: joining every row to its document just to check would
     # cost a lookup per row of the register.
     recalled = Document.objects.filter(recalled_at__isnull=False).values("pk")
-    return filter_incoming(_scope(user, filters.box).exclude(document_id__in=recalled), user, filters)
+    scopes: dict[str, QuerySet[IncomingRecord]] = {}
+    found = {}
+    for box in boxes:
+        kind = "inbox" if box in BOXES and box != "so" else box
+        if kind not in scopes:
+            scopes[kind] = _scope(user, box).exclude(document_id__in=recalled)
+        found[box] = _in_tab(scopes[kind], user, box, today)
+    return found
+
+
+def _in_tab(qs: QuerySet[IncomingRecord], user: User, box: str, today: datetime.date) -> QuerySet[IncomingRecord]:
+    condition = box_filter(user, box, today)
+    if condition is not None:
+        return qs.filter(condition)
+    if box == "so" and roles.sees_unit_register(user):
+        return qs.filter(unit_id=user.unit_id)
+    return qs
 
 
 def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
@@ -165,13 +191,15 @@ def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
 def filter_incoming(
     qs: QuerySet[IncomingRecord], user: User, filters: IncomingFilters
 ) -> QuerySet[IncomingRecord] | SearchResults:
-    """A list's filters and order on records already scoped to what the user may see."""
+    """A list's tab, filters and order on records already scoped to what the user may see."""
+    return _narrowed(_in_tab(qs, user, filters.box, timezone.localdate()), user, filters)
+
+
+def _narrowed(
+    qs: QuerySet[IncomingRecord], user: User, filters: IncomingFilters
+) -> QuerySet[IncomingRecord] | SearchResults:
+    """The list's own filters and order on a tab's records."""
     today = timezone.localdate()
-    box = box_filter(user, filters.box, today)
-    if box is not None:
-        qs = qs.filter(box)
-    elif filters.box == "so" and roles.sees_unit_register(user):
-        qs = qs.filter(unit_id=user.unit_id)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.urgency is not None:
@@ -354,81 +382,17 @@ class SearchResults:
         return rows
 
 
-@functools.cache
-def _tab_counts_sql() -> str:
-    """Every inbox tab's count, the unit register's and the clerk's "Chờ vào sổ", as one statement.
-
-    The same conditions as box_filter, _scope and core_policy.deliveries, written once more by hand: a
-    page shows these counts on every request, and building and compiling a queryset per tab cost 6-7 ms of
-    Python against 1-2 ms of SQL for all of them. tests/documents/test_visibility_shortcuts.py holds each count
-    to its list (and to visible_to) for every persona of the permission matrix, so the two cannot drift apart
-    silently. A recalled document is withdrawn from every list, so from the counts too."""
-    record, assignment = IncomingRecord._meta.db_table, Assignment._meta.db_table
-    grant = DocumentUserObjectPermission._meta.db_table
-    document, delivery = Document._meta.db_table, Delivery._meta.db_table
-    handling = f"('{AssignmentRole.LEAD}', '{AssignmentRole.COOPERATE}')"
-    shown = f"""(r.secrecy = 0 OR r.document_id IN (
-            SELECT g.content_object_id FROM {grant} g JOIN auth_permission p ON p.id = g.permission_id
-            WHERE g.user_id = %(user)s AND p.codename = '{core_policy.VIEW_CONFIDENTIAL}'))
-        AND r.document_id NOT IN (SELECT id FROM {document} WHERE recalled_at IS NOT NULL)"""
-    return f"""
-    WITH mine AS (
-        SELECT a.record_id, a.role, a.status, a.due_date, r.status AS record_status
-        FROM {assignment} a JOIN {record} r ON r.id = a.record_id
-        WHERE (a.assignee_user_id = %(user)s OR (a.assignee_unit_id = %(lead_unit)s AND a.assignee_user_id IS NULL))
-          AND {shown}
-    )
-    SELECT
-      (SELECT COUNT(*) FROM (
-          SELECT r.id FROM {record} r
-          WHERE r.submitted_to_id = %(user)s AND r.status = '{IncomingStatus.SUBMITTED}' AND {shown}
-          UNION
-          SELECT record_id FROM mine
-          WHERE status = '{AssignmentStatus.PENDING}' AND record_status = '{IncomingStatus.IN_PROGRESS}'
-            AND role IN {handling}
-          UNION
-          SELECT r.id FROM {record} r
-          WHERE r.unit_id = %(clerk_unit)s AND r.status = '{IncomingStatus.REGISTERED}' AND {shown}
-      ) AS waiting),
-      (SELECT COUNT(DISTINCT record_id) FROM mine
-        WHERE status = '{AssignmentStatus.IN_PROGRESS}' AND record_status = '{IncomingStatus.IN_PROGRESS}'
-          AND role IN {handling}),
-      (SELECT COUNT(DISTINCT record_id) FROM mine
-        WHERE due_date < %(today)s AND status <> '{AssignmentStatus.DONE}'
-          AND record_status = '{IncomingStatus.IN_PROGRESS}' AND role IN {handling}),
-      (SELECT COUNT(DISTINCT record_id) FROM mine
-        WHERE record_status = '{IncomingStatus.DONE}' AND role IN {handling}),
-      (SELECT COUNT(DISTINCT record_id) FROM mine WHERE role = '{AssignmentRole.INFORM}'),
-      (SELECT COUNT(*) FROM {record} r WHERE r.unit_id = %(register_unit)s AND {shown}),
-      (SELECT COUNT(*) FROM {delivery} d
-        WHERE d.recipient_unit_id = %(clerk_unit)s AND d.electronic
-          AND d.status IN ('{DeliveryStatus.SENT}', '{DeliveryStatus.OPENED}'))
-    """
-
-
-_TAB_COUNT_KEYS = ("cho_xu_ly", "dang_xu_ly", "qua_han", "da_xong", "de_biet", "so", "pending")
-
-
 def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]:
     """Counts for the inbox tabs ("so", the unit register, only for those who see it) and with `pending` the
-    clerk's arrivals waiting in "Chờ vào sổ" as "pending": one query."""
+    clerk's arrivals waiting in "Chờ vào sổ" as "pending": one query (count_many) over the very querysets the
+    tabs list."""
     wanted = [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
-    if pending:
-        wanted.append("pending")
     if not user.is_authenticated or not user.is_active:
-        return dict.fromkeys(wanted, 0)
-    is_clerk = user.role == Role.CLERK and user.unit_id is not None
-    params = {
-        "user": user.pk,
-        "today": timezone.localdate(),
-        "lead_unit": user.unit_id if roles.leads_unit(user) else None,
-        "clerk_unit": user.unit_id if is_clerk else None,
-        "register_unit": user.unit_id if roles.sees_unit_register(user) else None,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_tab_counts_sql(), params)
-        counts = dict(zip(_TAB_COUNT_KEYS, cursor.fetchone(), strict=True))
-    return {key: counts[key] for key in wanted}
+        return dict.fromkeys([*wanted, "pending"] if pending else wanted, 0)
+    querysets = tabs(user, wanted)
+    if pending:
+        querysets["pending"] = core_policy.deliveries.visible_to(user)
+    return count_many(querysets)
 
 
 def pending_deliveries(user: User) -> QuerySet[Delivery]:
@@ -469,15 +433,3 @@ def my_tasks(user: User) -> QuerySet[Assignment]:
         .select_related("record", "record__document", "assignee_unit", "assignee_user")
         .order_by("due_date", "-record__urgency", "record__arrived_at")
     )
-
-
-def desk_for(user: User) -> dict:
-    """Bàn làm việc: the first few of what waits for me."""
-    today = timezone.localdate()
-    waiting = incoming_list(user, IncomingFilters(box="cho_xu_ly"))[:5]
-    return {
-        "incoming": list(waiting),
-        "tasks": list(my_tasks(user)[:5]),
-        "deliveries": list(pending_deliveries(user)[:5]),
-        "today": today,
-    }

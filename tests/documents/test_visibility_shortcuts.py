@@ -27,7 +27,7 @@ def test_each_tab_and_the_register_hold_what_visible_to_holds(world, persona):  
         listed = selectors.incoming_list(persona, selectors.IncomingFilters(box=box))
 
         assert set(listed.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True)), box
-        # The tab counts are one hand-written statement (selectors._tab_counts_sql): each must equal its list.
+        # The tab counts (one count_many over selectors.tab) must each equal its list.
         assert selectors.box_counts(persona).get(box) == expected.count() == listed.count(), box
 
 
