@@ -7,12 +7,17 @@ cv1.noivu (its staff), vanthu.canhhien (commune clerk), cv1.canhhien (an outside
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+
+from tests.helpers import client_as, user
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the ORM
+
+_media_root = pytest.StashKey[str]()
 
 
 def pytest_configure(config):
@@ -26,9 +31,8 @@ def pytest_configure(config):
     # People and units made by tests have no certificates: they sign off and issue unsigned; the demo's signed
     # flow and the refusals are in tests/documents/test_signed_flow.py, which turns the requirement on.
     settings.IDESK_SIGNATURES_REQUIRED = False
-    import tempfile
-
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="idesk-test-media-")
+    # Stored files go to a directory of this process's own (each xdist worker has one), removed at the end.
+    settings.MEDIA_ROOT = config.stash[_media_root] = tempfile.mkdtemp(prefix="idesk-test-media-")
     # Tasks run inline in tests (one integration test starts a real qcluster).
     from django_q.conf import Conf
 
@@ -44,6 +48,26 @@ def pytest_configure(config):
         database["CONN_MAX_AGE"] = 0
 
 
+def pytest_unconfigure(config):
+    if media := config.stash.get(_media_root, None):
+        shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order: database tests, then transactional ones, then the rest
+def pytest_collection_modifyitems(items):
+    """The slow tests that need no test database (real servers and workers in processes of their own) go first:
+    under xdist (`make test`) they then run beside the rest instead of last, alone, on one worker. Tests that use
+    the database keep pytest-django's order, since a transactional test's flush wipes the seed for what follows."""
+    first = [item for item in items if item.get_closest_marker("slow") and not _uses_database(item)]
+    moved = set(first)
+    items[:] = first + [item for item in items if item not in moved]
+
+
+def _uses_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db") or names & {"db", "transactional_db", "live_server"})
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -56,46 +80,34 @@ def seeded(transactional_db):
     call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
 
 
-def _user(username: str):
-    from accounts.models import User
-
-    return User.objects.select_related("unit").get(username=username)
-
-
 @pytest.fixture
 def chairman(db):
-    return _user("chutich")
+    return user("chutich")
 
 
 @pytest.fixture
 def district_clerk(db):
-    return _user("vanthu.ubnd")
+    return user("vanthu.ubnd")
 
 
 @pytest.fixture
 def dept_head(db):
-    return _user("truong.noivu")
+    return user("truong.noivu")
 
 
 @pytest.fixture
 def dept_staff(db):
-    return _user("cv1.noivu")
+    return user("cv1.noivu")
 
 
 @pytest.fixture
 def commune_clerk(db):
-    return _user("vanthu.canhhien")
+    return user("vanthu.canhhien")
 
 
 @pytest.fixture
 def outsider(db):
-    return _user("cv1.canhhien")
-
-
-def client_as(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return user("cv1.canhhien")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -19,23 +18,8 @@ from accounts.models import User
 from documents.incoming import services
 from documents.incoming.services import AssignmentSpec, IncomingData
 from documents.models import AssignmentRole, AuditEvent, Delivery, Document, IncomingRecord, Register, Secrecy
+from tests.helpers import VN, unit, user, vn_time  # noqa: F401 (many tests import them from here)
 from units.models import Unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def user(username: str) -> User:
-    return User.objects.select_related("unit").get(username=username)
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
-
-
-def vn_time(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
-    """A moment in Vietnam's local time (the year of a register is the local year)."""
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
-
 
 # --- Incoming data and records -----------------------------------------------------------------------------
 

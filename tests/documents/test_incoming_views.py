@@ -34,7 +34,8 @@ from documents.models import (
     Secrecy,
     Urgency,
 )
-from tests.conftest import client_as
+from tests.helpers import client_as, unit
+from tests.helpers import user as who
 from units.models import Unit
 
 NEW_URL = "/documents/incoming/new/"
@@ -52,14 +53,6 @@ def pdf(name: str = "van-ban.pdf", marker: str = "", pad: int = 0) -> SimpleUplo
     """A small valid PDF; `marker` makes its bytes distinct, `pad` makes it bigger (still a valid PDF)."""
     body = PDF.replace(b"%%EOF", b"% " + marker.encode() + b"\n" + b"%" * pad + b"\n%%EOF")
     return SimpleUploadedFile(name, body, content_type="application/pdf")
-
-
-def who(username: str) -> User:
-    return User.objects.select_related("unit").get(username=username)
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
 
 
 def today() -> datetime.date:

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from documents.core import registers as core_registers
 from documents.incoming import services
 from documents.models import (
@@ -33,21 +32,13 @@ from documents.models import (
 )
 from documents.outgoing import services as outgoing
 from documents.outgoing.services import DraftData
-from tests.conftest import client_as
+from tests.helpers import client_as, unit, user
 from units.models import Unit, UnitKind
 
 PAPER_PROMPT = "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử (Công văn số 3261/UBND"
 INVITATION_ELECTRONIC = "Chỉ gửi điện tử: giấy mời gửi đơn vị đã dùng hệ thống"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 LEADER_COMMENT_PAPER = "Gửi bản giấy: văn bản có ý kiến của lãnh đạo UBND huyện (Công văn số 3261/UBND"
-
-
-def user(username: str) -> User:
-    return User.objects.select_related("unit").get(username=username)
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
 
 
 def as_(username: str):
