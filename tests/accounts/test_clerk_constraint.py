@@ -15,6 +15,8 @@ def test_an_inactive_second_clerk_is_allowed(commune_clerk):
     User.objects.create(
         username="vanthu.cu", full_name="Văn thư cũ", unit=commune_clerk.unit, role=Role.CLERK, is_active=False
     )
+    clerks = User.objects.filter(unit=commune_clerk.unit, role=Role.CLERK)
+    assert sorted(clerks.values_list("username", "is_active")) == [("vanthu.canhhien", True), ("vanthu.cu", False)]
 
 
 def test_the_admin_form_shows_a_clear_error_for_a_second_clerk(outsider):

@@ -15,7 +15,10 @@ def _unit(code: str, organ_id: str = "") -> Unit:
 
 @pytest.mark.parametrize("organ_id", ["000.00.00.G22", "000.00.99.H09", "A01.02.03.H41"])
 def test_dotted_codes_are_accepted(db, organ_id):
-    _unit("co-quan-a", organ_id).full_clean()
+    unit = _unit("co-quan-a", organ_id)
+    unit.full_clean()  # ValidationError on organ_id if the shape were refused
+    unit.save()
+    assert Unit.objects.get(organ_id=organ_id).code == "co-quan-a"
 
 
 @pytest.mark.parametrize(
