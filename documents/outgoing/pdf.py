@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "documents/outgoing/official/document.html"
 STYLESHEET = "documents/outgoing/official/document.css"
-TEMPLATE_VERSION = "3"  # bump when the template changes, so cached PDFs are rendered anew
+TEMPLATE_VERSION = "4"  # bump when the template changes, so cached PDFs are rendered anew
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")

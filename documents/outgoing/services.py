@@ -550,8 +550,8 @@ def _copy_context(document: Document) -> dict | None:
         "signer_lines": faces.signer_block(unit, document.signing_capacity, document.signer_position),
         "signer_name": document.signer_name,
         "recipients": [line for line in document.recipients_text.splitlines() if line.strip()],
-        "electronic_mark": False,
-        "signed_at": timezone.localtime(document.issued_at).strftime("%d/%m/%Y %H:%M") if document.issued_at else "",
+        "electronic_mark": True,  # made from an electronic original and sent as one: Appendix I's electronic block
+        "signed_at": timezone.localtime(document.issued_at).isoformat(timespec="seconds") if document.issued_at else "",
     }
     # A sao lục is made from a copy: show the original's face, and the nearest excerpt when one was taken.
     source, body = document.copy_of, document.body

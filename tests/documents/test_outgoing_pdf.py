@@ -169,6 +169,75 @@ def test_page_numbers_start_on_page_2_centred_in_the_top_margin(letter_pdf):
 # --- Other faces -------------------------------------------------------------------------------------------
 
 
+# --- The rules (Appendix I) ----------------------------------------------------------------------------------------
+
+
+def rules(pdf: bytes, page: int = 0) -> list[tuple[float, float, float, float]]:
+    """(xMin, xMax, yTop, yBottom) in pt (y grows downwards) of the page's rules: WeasyPrint clips each border it
+    draws to its strip (m l l l W*), so the thin clip rectangles are the rules. Its content stream is in CSS px,
+    y already flipped by its first `cm`."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found, path = [], []
+    for args, op in ContentStream(reader.pages[page].get_contents(), reader).operations:
+        if op in (b"m", b"l"):
+            point = (float(args[0]) * 0.75, float(args[1]) * 0.75)
+            path = [point] if op == b"m" else [*path, point]
+        elif op == b"W*" and len(path) == 4:
+            xs, ys = [x for x, _ in path], [y for _, y in path]
+            if 0 < max(ys) - min(ys) <= 1.2 and max(xs) - min(xs) > 5:
+                found.append((min(xs), max(xs), min(ys), max(ys)))
+        elif op != b"n":
+            path = []
+    return found
+
+
+def line_box(page: list, first: str, last: str) -> tuple[float, float, float]:
+    """(xMin, xMax, yMax) of the line running from the word `first` to the word `last`."""
+    start = next(w for w in page if w[4] == first)
+    end = next(w for w in page if w[4] == last and abs(w[1] - start[1]) < 2)
+    return start[0], end[2], max(start[3], end[3])
+
+
+def rule_under(found: list, x0: float, x1: float, y: float) -> tuple[float, float, float, float]:
+    """The first rule below y whose middle lies between x0 and x1."""
+    return min((r for r in found if r[2] > y and x0 < (r[0] + r[1]) / 2 < x1), key=lambda r: r[2])
+
+
+def test_the_motto_rule_is_as_long_as_the_motto(letter_pdf):
+    x0, x1, bottom = line_box(words(letter_pdf, 1), "Độc", "phúc")
+    rule = rule_under(rules(letter_pdf), x0, x1, bottom - 5)
+    assert rule[0] == pytest.approx(x0, abs=1.5) and rule[1] == pytest.approx(x1, abs=1.5)
+    assert rule[2] >= bottom + 1  # under the letters, not through them
+
+
+def test_the_issuer_rule_is_short_and_clear_of_the_letters(letter_pdf):
+    x0, x1, bottom = line_box(words(letter_pdf, 1), "HUYỆN", "CANH")
+    rule = rule_under(rules(letter_pdf), x0, x1, bottom - 5)
+    assert rule[2] >= bottom + 1.5  # clear of the dots under Ệ and the descenders
+    assert (x1 - x0) / 3 <= rule[1] - rule[0] <= (x1 - x0) / 2 + 1
+    assert (rule[0] + rule[1]) / 2 == pytest.approx((x0 + x1) / 2, abs=1.5)  # centred under the line
+
+
+@pytest.fixture(scope="module", params=["Công tác văn thư năm 2017", "Triển khai phần mềm Văn phòng điện tử năm 2017"])
+def plan_face(request, django_db_setup, django_db_blocker) -> bytes:
+    """A named type's face (the founding letter's fields as a Kế hoạch), a short and a long title line."""
+    with django_db_blocker.unblock():
+        context = official_pdf.face_context(Document.objects.get(number_symbol="3261/UBND", year=2016))
+    summary = request.param
+    return official_pdf.render({**context, "named": True, "type_title": "KẾ HOẠCH", "summary": summary})
+
+
+def test_the_title_rule_is_a_third_to_a_half_of_the_title_line(plan_face):
+    page = words(plan_face, 1)
+    x0, x1, bottom = line_box(page, next(w[4] for w in page if w[4] in ("Công", "Triển")), "2017")
+    rule = rule_under(rules(plan_face), x0, x1, bottom - 5)
+    assert (x1 - x0) / 3 <= rule[1] - rule[0] <= (x1 - x0) / 2
+    assert (rule[0] + rule[1]) / 2 == pytest.approx((x0 + x1) / 2, abs=1.5)
+    assert rule[2] >= bottom + 1.5
+
+
 @pytest.fixture(autouse=False)
 def plan(db) -> Document:
     return issued(doc_type=DocType.KE_HOACH, summary="Triển khai phần mềm Văn phòng điện tử năm 2017")
@@ -343,24 +412,32 @@ def test_an_issued_documents_lost_pdf_is_reported_not_rendered_again(plan, as_us
 # --- Copies ------------------------------------------------------------------------------------------------------
 
 
-def test_a_sao_y_of_the_founding_letter_carries_the_copy_block(fresh_year, db):
+def test_a_sao_y_of_the_founding_letter_carries_the_electronic_copy_block(fresh_year, db):
+    """An electronic copy (NĐ30 Appendix I): at the top right of page 1, Times New Roman 10, the kind of copy, the
+    copying agency and the signing time (ISO 8601, Vietnam's offset); not the paper copy's mark under the content."""
     letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
     sao_y = outgoing.make_copy(
         clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.SAO_Y, signer=user("pct.kinhte"),
         signing_capacity="KT.", recipient_units=[unit("xa-canh-hien")],
     )  # fmt: skip
 
-    text = squeeze(pdf_text(official_pdf_of(sao_y)))
+    content = official_pdf_of(sao_y)
+    text = squeeze(pdf_text(content))
     assert sao_y.number_symbol == "01/SY-UBND"
-    assert "Số: 3261/UBND" in text  # the copied content
-    assert "Trần Kim Vũ" in text
-    block = text.split("Lưu: VT, CV.", 1)[1]  # after the original's foot
-    assert "SAO Y" in block
-    assert "ỦY BAN NHÂN DÂN HUYỆN VÂN CANH" in block
-    assert "Số: 01/SY-UBND" in block
-    assert f"Vân Canh, ngày 02 tháng 3 năm {fresh_year}" in block
-    assert "KT. CHỦ TỊCH" in block and "Nguyễn Thanh Hải" in block
-    assert "- UBND xã Canh Hiển;" in block
+    assert "Số: 3261/UBND" in text and "Trần Kim Vũ" in text  # the copied content
+    head, rest = text.split("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1)
+    assert "SAO Y" in head
+    assert "ỦY BAN NHÂN DÂN HUYỆN VÂN CANH" in head
+    assert f"Thời gian ký: {fresh_year}-03-02T09:00:00+07:00" in head
+    after_foot = rest.split("Lưu: VT, CV.", 1)[1]
+    assert "SAO Y" not in after_foot and "01/SY-UBND" not in after_foot and "Nguyễn Thanh Hải" not in after_foot
+    # Top right of page 1, above the heading, in small type (10 pt: boxes about 11 pt high, the body's 16).
+    page = words(content, 1)
+    heading_top = next(w[1] for w in page if w[4] == "CỘNG")
+    kind = [w for w in page if w[4] == "Y" and w[1] < heading_top]
+    assert kind, "the kind of copy is printed above the heading"
+    _x0, y0, x1, y1, _word = kind[0]
+    assert x1 > A4[0] - RIGHT - 2 * MM and y1 - y0 < 12.5
 
 
 def test_a_trich_sao_carries_only_the_excerpt(fresh_year, db):
@@ -374,7 +451,7 @@ def test_a_trich_sao_carries_only_the_excerpt(fresh_year, db):
     text = squeeze(pdf_text(official_pdf_of(trich)))
     assert "chấm dứt gửi bằng văn bản giấy" in text
     assert "Thực hiện Thông báo kết luận" not in text
-    assert "TRÍCH SAO" in text and "Số: 01/TrS-UBND" in text
+    assert "TRÍCH SAO" in text.split("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1)[0]  # the electronic copy block
 
 
 # --- The face's pieces ---------------------------------------------------------------------------------------------
@@ -435,8 +512,8 @@ def test_a_sao_luc_of_a_sao_y_shows_the_original_content(fresh_year, db):
 
     text = squeeze(pdf_text(official_pdf_of(sao_luc)))
     assert sao_luc.number_symbol == "02/SL-UBND"
-    face, block = text.split("SAO LỤC", 1)
+    block, face = text.split("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1)
+    assert "SAO LỤC" in block and "SAO Y" not in block
     assert "Số: 3261/UBND" in face and "Vân Canh, ngày 05 tháng 12 năm 2016" in face
     assert "Thực hiện Thông báo kết luận số 282/TB-UBND" in face
-    assert "01/SY-UBND" not in face
-    assert "Số: 02/SL-UBND" in block
+    assert "01/SY-UBND" not in text
