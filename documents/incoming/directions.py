@@ -181,13 +181,14 @@ def report_done(user: User, unit_record: IncomingRecord, result: str, now) -> In
     """The unit finished its record: the district's assignment for the unit is done with the unit's result; when
     that unit was chủ trì the district's record is done too (its chủ trì has finished). Returns the district's
     record when it was completed here."""
-    assignment = (
-        Assignment.objects.select_for_update().select_related("record", "assignee_unit")
-        .filter(delivery__record_id=unit_record.pk).first()
-    )  # fmt: skip
-    if assignment is None:
+    district_id = (
+        Assignment.objects.filter(delivery__record_id=unit_record.pk).values_list("record_id", flat=True).first()
+    )
+    if district_id is None:
         return None
-    district = IncomingRecord.objects.select_for_update().get(pk=assignment.record_id)
+    # The district's record first, then its assignment: the order the district's own actions lock them in.
+    district = IncomingRecord.objects.select_for_update().get(pk=district_id)
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(delivery__record_id=unit_record.pk)
     assignment.status = AssignmentStatus.DONE
     assignment.completed_at = assignment.completed_at or now
     assignment.result = result
