@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.meetings import services as meetings
 from documents.models import CalendarFeed, DocumentFile, PdfCache, StoredFile
@@ -79,3 +80,32 @@ def test_the_giay_moi_pdf_get_writes_nothing(db):
         writes_of(client_as(user("vanthu.canhhien")), reverse("documents:meeting_invitation_pdf", args=[meeting.pk]))
         == []
     )
+
+
+def test_the_weekly_schedule_and_its_pdf_write_nothing(db):
+    """LỊCH CÔNG TÁC TUẦN is rendered on the fly, never attached or cached by the GET that asks for it."""
+    meeting = scheduled()
+    year, week, _day = timezone.localtime(meeting.start).isocalendar()
+    before = (StoredFile.objects.count(), PdfCache.objects.count(), DocumentFile.objects.count())
+    client = client_as(user("vanthu.ubnd"))
+    for name in ("meeting_week", "meeting_week_pdf"):
+        assert writes_of(client, reverse(f"documents:{name}") + f"?tuan={year}-W{week:02d}") == [], name
+    response = client.get(reverse("documents:meeting_week_pdf"), {"tuan": f"{year}-W{week:02d}"})
+    assert response.content.startswith(b"%PDF") and meeting.title in " ".join(pdf_text(response.content).split())
+    assert (StoredFile.objects.count(), PdfCache.objects.count(), DocumentFile.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("vanthu.ubnd", "/documents/incoming/register/?year=2026&format=pdf"),
+        ("vanthu.ubnd", "/documents/incoming/register/?year=2026&format=xlsx"),
+        ("vanthu.ubnd", "/documents/outgoing/register/?year=2026&format=pdf"),
+        ("vanthu.ubnd", "/units/danh-ba.pdf?q=canh+hien"),
+        ("cv1.noivu", "/units/danh-ba.pdf"),  # the whole directory: the page offering the worker's job, or the PDF
+        ("cv1.noivu", "/units/"),
+        ("chutich", "/notifications/"),
+    ],
+)
+def test_exports_and_lists_write_nothing_on_a_get(db, username, url):
+    assert writes_of(client_as(user(username)), url) == []
