@@ -21,12 +21,14 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from documents.core import exports, roles
-from documents.core.forms import RegisterExportForm
 from documents.core import pdf as core_pdf
+from documents.core.forms import RegisterExportForm
 from documents.core.registers import RegisterBook
 from documents.incoming import policy as incoming_policy
+from documents.incoming.follow_up import follow_up_book
 from documents.incoming.registers import incoming_register_book
 from documents.outgoing import policy as outgoing_policy
+from documents.outgoing.books import copy_book, postal_book
 from documents.outgoing.registers import outgoing_register_book
 from idesk.lib import reports
 
@@ -38,6 +40,8 @@ class BookKind:
     template: str
     build: Callable[..., RegisterBook]
     visible_to: Callable[[User], QuerySet]  # one policy: the book holds exactly what this reader's lists hold
+    page: str = "documents:register_book"  # its page's URL name
+    outgoing: bool = False  # kept by the outgoing side (the page's breadcrumb)
 
 
 REGISTER_BOOKS = {
@@ -54,6 +58,35 @@ REGISTER_BOOKS = {
         "documents/outgoing/pdf/register.html",
         outgoing_register_book,
         outgoing_policy.issued.visible_to,
+        "documents:outgoing_register_book",
+        True,
+    ),
+    # The books NĐ30 asks for beside the registers, under the same policy.
+    "theo-doi": BookKind(
+        "Sổ theo dõi giải quyết văn bản đến",
+        "so-theo-doi-giai-quyet",
+        "documents/incoming/pdf/follow_up.html",
+        follow_up_book,
+        incoming_policy.visible_to,
+        "documents:follow_up_book",
+    ),
+    "buu-dien": BookKind(
+        "Sổ gửi văn bản đi bưu điện",
+        "so-gui-buu-dien",
+        "documents/outgoing/pdf/postal.html",
+        postal_book,
+        outgoing_policy.issued.visible_to,
+        "documents:postal_book",
+        True,
+    ),
+    "sao": BookKind(
+        "Sổ đăng ký bản sao văn bản",
+        "so-ban-sao",
+        "documents/outgoing/pdf/copies.html",
+        copy_book,
+        outgoing_policy.issued.visible_to,
+        "documents:copy_book",
+        True,
     ),
 }
 
@@ -131,5 +164,13 @@ def register_book(request: HttpRequest, kind: str = "den") -> HttpResponse:
             return reports.attachment(book_pdf(kind, book), "application/pdf", name)
         long_book = len(book.rows)
     status = 400 if fmt and not form.is_valid() else 200
-    context = {"form": form, "title": book_kind.title, "kind": kind, "long_book": long_book}
+    books = [(other.title, other.page) for key, other in REGISTER_BOOKS.items() if key != kind]
+    context = {
+        "form": form,
+        "title": book_kind.title,
+        "kind": kind,
+        "long_book": long_book,
+        "outgoing": book_kind.outgoing,
+        "other_books": books,
+    }
     return render(request, "documents/register_book.html", context, status=status)

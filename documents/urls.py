@@ -12,6 +12,9 @@ app_name = "documents"
 urlpatterns = [
     path("incoming/register/", register_books.register_book, name="register_book"),
     path("outgoing/register/", register_books.register_book, {"kind": "di"}, name="outgoing_register_book"),
+    path("incoming/follow-up/", register_books.register_book, {"kind": "theo-doi"}, name="follow_up_book"),
+    path("outgoing/postal/", register_books.register_book, {"kind": "buu-dien"}, name="postal_book"),
+    path("outgoing/copies/register/", register_books.register_book, {"kind": "sao"}, name="copy_book"),
     path("files/<int:pk>/", views.file_download, name="file"),
     *incoming.urlpatterns,
     *outgoing.urlpatterns,

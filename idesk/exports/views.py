@@ -38,7 +38,7 @@ def register_book(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def register_page(kind: str) -> str:
-    return reverse("documents:outgoing_register_book" if kind == "di" else "documents:register_book")
+    return reverse(register_books.REGISTER_BOOKS[kind].page)
 
 
 @login_required

@@ -233,3 +233,38 @@ def test_a_confidential_copy_goes_in_the_confidential_copy_register(no_pdf, db):
     assert books.copy_book(unit=unit("ubnd"), year=YEAR).rows == []
     book = books.copy_book(unit=unit("ubnd"), year=YEAR, confidential=True)
     assert len(book.rows) == 1 and book.heading.title == "Sổ đăng ký bản sao văn bản mật"
+
+
+# --- The pages ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/documents/incoming/follow-up/", "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN NĂM 2031"),
+        ("/documents/outgoing/postal/", "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN NĂM 2031"),
+        ("/documents/outgoing/copies/register/", "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN NĂM 2031"),
+    ],
+)
+def test_the_clerk_prints_each_book_under_the_registers_policy(
+    url, title, district_clerk, dept_staff, commune_clerk, as_user
+):
+    page = as_user(district_clerk).get(url)
+    assert page.status_code == 200
+    links = page.content.decode()
+    for other in ("/documents/incoming/register/", "/documents/outgoing/register/", "/documents/outgoing/postal/"):
+        assert (f'href="{other}"' in links) == (other != url)
+    response = as_user(district_clerk).get(url, {"year": YEAR, "format": "xlsx"})
+    assert response.status_code == 200 and sheet(response.content)[0][0].startswith(title)
+    response = as_user(district_clerk).get(url, {"year": YEAR, "format": "pdf"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert as_user(dept_staff).get(url).status_code == 403  # staff keep no book
+    other_unit = as_user(commune_clerk).get(url, {"year": YEAR, "format": "xlsx"})
+    assert "UBND huyện Vân Canh" not in sheet(other_unit.content)[0][0]  # a clerk prints only their own unit's
+
+
+def test_the_paper_list_links_to_the_postal_book(district_clerk, as_user):
+    assert (
+        'href="/documents/outgoing/postal/"'
+        in as_user(district_clerk).get("/documents/outgoing/paper/").content.decode()
+    )
