@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import override_settings
 
 from idesk.bench import runner as bench
 from idesk.bench import scale
@@ -67,7 +68,7 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
 
 def test_the_memory_probes_report_peak_rss(tiny_dataset):
     personas = bench.pick_personas()
-    with bench.override_settings(DEBUG=False):
+    with override_settings(DEBUG=False):
         web = bench.probe_web(
             {
                 "users": [personas.clerk.pk],

@@ -52,7 +52,7 @@ def test_a_load_that_fails_half_way_leaves_the_database_as_it_was(db, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(scale, "_reset_sequences", broken)  # the last step of the load, after every row
+    monkeypatch.setattr(scale.load, "reset_sequences", broken)  # the last step of the load, after every row
     with pytest.raises(RuntimeError):
         scale.generate(TINY, log=lambda line: None)
 

@@ -1,5 +1,5 @@
 """manage.py bench [--quick] [--json PATH] [--markdown PATH]: measure pages, search, compliance, numbering, PDFs and
-memory on a dataset made by generate_scale_data (see idesk/bench/runner.py; `make bench`, `make bench-small`)."""
+memory on a dataset made by generate_scale_data (see idesk/bench/runner/; `make bench`, `make bench-small`)."""
 
 import json
 from pathlib import Path

@@ -1,63 +1,31 @@
-"""A province-sized, reproducible dataset for benchmarks, loaded in bulk (COPY on PostgreSQL).
-
-Shape: one province (UBND tỉnh) with districts, their departments and communes; users with roles (one clerk
-per unit); incoming and outgoing documents over several years with deliveries and assignments in every state,
-the leaders' directions and each record's timeline (audit events); Vietnamese trích yếu with diacritics; access
-events on working days, written in time order (BRIN-friendly).
-
-On PostgreSQL the whole load is one transaction that drops the big tables' secondary indexes and constraints and
-builds them again after the rows: run it on a database nobody else is using, since those tables stay locked until
-it commits.
-"""
+"""Loading the dataset: units, users, documents with their registers, deliveries and assignments, access events."""
 
 from __future__ import annotations
 
 import datetime
 import functools
 import random
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from idesk.bench.scale.access import access_event_lines, access_events
+from idesk.bench.scale.bulk import (
+    LOADED_TABLES,
+    Progress,
+    copy_rows,
+    copy_text,
+    indexes_built_after,
+    max_id,
+    reset_sequences,
+)
+from idesk.bench.scale.words import PLACES, TYPES, document_summary, person_name
 from units.calendar import WorkCalendar
 from units.text import fold
-
-PLACES = [
-    "Quảng Nam", "Tuyên Quang", "Bình Định", "Vân Canh", "Canh Hiển", "Canh Vinh", "Quy Nhơn", "An Nhơn", "Hoài Nhơn",
-    "Phù Cát", "Tây Sơn", "Vĩnh Thạnh", "Hoài Ân", "Phù Mỹ", "Tuy Phước", "An Lão", "Đắk Lắk", "Gia Lai", "Kon Tum",
-]  # fmt: skip
-SUBJECTS = [
-    "công tác văn thư, lưu trữ", "phòng, chống thiên tai", "chuyển đổi số", "cải cách hành chính",
-    "bảo vệ môi trường", "xây dựng nông thôn mới", "phòng cháy, chữa cháy", "an toàn giao thông",
-    "giáo dục và đào tạo", "y tế cơ sở", "đất đai và tài nguyên", "thu ngân sách nhà nước", "giảm nghèo bền vững",
-    "văn phòng điện tử liên thông", "chữ ký số chuyên dùng", "tiêm chủng mở rộng", "quản lý chợ",
-]  # fmt: skip
-VERBS = ["triển khai", "tăng cường", "báo cáo kết quả", "hướng dẫn thực hiện", "kiểm tra", "tổng kết", "đôn đốc"]
-TYPES = [("cv", ""), ("kh", "KH"), ("tb", "TB"), ("bc", "BC"), ("qd", "QĐ"), ("gm", "GM"), ("hd", "HD")]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
-MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thu", "Ngọc", "Hữu", "Thanh", "Kim", "Đức"]
-GIVEN = [
-    "Hùng",
-    "Lan",
-    "Dũng",
-    "Hương",
-    "Phúc",
-    "Trang",
-    "Tuấn",
-    "Hạnh",
-    "Khánh",
-    "Ngân",
-    "Lộc",
-    "Thảo",
-    "Quang",
-    "Yến",
-]
 
 
 @dataclass
@@ -70,170 +38,13 @@ class Sizes:
     seed: int = 2016
 
 
-class Progress:
-    def __init__(self, label: str, total: int, out=sys.stderr):
-        self.label, self.total, self.out = label, max(total, 1), out
-        self.done, self.started, self.last = 0, time.monotonic(), 0.0
-
-    def step(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if now - self.last > 0.5 or self.done >= self.total:
-            self.last = now
-            width = 30
-            filled = int(width * self.done / self.total)
-            self.out.write(
-                f"\r{self.label:<22} [{'#' * filled}{'.' * (width - filled)}] {self.done:>10,}/{self.total:,}"
-                f"  {now - self.started:6.1f}s"
-            )
-            self.out.flush()
-
-    def finish(self) -> None:
-        if self.done < self.total:
-            self.done = self.total - 1
-            self.step(1)
-        self.out.write("\n")
-
-
-def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence], progress: Progress | None = None) -> int:
-    """COPY on PostgreSQL; batched INSERTs elsewhere (SQLite, for the test-suite smoke run)."""
-    count = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-                    if progress and count % 10_000 == 0:
-                        progress.step(10_000)
-        if progress:
-            progress.step(count % 10_000)
-        return count
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-    batch: list = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(tuple(row))
-            if len(batch) >= 2000:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                if progress:
-                    progress.step(len(batch))
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-            if progress:
-                progress.step(len(batch))
-    return count
-
-
-# The big tables the load writes. Their secondary indexes, unique and foreign-key constraints are built once after
-# it: kept in place, COPY maintained a dozen indexes a row and checked every foreign key row by row at commit, about
-# ten times the cost of writing the rows themselves.
-LOADED_TABLES = (
-    "documents_document",
-    "documents_incomingrecord",
-    "documents_assignment",
-    "documents_delivery",
-    "documents_direction",
-    "documents_auditevent",
-    "accounts_accessevent",
-)
-
-
-@contextmanager
-def _indexes_built_after(tables: Sequence[str], log: Callable[[str], None]) -> Iterator[None]:
-    """On PostgreSQL, inside the caller's transaction: drop the tables' secondary indexes and their unique and
-    foreign-key constraints, and create them again, as they were, when the block ends. Run it in one transaction
-    with the load: if anything fails, the drop is rolled back with the rows."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    assert connection.in_atomic_block, "indexes are dropped and rebuilt inside the load's transaction"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('u', 'f') ORDER BY c.contype DESC, c.conname",
-            [list(tables)],
-        )
-        constraints = cursor.fetchall()  # unique ones first: their indexes are built before the foreign keys' checks
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
-            "AND i.indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE contype IN ('u', 'p', 'x')) "
-            "ORDER BY 1",
-            [list(tables)],
-        )
-        indexes = cursor.fetchall()
-        for table, name, _, _ in constraints[::-1]:  # foreign keys first
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    yield
-    started = time.monotonic()
-    progress = Progress("indexes, constraints", len(indexes) + len(constraints))
-    with connection.cursor() as cursor:
-        # Enough memory to sort an index of 10M rows in one go (the default 64 MB spills to disk).
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-            progress.step()
-        for table, name, _, definition in constraints:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            progress.step()
-    progress.finish()
-    log(f"indexes and constraints: {len(indexes) + len(constraints)} built in {time.monotonic() - started:.0f} s")
-
-
-def _copy_text(table: str, columns: Sequence[str], chunks: Iterable[tuple[str, int]], progress: Progress) -> int:
-    """COPY of rows already written as COPY text: (chunk of lines, how many) pairs. PostgreSQL only."""
-    count = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for text, n in chunks:
-                copy.write(text)
-                count += n
-                progress.step(n)
-    return count
-
-
-def _max_id(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        return cursor.fetchone()[0]
-
-
-def _reset_sequences(tables: Sequence[str]) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
-            )
-
-
-def _name(rng: random.Random) -> str:
-    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-
-
-def _summary(rng: random.Random, year: int) -> str:
-    place = rng.choice(PLACES)
-    if rng.random() < 0.5:
-        return f"V/v {rng.choice(VERBS)} {rng.choice(SUBJECTS)} trên địa bàn {place} năm {year}"
-    return f"{rng.choice(VERBS).capitalize()} {rng.choice(SUBJECTS)} tại {place}"
-
-
 def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]:
     """Load the dataset; returns row counts. IDs continue after what the database already holds.
 
     One transaction: the big tables' indexes and constraints are built after the rows (see LOADED_TABLES), and a
     failure half-way leaves the database as it was."""
     started = time.monotonic()
-    with transaction.atomic(), _indexes_built_after(LOADED_TABLES, log):
+    with transaction.atomic(), indexes_built_after(LOADED_TABLES, log):
         counts = _load(sizes, log)
     if connection.vendor == "postgresql":
         # What autovacuum would soon do: planner statistics, and the visibility map index-only scans rely on.
@@ -251,7 +62,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     counts: dict[str, int] = {}
 
     # --- units: province → districts → departments and communes --------------------------------------
-    unit_base = _max_id("units_unit")
+    unit_base = max_id("units_unit")
     n_districts = max(1, sizes.units // 10)
     units = []  # (id, name, code, short, kind, parent_id)
     root = unit_base + 1
@@ -287,7 +98,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         next_id += 1
     since = datetime.date(first_year - 1, 1, 1)
     with transaction.atomic():
-        counts["units"] = _copy(
+        counts["units"] = copy_rows(
             "units_unit",
             [
                 "id",
@@ -314,7 +125,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     log(f"units: {counts['units']}")
 
     # --- users: one clerk and one head per unit, leaders at districts, the rest staff ---------------------
-    user_base = _max_id("accounts_user")
+    user_base = max_id("accounts_user")
     password = make_password("idesk-demo")
     users = []  # (id, username, unit_id, role)
     uid = user_base + 1
@@ -332,7 +143,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     joined = timezone.make_aware(datetime.datetime(first_year - 1, 1, 1))
     progress = Progress("users", len(users))
     with transaction.atomic():
-        counts["users"] = _copy(
+        counts["users"] = copy_rows(
             "accounts_user",
             [
                 "id",
@@ -361,7 +172,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                     False,
                     True,
                     joined,
-                    (n := _name(rng)),
+                    (n := person_name(rng)),
                     u[2],
                     {"clerk": "Văn thư", "head": "Thủ trưởng", "leader": "Chủ tịch", "staff": "Chuyên viên"}[u[3]],
                     u[3],
@@ -379,11 +190,11 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         by_unit.setdefault(u[2], {}).setdefault(u[3], []).append(u[0])
 
     # --- documents, registers, incoming records, assignments, deliveries ---------------------------------
-    doc_base, reg_base = _max_id("documents_document"), _max_id("documents_register")
+    doc_base, reg_base = max_id("documents_document"), max_id("documents_register")
     rec_base, asg_base, dlv_base = (
-        _max_id("documents_incomingrecord"),
-        _max_id("documents_assignment"),
-        _max_id("documents_delivery"),
+        max_id("documents_incomingrecord"),
+        max_id("documents_assignment"),
+        max_id("documents_delivery"),
     )
     registers: dict[tuple[int, int, str], list[int]] = {}  # (unit, year, kind) -> [id, last_number]
     written: set[int] = set()
@@ -507,7 +318,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         unit_id = rng.choice(unit_ids)
         staff = by_unit[unit_id]
         dtype, abbr = rng.choice(TYPES)
-        summary = _summary(rng, year)
+        summary = document_summary(rng, year)
         urgency = rng.choices([0, 1, 2, 3], [85, 10, 4, 1])[0]
         secrecy = 1 if rng.random() < 0.02 else 0
         doc_id += 1
@@ -525,7 +336,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                     symbol,
                     day,
                     summary,
-                    _name(rng),
+                    person_name(rng),
                     "Chủ tịch",
                     urgency,
                     secrecy,
@@ -588,7 +399,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                     symbol,
                     day - datetime.timedelta(days=rng.randint(0, 5)),
                     summary,
-                    _name(rng),
+                    person_name(rng),
                     "Chủ tịch",
                     urgency,
                     secrecy,
@@ -712,12 +523,14 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         if len(doc_rows) >= 20_000 or i == n_docs - 1:
             with transaction.atomic():
                 _flush_registers(registers, written)
-                _copy("documents_document", doc_cols, doc_rows)
-                _copy("documents_incomingrecord", rec_cols, rec_rows)
-                _copy("documents_assignment", asg_cols, asg_rows)
-                _copy("documents_delivery", dlv_cols, dlv_rows)
-                _copy("documents_direction", ["record_id", "author_id", "text", "created_at"], dir_rows)
-                _copy("documents_auditevent", ["actor_id", "verb", "object_type", "object_id", "at", "data"], aud_rows)
+                copy_rows("documents_document", doc_cols, doc_rows)
+                copy_rows("documents_incomingrecord", rec_cols, rec_rows)
+                copy_rows("documents_assignment", asg_cols, asg_rows)
+                copy_rows("documents_delivery", dlv_cols, dlv_rows)
+                copy_rows("documents_direction", ["record_id", "author_id", "text", "created_at"], dir_rows)
+                copy_rows(
+                    "documents_auditevent", ["actor_id", "verb", "object_type", "object_id", "at", "data"], aud_rows
+                )
             progress.step(len(doc_rows))
             counts["documents"] = counts.get("documents", 0) + len(doc_rows)
             counts["incoming"] = counts.get("incoming", 0) + len(rec_rows)
@@ -738,13 +551,13 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         columns = ["user_id", "unit_id", "at", "kind"]
         if connection.vendor == "postgresql":
             lines = access_event_lines(rng, working, per_day, user_unit)
-            counts["access_events"] = _copy_text("accounts_accessevent", columns, lines, progress)
+            counts["access_events"] = copy_text("accounts_accessevent", columns, lines, progress)
         else:
-            counts["access_events"] = _copy(
+            counts["access_events"] = copy_rows(
                 "accounts_accessevent", columns, access_events(rng, working, per_day, user_unit), progress
             )
     progress.finish()
-    _reset_sequences(
+    reset_sequences(
         [
             "units_unit",
             "accounts_user",
@@ -761,44 +574,6 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
     return counts
 
 
-def access_events(
-    rng: random.Random, days: Sequence[datetime.date], per_day: int, user_unit: Sequence[tuple[int, int]]
-) -> Iterator[tuple[int, int, datetime.datetime, str]]:
-    """(user, unit, at, kind) of `per_day` events a working day between 7:00 and 18:00, in time order. Each event
-    takes its rank in the day as microseconds, so `at` stays unique for a user."""
-    for day in days:
-        base = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
-        stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
-        for n, second in enumerate(stamps):
-            user_id, unit_id = user_unit[rng.randrange(len(user_unit))]
-            yield (
-                user_id,
-                unit_id,
-                base + datetime.timedelta(seconds=second, microseconds=n),
-                "visit" if n % 3 else "login",
-            )
-
-
-def access_event_lines(
-    rng: random.Random, days: Sequence[datetime.date], per_day: int, user_unit: Sequence[tuple[int, int]]
-) -> Iterator[tuple[str, int]]:
-    """The events of access_events(), drawn the same way, as COPY text a day at a time (lines, count): 10M rows
-    formatted one by one by psycopg, datetimes included, cost more than drawing them."""
-    assert per_day < 1_000_000, "an event's microseconds are its rank in the day"
-    prefixes = [f"{user_id}\t{unit_id}\t" for user_id, unit_id in user_unit]
-    clock = [f"{7 + s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(11 * 3600)]
-    kinds = ["\tlogin\n", "\tvisit\n", "\tvisit\n"]
-    for day in days:
-        base = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
-        date, offset = f"{day.isoformat()} ", base.isoformat()[19:]
-        stamps = sorted(rng.randrange(11 * 3600) for _ in range(per_day))
-        lines = [
-            f"{prefixes[rng.randrange(len(prefixes))]}{date}{clock[second]}.{n:06d}{offset}{kinds[n % 3]}"
-            for n, second in enumerate(stamps)
-        ]
-        yield "".join(lines), len(lines)
-
-
 def _flush_registers(registers: dict, written: set[int], final: bool = False) -> None:
     """Insert registers the first time they are seen; at the end, store each one's last number."""
     fresh = [
@@ -807,7 +582,7 @@ def _flush_registers(registers: dict, written: set[int], final: bool = False) ->
         if rid not in written
     ]
     if fresh:
-        _copy("documents_register", ["id", "unit_id", "year", "kind", "confidential", "last_number"], fresh)
+        copy_rows("documents_register", ["id", "unit_id", "year", "kind", "confidential", "last_number"], fresh)
         written.update(r[0] for r in fresh)
     if final:
         with connection.cursor() as cursor:
