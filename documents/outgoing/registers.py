@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from documents.core.models import Delivery, Document, RegisterKind
@@ -60,7 +60,9 @@ def outgoing_register_book(
     confidential: bool = False,
     within=None,
 ) -> RegisterBook:
-    """The unit's outgoing register for the year in number order (two queries whatever the number of rows).
+    """The unit's outgoing register for the year in number order (two queries whatever the number of rows): the
+    administrative series, then the QPPL, numbered in their own series (`01/2026/QĐ-UBND`), so no issued document
+    is missing from the book; the cover's 'Từ số … đến số …' is the administrative series'.
     `within`: the documents the reader may see (the permission policy's queryset)."""
     heading = book_heading(
         unit=unit,
@@ -74,7 +76,7 @@ def outgoing_register_book(
     documents = (
         base.filter(
             register__unit=unit,
-            register__kind=RegisterKind.OUTGOING,
+            register__kind__in=[RegisterKind.OUTGOING, RegisterKind.LEGAL],
             register__confidential=confidential,
             year=year,
             issued_date__gte=heading.date_from,
@@ -87,15 +89,20 @@ def outgoing_register_book(
                 to_attr="all_deliveries",
             )
         )
-        .order_by("number")
+        .annotate(series=F("register__kind"))
+        .order_by("-series", "number")  # 'out' before 'law'
     )
-    rows = [_outgoing_row(d) for d in documents]
+    rows, administrative = [], []
+    for document in documents:
+        rows.append(_outgoing_row(document))
+        if document.series == RegisterKind.OUTGOING:
+            administrative.append(document.number)
     return RegisterBook(
         heading=heading,
         columns=OUTGOING_COLUMNS,
         rows=rows,
-        first_number=rows[0].number if rows else None,
-        last_number=rows[-1].number if rows else None,
+        first_number=administrative[0] if administrative else None,
+        last_number=administrative[-1] if administrative else None,
     )
 
 

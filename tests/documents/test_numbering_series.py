@@ -16,6 +16,7 @@ from documents.incoming import services as incoming
 from documents.models import DocType, Document, RegisterKind, Secrecy
 from documents.outgoing import services as outgoing
 from documents.outgoing.forms import DraftForm
+from documents.outgoing.registers import outgoing_register_book
 from documents.outgoing.symbols import CONFIDENTIAL_MARK
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import drafted, issued, register_of
@@ -99,6 +100,17 @@ def test_normative_legal_documents_are_numbered_apart_from_the_administrative_se
     assert legal.number_symbol == f"01/{fresh_year}/QĐ-UBND"
     assert legal.register.kind == RegisterKind.LEGAL
     assert first.register.kind == second.register.kind == RegisterKind.OUTGOING
+
+
+def test_the_outgoing_register_lists_the_qppl_after_the_administrative_series(fresh_year):
+    decision()
+    decision(is_legal=True)
+    decision()
+
+    book = outgoing_register_book(unit=unit("ubnd"), year=fresh_year)
+
+    assert [row.number_symbol for row in book.rows] == ["01/QĐ-UBND", "02/QĐ-UBND", f"01/{fresh_year}/QĐ-UBND"]
+    assert (book.first_number, book.last_number) == (1, 2)
 
 
 def test_a_cong_van_cannot_be_a_normative_legal_document(db):
