@@ -19,6 +19,8 @@ from accounts.models import User
 from documents.incoming import services
 from documents.incoming.services import IncomingData
 from documents.models import AssignmentStatus, IncomingRecord, IncomingStatus
+from tests.e2e.conftest import login
+from tests.e2e.test_accessibility import axe_context, axe_source, check  # noqa: F401  (fixtures)
 from tests.e2e.test_incoming_journey import as_person, open_action
 
 pytestmark = pytest.mark.e2e
@@ -44,8 +46,8 @@ def _full_name(username: str) -> str:
     return User.objects.get(username=username).full_name
 
 
-def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(page, browser, live_server):
-    today = timezone.localdate()
+def _district_record(today: datetime.date) -> IncomingRecord:
+    """The province's document registered by the district clerk and submitted to the Chủ tịch."""
     clerk = User.objects.get(username="vanthu.ubnd")
     record = services.register_incoming(
         clerk=clerk,
@@ -58,7 +60,12 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
             due_date=today + datetime.timedelta(days=10),
         ),
     )
-    services.submit(clerk=clerk, record=record, leader=User.objects.get(username="chutich"))
+    return services.submit(clerk=clerk, record=record, leader=User.objects.get(username="chutich"))
+
+
+def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(page, browser, live_server):
+    today = timezone.localdate()
+    record = _district_record(today)
     district_url = page.base_url + record.get_absolute_url()
 
     # 1. The Chủ tịch writes his bút phê: Phòng Nội vụ chủ trì, Phòng Tư pháp phối hợp.
@@ -141,3 +148,36 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
     record.refresh_from_db()
     assert record.status == IncomingStatus.DONE
     assert {a.status for a in record.assignments.all()} == {AssignmentStatus.DONE}
+
+
+def test_the_directed_documents_pages_have_no_serious_accessibility_violation(axe_context, axe_source):  # noqa: F811
+    from documents.incoming.directions import AssignmentSpec
+    from documents.models import AssignmentRole, Delivery
+    from units.models import Unit
+
+    record = _district_record(timezone.localdate())
+    services.direct(
+        leader=User.objects.get(username="chutich"),
+        record=record,
+        text=COMMENT,
+        assignments=[
+            AssignmentSpec(role=AssignmentRole.LEAD, unit=Unit.objects.get(code="noi-vu")),
+            AssignmentSpec(role=AssignmentRole.COOPERATE, unit=Unit.objects.get(code="tu-phap")),
+        ],
+    )
+    delivery = Delivery.objects.get(document=record.document, recipient_unit__code="noi-vu")
+    login(axe_context, "vanthu.noivu")
+    found = check(
+        axe_context,
+        axe_source,
+        {
+            "Chờ vào sổ": "/documents/incoming/arrivals/",
+            "Văn bản chờ vào sổ": f"/documents/incoming/arrivals/{delivery.pk}/",
+        },
+    )
+    own = services.register_delivery(clerk=User.objects.get(username="vanthu.noivu"), delivery=delivery)
+    found += check(axe_context, axe_source, {"Văn bản đến của phòng": own.get_absolute_url()})
+    axe_context.context.clear_cookies()
+    login(axe_context, "chutich")
+    found += check(axe_context, axe_source, {"Văn bản đến của huyện": record.get_absolute_url()})
+    assert found == "", found
