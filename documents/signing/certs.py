@@ -93,6 +93,37 @@ def open_pkcs12(data: bytes, password: str | bytes | None) -> KeyBundle:
     return KeyBundle(key=key, certificate=cert, chain=list(chain or []))
 
 
+def open_stored_pkcs12(data: bytes) -> KeyBundle:
+    """A PKCS#12 iDesk sealed itself (`seal_pkcs12`, kept encrypted and authenticated by Fernet): read without
+    checking the RSA key again. That check ran when it was uploaded; repeating it costs ~35 ms CPU per signature.
+    Anything else (an encrypted bag) goes the full way."""
+    from asn1crypto import pkcs12 as asn1_pkcs12
+
+    key, found = None, []
+    try:
+        pfx = asn1_pkcs12.Pfx.load(bytes(data))
+        safe = pfx["auth_safe"]
+        if safe["content_type"].native == "data":
+            for info in asn1_pkcs12.AuthenticatedSafe.load(safe["content"].native):
+                if info["content_type"].native != "data":
+                    return open_pkcs12(data, None)
+                for bag in asn1_pkcs12.SafeContents.load(info["content"].native):
+                    kind = bag["bag_id"].native
+                    if kind == "key_bag":
+                        key = serialization.load_der_private_key(
+                            bag["bag_value"].untag().dump(), None, unsafe_skip_rsa_key_validation=True
+                        )
+                    elif kind == "cert_bag" and bag["bag_value"]["cert_id"].native == "x509":
+                        found.append(x509.load_der_x509_certificate(bag["bag_value"]["cert_value"].contents))
+    except ValueError:
+        return open_pkcs12(data, None)
+    public = key.public_key().public_numbers() if key is not None else None
+    leaf = next((c for c in found if c.public_key().public_numbers() == public), None)
+    if leaf is None:
+        return open_pkcs12(data, None)
+    return KeyBundle(key=key, certificate=leaf, chain=[c for c in found if c is not leaf])
+
+
 def seal_pkcs12(bundle: KeyBundle) -> bytes:
     """The bundle as a PKCS#12 without password: it is stored only encrypted with IDESK_SIGNING_KEY."""
     return pkcs12.serialize_key_and_certificates(

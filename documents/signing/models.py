@@ -155,7 +155,7 @@ class SigningCertificate(models.Model):
 
         self.check_usable(now)
         if self.key_storage == KeyStorage.SERVER:
-            return signers.ServerKeySigner.from_pkcs12(keys.decrypt(self.encrypted_pkcs12), None)
+            return signers.ServerKeySigner.from_stored(keys.decrypt(self.encrypted_pkcs12))
         return signers.RemoteSigner(
             certificate=self.certificate,
             chain=self.chain,

@@ -43,8 +43,16 @@ class ServerKeySigner(SimpleSigner):
     _key = None  # the cryptography key, when made from a PKCS#12
 
     @classmethod
+    def from_stored(cls, data: bytes) -> ServerKeySigner:
+        """From the PKCS#12 iDesk keeps (decrypted from its Fernet token): see certs.open_stored_pkcs12."""
+        return cls._from_bundle(certs.open_stored_pkcs12(data))
+
+    @classmethod
     def from_pkcs12(cls, data: bytes, password: str | bytes | None = None) -> ServerKeySigner:
-        bundle = certs.open_pkcs12(data, password)
+        return cls._from_bundle(certs.open_pkcs12(data, password))
+
+    @classmethod
+    def _from_bundle(cls, bundle: certs.KeyBundle) -> ServerKeySigner:
         from pyhanko.keys.internal import translate_pyca_cryptography_key_to_asn1
 
         signer = cls(
