@@ -138,7 +138,11 @@ class MeetingForm(WhenMixin, StyledForm):
         label=_("Tài liệu họp"), help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT, JPG/PNG; có thể chọn nhiều tệp.")
     )
     confidential_uploads = MultipleFileField(
-        label=_("Tài liệu mật"), help_text=_("Chỉ người được cấp quyền mới xem được; người khác thấy “Tài liệu mật”.")
+        label=_("Tài liệu mật"),
+        help_text=_(
+            "Chỉ người được cấp quyền mới xem được; người khác thấy “Tài liệu mật”. Các đơn vị được mời nhận bản "
+            "giấy (Luật Bảo vệ bí mật nhà nước 2018)."
+        ),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -214,7 +218,11 @@ class CancelForm(StyledForm):
 
 class MaterialsForm(StyledForm):
     uploads = MultipleFileField(label=_("Tài liệu họp"), required=True)
-    confidential = forms.BooleanField(label=_("Tài liệu mật (chỉ người được cấp quyền xem)"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Tài liệu mật (chỉ người được cấp quyền xem)"),
+        help_text=_("Các đơn vị được mời nhận bản giấy (Luật Bảo vệ bí mật nhà nước 2018)."),
+        required=False,
+    )
 
 
 class GrantForm(StyledForm):
