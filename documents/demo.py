@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from documents.core.models import Delivery, DocType, Document, Secrecy, Urgency
+from documents.core.models import Delivery, DeliveryStatus, DocType, Document, Secrecy, Urgency
 from documents.incoming import services
-from documents.incoming.models import IncomingRecord
-from units.models import Unit
+from units.models import Unit, UnitKind
 
 MARKER = "282/TB-UBND"
+
+
+def _on(moment: datetime.datetime):
+    """The demo's steps happen on the days its story says, so their timelines (and the founding letter's
+    signatures) carry those days. time-machine comes with the development tools `make run` installs; without it
+    the steps are dated at seeding time."""
+    try:
+        import time_machine
+    except ImportError:  # pragma: no cover - a bare production install
+        return contextlib.nullcontext()
+    return time_machine.travel(moment, tick=False)
+
+
+def _vn(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _scan(symbol: str, issuer: str, issued: datetime.date, doc_type: str, summary: str, signer: str) -> ContentFile:
+    """The document's file as the clerk attaches it (a stand-in for the scan or the file received): its face,
+    so a leader asked to direct it can read it."""
+    from documents.core import faces
+    from documents.outgoing import pdf as official_pdf
+
+    named = doc_type != DocType.CONG_VAN
+    face = {
+        "parent_line": None, "issuer_lines": [issuer.upper()], "number_symbol": symbol,
+        "date_line": faces.date_line("Bình Định", issued), "named": named,
+        "type_title": DocType(doc_type).label.upper() if named else "", "summary": summary,
+        "vv_summary": summary.removeprefix("V/v "), "urgency": "", "secrecy": "", "kinh_gui": [],
+        "body": "(Bản điện tử của văn bản, kèm theo khi vào sổ.)", "signer_lines": [], "signer_name": signer,
+        "recipients": [], "archive": "", "copy": None,
+    }  # fmt: skip
+    return ContentFile(official_pdf.render(face), name=f"{symbol.replace('/', '-')}.pdf")
 
 
 def _u(username: str) -> User:
@@ -39,6 +73,8 @@ def _incoming(clerk: User, issuer: str, symbol: str, issued: datetime.date, doc_
         due_date=extra.pop("due", None),
         note=extra.pop("note", ""),
     )
+    if extra.pop("scan", True):
+        data.uploads = [_scan(symbol, _unit(issuer).name, issued, doc_type, summary, data.signer_name)]
     return services.register_incoming(clerk=clerk, data=data, confirm_duplicate=True)
 
 
@@ -61,37 +97,47 @@ def seed() -> int:
     clerk, chairman, vice = _u("vanthu.ubnd"), _u("chutich"), _u("pct.vanhoa")
     made = 0
     with transaction.atomic():
-        # 1. Thông báo kết luận of the province: directed, in progress at Văn phòng with Phòng VHTT.
-        r = _incoming(
-            clerk, "ubnd-tinh", "282/TB-UBND", datetime.date(2015, 12, 31), DocType.THONG_BAO,
-            "Thông báo kết luận về công tác triển khai hệ thống Văn phòng điện tử liên thông toàn tỉnh và phần mềm "
-            "“Theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao”",
-            signer="Hồ Quốc Dũng", due=today + datetime.timedelta(days=10),
-        )  # fmt: skip
-        services.submit(clerk=clerk, record=r, leader=chairman)
-        services.direct(
-            leader=chairman, record=r,
-            text="Giao Văn phòng HĐND và UBND huyện chủ trì, phối hợp Phòng Văn hóa và Thông tin tham mưu triển khai; "
-            "các phòng, ban, ngành, UBND các xã, thị trấn để biết, thực hiện.",
-            assignments=[
-                services.AssignmentSpec(role="lead", unit=_unit("vp")),
-                services.AssignmentSpec(role="coop", unit=_unit("vh-tt")),
-                services.AssignmentSpec(role="info", unit=_unit("noi-vu")),
-            ],
-        )  # fmt: skip
+        # 1. Thông báo kết luận of the province (31/12/2015), arrived on the first working day of 2016: directed,
+        # in progress at Văn phòng with Phòng VHTT (the founding letter of 05/12/2016 follows it up).
+        arrived = datetime.date(2016, 1, 4)
+        with _on(_vn(arrived, 8)):
+            r = _incoming(
+                clerk, "ubnd-tinh", "282/TB-UBND", datetime.date(2015, 12, 31), DocType.THONG_BAO,
+                "Thông báo kết luận về công tác triển khai hệ thống Văn phòng điện tử liên thông toàn tỉnh và phần "
+                "mềm “Theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao”",
+                signer="Hồ Quốc Dũng",
+            )  # fmt: skip
+        with _on(_vn(arrived, 8, 30)):
+            services.submit(clerk=clerk, record=r, leader=chairman)
+        with _on(_vn(arrived, 15)):
+            services.direct(
+                leader=chairman, record=r,
+                text="Giao Văn phòng HĐND và UBND huyện chủ trì, phối hợp Phòng Văn hóa và Thông tin tham mưu triển "
+                "khai; các phòng, ban, ngành, UBND các xã, thị trấn để biết, thực hiện.",
+                assignments=[
+                    services.AssignmentSpec(role="lead", unit=_unit("vp")),
+                    services.AssignmentSpec(role="coop", unit=_unit("vh-tt")),
+                    services.AssignmentSpec(role="info", unit=_unit("noi-vu")),
+                ],
+            )  # fmt: skip
         made += 1
-        # 2. The province's Quy chế decision: done.
-        r = _incoming(
-            clerk, "ubnd-tinh", "36/2016/QĐ-UBND", datetime.date(2016, 7, 8), DocType.QUYET_DINH,
-            "Ban hành Quy chế quản lý và sử dụng Hệ thống Văn phòng điện tử liên thông trong các cơ quan nhà nước "
-            "trên địa bàn tỉnh Bình Định", signer="Hồ Quốc Dũng", pages=12,
-        )  # fmt: skip
-        services.submit(clerk=clerk, record=r, leader=chairman)
-        services.direct(
-            leader=chairman, record=r, text="Giao Chánh Văn phòng tổ chức thực hiện; báo cáo kết quả.",
-            assignments=[services.AssignmentSpec(role="lead", user=_u("truong.vp"))],
-        )  # fmt: skip
-        services.complete(user=_u("truong.vp"), record=r, result="Đã phổ biến Quy chế tới các cơ quan, đơn vị.")
+        # 2. The province's Quy chế decision of 08/7/2016: directed to the Chánh Văn phòng, done.
+        arrived = datetime.date(2016, 7, 11)
+        with _on(_vn(arrived, 8, 15)):
+            r = _incoming(
+                clerk, "ubnd-tinh", "36/2016/QĐ-UBND", datetime.date(2016, 7, 8), DocType.QUYET_DINH,
+                "Ban hành Quy chế quản lý và sử dụng Hệ thống Văn phòng điện tử liên thông trong các cơ quan nhà nước "
+                "trên địa bàn tỉnh Bình Định", signer="Hồ Quốc Dũng", pages=12,
+            )  # fmt: skip
+        with _on(_vn(arrived, 9)):
+            services.submit(clerk=clerk, record=r, leader=chairman)
+        with _on(_vn(arrived, 14)):
+            services.direct(
+                leader=chairman, record=r, text="Giao Chánh Văn phòng tổ chức thực hiện; báo cáo kết quả.",
+                assignments=[services.AssignmentSpec(role="lead", user=_u("truong.vp"))],
+            )  # fmt: skip
+        with _on(_vn(datetime.date(2016, 7, 20), 16)):
+            services.complete(user=_u("truong.vp"), record=r, result="Đã phổ biến Quy chế tới các cơ quan, đơn vị.")
         made += 1
         # 3. An urgent letter of the Sở TTTT waiting for the Chủ tịch's direction.
         r = _incoming(
@@ -109,27 +155,35 @@ def seed() -> int:
         )  # fmt: skip
         made += 1
         # 5. A confidential document (sổ văn bản mật): only those granted see it.
+        # Its content is a state secret: on paper only, handed to the leader with the register's note.
         r = _incoming(
             clerk, "cong-an-huyen", "45/CAH-ANND", today - datetime.timedelta(days=1), DocType.BAO_CAO,
             "Báo cáo tình hình an ninh trật tự trên địa bàn huyện", secrecy=Secrecy.MAT, signer="Phạm Văn Lực",
+            scan=False, note="Văn bản mật: bản giấy trình trực tiếp lãnh đạo.",
         )  # fmt: skip
         services.submit(clerk=clerk, record=r, leader=vice)
         made += 1
-        # 6. Phòng Nội vụ: a Sở Nội vụ plan assigned to a staff member, overdue.
+        # 6. Phòng Nội vụ: a Sở Nội vụ plan that arrived 18 days ago, assigned to a staff member, now overdue.
         nv_clerk, nv_head = _u("vanthu.noivu"), _u("truong.noivu")
-        r = _incoming(
-            nv_clerk, "so-noi-vu", "215/KH-SNV", today - datetime.timedelta(days=20), DocType.KE_HOACH,
-            "Kế hoạch kiểm tra công tác văn thư, lưu trữ năm 2026", signer="Trần Thị Hồng",
-        )  # fmt: skip
-        services.submit(clerk=nv_clerk, record=r, leader=nv_head)
-        services.direct(
-            leader=nv_head, record=r, text="Đồng chí Chuyên viên chủ trì chuẩn bị hồ sơ, báo cáo trước hạn.",
-            assignments=[services.AssignmentSpec(role="lead", user=_u("cv1.noivu"), due_date=today)],
-        )  # fmt: skip
-        services.add_note(user=_u("cv1.noivu"), record=r, text="Đã tập hợp danh mục hồ sơ năm 2025.")
-        # Age it so a new user sees an overdue task (the services only accept today's arrivals).
-        IncomingRecord.objects.filter(pk=r.pk).update(arrived_at=timezone.now() - datetime.timedelta(days=18))
-        r.assignments.update(due_date=today - datetime.timedelta(days=3))
+        arrived = today - datetime.timedelta(days=18)
+        with _on(_vn(arrived, 8)):
+            r = _incoming(
+                nv_clerk, "so-noi-vu", "215/KH-SNV", today - datetime.timedelta(days=20), DocType.KE_HOACH,
+                "Kế hoạch kiểm tra công tác văn thư, lưu trữ năm 2026", signer="Trần Thị Hồng",
+            )  # fmt: skip
+        with _on(_vn(arrived, 9)):
+            services.submit(clerk=nv_clerk, record=r, leader=nv_head)
+        with _on(_vn(arrived + datetime.timedelta(days=1), 10)):
+            services.direct(
+                leader=nv_head, record=r, text="Đồng chí Chuyên viên chủ trì chuẩn bị hồ sơ, báo cáo trước hạn.",
+                assignments=[
+                    services.AssignmentSpec(
+                        role="lead", user=_u("cv1.noivu"), due_date=today - datetime.timedelta(days=3)
+                    )
+                ],
+            )  # fmt: skip
+        with _on(_vn(today - datetime.timedelta(days=10), 15)):
+            services.add_note(user=_u("cv1.noivu"), record=r, text="Đã tập hợp danh mục hồ sơ năm 2025.")
         made += 1
         # 7. Electronic arrivals waiting in the communes' "Chờ vào sổ": the district's plan and notice.
         district, vp = _unit("ubnd"), _u("vanthu.ubnd")
@@ -215,9 +269,38 @@ def seed_founding_letter() -> Document | None:
             signer_position=chairman.position, signer_title="CHỦ TỊCH", register=register, year=2016,
             issued_at=issued, issued_by=clerk, created_by=clerk, **parts,
         )  # fmt: skip
+        _deliver_founding_letter(document, district, clerk, issued)
     from documents.outgoing import signatures
     from documents.outgoing.services import attach_official_pdf, safe_filename
 
-    if signatures.sign_issued(document, chairman, f"{safe_filename(document.number_symbol)}.pdf") is None:
-        attach_official_pdf(document)
+    with _on(issued):  # both signatures dated the day it was issued
+        if signatures.sign_issued(document, chairman, f"{safe_filename(document.number_symbol)}.pdf") is None:
+            attach_official_pdf(document)
     return document
+
+
+def _deliver_founding_letter(document: Document, district: Unit, clerk: User, issued: datetime.datetime) -> None:
+    """Kính gửi: the phòng, ban, ngành and the communes. Sent on its day by the paper rule then in force (before
+    1/1/2017: paper too, posted that day), opened and registered by each unit then."""
+    from documents.outgoing import paper
+
+    recipients = Unit.objects.filter(active=True, kind__in=[UnitKind.DEPARTMENT, UnitKind.COMMUNE]).exclude(
+        code="vp"  # the office that drafted it: LĐVP in its Nơi nhận
+    )
+    day = timezone.localdate(issued)
+    Delivery.objects.bulk_create(
+        Delivery(
+            document=document,
+            sender_unit=district,
+            recipient_unit=unit,
+            sent_by=clerk,
+            sent_at=issued,
+            electronic=decision.electronic and unit.is_on_system(day),
+            paper_required=decision.paper_required,
+            paper_reason=decision.reason[:255],
+            paper_sent_at=issued if decision.paper_required else None,
+            status=DeliveryStatus.REGISTERED,
+            opened_at=issued + datetime.timedelta(hours=2),
+        )  # fmt: skip
+        for unit, decision in paper.decide_all(document, recipients.order_by("sort_order", "id"), day)
+    )
