@@ -237,3 +237,13 @@ def test_a_department_heads_direction_to_another_department_is_refused_on_the_pa
     assert response.status_code == 400
     assert "không thể giao UBND huyện hay phòng, ban khác chủ trì" in response.content.decode()
     assert not own.assignments.exists()
+
+
+def test_a_unit_returning_it_shows_the_district_why(district_record):
+    delivery = _delivery(district_record, "tu-phap")
+    services.return_delivery(clerk=user("vanthu.tuphap"), delivery=delivery, reason="Không thuộc lĩnh vực của phòng.")
+
+    progress = directions.unit_progress(district_record)
+    part = district_record.assignments.get(assignee_unit__code="tu-phap")
+    assert progress[part.pk].label == "Đơn vị trả lại: Không thuộc lĩnh vực của phòng."
+    assert part.status == AssignmentStatus.PENDING  # the district decides again; nothing closed for it
