@@ -45,9 +45,12 @@ seed: migrate
 run: seed
 	@trap 'exit 0' INT; $(VENV)/bin/honcho start -f Procfile
 
-## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL), in parallel (pytest-xdist): one
+## process per core, at most 8, each with its own test database; TEST_JOBS=0 runs it in one process.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 8 ] && n=8; echo $$n)
+PYTEST_PARALLEL = $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## The SQLite suite with the system clock moved (Debian's faketime): the first working Monday of a year, when
 ## every register restarts, and a Sunday in the middle of a month. The suite must pass on any day.
@@ -56,7 +59,7 @@ test-anyday: install
 	@command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
 	@echo '$(ANYDAY)' | tr '|' '\n' | while IFS= read -r when; do \
 		echo "== make test at $$when (UTC)"; \
-		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_ARGS) </dev/null || exit 1; \
+		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS) </dev/null || exit 1; \
 	done
 
 ## Benchmarks (issue 8; docs/performance.md). PostgreSQL on 127.0.0.1; not part of `make test` or CI.
