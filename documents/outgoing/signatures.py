@@ -230,7 +230,8 @@ def attach_signed(document: Document, name: str) -> DocumentFile:
         return _attach_signed(document, name)
     except SigningError as exc:
         logger.warning("agency signature of document %s failed: %s", document.pk, exc.message)
-        audit.record(None, "agency_signing_failed", document, reason=exc.message[:500])
+        # Under the name of the clerk who issued it, whose step it completes (the timeline names an actor).
+        audit.record(document.issued_by, "agency_signing_failed", document, reason=exc.message[:500])
         raise
 
 
@@ -279,7 +280,7 @@ def sign_attachments(document: Document, cert: SigningCertificate) -> None:
         except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a malformed file
             reason = exc.message if isinstance(exc, SigningError) else str(exc)
             logger.warning("attachment %s of document %s left unsigned: %s", row.name, document.pk, reason)
-            audit.record(None, "attachment_unsigned", document, file=row.name, reason=reason[:500])
+            audit.record(document.issued_by, "attachment_unsigned", document, file=row.name, reason=reason[:500])
             continue
         DocumentFile.objects.filter(pk=row.pk).update(blob=store_pdf(signed, row.name))
 
