@@ -6,6 +6,8 @@ confidential documents and materials go through guardian and the audit trail, an
 from __future__ import annotations
 
 import datetime
+import pathlib
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -188,3 +190,31 @@ def test_the_draft_page_asks_the_drafts_visibility_once(db):
         assert client.get(draft.get_absolute_url()).status_code == 200
     asks = [q["sql"] for q in ctx.captured_queries if 'FROM "documents_outgoingdraft"' in q["sql"]]
     assert len(asks) == 1, asks
+
+
+# --- Role predicates in one place --------------------------------------------------------------------------------
+
+# A comparison of someone's role (or Django's staff flags) outside documents/core/roles.py and the policies.
+_INLINE_ROLE_CHECK = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\bRole\.[A-Z_]+|\bis_superuser\b|\bis_staff\b")
+
+
+def _modules_that_ask_the_policy() -> list[pathlib.Path]:
+    root = pathlib.Path(__file__).resolve().parents[2]
+    found = [root / "documents" / "views.py", root / "idesk" / "desk.py", root / "idesk" / "navigation.py"]
+    for name in ("services.py", "selectors.py", "views.py"):
+        found += sorted((root / "documents").glob(f"*/{name}"))
+    return found
+
+
+def test_no_service_selector_or_view_compares_roles_itself():
+    """Role predicates live in documents/core/roles.py, rules in the parts' policies: a view or a service that
+    compared user.role itself would drift from the policy's answer (and from the permission matrix)."""
+    offenders = [
+        f"{path.relative_to(path.parents[2])}:{number}: {line.strip()}"
+        for path in _modules_that_ask_the_policy()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        # (An assignment's role, chủ trì or phối hợp, is the task's, not the person's.)
+        if _INLINE_ROLE_CHECK.search(line) and "AssignmentRole" not in line
+    ]
+    assert len(_modules_that_ask_the_policy()) > 10
+    assert offenders == []
