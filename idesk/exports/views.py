@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents import register_books
@@ -62,11 +63,21 @@ def _job_or_404(request: HttpRequest, pk: int):
     return job
 
 
+# Where each kind of export is asked for: the job page's way back.
+ORIGINS = {
+    "register_den": ("documents:register_book", gettext_lazy("Sổ đăng ký văn bản đến")),
+    "register_di": ("documents:outgoing_register_book", gettext_lazy("Sổ đăng ký văn bản đi")),
+    "directory": ("directory", gettext_lazy("Danh bạ")),
+}
+
+
 @login_required
 @require_GET
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    return render(request, "idesk/exports/job.html", {"job": job, "poll": POLL_SECONDS, "statuses": ExportStatus})
+    name, label = ORIGINS[job.kind]
+    context = {"job": job, "poll": POLL_SECONDS, "statuses": ExportStatus, "back": (reverse(name), label)}
+    return render(request, "idesk/exports/job.html", context)
 
 
 @login_required

@@ -74,6 +74,7 @@ def test_a_long_book_is_made_by_the_worker_stored_and_announced(
     assert told.url == reverse("export_job", args=[job.pk]) and job.title in told.title
 
     page = client.get(reverse("export_job", args=[job.pk])).content.decode()
+    assert f'href="{reverse("documents:outgoing_register_book")}"' in page  # the way back to the register
     status = client.get(reverse("export_job_status", args=[job.pk])).content.decode()
     for html in (page, status):
         assert 'data-status="done"' in html and reverse("export_job_download", args=[job.pk]) in html
