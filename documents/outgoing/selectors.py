@@ -168,6 +168,8 @@ def paper_to_send(user: User) -> QuerySet[Delivery]:
         Delivery.objects.filter(sender_unit_id=user.unit_id, paper_required=True, paper_sent_at__isnull=True)
         .exclude(status=DeliveryStatus.RECALLED)
         .exclude(document__cancelled_at__isnull=False)
-        .select_related("document", "recipient_unit")
+        # A district leader's direction sent to a unit is not a document this unit issued: its row opens the
+        # district's record (the assignment carrying the direction), not the issued page.
+        .select_related("document", "recipient_unit", "assignment")
         .order_by("-document__urgency", "sent_at")
     )

@@ -247,3 +247,17 @@ def test_a_unit_returning_it_shows_the_district_why(district_record):
     part = district_record.assignments.get(assignee_unit__code="tu-phap")
     assert progress[part.pk].label == "Đơn vị trả lại: Không thuộc lĩnh vực của phòng."
     assert part.status == AssignmentStatus.PENDING  # the district decides again; nothing closed for it
+
+
+def test_the_paper_list_row_of_a_direction_opens_the_district_record(district_record, district_clerk):
+    page = client_as(district_clerk).get(reverse("documents:paper_list"))
+    assert page.status_code == 200
+    rows = [d for d in page.context["page"].object_list if d.document_id == district_record.document_id]
+    assert rows  # the letter's exception keeps a paper copy for each directed unit
+    html = page.content.decode()
+    assert reverse("documents:incoming_detail", args=[district_record.pk]) in html
+    assert reverse("documents:issued_detail", args=[district_record.document_id]) not in html
+    assert (
+        client_as(district_clerk).get(reverse("documents:incoming_detail", args=[district_record.pk])).status_code
+        == 200
+    )
