@@ -148,6 +148,8 @@ def measure_signing(runs: int = 15, warmup: int = 2) -> dict:
     }
     out["budgets_ms"] = BUDGETS_MS
     out["pass"] = all(out[key]["median"] <= budget for key, budget in BUDGETS_MS.items())
+    # On a machine shared with other work the wall time says more about the others: the CPU time is the step's.
+    out["pass_cpu"] = all(out[key]["cpu_median"] <= budget for key, budget in BUDGETS_MS.items())
     return out
 
 
