@@ -305,18 +305,17 @@ def awaiting_agency(document: Document) -> bool:
     )
 
 
-def sign_again(*, clerk, document: Document) -> DocumentFile:
-    """Ký lại: the issuing unit's clerk retries the agency's signature of a document `awaiting_agency`.
-    SigningError (nothing attached) when it fails again; the reason is for the clerk."""
+def sign_again(*, clerk, document: Document, name: str) -> DocumentFile:
+    """Ký lại: the issuing unit's clerk retries the agency's signature of a document `awaiting_agency`, attached
+    as `name` like at issue. SigningError (nothing attached) when it fails again; the reason is for the clerk."""
     if not roles.is_clerk_of(clerk, document.register.unit_id if document.register_id else None):
         raise PermissionDenied
     if document.cancelled_at or document.recalled_at:
         raise SigningError(_("Văn bản đã bị hủy số hoặc thu hồi: không ký lại."))
     if not awaiting_agency(document):
         raise SigningError(_("Văn bản đã có chữ ký số của cơ quan."))
-    from documents.outgoing import services
-
-    attached = services.attach_official_pdf(document)
+    attached = attach_signed(document, name)
+    verify_arrival(attached.blob)
     audit.record(clerk, "agency_signed_again", document)
     return attached
 

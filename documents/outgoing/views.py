@@ -331,7 +331,8 @@ def _sign_again(request: HttpRequest, document: Document) -> HttpResponse:
     from documents.signing.errors import SigningError
 
     try:
-        signatures.sign_again(clerk=request.user, document=document)
+        name = f"{services.safe_filename(document.number_symbol)}.pdf"  # as attach_official_pdf names it
+        signatures.sign_again(clerk=request.user, document=document, name=name)
     except SigningError as exc:
         messages.error(request, exc.message)
     else:
