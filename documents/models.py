@@ -53,6 +53,7 @@ from documents.outgoing.models import (  # noqa: F401
     RecipientGroup,
     SigningCapacity,
 )
+from documents.search.models import SavedSearch  # noqa: F401
 from documents.signing.models import (  # noqa: F401
     IssuedSignedFile,
     PdfVerification,
