@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from documents.core import files as file_rules
@@ -20,6 +21,8 @@ DATE_INPUT = forms.DateInput(
         "inputmode": "numeric",
         "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
         "autocomplete": "off",
+        "data-datepicker": "",  # static/js/idesk-forms.js adds a calendar button beside it
+        "data-datepicker-label": _("Chọn ngày trên lịch"),
     },
     format="%d/%m/%Y",
 )
@@ -27,7 +30,22 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """The browser's own file button speaks the browser's language ("Choose Files", "No file chosen"): beside it
+    a Vietnamese button and the chosen names, which static/js/idesk-forms.js shows (and hides the native one);
+    without script the native input stays as it is."""
+
     allow_multiple_selected = True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        native = super().render(name, value, attrs, renderer)
+        input_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        return format_html(
+            '<div class="idesk-file" data-file-picker>{}'
+            '<div class="idesk-file-face" hidden><label class="btn btn-outline-secondary btn-sm mb-0" for="{}">'
+            '<i class="bi bi-paperclip" aria-hidden="true"></i> {}</label> '
+            '<span class="idesk-file-names small text-muted" aria-live="polite" data-empty="{}">{}</span></div></div>',
+            native, input_id, _("Chọn tệp…"), _("Chưa chọn tệp"), _("Chưa chọn tệp"),
+        )  # fmt: skip
 
 
 class MultipleFileField(forms.FileField):

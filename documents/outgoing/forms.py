@@ -206,6 +206,7 @@ class SignForm(ReviewForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [("approve", _("Ký duyệt")), ("return", _("Trả lại để sửa"))]
+        self.fields["decision"].initial = "approve"  # the submit button reads "Ký duyệt" until another is chosen
 
 
 class ReasonForm(StyledForm):
