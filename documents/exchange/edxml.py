@@ -11,205 +11,46 @@ streams them, so a large attachment is never held twice as text.
 from __future__ import annotations
 
 import binascii
-import dataclasses
 import datetime
-import enum
 import io
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from lxml import etree
 
-NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-DATE_FORMAT = "%Y/%m/%d"
-TIMESTAMP_FORMAT = "%Y/%m/%d %H:%M:%S"
-# Timestamps in packages carry no zone: they are Vietnam's wall clock.
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# Writing and the model live in their own modules; callers keep using edxml.* for all of it.
+from documents.exchange.edxml_build import build, summary, write  # noqa: F401
+from documents.exchange.edxml_model import (  # noqa: F401
+    DATE_FORMAT,
+    NS,
+    TIMESTAMP_FORMAT,
+    VIETNAM,
+    XLINK_NS,
+    Attachment,
+    Business,
+    BusinessDocType,
+    DocumentPackage,
+    EdxmlError,
+    Organ,
+    OtherInfo,
+    ResponseFor,
+    SignerInfo,
+    StaffInfo,
+    StatusCode,
+    StatusPackage,
+    TraceHeader,
+    make_document_id,
+    max_attachment_bytes,
+    max_package_bytes,
+    split_document_id,
+)
 
 MAX_DEPTH = 64  # real packages nest about 8 deep
 _FEED_CHUNK = 1 << 20
-
-
-def max_package_bytes() -> int:
-    return getattr(settings, "IDESK_EDXML_MAX_MB", 80) * 1024 * 1024
-
-
-def max_attachment_bytes() -> int:
-    return getattr(settings, "IDESK_MAX_UPLOAD_MB", 50) * 1024 * 1024
-
-
-class EdxmlError(ValueError):
-    """A package that cannot be accepted; the message is a Vietnamese reason fit for a status 02 description."""
-
-
-# --- The vocabulary --------------------------------------------------------------------------------------------
-
-
-class StatusCode(models.TextChoices):
-    ARRIVED = "01", gettext_lazy("Đã đến, văn thư chưa xử lý")
-    REFUSED = "02", gettext_lazy("Từ chối tiếp nhận")
-    REGISTERED = "03", gettext_lazy("Đã tiếp nhận, vào sổ")
-    ASSIGNED = "04", gettext_lazy("Đã phân công xử lý")
-    IN_PROGRESS = "05", gettext_lazy("Đang xử lý")
-    DONE = "06", gettext_lazy("Hoàn thành")
-    RECALL_REQUESTED = "13", gettext_lazy("Đề nghị lấy lại hoặc cập nhật văn bản")
-    RECALL_AGREED = "15", gettext_lazy("Đồng ý lấy lại hoặc cập nhật văn bản")
-    RECALL_REFUSED = "16", gettext_lazy("Từ chối lấy lại hoặc cập nhật văn bản")
-
-
-class BusinessDocType(enum.IntEnum):
-    NEW = 0
-    REVOCATION = 1  # thu hồi
-    UPDATE = 2
-    REPLACEMENT = 3
-
-    @property
-    def label(self) -> str:
-        return {0: _("Văn bản mới"), 1: _("Thu hồi"), 2: _("Cập nhật"), 3: _("Thay thế")}[self.value]
-
-
-# --- The packages ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Organ:
-    organ_id: str
-    organ_name: str = ""
-    organization_in_charge: str = ""
-    organ_add: str = ""
-    email: str = ""
-    telephone: str = ""
-    fax: str = ""
-    website: str = ""
-
-
-@dataclass
-class StaffInfo:
-    department: str = ""
-    staff: str = ""
-    mobile: str = ""
-    email: str = ""
-
-
-@dataclass
-class ResponseFor:
-    organ_id: str
-    code: str = ""
-    promulgation_date: datetime.date | None = None
-    document_id: str = ""
-
-
-@dataclass
-class SignerInfo:
-    competence: str = ""
-    position: str = ""
-    full_name: str = ""
-
-
-@dataclass
-class OtherInfo:
-    priority: int = 0  # 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc (4 hỏa tốc hẹn giờ)
-    sphere_of_promulgation: str = ""
-    typer_notation: str = ""
-    promulgation_amount: int | None = None
-    page_amount: int | None = None
-    appendixes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class TraceHeader:
-    organ_id: str
-    timestamp: datetime.datetime | None = None
-
-
-@dataclass
-class Business:
-    doc_type: BusinessDocType = BusinessDocType.NEW
-    reason: str = ""
-    staff: StaffInfo | None = None
-    paper: bool = False  # a paper copy follows
-
-
-@dataclass
-class Attachment:
-    name: str
-    content_type: str
-    data: bytes
-    content_id: str = ""
-    description: str = ""
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-
-@dataclass
-class DocumentPackage:
-    from_organ: Organ
-    to_organs: list[Organ]
-    document_id: str
-    code_number: str = ""
-    code_notation: str = ""
-    promulgation_place: str = ""
-    promulgation_date: datetime.date | None = None
-    document_type: str = ""  # Type: 1 văn bản quy phạm pháp luật, 2 văn bản hành chính
-    document_type_detail: str = ""
-    document_type_name: str = ""
-    subject: str = ""
-    content: str = ""
-    signer: SignerInfo = field(default_factory=SignerInfo)
-    due_date: datetime.date | None = None
-    to_places: list[str] = field(default_factory=list)
-    other_info: OtherInfo = field(default_factory=OtherInfo)
-    steering_type: str = ""
-    response_for: list[ResponseFor] = field(default_factory=list)
-    traces: list[TraceHeader] = field(default_factory=list)
-    business: Business = field(default_factory=Business)
-    attachments: list[Attachment] = field(default_factory=list)
-
-    kind = "document"
-
-    @property
-    def code(self) -> str:
-        return f"{self.code_number}/{self.code_notation}" if self.code_notation else self.code_number
-
-
-@dataclass
-class StatusPackage:
-    from_organ: Organ
-    response_for: ResponseFor
-    status_code: StatusCode
-    description: str = ""
-    timestamp: datetime.datetime | None = None
-    staff: StaffInfo = field(default_factory=StaffInfo)
-    to_organs: list[Organ] = field(default_factory=list)  # not in every vendor's status; kept when given
-
-    kind = "status"
-
-
-def make_document_id(organ_id: str, promulgation_date: datetime.date, code: str) -> str:
-    """`OrganId,yyyy/MM/dd,number/notation`: the key of the whole exchange."""
-    return f"{organ_id},{promulgation_date:%Y/%m/%d},{code}"
-
-
-def split_document_id(document_id: str) -> tuple[str, datetime.date, str] | None:
-    """The three parts of a DocumentId in the standard's shape, or None (other vendors use other shapes)."""
-    parts = document_id.split(",", 2)
-    if len(parts) != 3:
-        return None
-    try:
-        return parts[0].strip(), datetime.datetime.strptime(parts[1].strip(), DATE_FORMAT).date(), parts[2].strip()
-    except ValueError:
-        return None
 
 
 # --- Reading ---------------------------------------------------------------------------------------------------
@@ -677,231 +518,3 @@ def _attachments(root: _Node) -> list[Attachment]:
     if missing:
         raise EdxmlError(_("Tệp đính kèm được khai báo nhưng không có nội dung: %(n)s.") % {"n": ", ".join(missing)})
     return attachments
-
-
-# --- Writing ---------------------------------------------------------------------------------------------------
-
-
-def _q(name: str) -> str:
-    return f"{{{NS}}}{name}"
-
-
-def _fmt_date(value: datetime.date | None) -> str:
-    return value.strftime(DATE_FORMAT) if value else ""
-
-
-def _fmt_timestamp(value: datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(VIETNAM)
-    return value.strftime(TIMESTAMP_FORMAT)
-
-
-class _Writer:
-    def __init__(self, xf) -> None:
-        self.xf = xf
-
-    def leaf(self, name: str, value: object = "") -> None:
-        with self.xf.element(_q(name)):
-            if value not in ("", None):
-                self.xf.write(str(value))
-
-    def organ(self, name: str, organ: Organ) -> None:
-        with self.xf.element(_q(name)):
-            self.leaf("OrganId", organ.organ_id)
-            self.leaf("OrganizationInCharge", organ.organization_in_charge)
-            self.leaf("OrganName", organ.organ_name)
-            self.leaf("OrganAdd", organ.organ_add)
-            self.leaf("Email", organ.email)
-            self.leaf("Telephone", organ.telephone)
-            self.leaf("Fax", organ.fax)
-            self.leaf("Website", organ.website)
-
-    def staff(self, staff: StaffInfo) -> None:
-        with self.xf.element(_q("StaffInfo")):
-            self.leaf("Department", staff.department)
-            self.leaf("Staff", staff.staff)
-            self.leaf("Mobile", staff.mobile)
-            self.leaf("Email", staff.email)
-
-    def response_for(self, response: ResponseFor) -> None:
-        with self.xf.element(_q("ResponseFor")):
-            self.leaf("OrganId", response.organ_id)
-            self.leaf("Code", response.code)
-            self.leaf("PromulgationDate", _fmt_date(response.promulgation_date))
-            self.leaf("DocumentId", response.document_id)
-
-
-def build(package: DocumentPackage | StatusPackage) -> bytes:
-    """The package as edXML bytes (UTF-8)."""
-    out = io.BytesIO()
-    write(package, out)
-    return out.getvalue()
-
-
-def write(package: DocumentPackage | StatusPackage, stream: BinaryIO) -> None:
-    """Write the package to a binary stream, attachments base64 in slices (never one copy of them all as text).
-
-    The root declares the namespace as the default and the envelope again with the prefix `edXML:`, as the
-    public samples do: receivers that look elements up by their prefixed name find them."""
-    _check(package)
-    with etree.xmlfile(stream, encoding="utf-8") as xf:
-        xf.write_declaration()
-        w = _Writer(xf)
-        with xf.element(_q("edXML"), nsmap={None: NS}):
-            with xf.element(_q("edXMLEnvelope"), nsmap={"edXML": NS}):
-                with xf.element(_q("edXMLHeader")):
-                    if isinstance(package, StatusPackage):
-                        _write_status_header(w, package)
-                    else:
-                        _write_document_header(w, package)
-                if isinstance(package, DocumentPackage):
-                    with xf.element(_q("edXMLBody")), xf.element(_q("edXMLManifest"), {"version": "1.0"}):
-                        for i, attachment in enumerate(package.attachments):
-                            cid = attachment.content_id or str(i + 1)
-                            with xf.element(
-                                _q("Reference"), {f"{{{XLINK_NS}}}href": f"cid:{cid}"}, nsmap={"xlink": XLINK_NS}
-                            ):
-                                w.leaf("ContentId", f"cid:{cid}")
-                                w.leaf("ContentType", attachment.content_type)
-                                w.leaf("Description", attachment.description)
-                                w.leaf("AttachmentName", attachment.name)
-            if isinstance(package, DocumentPackage) and package.attachments:
-                with xf.element(_q("AttachmentEncoded")):
-                    for i, attachment in enumerate(package.attachments):
-                        with xf.element(_q("Attachment")):
-                            w.leaf("ContentId", attachment.content_id or str(i + 1))
-                            w.leaf("AttachmentName", attachment.name)
-                            w.leaf("Description", attachment.description)
-                            w.leaf("ContentType", attachment.content_type)
-                            with xf.element(_q("ContentTransferEncoded")):
-                                view = memoryview(attachment.data)
-                                step = 57 * 1024  # whole base64 lines
-                                for at in range(0, len(view), step):
-                                    xf.write(binascii.b2a_base64(view[at : at + step], newline=False).decode("ascii"))
-
-
-def _check(package: DocumentPackage | StatusPackage) -> None:
-    """What a receiver refuses, refused before sending."""
-    if not package.from_organ.organ_id:
-        raise EdxmlError(_("Gói tin thiếu thông tin cơ quan gửi (From/OrganId)."))
-    if isinstance(package, StatusPackage):
-        if not package.response_for.document_id:
-            raise EdxmlError(_("Gói tin trạng thái thiếu văn bản được trả lời (ResponseFor/DocumentId)."))
-        return
-    if not package.to_organs or not all(o.organ_id for o in package.to_organs):
-        raise EdxmlError(_("Gói tin thiếu thông tin cơ quan nhận (To/OrganId)."))
-    if not package.document_id:
-        raise EdxmlError(_("Gói tin thiếu mã văn bản (DocumentId)."))
-
-
-def _write_document_header(w: _Writer, p: DocumentPackage) -> None:
-    with w.xf.element(_q("MessageHeader")):
-        w.organ("From", p.from_organ)
-        for organ in p.to_organs:
-            w.organ("To", organ)
-        with w.xf.element(_q("Code")):
-            w.leaf("CodeNumber", p.code_number)
-            w.leaf("CodeNotation", p.code_notation)
-        with w.xf.element(_q("PromulgationInfo")):
-            w.leaf("Place", p.promulgation_place)
-            w.leaf("PromulgationDate", _fmt_date(p.promulgation_date))
-        with w.xf.element(_q("DocumentType")):
-            w.leaf("Type", p.document_type)
-            w.leaf("TypeDetail", p.document_type_detail)
-            w.leaf("TypeName", p.document_type_name)
-        w.leaf("Subject", p.subject)
-        w.leaf("Content", p.content)
-        with w.xf.element(_q("SignerInfo")):
-            w.leaf("Competence", p.signer.competence)
-            w.leaf("Position", p.signer.position)
-            w.leaf("FullName", p.signer.full_name)
-        w.leaf("DueDate", _fmt_date(p.due_date))
-        with w.xf.element(_q("ToPlaces")):
-            for place in p.to_places:
-                w.leaf("Place", place)
-        o = p.other_info
-        with w.xf.element(_q("OtherInfo")):
-            w.leaf("Priority", o.priority)
-            w.leaf("SphereOfPromulgation", o.sphere_of_promulgation)
-            w.leaf("TyperNotation", o.typer_notation)
-            w.leaf("PromulgationAmount", o.promulgation_amount)
-            w.leaf("PageAmount", o.page_amount)
-            with w.xf.element(_q("Appendixes")):
-                for appendix in o.appendixes:
-                    w.leaf("Appendix", appendix)
-        w.leaf("SteeringType", p.steering_type)
-        for response in p.response_for:
-            w.response_for(response)
-        w.leaf("DocumentId", p.document_id)
-    with w.xf.element(_q("TraceHeaderList")):
-        for trace in p.traces:
-            with w.xf.element(_q("TraceHeader")):
-                w.leaf("OrganId", trace.organ_id)
-                w.leaf("Timestamp", _fmt_timestamp(trace.timestamp))
-        with w.xf.element(_q("Bussiness")):
-            w.leaf("BussinessDocType", int(p.business.doc_type))
-            w.leaf("BussinessDocReason", p.business.reason)
-            if p.business.staff is not None:
-                w.staff(p.business.staff)
-            w.leaf("Paper", 1 if p.business.paper else 0)
-
-
-def _write_status_header(w: _Writer, p: StatusPackage) -> None:
-    with w.xf.element(_q("MessageHeader")):
-        w.organ("From", p.from_organ)
-        for organ in p.to_organs:
-            w.organ("To", organ)
-        w.response_for(p.response_for)
-        w.staff(p.staff)
-        w.leaf("StatusCode", StatusCode(p.status_code).value)
-        w.leaf("Description", p.description)
-        w.leaf("Timestamp", _fmt_timestamp(p.timestamp))
-    with w.xf.element(_q("TraceHeaderList")):
-        with w.xf.element(_q("TraceHeader")):
-            w.leaf("OrganId", p.from_organ.organ_id)
-            w.leaf("Timestamp", _fmt_timestamp(p.timestamp))
-
-
-def _iso(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def summary(package: DocumentPackage | StatusPackage) -> dict:
-    """What `edxml read` shows: the package in plain values (JSON-ready, dates in ISO 8601)."""
-    is_document = isinstance(package, DocumentPackage)
-    result = {
-        "kind": package.kind,
-        "document_id": package.document_id if is_document else package.response_for.document_id,
-        "from": {"organ_id": package.from_organ.organ_id, "name": package.from_organ.organ_name},
-        "to": [{"organ_id": o.organ_id, "name": o.organ_name} for o in package.to_organs],
-    }
-    if is_document:
-        result |= {
-            "code_number": package.code_number,
-            "code_notation": package.code_notation,
-            "promulgation_date": _iso(package.promulgation_date),
-            "document_type": package.document_type_name or package.document_type,
-            "subject": package.subject,
-            "business_doc_type": int(package.business.doc_type),
-            "business_doc_type_label": str(package.business.doc_type.label),
-            "business_reason": package.business.reason,
-            "status_code": None,
-            "description": "",
-            "attachments": [
-                {"name": a.name, "content_type": a.content_type, "size": a.size} for a in package.attachments
-            ],
-        }
-    else:
-        result |= {
-            "code": package.response_for.code,
-            "promulgation_date": _iso(package.response_for.promulgation_date),
-            "status_code": package.status_code.value,
-            "status_label": str(package.status_code.label),
-            "description": package.description,
-            "timestamp": _iso(package.timestamp),
-            "staff": dataclasses.asdict(package.staff),
-            "attachments": [],
-        }
-    return result
