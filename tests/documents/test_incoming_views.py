@@ -34,6 +34,7 @@ from documents.models import (
     Secrecy,
     Urgency,
 )
+from tests.documents import conftest as builders
 from tests.helpers import client_as, unit
 from tests.helpers import user as who
 from units.models import Unit
@@ -64,13 +65,9 @@ def dmy(day: datetime.date) -> str:
 
 
 def register(clerk: User, summary: str = "V/v triển khai Văn phòng điện tử", **extra) -> IncomingRecord:
-    data = services.IncomingData(
-        issuer_name=extra.pop("issuer_name", "Sở Nội vụ tỉnh Bình Định"),
-        summary=summary,
-        issued_date=extra.pop("issued_date", today() - datetime.timedelta(days=1)),
-        **extra,
-    )
-    return services.register_incoming(clerk=clerk, data=data, confirm_duplicate=True)
+    """tests/documents/conftest.py's register, from Sở Nội vụ with no signer named, past the duplicate check."""
+    extra = {"issuer_name": "Sở Nội vụ tỉnh Bình Định", "signer_name": "", **extra}
+    return builders.register(clerk, confirm_duplicate=True, summary=summary, **extra)
 
 
 def submitted(clerk: User, leader: User, summary: str = "V/v triển khai Văn phòng điện tử", **extra) -> IncomingRecord:

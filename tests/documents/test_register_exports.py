@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from documents.incoming import exports, pdf, registers, services
-from documents.incoming.services import AssignmentSpec, IncomingData
+from documents.incoming.services import AssignmentSpec
 from documents.models import AssignmentRole, DocType, Secrecy, Urgency
+from tests.documents import conftest as builders
 from units.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,15 +30,15 @@ def at(day: int, hour: int = 8, minute: int = 0, month: int = 3) -> datetime.dat
 
 
 def register(clerk, when: datetime.datetime, **fields):
+    """tests/documents/conftest.py's register at `when`: a report from the province, no signer named."""
     data = {
-        "issuer_name": "UBND tỉnh Bình Định",
         "summary": "V/v báo cáo tình hình",
-        "number_symbol": "",
         "issued_date": when.date() - datetime.timedelta(days=3),
+        "signer_name": "",
+        **fields,
     }
-    data.update(fields)
     with time_machine.travel(when, tick=False):
-        return services.register_incoming(clerk=clerk, data=IncomingData(**data), confirm_duplicate=True)
+        return builders.register(clerk, confirm_duplicate=True, **data)
 
 
 def submit(clerk, record, leader, when):
