@@ -6,6 +6,7 @@ from documents import register_books, views
 from documents.incoming import urls as incoming
 from documents.meetings import urls as meetings
 from documents.outgoing import urls as outgoing
+from documents.search import urls as search
 
 app_name = "documents"
 
@@ -19,4 +20,5 @@ urlpatterns = [
     *incoming.urlpatterns,
     *outgoing.urlpatterns,
     *meetings.urlpatterns,
+    *search.urlpatterns,
 ]
