@@ -1,0 +1,84 @@
+"""Form helpers of static/js/idesk-forms.js in Chromium (issue 18): with the browser in English the file input
+still reads Vietnamese, every dd/mm/yyyy field has a calendar button writing dd/mm/yyyy back, and the signing
+button follows the chosen decision."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from documents.models import DraftStatus
+from documents.outgoing import services as outgoing
+from tests.documents import outgoing_builders as ob
+from tests.e2e.conftest import login
+from tests.helpers import user as who
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = os.environ.get("IDESK_SHOTS")  # a directory: screenshots of each page for a person to look at
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def english_page(browser, live_server, seeded):
+    context = browser.new_context(
+        locale="en-US", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def test_the_registering_form_reads_vietnamese_in_an_english_browser(english_page, tmp_path):
+    page = english_page
+    login(page, "vanthu.ubnd")
+    page.goto(page.base_url + "/documents/incoming/new/")
+
+    face = page.locator("[data-file-picker] .idesk-file-face")
+    assert face.is_visible() and "Chọn tệp…" in face.inner_text() and "Chưa chọn tệp" in face.inner_text()
+    file = tmp_path / "cong-van.pdf"
+    file.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.locator("input[name=uploads]").set_input_files(str(file))
+    assert "cong-van.pdf" in face.inner_text()
+    page.locator("input[name=uploads]").focus()  # the hidden native input keeps the keyboard
+    assert page.evaluate("document.activeElement.name") == "uploads"
+
+    date_buttons = page.get_by_role("button", name="Chọn ngày trên lịch: Ngày tháng văn bản", exact=True)
+    assert date_buttons.count() == 1
+    page.evaluate(
+        "() => { const n = document.querySelector('#id_issued_date').parentNode.querySelector('.idesk-date-native');"
+        " n.value = '2026-03-09'; n.dispatchEvent(new Event('change', {bubbles: true})); }"
+    )
+    assert page.locator("#id_issued_date").input_value() == "09/03/2026"
+    page.locator("#id_due_date").fill("5/4/2026")  # typing still works
+    assert page.locator("#id_due_date").input_value() == "5/4/2026"
+    shot(page, "incoming-form-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    shot(page, "incoming-form-360")
+
+    page.get_by_role("button", name="Vào sổ").click()  # nothing filled: the server answers, in Vietnamese
+    assert page.locator(".alert-danger").get_by_text("Vui lòng sửa các lỗi dưới đây.").is_visible()
+
+
+def test_the_signing_button_follows_the_decision(page):
+    draft = ob.drafted("cv1.vp")
+    outgoing.submit_draft(author=who("cv1.vp"), draft=draft)
+    draft.refresh_from_db()
+    if draft.status == DraftStatus.IN_REVIEW:
+        draft = outgoing.review_draft(head=who("truong.vp"), draft=draft, approve=True)
+    login(page, draft.signer.username)
+    page.goto(page.base_url + draft.get_absolute_url())
+
+    form = page.locator(f"form[action$='/{draft.pk}/sign/']")
+    assert form.locator("button[type=submit]").inner_text() == "Ký duyệt"
+    form.get_by_label("Trả lại để sửa").check()
+    assert form.locator("button[type=submit]").inner_text() == "Trả lại để sửa"
+    shot(page, "sign-return-1280")
+    form.get_by_label("Ký duyệt").check()
+    assert form.locator("button[type=submit]").inner_text() == "Ký duyệt"
