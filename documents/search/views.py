@@ -33,6 +33,7 @@ def find(request: HttpRequest) -> HttpResponse:
             "q": q,
             "groups": groups,
             "total": sum(g.count for g in groups),
+            "empty_titles": [g.title for g in groups if not g.count],
             "saved": saved,
             "is_saved": any(s.query == q for s in saved),
         },
