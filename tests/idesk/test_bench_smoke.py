@@ -56,6 +56,9 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
     assert results.numbering["duplicates"] == 0 and results.numbering["gaps"] == 0
     assert results.pdf["official"]["uncached"]["median"] > 0 and results.pdf["official"]["cached"]["median"] > 0
     assert results.pdf["register"]["entries"] == 25 and results.pdf["register"]["pages"] >= 1
+    signing = results.signing
+    assert all(signing[step]["median"] > 0 for step in ("sign", "verify", "issue")), signing
+    assert "digital signatures (PAdES)" in bench.markdown(results)
 
     assert json.loads(bench.to_json(results))["pages"][0]["key"] == results.pages[0]["key"]
     report = tmp_path / "performance.md"

@@ -100,4 +100,4 @@ class Options:
         return not self.only or section in self.only
 
 
-SECTIONS = ("pages", "search", "compliance", "numbering", "pdf", "memory")
+SECTIONS = ("pages", "search", "compliance", "numbering", "pdf", "signing", "memory")

@@ -116,6 +116,14 @@ def markdown(r: Results) -> str:
             f"| {g['seconds']['median'] / 1000:.1f} s wall, "
             f"{g['cpu_seconds']:.1f} s CPU | ≤ {t['register_pdf_s']:.0f} s | {_ok(g['pass'])} |"
         )
+    if r.signing:
+        lines.append(
+            f"| digital signatures (PAdES): one leader signature, one verification, the issuing step | "
+            f"median {_ms(r.signing['sign']['median'], 0)} / {_ms(r.signing['verify']['median'], 0)} / "
+            f"{_ms(r.signing['issue']['median'], 0)} ms (CPU {_ms(r.signing['sign']['cpu_median'], 0)} / "
+            f"{_ms(r.signing['verify']['cpu_median'], 0)} / {_ms(r.signing['issue']['cpu_median'], 0)}) "
+            f"| ≤ {' / '.join(f'{v:.0f}' for v in r.signing['budgets_ms'].values())} ms | {_ok(r.signing['pass'])} |"
+        )
     mem = r.memory
     if mem:
         w, k = mem["web"], mem["worker"]

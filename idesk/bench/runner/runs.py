@@ -21,6 +21,7 @@ from idesk.bench.runner.pages import measure_pages, pages
 from idesk.bench.runner.pdfs import measure_pdfs
 from idesk.bench.runner.personas import one_value, pick_personas
 from idesk.bench.runner.search import measure_search
+from idesk.bench.signing import measure_signing
 
 # --- The whole run ----------------------------------------------------------------------------------------------------
 
@@ -80,6 +81,7 @@ class Results:
     compliance_day: dict = field(default_factory=dict)
     numbering: dict = field(default_factory=dict)
     pdf: dict = field(default_factory=dict)
+    signing: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -121,6 +123,9 @@ def _run(opts: Options) -> Results:
     if opts.wants("pdf"):
         log("PDF:")
         results.pdf = measure_pdfs(p, opts)
+    if opts.wants("signing"):
+        log("Signing (PAdES):")
+        results.signing = measure_signing(runs=opts.pdf_runs + 5)
     if opts.memory and opts.wants("memory"):
         log("Memory:")
         results.memory = measure_memory(p, page_list, opts)
