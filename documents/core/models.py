@@ -3,6 +3,8 @@ live in incoming/, outgoing/, meetings/ and signing/; documents/models.py gather
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -226,9 +228,22 @@ class Document(models.Model):
     def type_and_summary(self) -> str:
         """'Tên loại và trích yếu nội dung' as the register prints it."""
         label = self.get_doc_type_display()
-        if self.doc_type == DocType.CONG_VAN or fold(self.summary).startswith(fold(label)):
+        if self.doc_type == DocType.CONG_VAN:
+            return listed_summary(self.doc_type, self.summary)
+        if fold(self.summary).startswith(fold(label)):
             return self.summary
         return f"{label} {self.summary}"
+
+
+_VV = re.compile(r"^\s*v\s*/\s*v\b\s*", re.IGNORECASE)
+
+
+def listed_summary(doc_type: str, summary: str) -> str:
+    """A công văn's subject as lists and registers show it, "V/v …": drafts keep it without the prefix (the
+    official face prints "V/v" under the number), a clerk may type "v/v"."""
+    if doc_type != DocType.CONG_VAN or not summary:
+        return summary
+    return "V/v " + _VV.sub("", summary, count=1)
 
 
 def build_search_key(*parts: str) -> str:

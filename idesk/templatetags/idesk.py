@@ -88,3 +88,11 @@ def due_class(due, today, status: str = "") -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def subject(document) -> str:
+    """A document's or draft's trích yếu as listed: a công văn's with its "V/v" (documents.core.models)."""
+    from documents.core.models import listed_summary
+
+    return listed_summary(getattr(document, "doc_type", ""), getattr(document, "summary", "") or "")

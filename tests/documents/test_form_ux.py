@@ -88,3 +88,18 @@ def test_the_signing_button_names_the_chosen_decision(db):
     page = html(refused)
     button = re.search(r'<button[^>]*data-label-approve="Ký duyệt"[^>]*>([^<]*)</button>', page)
     assert button and button.group(1) == "Trả lại để sửa"
+
+
+def test_a_cong_van_is_listed_with_its_v_v_wherever_it_appears(district_clerk):
+    document = ob.issued(summary="triển khai chữ ký số cho các xã")  # drafts keep it without the prefix
+    commune_clerk = ob.clerk_of(ob.communes()[0])
+    typed = register(district_clerk, summary="v/v rà soát tài khoản người dùng")  # a clerk typed it lower-case
+
+    assert document.type_and_summary == "V/v triển khai chữ ký số cho các xã"
+    assert typed.document.type_and_summary == "V/v rà soát tài khoản người dùng"
+    waiting = html(client_as(commune_clerk).get("/documents/incoming/arrivals/"))
+    assert "V/v triển khai chữ ký số cho các xã" in waiting
+    issued_page = html(client_as(district_clerk).get(f"/documents/outgoing/{document.pk}/"))
+    assert "V/v triển khai chữ ký số cho các xã" in issued_page and "V/v V/v" not in issued_page
+    record_page = html(client_as(district_clerk).get(typed.get_absolute_url()))
+    assert "V/v rà soát tài khoản người dùng" in record_page
