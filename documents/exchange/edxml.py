@@ -478,8 +478,15 @@ def _trace(root: _Node) -> dict:
             reason=node.get("BussinessDocReason") or node.get("BusinessDocReason"),
             staff=_staff(node.child("StaffInfo")),
             paper=node.get("Paper") == "1",
+            replaces=_replaced_ids(node),
         )
     return {"traces": traces, "business": business}
+
+
+def _replaced_ids(business: _Node) -> list[str]:
+    listed = business.child("ReplacementInfoList")
+    infos = listed.all("ReplacementInfo") if listed is not None else business.all("ReplacementInfo")
+    return [i.get("DocumentId") for i in infos if i.get("DocumentId")]
 
 
 def _content_id(value: str) -> str:

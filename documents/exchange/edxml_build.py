@@ -194,6 +194,14 @@ def _write_document_header(w: _Writer, p: DocumentPackage) -> None:
             if p.business.staff is not None:
                 w.staff(p.business.staff)
             w.leaf("Paper", 1 if p.business.paper else 0)
+            if p.business.replaces:
+                with w.xf.element(_q("ReplacementInfoList")):
+                    for document_id in p.business.replaces:
+                        with w.xf.element(_q("ReplacementInfo")):
+                            w.leaf("DocumentId", document_id)
+                            with w.xf.element(_q("OrganIdList")):
+                                for organ in p.to_organs:
+                                    w.leaf("OrganId", organ.organ_id)
 
 
 def _write_status_header(w: _Writer, p: StatusPackage) -> None:
@@ -235,6 +243,7 @@ def summary(package: DocumentPackage | StatusPackage) -> dict:
             "business_doc_type": int(package.business.doc_type),
             "business_doc_type_label": str(package.business.doc_type.label),
             "business_reason": package.business.reason,
+            "replaces": list(package.business.replaces),
             "status_code": None,
             "description": "",
             "attachments": [

@@ -119,6 +119,9 @@ class Business:
     reason: str = ""
     staff: StaffInfo | None = None
     paper: bool = False  # a paper copy follows
+    # The DocumentIds this one replaces or updates (ReplacementInfoList/ReplacementInfo/DocumentId); an update
+    # (type 2) without one updates the document of its own DocumentId.
+    replaces: list[str] = field(default_factory=list)
 
 
 @dataclass

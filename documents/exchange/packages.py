@@ -63,10 +63,18 @@ def _places(recipients_text: str) -> list[str]:
 
 
 def _files(document: Document) -> list[DocumentFile]:
-    """The official PDF first (the document as issued), then the draft's attachments in their order."""
+    """The official PDF first (the document as issued), then the draft's attachments in their order, each content
+    once. The worker may build the package at the very moment issue() attaches the official PDF after its commit:
+    should both have attached it, the second row (same content hash, or a second official copy) is left out."""
     official = attach_official_pdf(document)
-    others = [f for f in document.files.select_related("blob").order_by("id") if f.pk != official.pk]
-    return [official, *others]
+    chosen, hashes = [official], {official.blob.sha256}
+    for f in document.files.select_related("blob").order_by("id"):
+        twin = f.name == official.name and f.added_by_id is None and f.blob.content_type == official.blob.content_type
+        if f.pk == official.pk or f.blob.sha256 in hashes or twin:
+            continue
+        hashes.add(f.blob.sha256)
+        chosen.append(f)
+    return chosen
 
 
 def _read(file: DocumentFile) -> bytes:
@@ -118,6 +126,10 @@ def package_for_issued(
         business = Business(
             doc_type=BusinessDocType.REPLACEMENT if replaces else BusinessDocType.NEW,
             reason=_("Thay thế văn bản %(s)s") % {"s": replaces.number_symbol} if replaces else "",
+            # The receiver finds what is replaced by its DocumentId (ReplacementInfo), as QCVN 102 names it.
+            replaces=[document_id_of(replaces)]
+            if replaces and replaces.issued_date and replaces.issuer_unit_id and replaces.issuer_unit.organ_id
+            else [],
         )
     if business.staff is None and issued_by is not None:
         business.staff = StaffInfo(

@@ -136,32 +136,55 @@ def _check_attachments(package: edxml.DocumentPackage) -> list[SimpleUploadedFil
     return uploads
 
 
-def _check_signatures(uploads: Sequence[SimpleUploadedFile]) -> None:
-    """Every signature in the PDFs must be intact, valid and not revoked; an unsigned file passes (a peer on an
-    older system may send one), and an untrusted chain is shown to the clerk by the file's own check."""
-    from documents.signing.errors import SigningError
-    from documents.signing.models import trust_store
-    from documents.signing.verify import verify_pdf
+def _verify_at_intake(stored: Sequence[DocumentFile]) -> None:
+    """Every PDF of the package verified as it lands, as an electronic delivery's are (documents/signing/intake),
+    so the arrival and the record show the result. A broken or revoked signature refuses the package (status 02,
+    inside the landing transaction: nothing stays); an unsigned file or an untrusted chain passes and is shown."""
+    from documents.signing import intake
 
-    pdfs = [u for u in uploads if u.name.lower().endswith(".pdf")]
-    if not pdfs:
-        return
-    roots, crls = trust_store()
-    for upload in pdfs:
-        upload.seek(0)
-        data = upload.read()
-        upload.seek(0)
-        if b"/ByteRange" not in data:
+    for f in stored:
+        verification = intake.verify_stored(f.blob)
+        if verification is None:
             continue
-        try:
-            results = verify_pdf(data, trusted_roots=roots, crls=crls)
-        except SigningError as exc:
-            raise EdxmlError(str(exc.message)) from exc
-        bad = [r for r in results if not r.valid or r.revoked]
-        if bad:
-            raise EdxmlError(
-                _("Chữ ký số trong tệp “%(f)s” không hợp lệ: %(s)s") % {"f": upload.name, "s": bad[0].summary}
-            )
+        signatures = list(verification.signatures.all())
+        bad = [s for s in signatures if not s.valid or s.revoked]
+        unreadable = not signatures and not verification.ok and not verification.unsigned
+        if bad or unreadable:
+            summary = bad[0].summary if bad else verification.problem
+            raise EdxmlError(_("Chữ ký số trong tệp “%(f)s” không hợp lệ: %(s)s") % {"f": f.name, "s": summary})
+
+
+def _original_of(peer: Peer, package: edxml.DocumentPackage) -> Document | None:
+    """The document a replacement (type 3) or an update (type 2) changes: by the DocumentId it names (an update
+    without one names its own), first as received from this peer, else by the DocumentId's parts (issuer's mã định
+    danh, date, number/symbol) per QCVN 102; None when it never reached this server."""
+    kind = package.business.doc_type
+    if kind not in (edxml.BusinessDocType.UPDATE, edxml.BusinessDocType.REPLACEMENT):
+        return None
+    wanted = list(package.business.replaces)
+    if not wanted and kind == edxml.BusinessDocType.UPDATE:
+        wanted = [package.document_id]
+    for document_id in wanted:
+        link = (
+            Link.objects.filter(peer=peer, direction=Direction.IN, document_id=document_id)
+            .select_related("delivery__document")
+            .order_by("pk")
+            .first()
+        )
+        if link is not None:
+            return link.delivery.document
+        parts = edxml.split_document_id(document_id)
+        if parts is None:
+            continue
+        organ_id, issued_date, code = parts
+        found = (
+            Document.objects.filter(issuer_unit__organ_id=organ_id, issued_date=issued_date, number_symbol=code)
+            .order_by("pk")
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def _received_before(peer: Peer, package: edxml.DocumentPackage) -> bool:
@@ -187,7 +210,6 @@ def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -
                 _revoke(peer, package)
             return ok
         uploads = _check_attachments(package)
-        _check_signatures(uploads)
         with transaction.atomic():
             kept = _keep_received(peer, package, data)
             _land(peer, package, uploads, local, kept)
@@ -220,7 +242,9 @@ def _land(
 ) -> None:
     """The document lands in each addressed unit's Chờ vào sổ, as a local electronic delivery does, with 01 back."""
     sender = _sender_unit(package.from_organ, peer)
+    original = _original_of(peer, package)
     document = Document.objects.create(
+        replaces=original,
         issuer_unit=sender,
         issuer_name=sender.name,
         doc_type=_doc_type(package.document_type_name),
@@ -233,8 +257,11 @@ def _land(
         pages=package.other_info.page_amount,
         body=package.content,
     )
-    for upload in uploads:
+    stored = [
         DocumentFile.objects.create(document=document, blob=files.store(upload), name=upload.name[:255])
+        for upload in uploads
+    ]
+    _verify_at_intake(stored)
     for unit in local:
         delivery = Delivery.objects.create(
             document=document, sender_unit=sender, recipient_unit=unit, electronic=True,

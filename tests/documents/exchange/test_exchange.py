@@ -446,3 +446,139 @@ def test_15_and_16_reach_the_senders_delivery(peer, fake_peer):
     assert post(edxml.build(package)).status_code == 200
     delivery.refresh_from_db()
     assert delivery.recall_acknowledged_at is not None
+
+
+# --- Replacements and updates (BussinessDocType 3 and 2) -----------------------------------------------------
+
+ORIGINAL_ID = f"{PROVINCE},2026/12/05,501/UBND-VX"
+
+
+def _replacement(**business) -> edxml.DocumentPackage:
+    return province_package(
+        [unit("xa-canh-hien").organ_id],
+        document_id=f"{PROVINCE},2026/12/06,502/UBND-VX",
+        code_number="502",
+        promulgation_date=datetime.date(2026, 12, 6),
+        subject="Mời dự hội nghị tổng kết liên thông văn bản (thay thế)",
+        business=Business(doc_type=BusinessDocType.REPLACEMENT, reason="Thay thế văn bản 501/UBND-VX", **business),
+    )
+
+
+def _page(path: str) -> str:
+    client = Client()
+    client.force_login(user("vanthu.canhhien"))
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_replacement_links_to_the_original_and_registering_it_shows_both_ways(peer, fake_peer):
+    clerk = user("vanthu.canhhien")
+    first = act(incoming.register_delivery, clerk=clerk, delivery=_arrived(peer))
+    response = post(edxml.build(_replacement(replaces=[ORIGINAL_ID])))
+    assert response.status_code == 200, response.content
+    arrival = Delivery.objects.get(document__number_symbol="502/UBND-VX")
+    assert arrival.document.replaces == first.document
+    page = _page(f"/documents/incoming/arrivals/{arrival.pk}/")
+    assert "Văn bản thay thế cho" in page and f'href="{first.get_absolute_url()}"' in page
+    second = act(incoming.register_delivery, clerk=clerk, delivery=arrival)
+    assert second.document.replaces == first.document
+    original_page = _page(first.get_absolute_url())
+    assert "Đã được thay thế bởi" in original_page and f'href="{second.get_absolute_url()}"' in original_page
+    assert "Văn bản thay thế cho" in _page(second.get_absolute_url())
+
+
+def test_an_update_with_the_same_document_id_is_an_update_of_the_original(peer, fake_peer):
+    original = _arrived(peer)
+    update = province_package(
+        [unit("xa-canh-hien").organ_id],
+        subject="Mời dự hội nghị tổng kết liên thông văn bản (đổi giờ)",
+        business=Business(doc_type=BusinessDocType.UPDATE, reason="Đổi giờ họp"),
+    )
+    assert post(edxml.build(update)).status_code == 200
+    arrival = Delivery.objects.exclude(pk=original.pk).get(document__number_symbol="501/UBND-VX")
+    assert arrival.document.replaces == original.document
+    page = _page(f"/documents/incoming/arrivals/{arrival.pk}/")
+    assert "Văn bản cập nhật cho" in page
+    # The original is still waiting in Chờ vào sổ: the link leads to its arrival.
+    assert f'href="/documents/incoming/arrivals/{original.pk}/"' in page
+
+
+def test_a_replacement_finds_its_original_by_issuer_date_and_number_when_no_link_names_it(peer, fake_peer):
+    original = _arrived(peer)
+    Link.objects.filter(delivery=original).update(document_id="another-vendor-shape-501")
+    assert post(edxml.build(_replacement(replaces=[ORIGINAL_ID]))).status_code == 200
+    assert Document.objects.get(number_symbol="502/UBND-VX").replaces == original.document
+
+
+def test_a_replacement_of_something_never_received_lands_unlinked(peer, fake_peer):
+    assert post(edxml.build(_replacement(replaces=[f"{PROVINCE},2026/01/02,1/UBND"]))).status_code == 200
+    arrival = Delivery.objects.get(document__number_symbol="502/UBND-VX")
+    assert arrival.document.replaces is None
+    assert 'data-testid="exchange-change"' not in _page(f"/documents/incoming/arrivals/{arrival.pk}/")
+
+
+def test_an_issued_replacement_goes_as_type_3_naming_the_document_it_replaces(peer, fake_peer):
+    first = _invitation_to_province()
+    draft = signed(doc_type=DocType.GIAY_MOI, recipient_groups=[], recipient_units=[unit("ubnd-tinh")],
+                   summary="Mời dự hội nghị triển khai liên thông (thay thế)", replaces=first)  # fmt: skip
+    second = act(outgoing.issue, clerk=user("vanthu.ubnd"), draft=draft)
+    assert second.replaces == first
+    new, replacement = fake_peer.packages()
+    assert new.business.doc_type == BusinessDocType.NEW and new.business.replaces == []
+    assert replacement.business.doc_type == BusinessDocType.REPLACEMENT
+    assert replacement.business.replaces == [new.document_id]
+    assert replacement.document_id != new.document_id
+
+
+# --- PDFs verified at intake ---------------------------------------------------------------------------------
+
+
+def test_the_pdfs_of_an_arriving_package_are_verified_as_they_land(peer, fake_peer):
+    from documents.signing.models import PdfVerification
+
+    ours = _invitation_to_province()  # its official PDF, signed here, travels in a province package
+    [package] = fake_peer.packages()
+    official = package.attachments[0]
+    carrying = province_package([unit("xa-canh-hien").organ_id], attachments=[official])
+    assert post(edxml.build(carrying)).status_code == 200
+    landed = Document.objects.exclude(pk=ours.pk).get(summary__startswith="Mời dự hội nghị tổng kết").files.get()
+    verification = PdfVerification.objects.get(blob=landed.blob)  # recorded at intake, before anyone opened it
+    assert verification.signatures.count() >= 1
+    assert 'data-testid="signature-checks"' in _page(
+        f"/documents/incoming/arrivals/{Delivery.objects.get(document=landed.document).pk}/"
+    )
+
+
+# --- The official PDF attached twice at the same moment ------------------------------------------------------
+
+
+def test_a_package_carries_the_official_pdf_once_even_when_issue_attached_it_at_the_same_moment(
+    peer, fake_peer, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.core import files
+    from documents.core.models import DocumentFile
+    from documents.exchange import packages
+
+    real = packages.attach_official_pdf
+
+    def racing(document):
+        # The worker's attach and issue()'s own, both finding nothing attached, both landing: the same bytes in a
+        # second row, and (the agency signing twice) a second official copy of other bytes.
+        mine = real(document)
+        DocumentFile.objects.create(document=document, blob=mine.blob, name=mine.name)
+        with mine.blob.content.open("rb") as stream:
+            other = files.store(SimpleUploadedFile(mine.name, stream.read() + b"\n%twin", "application/pdf"))
+        DocumentFile.objects.create(document=document, blob=other, name=mine.name)
+        return mine
+
+    monkeypatch.setattr(packages, "attach_official_pdf", racing)
+    document = _invitation_to_province()
+    [package] = fake_peer.packages()
+    official = outgoing.official_file(document)
+    assert [a.name for a in package.attachments].count(official.name) == 1
+    hashes = [__import__("hashlib").sha256(a.data).hexdigest() for a in package.attachments]
+    assert len(hashes) == len(set(hashes)) and hashes[0] == official.blob.sha256
+    assert document.files.filter(name=official.name).count() == 3  # the race happened; the package ignored it
