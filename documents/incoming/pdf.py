@@ -7,9 +7,9 @@ import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from documents.core.models import AssignmentRole
+from documents.core.models import AssignmentRole, Delivery
 from documents.core.pdf import register_book_pdf
-from documents.incoming import registers
+from documents.incoming import directions, registers
 from documents.incoming.models import AssignmentStatus, Direction, IncomingRecord, ProgressNote
 from idesk.lib.reports import pdf_bytes
 from units.models import Unit
@@ -64,5 +64,12 @@ def processing_slip_pdf(*, record: IncomingRecord) -> bytes:
         "notes": list(record.notes.all()),
         "leader": leader,
         "printed_at": timezone.localtime(),
+        # Registered from a district leader's direction: the unit's slip carries that comment too.
+        "directed": _directed(record),
     }
     return pdf_bytes("documents/incoming/pdf/processing_slip.html", context)
+
+
+def _directed(record: IncomingRecord):
+    delivery_id = Delivery.objects.filter(record=record).values_list("pk", flat=True).first()
+    return directions.directed_from([delivery_id]).get(delivery_id) if delivery_id else None

@@ -261,3 +261,16 @@ def test_the_paper_list_row_of_a_direction_opens_the_district_record(district_re
         client_as(district_clerk).get(reverse("documents:incoming_detail", args=[district_record.pk])).status_code
         == 200
     )
+
+
+def test_the_units_processing_slip_carries_the_districts_direction(district_record):
+    import subprocess
+
+    own = _register(district_record, "noi-vu")
+    response = client_as(user("truong.noivu")).get(reverse("documents:processing_slip", args=[own.pk]))
+    assert response.status_code == 200
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Ý KIẾN CHỈ ĐẠO CỦA UBND HUYỆN VÂN CANH" in text.upper()  # headings print in capitals
+    assert " ".join(COMMENT.split()[:4]) in " ".join(text.split())
