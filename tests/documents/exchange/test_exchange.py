@@ -582,3 +582,59 @@ def test_a_package_carries_the_official_pdf_once_even_when_issue_attached_it_at_
     hashes = [__import__("hashlib").sha256(a.data).hexdigest() for a in package.attachments]
     assert len(hashes) == len(set(hashes)) and hashes[0] == official.blob.sha256
     assert document.files.filter(name=official.name).count() == 3  # the race happened; the package ignored it
+
+
+# --- The worker killed inside the transport ------------------------------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """Not an Exception: nothing in the sending code catches it, as nothing catches a killed process."""
+
+
+@pytest.mark.parametrize("when", ["before-the-bytes-leave", "after-the-bytes-left"])
+def test_a_send_that_dies_in_the_transport_is_picked_up_by_the_5_minute_schedule_and_delivered_once(
+    peer, fake_peer, monkeypatch, when
+):
+    import urllib.request
+
+    from idesk.schedules import FREQUENT
+
+    assert FREQUENT["Gửi gói tin liên thông đến hạn"] == ("documents.exchange.tasks.send_due", 5)
+    real = urllib.request.urlopen
+    killed = []
+
+    def dying(request, timeout=None):
+        if not killed:  # the first attempt: the package was built and stored, the worker dies mid-send
+            killed.append(when)
+            if when == "after-the-bytes-left":
+                real(request, timeout=timeout).close()  # the peer got it; its answer is never heard
+            raise WorkerKilled
+        return real(request, timeout=timeout)
+
+    monkeypatch.setattr(urllib.request, "urlopen", dying)
+    with time_machine.travel(NOW, tick=False) as clock:
+        with pytest.raises(WorkerKilled):
+            _invitation_to_province()
+        package = Package.objects.get(direction=Direction.OUT, kind="document")
+        delivery = package.delivery
+        assert package.state == PackageState.PENDING and package.attempts == 1
+        assert delivery.status == DeliveryStatus.SENDING
+        clock.move_to(NOW + datetime.timedelta(minutes=4))
+        assert act(tasks.send_due) == 0  # the dead attempt's claim holds for 5 minutes: no second sender meanwhile
+        clock.move_to(NOW + datetime.timedelta(minutes=5, seconds=1))
+        assert act(tasks.send_due) == 1  # the schedule's next run picks it up
+        package.refresh_from_db()
+        delivery.refresh_from_db()
+        assert package.state == PackageState.SENT and package.attempts == 2
+        assert delivery.status == DeliveryStatus.SENT
+        clock.move_to(NOW + datetime.timedelta(minutes=10, seconds=2))
+        assert act(tasks.send_due) == 0
+        assert act(tasks.send_package, package.pk) == "nothing to do"
+    bodies = [body for _headers, body in fake_peer.posts]
+    if when == "before-the-bytes-leave":
+        assert len(bodies) == 1
+    else:
+        # The peer saw the same stored bytes twice, so the same DocumentId: its inbox acknowledges the repeat
+        # without registering it again (test_a_repeated_document_id_is_acknowledged_not_registered_twice).
+        assert len(bodies) == 2 and bodies[0] == bodies[1]
+    assert Package.objects.filter(direction=Direction.OUT, kind="document").count() == 1
