@@ -75,6 +75,7 @@ def incoming_group(user: User, w: Words) -> Group:
             number_symbol=r.document.number_symbol,
             date=r.document.issued_date,
             summary=r.document.summary,
+            doc_type=r.document.doc_type,
             issuer=r.document.issuer_name,
             secrecy=r.secrecy,
             urgency=r.urgency,
@@ -94,30 +95,32 @@ def issued_group(user: User, w: Words) -> Group:
         as_typed = Q(summary__iregex=pattern) | Q(issuer_name__iregex=pattern) | Q(number_symbol__iregex=pattern)
         qs = qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
         order = ["-exact", *order]
-    fields = ("pk", "number_symbol", "issued_date", "summary", "issuer_name", "signer_name", "secrecy", "urgency")
+    fields = ("pk", "number_symbol", "issued_date", "summary", "doc_type", "issuer_name", "signer_name", "secrecy")
     rows = [
         Row(
             pk=d["pk"],
             number_symbol=d["number_symbol"],
             date=d["issued_date"],
             summary=d["summary"],
+            doc_type=d["doc_type"],
             issuer=d["issuer_name"],
             signer=d["signer_name"],
             secrecy=d["secrecy"],
             urgency=d["urgency"],
         )
-        for d in qs.order_by(*order).values(*fields)[:FIRST_ROWS]
+        for d in qs.order_by(*order).values(*fields, "urgency")[:FIRST_ROWS]
     ]
     return Group("issued", _("Văn bản đi đã phát hành"), min(count, COUNT_CAP), count > COUNT_CAP, rows)
 
 
 def drafts_group(user: User, w: Words) -> Group:
     """Drafts not yet issued (an issued one is found as its document): by trích yếu, drafting unit and signer."""
+    fields = ("pk", "summary", "doc_type", "status", "updated_at", "secrecy", "urgency")
     qs = (
         outgoing_policy.drafts.visible_to(user)
         .exclude(status=DraftStatus.ISSUED)
         .order_by("-urgency", "-updated_at", "-id")
-        .values("pk", "summary", "status", "updated_at", "secrecy", "urgency", "unit__name", "signer__full_name")
+        .values(*fields, "unit__name", "signer__full_name")
     )
     labels = dict(DraftStatus.choices)
     found = []
@@ -130,6 +133,7 @@ def drafts_group(user: User, w: Words) -> Group:
         Row(
             pk=d["pk"],
             summary=d["summary"],
+            doc_type=d["doc_type"],
             status=labels.get(d["status"], d["status"]),
             date=d["updated_at"],
             issuer=d["unit__name"],
