@@ -91,6 +91,11 @@ def parse_period(request: HttpRequest) -> Period:
         return Period(latest, latest)
     start, end = start or end, end or start
     if start > end:
+        messages.warning(
+            request,
+            _("Ngày bắt đầu (%(a)s) sau ngày kết thúc (%(b)s): đang hiển thị từ ngày %(b)s đến ngày %(a)s.")
+            % {"a": _d(start), "b": _d(end)},
+        )
         start, end = end, start
     end = min(end, today)
     start = min(start, end)
@@ -202,6 +207,16 @@ def _trend_start(period: Period) -> datetime.date:
 
 @login_required
 @require_GET
+def say_coverage(request: HttpRequest, period: Period, stored: dict) -> None:
+    """A period reaching before the first computed day says so, rather than showing its early days as empty."""
+    if stored["days"] and stored["first"] > period.start:  # no day at all: the page's empty state says it
+        messages.info(
+            request,
+            _("Số liệu chỉ có từ ngày %(d)s: những ngày trước đó trong khoảng đã chọn chưa được tính.")
+            % {"d": _d(stored["first"])},
+        )
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = compliance.unit_scope(request.user)
     if scope is not None and len(scope) == 1:
@@ -216,6 +231,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, DASHBOARD_PAGE_UNITS).get_page(request.GET.get("page"))
     compliance.count_period_items(page.object_list, period.start, period.end)
     stored = compliance.stored_range(period.start, period.end)
+    say_coverage(request, period, stored)
     required = stored["required"] or compliance.required_visits()
     trend = compliance.district_trend(_trend_start(period), period.end, scope)
     today = timezone.localdate()
@@ -248,6 +264,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     days = compliance.unit_days(unit.id, _trend_start(period), period.end)
     in_period = [d for d in days if period.start <= d.date <= period.end]
     stored = compliance.stored_range(period.start, period.end)
+    say_coverage(request, period, stored)
     required = stored["required"] or compliance.required_visits()
     unopened, overdue, absences = compliance.counted_items(request.user, unit.id, period.start, period.end)
     chronological = list(reversed(days))
