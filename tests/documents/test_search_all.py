@@ -133,3 +133,11 @@ def test_the_top_bar_searches_everything_and_is_reachable_on_a_phone(chairman):
     html = client_as(chairman).get("/").content.decode()
     assert re.search(r'<form[^>]*role="search"[^>]*action="/documents/find/"', html)
     assert re.search(r'<a class="[^"]*d-md-none[^"]*" href="/documents/find/" aria-label="Tìm văn bản"', html)
+
+
+def test_a_kind_with_more_than_its_first_rows_links_to_its_own_list(commune_clerk):
+    for i in range(selectors.FIRST_ROWS + 1):
+        register(commune_clerk, summary=f"Báo cáo Sigma đợt {i}", number_symbol=f"{i}/BC-SIGMA")
+    found = groups(commune_clerk, "sigma")["incoming"]
+    assert found.count == selectors.FIRST_ROWS + 1 and len(found.rows) == selectors.FIRST_ROWS
+    assert 'href="/documents/search/?q=sigma"' in page(commune_clerk, "sigma")
