@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from documents.core import files as file_rules
@@ -73,12 +74,64 @@ class MultipleFileField(forms.FileField):
         return list(uploads)
 
 
+class CheckboxPicker(forms.CheckboxSelectMultiple):
+    """Several units or people ticked by touch instead of Ctrl-click in a <select multiple>: a list of checkboxes
+    (grouped when the choices are), which static/js/idesk-forms.js gives a filter box, a "chọn cả nhóm" button
+    per group and a count. Without script it is the plain list. field.html draws it inside its fieldset."""
+
+    picker = True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**self.attrs, **(attrs or {})}
+        base_id = attrs.get("id") or f"id_{name}"
+        chosen = {str(v) for v in (value or [])}
+        grouped = any(isinstance(options, list | tuple) for _value, options in self.choices)
+        groups = self.choices if grouped else [("", list(self.choices))]
+        rows, buttons, index = [], [], 0
+        for g, (label, options) in enumerate(groups):
+            if grouped and options:
+                rows.append(format_html('<p class="idesk-picker-heading" id="{}_g{}">{}</p>', base_id, g, label))
+                buttons.append(
+                    format_html(
+                        '<button type="button" class="btn btn-sm btn-outline-secondary" data-picker-group="g{}" '
+                        'hidden><i class="bi bi-check2-all" aria-hidden="true"></i> {}</button>',
+                        g, _("Chọn cả: %(group)s") % {"group": label},
+                    )
+                )  # fmt: skip
+            for option_value, option_label in options:
+                item_id = f"{base_id}_{index}"
+                index += 1
+                rows.append(
+                    format_html(
+                        '<div class="form-check" data-picker-item data-group="g{}"><input type="checkbox" '
+                        'class="form-check-input" name="{}" value="{}" id="{}"{}><label class="form-check-label" '
+                        'for="{}">{}</label></div>',
+                        g, name, option_value, item_id, mark_safe(" checked") if str(option_value) in chosen else "",
+                        item_id, option_label,
+                    )
+                )  # fmt: skip
+        return format_html(
+            '<div class="idesk-picker" data-picker id="{}"><div class="d-flex flex-wrap align-items-center gap-2 '
+            'mb-2"><input type="search" class="form-control form-control-sm idesk-picker-filter" data-picker-filter '
+            'placeholder="{}" aria-label="{}" aria-controls="{}_list" hidden>{}<span class="small text-muted" '
+            'data-picker-count data-template="{}" aria-live="polite"></span></div>'
+            '<div class="idesk-picker-list" id="{}_list">{}</div></div>',
+            base_id, _("Tìm trong danh sách…"), _("Lọc danh sách"), base_id, mark_safe("".join(buttons)),
+            _("Đã chọn %s"), base_id, mark_safe("".join(rows)),
+        )  # fmt: skip
+
+    def id_for_label(self, id_, index=None):
+        return id_  # the picker's box: field.html names the group by its legend, not a <label for>
+
+
 def bootstrap(form: forms.Form, errors=None) -> None:
     """Bootstrap classes on the widgets; `is-invalid` on those with errors once the form was cleaned.
 
     Never reads `form.errors` itself: that would validate the form before a subclass has set its choices."""
     for name, field in form.fields.items():
         widget = field.widget
+        if getattr(widget, "picker", False):
+            continue  # draws its own checkboxes
         css = ["form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"]
         if isinstance(widget, forms.CheckboxInput):
             css = ["form-check-input"]

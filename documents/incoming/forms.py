@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from documents.core import roles
-from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm, bootstrap, limit_inputs
+from documents.core.forms import (
+    DATE_FORMATS,
+    DATE_INPUT,
+    CheckboxPicker,
+    MultipleFileField,
+    StyledForm,
+    bootstrap,
+    limit_inputs,
+)
 from documents.core.models import AssignmentRole, DocType, Secrecy, Urgency
 from documents.incoming import directions
 from documents.incoming.selectors import BOXES, SORTS, IncomingFilters
@@ -229,17 +237,25 @@ class ForwardForm(StyledForm):
         return User.objects.get(pk=self.cleaned_data["to_leader"])
 
 
-def assignee_choices(unit_id: int):
-    """Units on the system and the people of the record's unit, encoded 'u:ID' / 'p:ID'."""
-    units = [(f"u:{u.pk}", u.name) for u in Unit.objects.on_system().internal().exclude(pk=unit_id)]
-    people = [
-        (f"p:{u.pk}", f"{u.full_name} — {u.position}")
-        for u in User.objects.filter(unit_id=unit_id, is_active=True).order_by("sort_order", "full_name")
+def assignee_choices(unit_id: int, exclude: User | None = None):
+    """Units on the system and the people of the record's unit, encoded 'u:ID' / 'p:ID': people first, then the
+    units by kind ("Các phòng, ban, ngành", "UBND các xã, thị trấn"), each group a picker's "chọn cả" button.
+    The directing leader is not offered himself."""
+    people_qs = User.objects.filter(unit_id=unit_id, is_active=True).order_by("sort_order", "full_name")
+    if exclude is not None:
+        people_qs = people_qs.exclude(pk=exclude.pk)
+    people = [(f"p:{u.pk}", f"{u.full_name} — {u.position}") for u in people_qs]
+    kinds = {UnitKind.DEPARTMENT: [], UnitKind.COMMUNE: []}
+    others = []
+    for u in Unit.objects.on_system().internal().exclude(pk=unit_id).order_by("sort_order", "name"):
+        kinds.get(u.kind, others).append((f"u:{u.pk}", u.name))
+    groups = [
+        (_("Người trong đơn vị"), people),
+        (_("Các phòng, ban, ngành"), kinds[UnitKind.DEPARTMENT]),
+        (_("UBND các xã, thị trấn"), kinds[UnitKind.COMMUNE]),
+        (_("Đơn vị khác"), others),
     ]
-    return [(_("Người trong đơn vị"), people), (_("Đơn vị"), units)]
-
-
-MULTI_HINT = _("Giữ phím Ctrl (⌘ trên máy Mac) để chọn nhiều.")
+    return [(label, options) for label, options in groups if options]
 
 
 class DirectForm(StyledForm):
@@ -250,20 +266,16 @@ class DirectForm(StyledForm):
     lead_due = forms.DateField(
         label=_("Hạn xử lý (chủ trì)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
-    cooperate = forms.MultipleChoiceField(
-        label=_("Phối hợp"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
-    )
+    cooperate = forms.MultipleChoiceField(label=_("Phối hợp"), required=False, widget=CheckboxPicker)
     cooperate_due = forms.DateField(
         label=_("Hạn xử lý (phối hợp)"), required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
-    inform = forms.MultipleChoiceField(
-        label=_("Để biết"), required=False, widget=forms.SelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT
-    )
+    inform = forms.MultipleChoiceField(label=_("Để biết"), required=False, widget=CheckboxPicker)
 
     def __init__(self, *args, record, leader=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.leader = leader
-        choices = assignee_choices(record.unit_id)
+        choices = assignee_choices(record.unit_id, exclude=leader)
         self.fields["lead"].choices = [("", _("— Chọn đơn vị hoặc người chủ trì —")), *choices]
         self.fields["cooperate"].choices = choices
         self.fields["inform"].choices = choices
@@ -344,9 +356,7 @@ class ReceiveForm(StyledForm):
 
 
 class GrantForm(StyledForm):
-    users = forms.MultipleChoiceField(
-        label=_("Cấp quyền xem cho"), widget=forms.SelectMultiple(attrs={"size": 6}), help_text=MULTI_HINT
-    )
+    users = forms.MultipleChoiceField(label=_("Cấp quyền xem cho"), widget=CheckboxPicker)
 
     def __init__(self, *args, unit_id: int, **kwargs):
         super().__init__(*args, **kwargs)

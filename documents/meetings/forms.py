@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from documents.core import roles
-from documents.core.forms import DATE_FORMATS, DATE_INPUT, MultipleFileField, StyledForm
+from documents.core.forms import DATE_FORMATS, DATE_INPUT, CheckboxPicker, MultipleFileField, StyledForm
 from documents.meetings.models import Attendance, MeetingInvitee, Response
 from documents.meetings.services import MeetingData
 from units.models import Unit, UnitKind
@@ -128,12 +128,18 @@ class MeetingForm(WhenMixin, StyledForm):
         help_text=_("Tài liệu của cuộc họp này vẫn gửi bản giấy; lịch iCalendar chỉ hiện tên và giờ họp."),
     )  # fmt: skip
     invited_units = forms.TypedMultipleChoiceField(
-        label=_("Đơn vị được mời"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Đơn vị được mời"),
+        required=False,
+        coerce=int,
+        widget=CheckboxPicker,
+        help_text=_(
+            "Giấy mời và tài liệu họp gửi điện tử tới các đơn vị đã dùng hệ thống; văn thư đơn vị nhận trả lời "
+            "thay đơn vị."
+        ),
     )
     invited_users = forms.TypedMultipleChoiceField(
-        label=_("Người được mời"), required=False, coerce=int, widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều người."),
-    )  # fmt: skip
+        label=_("Người được mời"), required=False, coerce=int, widget=CheckboxPicker
+    )
     uploads = MultipleFileField(
         label=_("Tài liệu họp"), help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT, JPG/PNG; có thể chọn nhiều tệp.")
     )
@@ -150,8 +156,6 @@ class MeetingForm(WhenMixin, StyledForm):
         self.fields["chair"].choices = chair_choices(user)
         self.fields["invited_units"].choices = invited_unit_choices()
         self.fields["invited_users"].choices = people_choices()
-        # Checkboxes, not a control: undo StyledForm's class on them (the template draws them itself).
-        self.fields["invited_units"].widget.attrs["class"] = "form-check-input"
 
     def unit_groups(self):
         """(group label, [(id, name, checked)]) for the checkbox list of invited units."""
@@ -227,9 +231,7 @@ class MaterialsForm(StyledForm):
 
 class GrantForm(StyledForm):
     material = forms.TypedChoiceField(label=_("Tài liệu mật"), coerce=int)
-    users = forms.TypedMultipleChoiceField(
-        label=_("Cấp quyền xem cho"), coerce=int, widget=forms.SelectMultiple(attrs={"size": 6})
-    )
+    users = forms.TypedMultipleChoiceField(label=_("Cấp quyền xem cho"), coerce=int, widget=CheckboxPicker)
 
     def __init__(self, *args, materials, people, **kwargs):
         """`materials`: (id, label) pairs of what the user may grant (the label hides a name they may not read)."""

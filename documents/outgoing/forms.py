@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from documents.core import roles
-from documents.core.forms import BODY_MAX, MultipleFileField, StyledForm
+from documents.core.forms import BODY_MAX, CheckboxPicker, MultipleFileField, StyledForm
 from documents.core.models import ABBREVIATIONS, DocType, Secrecy, Urgency
 from documents.incoming import policy as incoming_policy
 from documents.incoming.models import IncomingRecord
@@ -52,7 +52,7 @@ class UnitsField(forms.TypedMultipleChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("coerce", int)
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
+        kwargs.setdefault("widget", CheckboxPicker)
         super().__init__(**kwargs)
 
     def validate(self, value):

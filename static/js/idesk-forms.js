@@ -42,8 +42,9 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-outline-secondary";
-    var label = input.labels && input.labels.length ? input.labels[0].textContent.replace("*", "").trim() : "";
-    button.setAttribute("aria-label", (input.dataset.datepickerLabel || "Chọn ngày trên lịch") + (label ? ": " + label : ""));
+    // One name for every such button (the field beside it gives the context): a name repeating the field's label
+    // would make the label ambiguous to assistive technology searching by it.
+    button.setAttribute("aria-label", input.dataset.datepickerLabel || "Chọn ngày trên lịch");
     button.innerHTML = '<i class="bi bi-calendar3" aria-hidden="true"></i>';
     var native = document.createElement("input");
     native.type = "date";

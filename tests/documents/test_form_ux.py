@@ -103,3 +103,30 @@ def test_a_cong_van_is_listed_with_its_v_v_wherever_it_appears(district_clerk):
     assert "V/v triển khai chữ ký số cho các xã" in issued_page and "V/v V/v" not in issued_page
     record_page = html(client_as(district_clerk).get(typed.get_absolute_url()))
     assert "V/v rà soát tài khoản người dùng" in record_page
+
+
+def test_units_and_people_are_ticked_in_pickers_not_ctrl_click_lists(district_clerk, chairman):
+    from tests.documents.test_incoming_views import submitted
+
+    record = submitted(district_clerk, chairman)
+    page = html(client_as(chairman).get(record.get_absolute_url()))
+
+    assert "<select multiple" not in page and "Ctrl" not in page
+    for name in ("cooperate", "inform"):
+        picker = re.search(rf'<div class="idesk-picker" data-picker id="id_{name}">.*?</div></div>', page, re.S)
+        assert picker, name
+        picker = picker.group(0)
+        assert 'data-picker-filter' in picker
+        assert ">Các phòng, ban, ngành<" in picker and ">UBND các xã, thị trấn<" in picker
+        assert picker.count('data-picker-group="') >= 3  # one "Chọn cả" per group
+        assert f'value="p:{chairman.pk}"' not in picker, "a leader is not offered himself"
+        assert re.search(rf'<input type="checkbox" class="form-check-input" name="{name}" value="u:\d+"', picker)
+    assert re.search(r"<legend[^>]*>Phối hợp</legend>", page)
+
+    draft_page = html(client_as(who("cv1.vp")).get("/documents/outgoing/new/"))
+    assert re.search(r'<div class="idesk-picker" data-picker id="id_recipient_units">', draft_page)
+    assert "<select multiple" not in draft_page
+    meeting_page = html(client_as(district_clerk).get("/documents/meetings/new/"))
+    assert re.search(r'<div class="idesk-picker" data-picker id="id_invited_users">', meeting_page)
+    assert re.search(r'<div class="idesk-picker" data-picker id="id_invited_units">', meeting_page)
+    assert "<select multiple" not in meeting_page

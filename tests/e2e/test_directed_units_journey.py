@@ -74,7 +74,7 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
     open_action(chairman, "Cho ý kiến chỉ đạo và phân công")
     chairman.get_by_label("Ý kiến chỉ đạo (bút phê)").fill(COMMENT)
     chairman.get_by_role("combobox", name="Chủ trì", exact=True).select_option(label="Phòng Nội vụ")
-    chairman.get_by_label("Phối hợp", exact=True).select_option(label="Phòng Tư pháp")
+    chairman.locator("#id_cooperate").get_by_label("Phòng Tư pháp", exact=True).check()
     chairman.get_by_role("button", name="Phân công", exact=True).click()
     expect(chairman.get_by_role("alert")).to_contain_text("Đã ghi ý kiến chỉ đạo và phân công xử lý.")
     expect(chairman.get_by_test_id("unit-progress")).to_have_count(2)

@@ -97,7 +97,7 @@ def test_an_incoming_document_from_registering_to_done(page, browser, live_serve
         "Giao Văn phòng chủ trì rà soát, Phòng VHTT phối hợp; báo cáo trước hạn."
     )
     chairman.get_by_role("combobox", name="Chủ trì", exact=True).select_option(label="Văn phòng HĐND và UBND huyện")
-    chairman.get_by_label("Phối hợp", exact=True).select_option(label="Phòng Văn hóa và Thông tin")
+    chairman.locator("#id_cooperate").get_by_label("Phòng Văn hóa và Thông tin", exact=True).check()
     chairman.get_by_role("button", name="Phân công", exact=True).click()
     expect(chairman.get_by_role("alert")).to_contain_text("Đã ghi ý kiến chỉ đạo và phân công xử lý.")
     expect(chairman.get_by_test_id("direction-text")).to_contain_text("Giao Văn phòng chủ trì rà soát")

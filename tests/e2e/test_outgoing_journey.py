@@ -47,9 +47,8 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
         "1. Thời gian: 08 giờ 00, thứ Hai tuần sau.\n2. Địa điểm: Hội trường UBND huyện.\n"
         "Đề nghị Chủ tịch UBND các xã tham dự đúng giờ./."
     )
-    page.get_by_label("Nơi nhận (đơn vị)").select_option(
-        label=["UBND xã Canh Hiển", "UBND xã Canh Vinh", "UBND xã Canh Thuận (bản giấy)"]
-    )
+    for name in ("UBND xã Canh Hiển", "UBND xã Canh Vinh", "UBND xã Canh Thuận (bản giấy)"):  # a picker of checkboxes
+        page.locator("#id_recipient_units").get_by_label(name, exact=True).check()
     page.get_by_label("Người ký").select_option(label="Trần Kim Vũ — Chủ tịch UBND huyện")
     page.get_by_role("button", name="Lưu dự thảo").click()
     page.get_by_text("Đã lưu dự thảo").wait_for()

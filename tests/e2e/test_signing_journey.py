@@ -38,7 +38,7 @@ def test_draft_sign_issue_and_the_recipient_sees_both_signatures_verified(page, 
     page.get_by_label("Loại văn bản").select_option(label="Công văn")
     page.get_by_label("Trích yếu").fill(SUMMARY)
     page.get_by_label("Nội dung").fill("UBND huyện thử nghiệm ký số văn bản điện tử.\nĐề nghị UBND xã phối hợp./.")
-    page.get_by_label("Nơi nhận (đơn vị)").select_option(label=["UBND xã Canh Hiển"])
+    page.locator("#id_recipient_units").get_by_label("UBND xã Canh Hiển", exact=True).check()
     page.get_by_label("Người ký").select_option(label="Trần Kim Vũ — Chủ tịch UBND huyện")
     page.get_by_role("button", name="Lưu dự thảo").click()
     page.get_by_text("Đã lưu dự thảo").wait_for()
