@@ -80,6 +80,7 @@ class CheckboxPicker(forms.CheckboxSelectMultiple):
     per group and a count. Without script it is the plain list. field.html draws it inside its fieldset."""
 
     picker = True
+    max_group_buttons = 4  # "Chọn cả" for a few groups of units; people grouped by their many units get none
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {**self.attrs, **(attrs or {})}
@@ -90,7 +91,8 @@ class CheckboxPicker(forms.CheckboxSelectMultiple):
         rows, buttons, index = [], [], 0
         for g, (label, options) in enumerate(groups):
             if grouped and options:
-                rows.append(format_html('<p class="idesk-picker-heading" id="{}_g{}">{}</p>', base_id, g, label))
+                rows.append(format_html('<p class="idesk-picker-heading" data-heading="g{}">{}</p>', g, label))
+            if grouped and options and len(groups) <= self.max_group_buttons:
                 buttons.append(
                     format_html(
                         '<button type="button" class="btn btn-sm btn-outline-secondary" data-picker-group="g{}" '
@@ -103,11 +105,11 @@ class CheckboxPicker(forms.CheckboxSelectMultiple):
                 index += 1
                 rows.append(
                     format_html(
-                        '<div class="form-check" data-picker-item data-group="g{}"><input type="checkbox" '
-                        'class="form-check-input" name="{}" value="{}" id="{}"{}><label class="form-check-label" '
-                        'for="{}">{}</label></div>',
-                        g, name, option_value, item_id, mark_safe(" checked") if str(option_value) in chosen else "",
-                        item_id, option_label,
+                        '<div class="form-check" data-picker-item data-group="g{}" data-group-label="{}"><input '
+                        'type="checkbox" class="form-check-input" name="{}" value="{}" id="{}"{}><label '
+                        'class="form-check-label" for="{}">{}</label></div>',
+                        g, label, name, option_value, item_id,
+                        mark_safe(" checked") if str(option_value) in chosen else "", item_id, option_label,
                     )
                 )  # fmt: skip
         return format_html(

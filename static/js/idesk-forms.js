@@ -101,8 +101,11 @@
       filter.addEventListener("input", function () {
         var words = fold(filter.value).split(/\s+/).filter(Boolean);
         items.forEach(function (item) {
-          var text = fold(item.textContent);
+          var text = fold(item.textContent + " " + (item.dataset.groupLabel || ""));  // "noi vu" finds its people
           item.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+        });
+        box.querySelectorAll("[data-heading]").forEach(function (heading) {
+          heading.hidden = !box.querySelector('[data-picker-item][data-group="' + heading.dataset.heading + '"]:not([hidden])');
         });
       });
       filter.addEventListener("keydown", function (event) {

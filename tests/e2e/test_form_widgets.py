@@ -103,3 +103,14 @@ def test_a_picker_filters_by_touch_and_ticks_a_whole_group(page):
     shot(page, "meeting-picker-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     shot(page, "meeting-picker-360")
+    page.context.clear_cookies()
+    login(page, "cv1.vp")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page.base_url + "/documents/outgoing/new/")
+    units = page.locator("#id_recipient_units")
+    units.get_by_role("searchbox", name="Lọc danh sách").fill("tu phap")
+    assert units.locator("[data-picker-item]:visible").count() >= 1
+    assert units.locator("[data-heading]:visible").count() >= 1
+    shot(page, "draft-form-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    shot(page, "draft-form-360")
