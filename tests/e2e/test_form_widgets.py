@@ -114,3 +114,27 @@ def test_a_picker_filters_by_touch_and_ticks_a_whole_group(page):
     shot(page, "draft-form-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     shot(page, "draft-form-360")
+
+
+def test_the_leader_ticks_the_communes_to_cooperate_and_is_not_offered_himself(page):
+    from documents.incoming import services as incoming
+    from tests.documents.conftest import register
+
+    clerk, chairman = who("vanthu.ubnd"), who("chutich")
+    record = register(clerk, confirm_duplicate=True, summary="V/v kiểm tra bộ chọn đơn vị")
+    incoming.submit(clerk=clerk, record=record, leader=chairman)
+    login(page, "chutich")
+    page.goto(page.base_url + record.get_absolute_url())
+
+    cooperate = page.locator("#id_cooperate")
+    cooperate.get_by_role("button", name="Chọn cả: UBND các xã, thị trấn").click()
+    ticked = cooperate.locator("[data-picker-item] input:checked")
+    assert ticked.count() >= 5
+    assert all(
+        "xã" in t or "Thị trấn" in t
+        for t in cooperate.locator("[data-picker-item]:has(input:checked)").all_inner_texts()
+    )
+    assert chairman.full_name not in cooperate.inner_text()
+    shot(page, "direction-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    shot(page, "direction-360")
