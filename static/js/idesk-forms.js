@@ -91,7 +91,13 @@
     var filter = box.querySelector("[data-picker-filter]");
     var items = box.querySelectorAll("[data-picker-item]");
     var count = box.querySelector("[data-picker-count]");
+    function groupBoxes(button) {
+      return box.querySelectorAll('[data-picker-item][data-group~="' + button.dataset.pickerGroup + '"] input');
+    }
     function recount() {
+      box.querySelectorAll("[data-picker-group]").forEach(function (button) {  // pressed: the whole group is ticked
+        button.setAttribute("aria-pressed", String(Array.prototype.every.call(groupBoxes(button), function (b) { return b.checked; })));
+      });
       if (!count) return;
       var n = box.querySelectorAll("[data-picker-item] input:checked").length;
       count.textContent = count.dataset.template.replace("%s", n);
@@ -115,7 +121,7 @@
     box.querySelectorAll("[data-picker-group]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
-        var boxes = box.querySelectorAll('[data-picker-item][data-group~="' + button.dataset.pickerGroup + '"] input');
+        var boxes = groupBoxes(button);
         var all = Array.prototype.every.call(boxes, function (b) { return b.checked; });
         boxes.forEach(function (b) { b.checked = !all; });
         recount();
