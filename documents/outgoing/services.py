@@ -347,7 +347,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
         draft.save(update_fields=["status", "document", "updated_at"])
         grant_confidential([clerk, draft.author, draft.signer], document)
         deliveries = _dispatch(document, issuer, recipients, clerk, today)
-        _number(document, issuer, symbols.register_kind(draft), lambda n: symbols.draft_symbol(draft, n, today.year))
+        _number(document, issuer, symbols.register_kind(draft), symbols.symbol_maker(draft, today.year))
         AuditEvent.objects.bulk_create(
             [
                 audit.event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),

@@ -12,6 +12,7 @@ issuer, number-symbol and date). So each series writes its number differently:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -81,17 +82,23 @@ def register_kind(draft: OutgoingDraft) -> str:
     return RegisterKind.LEGAL if draft.is_legal else RegisterKind.OUTGOING
 
 
+def symbol_maker(draft: OutgoingDraft, year: int) -> Callable[[int], str]:
+    """number → the draft's number-symbol in `year`. Everything but the number is read now: issue() calls the result
+    after taking the number, while the register row is locked, and it must query nothing then."""
+    parts = {
+        "doc_type": draft.doc_type,
+        "issuer_short": short_of(draft.issuer_unit),
+        "year": year,
+        "is_legal": draft.is_legal,
+        "suffix": drafting_suffix(draft),
+        "confidential": draft.confidential,
+    }
+    return lambda number: build_symbol(number=number, **parts)
+
+
 def draft_symbol(draft: OutgoingDraft, number: int, year: int) -> str:
     """The number-symbol the draft gets with `number` in `year`: issue() and the preview both use it."""
-    return build_symbol(
-        number=number,
-        doc_type=draft.doc_type,
-        issuer_short=short_of(draft.issuer_unit),
-        year=year,
-        is_legal=draft.is_legal,
-        suffix=drafting_suffix(draft),
-        confidential=draft.confidential,
-    )
+    return symbol_maker(draft, year)(number)
 
 
 def unnumbered_symbol(draft: OutgoingDraft, year: int) -> str:

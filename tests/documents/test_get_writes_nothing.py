@@ -14,6 +14,7 @@ from django.utils import timezone
 from documents.meetings import services as meetings
 from documents.models import CalendarFeed, DocumentFile, PdfCache, StoredFile
 from documents.outgoing import services as outgoing
+from documents.outgoing.models import OutgoingDraft
 from tests.conftest import client_as
 from tests.documents.conftest import user
 from tests.documents.meeting_builders import scheduled
@@ -64,8 +65,10 @@ def test_the_issued_pdf_is_attached_at_issue_and_read_by_the_get(db):
 
 
 def test_a_document_without_its_attached_pdf_is_still_shown_and_nothing_is_written(db):
-    """Issued before the PDF was attached at issue, or its attaching failed after the commit."""
+    """Issued before the PDF was attached at issue (and before signatures: a leader-signed one without the agency's
+    signature is refused with 409 instead, tests/documents/test_signed_flow.py)."""
     document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=signed(), attach_pdf=False)
+    OutgoingDraft.objects.filter(document=document).update(signed_pdf=None)
     response_writes = writes_of(client_as(user("vanthu.ubnd")), reverse("documents:issued_pdf", args=[document.pk]))
     assert response_writes == []
     assert not DocumentFile.objects.filter(document=document, added_by__isnull=True).exists()

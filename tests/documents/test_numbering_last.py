@@ -14,6 +14,7 @@ from documents.core import notify
 from documents.incoming import services
 from documents.models import AuditEvent, CopyKind, Document, IncomingRecord, Register, RegisterKind, Secrecy
 from documents.outgoing import services as outgoing
+from documents.signing import intake
 from tests.documents.conftest import make_delivery, register, unit, user
 from tests.documents.outgoing_builders import signed
 
@@ -26,6 +27,8 @@ ON_PG = connection.vendor == "postgresql"
 def quiet(monkeypatch):
     monkeypatch.setattr(notify, "later", lambda event, **ids: None)
     monkeypatch.setattr(outgoing, "attach_official_pdf", lambda document: None)
+    # Both run after the commit (the verification of uploaded PDFs reads files, not the register).
+    monkeypatch.setattr(intake, "verify_files", lambda files: [])
 
 
 def writes_after_the_number(run) -> list[str]:
