@@ -205,8 +205,6 @@ def _trend_start(period: Period) -> datetime.date:
     return period.end - datetime.timedelta(days=TREND_DAYS - 1) if period.single else period.start
 
 
-@login_required
-@require_GET
 def say_coverage(request: HttpRequest, period: Period, stored: dict) -> None:
     """A period reaching before the first computed day says so, rather than showing its early days as empty."""
     if stored["days"] and stored["first"] > period.start:  # no day at all: the page's empty state says it
@@ -217,6 +215,8 @@ def say_coverage(request: HttpRequest, period: Period, stored: dict) -> None:
         )
 
 
+@login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = compliance.unit_scope(request.user)
     if scope is not None and len(scope) == 1:
