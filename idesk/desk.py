@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from documents.core import roles
+from documents.core.models import listed_summary
 from documents.incoming import selectors as incoming
 from documents.outgoing import selectors as outgoing
 
@@ -45,7 +46,7 @@ def work_for(user: User) -> list[WorkItem]:
                     "delivery",
                     _("Chờ vào sổ"),
                     reverse("documents:delivery_detail", args=[d.pk]),
-                    d.document.summary,
+                    listed_summary(d.document.doc_type, d.document.summary),
                     d.document.number_symbol,
                     d.document.urgency,
                     d.document.secrecy,
@@ -61,7 +62,7 @@ def work_for(user: User) -> list[WorkItem]:
                 "task",
                 a.get_role_display(),
                 reverse("documents:incoming_detail", args=[a.record_id]),
-                a.record.document.summary,
+                listed_summary(a.record.document.doc_type, a.record.document.summary),
                 a.record.document.number_symbol,
                 a.record.urgency,
                 a.record.secrecy,
@@ -77,7 +78,7 @@ def work_for(user: User) -> list[WorkItem]:
                 "record",
                 _("Chờ xử lý"),
                 reverse("documents:incoming_detail", args=[r.pk]),
-                r.document.summary,
+                listed_summary(r.document.doc_type, r.document.summary),
                 r.document.number_symbol,
                 r.urgency,
                 r.secrecy,
@@ -92,7 +93,7 @@ def work_for(user: User) -> list[WorkItem]:
                 "draft",
                 outgoing.TABS[tab],
                 d.get_absolute_url(),
-                d.summary,
+                listed_summary(d.doc_type, d.summary),
                 d.get_doc_type_display(),
                 d.urgency,
                 d.secrecy,

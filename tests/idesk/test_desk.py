@@ -152,3 +152,20 @@ def test_signing_in_goes_to_the_landing(chairman):
 
     response = Client().post(reverse("accounts:login"), {"username": "chutich", "password": "idesk-demo"})
     assert response.status_code == 302 and response["Location"] == reverse("landing")
+
+
+def test_a_draft_cong_van_is_listed_with_its_v_v(district_clerk):
+    """Drafts keep a công văn's subject without "V/v" (the official face prints it): the desk lists it as the other
+    lists do, "V/v …" with its capital (issue 18)."""
+    from documents.core.models import DocType
+    from documents.outgoing import services as outgoing
+    from tests.documents.outgoing_builders import drafted
+    from tests.idesk.factories import user
+
+    author = user("cv1.vp")
+    draft = drafted("cv1.vp", summary="lịch trực tết của văn phòng")
+    assert draft.doc_type == DocType.CONG_VAN
+    outgoing.submit_draft(author=author, draft=draft)
+    html = _home(user("truong.vp")).content.decode()
+
+    assert "V/v lịch trực tết của văn phòng" in html
