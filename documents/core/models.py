@@ -159,7 +159,7 @@ class Document(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # number-symbol + summary + issuer folded, so accent-insensitive search is one LIKE (trigram-indexed on PG).
+    # number-symbol, summary, issuer and signer folded: accent-insensitive search is one LIKE (trigram-indexed on PG).
     search_key = models.TextField(editable=False, default="")
     issuer_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
     # --- set when the document is issued by this system (văn bản đi) ---
@@ -214,7 +214,7 @@ class Document(models.Model):
         return f"{self.number_symbol or '—'} {self.summary[:60]}"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_key = build_search_key(self.number_symbol, self.summary, self.issuer_name)
+        self.search_key = build_search_key(self.number_symbol, self.summary, self.issuer_name, self.signer_name)
         self.issuer_key = fold(self.issuer_name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "issuer_key"}
