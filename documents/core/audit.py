@@ -30,6 +30,7 @@ VERBS = {
     "handed_over": _("Bàn giao quyền xem văn bản mật"),
     "reminded": _("Đôn đốc"),
     "delivery_opened": _("Đơn vị nhận đã xem"),
+    "paper_notice_registered": _("Đơn vị nhận đã vào sổ bản giấy văn bản mật"),
     "drafted": _("Soạn dự thảo"),
     "edited": _("Sửa dự thảo"),
     "draft_submitted": _("Trình duyệt dự thảo"),

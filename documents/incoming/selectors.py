@@ -17,7 +17,9 @@ from documents.core.models import (
     AssignmentRole,
     AuditEvent,
     Delivery,
+    DeliveryStatus,
     Document,
+    Secrecy,
 )
 from documents.core.selectors import Row
 from documents.incoming import policy
@@ -401,6 +403,21 @@ def pending_deliveries(user: User) -> QuerySet[Delivery]:
         # (Not opened_by: no list shows it, and joining the users made the planner hash all of them, 9 ms.)
         .select_related("document", "sender_unit")
         .order_by("-document__urgency", "-sent_at")
+    )
+
+
+def paper_notices(user: User) -> QuerySet[Delivery]:
+    """Classified documents sent to the clerk's unit on paper only: the system carries a notice of them (issuer,
+    number and symbol, date, secrecy), never the file or the summary. It waits until the paper copy is registered
+    from it. (Not a policy on Document: the notice gives no access to the document itself.)"""
+    if not user.is_authenticated or not user.is_active or not roles.is_clerk(user):
+        return Delivery.objects.none()
+    return Delivery.objects.filter(
+        recipient_unit_id=user.unit_id,
+        electronic=False,
+        document__secrecy__gt=Secrecy.NONE,
+        record__isnull=True,
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.OPENED],
     )
 
 

@@ -30,7 +30,7 @@ from documents.core.models import (
 )
 from documents.core.registers import NEXT_NUMBER_SQL, NumberingAtomic, register_row, take_number
 from documents.core.services import ServiceError, grant_confidential
-from documents.incoming import directions, policy
+from documents.incoming import directions, policy, selectors
 from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments, unit_leaders
 from documents.incoming.models import (
     Assignment,
@@ -245,15 +245,25 @@ def attach_files(document: Document, uploads: Iterable, by: User) -> list[Docume
     return attached
 
 
-def register_incoming(*, clerk: User, data: IncomingData, confirm_duplicate: bool = False) -> IncomingRecord:
+def register_incoming(
+    *, clerk: User, data: IncomingData, confirm_duplicate: bool = False, notice: Delivery | None = None
+) -> IncomingRecord:
     """Vào sổ a paper (or e-mail) arrival: the next số đến of the unit's register for the year; confidential
-    documents go to the separate confidential register."""
+    documents go to the separate confidential register. With `notice` (a classified document's paper-only
+    delivery announced in Chờ vào sổ), the paper copy it announced: the notice is closed in the same transaction."""
     if not roles.is_clerk(clerk):
         raise PermissionDenied
     now = timezone.now()
     _check_incoming_dates(data, timezone.localdate(now))
     try:
-        record = _register_incoming(clerk, data, confirm_duplicate, now)
+        if notice is None:
+            record = _register_incoming(clerk, data, confirm_duplicate, now)
+        else:
+            with transaction.atomic():  # the outer block: numbering runs inside it, then the notice is closed
+                locked = _lock_paper_notice(clerk, notice)
+                record = _register_incoming(clerk, data, confirm_duplicate, now)
+                Delivery.objects.filter(pk=locked.pk).update(record=record, status=DeliveryStatus.REGISTERED)
+                audit.record(clerk, "paper_notice_registered", locked)
     except DuplicateDocument as refused:
         _tell_holders(clerk, refused)
         raise
@@ -296,6 +306,13 @@ def _register_incoming(clerk: User, data: IncomingData, confirm_duplicate: bool,
             confirmed_duplicate=confirm_duplicate,
         )
     return record
+
+
+def _lock_paper_notice(clerk: User, notice: Delivery) -> Delivery:
+    locked = selectors.paper_notices(clerk).select_for_update(of=("self",)).filter(pk=notice.pk).first()
+    if locked is None:
+        raise ServiceError(_("Thông báo văn bản mật này đã được vào sổ hoặc không còn chờ vào sổ."))
+    return locked
 
 
 def open_delivery(*, clerk: User, delivery: Delivery) -> None:

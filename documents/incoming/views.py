@@ -95,13 +95,17 @@ def _require_clerk(user: User) -> None:
 @require_http_methods(["GET", "POST"])
 def incoming_new(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
-    form = forms.IncomingForm(request.POST or None, request.FILES or None)
+    notice = _paper_notice(request)
+    form = forms.IncomingForm(
+        request.POST or None, request.FILES or None, initial=_notice_initial(notice) if notice else None
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         try:
             record = services.register_incoming(
-                clerk=request.user, data=form.to_data(), confirm_duplicate=form.cleaned_data["confirm_duplicate"]
-            )
+                clerk=request.user, data=form.to_data(), confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                notice=notice,
+            )  # fmt: skip
         except services.DuplicateDocument as exc:
             duplicates = exc.existing
             form.add_error("confirm_duplicate", exc.messages)
@@ -121,9 +125,32 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/incoming/form.html",
-        {"form": form, "duplicates": duplicates, "files_lost": files_lost},
+        {"form": form, "duplicates": duplicates, "files_lost": files_lost, "notice": notice},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _paper_notice(request: HttpRequest) -> Delivery | None:
+    """The classified document's notice this paper copy answers (?notice=), only among the clerk's own."""
+    pk = request.POST.get("notice") or request.GET.get("notice")
+    if not pk:
+        return None
+    if not str(pk).isdigit():
+        raise Http404
+    notice = selectors.paper_notices(request.user).select_related("document", "document__issuer_unit").filter(pk=pk)
+    return get_object_or_404(notice)
+
+
+def _notice_initial(notice: Delivery) -> dict:
+    """Only what the notice carries: issuer, number and symbol, date, secrecy (never the summary)."""
+    doc = notice.document
+    return {
+        "issuer_unit": doc.issuer_unit_id,
+        "issuer_name": "" if doc.issuer_unit_id else doc.issuer_name,
+        "number_symbol": doc.number_symbol,
+        "issued_date": doc.issued_date,
+        "secrecy": doc.secrecy,
+    }
 
 
 # --- Detail and actions -------------------------------------------------------------------------------------
@@ -292,7 +319,12 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     carried = directions.directed_from([d.pk for d in page.object_list])  # a leader's comment travels with it
     for d in page.object_list:
         d.directed = carried.get(d.pk)
-    return render(request, "documents/incoming/deliveries.html", {"page": page})
+    notices = selectors.paper_notices(request.user).select_related("document__issuer_unit", "sender_unit")
+    return render(
+        request,
+        "documents/incoming/deliveries.html",
+        {"page": page, "notices": notices.order_by("-sent_at")[:200]},
+    )
 
 
 def _pending_delivery_or_404(user: User, pk: int) -> Delivery:
