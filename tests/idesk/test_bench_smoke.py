@@ -36,6 +36,8 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
         # SQLite's in-memory test database takes one writer at a time.
         threads=2 if connection.vendor == "postgresql" else 1,
         numbers_per_thread=5,
+        exchange_mb=1.0,
+        exchange_batch=2,
         memory=False,  # the probes run in-process below: a subprocess cannot see the test database
         log=lines.append,
     )
@@ -59,6 +61,10 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
     signing = results.signing
     assert all(signing[step]["median"] > 0 for step in ("sign", "verify", "issue")), signing
     assert "digital signatures (PAdES)" in bench.markdown(results)
+    exchange = results.exchange
+    assert exchange["landed"] == 1 + 1 + 1 + 2 and exchange["receive_10mb"]["median"] > 0, exchange
+    assert exchange["packages_per_min"] > 0 and exchange["peak_mb"] > 0
+    assert "liên thông: receiving a 1 MB edXML package" in bench.markdown(results)
 
     assert json.loads(bench.to_json(results))["pages"][0]["key"] == results.pages[0]["key"]
     report = tmp_path / "performance.md"

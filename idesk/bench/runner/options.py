@@ -91,6 +91,8 @@ class Options:
     register_entries: int = 1000
     threads: int = 8
     numbers_per_thread: int = 250
+    exchange_mb: float = 10.0
+    exchange_batch: int = 30
     memory: bool = True
     page_sizes: tuple[int, int] = (10, 50)
     only: frozenset[str] = frozenset()  # some of SECTIONS; empty: all
@@ -100,4 +102,4 @@ class Options:
         return not self.only or section in self.only
 
 
-SECTIONS = ("pages", "search", "compliance", "numbering", "pdf", "signing", "memory")
+SECTIONS = ("pages", "search", "compliance", "numbering", "pdf", "signing", "exchange", "memory")

@@ -124,6 +124,16 @@ def markdown(r: Results) -> str:
             f"{_ms(r.signing['verify']['cpu_median'], 0)} / {_ms(r.signing['issue']['cpu_median'], 0)}) "
             f"| ≤ {' / '.join(f'{v:.0f}' for v in r.signing['budgets_ms'].values())} ms | {_ok(r.signing['pass'])} |"
         )
+    x = r.exchange
+    if x:
+        lines.append(
+            f"| liên thông: receiving a {x['package_mb']:.0f} MB edXML package (inbox → parse → check → store → verify "
+            f"→ Chờ vào sổ); {x['packages_per_min']} packages/min of {x['small_kb']} KB; peak Python heap "
+            f"(tracemalloc) | median {_ms(x['receive_10mb']['median'], 0)} ms (CPU "
+            f"{_ms(x['receive_10mb']['cpu_median'], 0)}); {x['packages_per_min']}/min; {x['peak_mb']:.0f} MB "
+            f"| ≤ {x['budgets']['receive_10mb_ms']:.0f} ms; ≥ {x['budgets']['packages_per_min']:.0f}/min; "
+            f"≤ {x['budgets']['peak_mb']:.0f} MB | {_ok(x['pass'])} |"
+        )
     mem = r.memory
     if mem:
         w, k = mem["web"], mem["worker"]

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from idesk.bench.exchange import measure_exchange
 from idesk.bench.runner.compliance import ensure_month_computed, measure_compliance, previous_month
 from idesk.bench.runner.memory import measure_memory
 from idesk.bench.runner.numbering import measure_numbering
@@ -82,6 +83,7 @@ class Results:
     numbering: dict = field(default_factory=dict)
     pdf: dict = field(default_factory=dict)
     signing: dict = field(default_factory=dict)
+    exchange: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -126,6 +128,9 @@ def _run(opts: Options) -> Results:
     if opts.wants("signing"):
         log("Signing (PAdES):")
         results.signing = measure_signing(runs=opts.pdf_runs + 5)
+    if opts.wants("exchange"):
+        log("Liên thông (edXML receiving):")
+        results.exchange = measure_exchange(runs=opts.pdf_runs, batch=opts.exchange_batch, big_mb=opts.exchange_mb)
     if opts.memory and opts.wants("memory"):
         log("Memory:")
         results.memory = measure_memory(p, page_list, opts)
