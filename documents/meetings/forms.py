@@ -63,10 +63,12 @@ def invited_unit_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(str(label), groups[kind]) for kind, label in UNIT_GROUPS if groups.get(kind)]
 
 
-def people_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+def people_choices(exclude: int | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """People who may be invited, grouped by unit; the organiser is not offered himself."""
     people = (
         User.objects.filter(is_active=True, unit__isnull=False)
         .exclude(role=Role.ADMIN)
+        .exclude(pk=exclude)
         .select_related("unit")
         .order_by("unit__sort_order", "sort_order", "full_name")
     )
@@ -155,7 +157,7 @@ class MeetingForm(WhenMixin, StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["chair"].choices = chair_choices(user)
         self.fields["invited_units"].choices = invited_unit_choices()
-        self.fields["invited_users"].choices = people_choices()
+        self.fields["invited_users"].choices = people_choices(exclude=user.pk)
 
     def unit_groups(self):
         """(group label, [(id, name, checked)]) for the checkbox list of invited units."""
@@ -169,6 +171,9 @@ class MeetingForm(WhenMixin, StyledForm):
     def clean(self):
         data = super().clean()
         self.clean_when(data, new=True)
+        if data.get("invited_users") and data.get("chair"):
+            # The chair leads the meeting: ticked among the people too, he is not also one of "Người được mời".
+            data["invited_users"] = [pk for pk in data["invited_users"] if pk != data["chair"]]
         if not data.get("invited_units") and not data.get("invited_users") and "invited_units" not in self.errors:
             self.add_error("invited_units", _("Hãy chọn thành phần mời: ít nhất một đơn vị hoặc một người."))
         return data
