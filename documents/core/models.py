@@ -382,6 +382,15 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.document} → {self.recipient_unit}"
 
+    @property
+    def reader_state(self) -> str:
+        """The state as the receiving clerk reads it: "Đã gửi" is the sender's word for an arrival not yet opened."""
+        if self.status == DeliveryStatus.SENT:
+            return _("Chưa xem")
+        if self.status == DeliveryStatus.OPENED:
+            return _("Đã xem, chưa vào sổ")
+        return self.get_status_display()
+
 
 # --- Audit trail ------------------------------------------------------------------------------------------
 
