@@ -93,28 +93,43 @@ def unit_register_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = N
     return relations_visible_to(user, qs).filter(unit_id=user.unit_id)
 
 
+def _held_by_unit_head(user: User, a: Assignment) -> bool:
+    """An assignment to the user's unit that its head holds on this record. Not one a delivery carries (a district
+    leader's direction sent to the unit's clerk): the unit handles that one on its own record, and the district
+    record only shows the unit's progress (documents/incoming/directions.py)."""
+    return (
+        a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and a.delivery_id is None and leads_unit(user)
+    )
+
+
+def carried_to_unit(user: User, record: IncomingRecord) -> list[Assignment]:
+    """The open assignments of this record to the user's unit that reach it through its clerk (see above)."""
+    return [
+        a
+        for a in record.assignments.all()
+        if a.assignee_user_id is None
+        and a.assignee_unit_id == user.unit_id
+        and a.delivery_id is not None
+        and a.role != AssignmentRole.INFORM
+    ]
+
+
 def _lead_assignment_for(user: User, record: IncomingRecord):
     for a in record.assignments.all():
         if a.role != AssignmentRole.LEAD:
             continue
-        if a.assignee_user_id == user.pk:
-            return a
-        if a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and leads_unit(user):
+        if a.assignee_user_id == user.pk or _held_by_unit_head(user, a):
             return a
     return None
 
 
 def handler_assignments(user: User, record: IncomingRecord) -> list:
     """The assignments through which the user handles the record (chủ trì or phối hợp)."""
-    mine = []
-    for a in record.assignments.all():
-        if a.role == AssignmentRole.INFORM:
-            continue
-        if a.assignee_user_id == user.pk or (
-            a.assignee_user_id is None and a.assignee_unit_id == user.unit_id and leads_unit(user)
-        ):
-            mine.append(a)
-    return mine
+    return [
+        a
+        for a in record.assignments.all()
+        if a.role != AssignmentRole.INFORM and (a.assignee_user_id == user.pk or _held_by_unit_head(user, a))
+    ]
 
 
 # --- Actions ---------------------------------------------------------------------------------------------------
@@ -126,7 +141,7 @@ NOTE, COMPLETE, GRANT, EXPORT, REMIND = "note", "complete", "grant", "export", "
 
 def _may_delegate(user: User, record: IncomingRecord) -> bool:
     return record.status == IncomingStatus.IN_PROGRESS and any(
-        a.assignee_unit_id == user.unit_id and a.assignee_user_id is None and leads_unit(user)
+        _held_by_unit_head(user, a)
         for a in record.assignments.all()
         if a.role != AssignmentRole.INFORM and a.status != AssignmentStatus.DONE
     )

@@ -53,10 +53,11 @@ SORTS = {
 
 
 def my_assignments(user: User) -> Q:
-    """Assignments I hold: to me, or to my unit while undelegated when I lead it."""
+    """Assignments I hold: to me, or to my unit while undelegated when I lead it; not those a delivery carries to
+    my unit's clerk (the unit handles them on its own record: policy._held_by_unit_head)."""
     mine = Q(assignee_user_id=user.pk)
     if roles.leads_unit(user):
-        mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True)
+        mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True, delivery__isnull=True)
     return mine
 
 

@@ -486,6 +486,7 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
             roles.leads_unit(head)
             and assignment.assignee_unit_id == head.unit_id
             and assignment.assignee_user_id is None
+            and assignment.delivery_id is None  # sent to the unit's clerk: handled on the unit's own record
             and assignment.status != AssignmentStatus.DONE
         ):
             raise PermissionDenied

@@ -192,6 +192,14 @@ def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> 
         progress = directions.unit_progress(record)
         for a in assignments:
             a.unit_progress = progress.get(a.pk)
+    # Sent to the user's unit through its clerk: the unit handles it on its own record, not here.
+    handled_in_unit = []
+    for a in policy.carried_to_unit(request.user, record):
+        progress = getattr(a, "unit_progress", None)
+        unit_record = progress.unit_record if progress else None
+        if unit_record is not None and not policy.can(request.user, policy.VIEW, unit_record):
+            unit_record = None
+        handled_in_unit.append({"assignment": a, "unit_record": unit_record, "progress": progress})
     can_remind = policy.can(request.user, policy.REMIND, record)
     delivery = getattr(record, "delivery", None) if hasattr(record, "delivery") else None
     return {
@@ -204,6 +212,7 @@ def _detail_context(request: HttpRequest, record, bound: dict | None = None) -> 
         "notes": list(record.notes.all()),
         "actions": _action_forms(request, record, bound),
         "can_remind": can_remind,
+        "handled_in_unit": handled_in_unit,
         "can_export": policy.can(request.user, "export", record),
         "today": today,
         "delivery": delivery,
