@@ -71,3 +71,15 @@ def test_a_unit_without_an_active_clerk_keeps_the_old_path(district_clerk, chair
     assert assignment.delivery_id is None
     assert assignment in selectors.my_tasks(head)
     services.delegate(head=head, assignment=assignment, to_user=user("cv1.noivu"))
+
+
+def test_the_heads_delegate_post_on_the_district_record_is_refused(district_clerk, chairman):
+    record = _direct_to_noi_vu(district_clerk, chairman)
+    assignment = record.assignments.get(role=AssignmentRole.LEAD)
+    url = reverse("documents:incoming_action", args=[record.pk, "delegate"])
+
+    response = client_as(user("truong.noivu")).post(url, {"assignment": assignment.pk, "to_user": user("cv1.noivu").pk})
+
+    assert response.status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.assignee_user is None

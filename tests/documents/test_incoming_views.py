@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from documents.incoming import policy, services
 from documents.models import (
     Assignment,
@@ -430,9 +430,15 @@ def test_a_leader_forwards_to_another_leader(district_clerk, chairman, chairman2
     assert f"Đã chuyển văn bản cho {chairman2.full_name}." in html(response)
 
 
+def _clerk_away(code: str) -> None:
+    """A unit without an active clerk: a district direction stays on the district record (issue 15)."""
+    User.objects.filter(unit=unit(code), role=Role.CLERK).update(is_active=False)
+
+
 def test_the_head_of_the_lead_unit_delegates_to_one_of_its_people(
     district_clerk, chairman, vp_head, vp_staff, dept_head
 ):
+    _clerk_away("vp")  # the old path (with a clerk: test_directed_units_handling.py)
     record = directed(submitted(district_clerk, chairman), chairman, lead=unit("vp"))
     assignment = record.assignments.get()
     data = {"assignment": assignment.pk, "to_user": vp_staff.pk}
@@ -1153,6 +1159,7 @@ def test_choices_outside_the_record_are_refused_by_the_action_forms(district_cle
     record.refresh_from_db()
     assert record.status == IncomingStatus.SUBMITTED
 
+    _clerk_away("vp")  # the old path: Văn phòng's head delegates on the district record
     directed(record, chairman, lead=unit("vp"))
     assignment = record.assignments.get()
     for data in (
