@@ -66,3 +66,27 @@ def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):
         assert marker in axe_context.content(), name
     found = check(axe_context, axe_source, {name: path for name, (path, _) in pages.items()})
     assert not found, "\n" + found
+
+
+FITS = """() => [...document.querySelectorAll('input[data-datepicker], input[placeholder="dd/mm/yyyy"]')]
+  .filter(el => el.offsetParent !== null).map(el => {
+    const style = getComputedStyle(el);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = style.font;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return [el.name, Math.ceil(ctx.measureText('09/03/2026').width), Math.floor(room)];
+  })"""
+
+
+def test_a_register_books_dates_are_readable_on_a_phone(axe_context):  # noqa: F811
+    """At 360 px the Từ ngày / Đến ngày fields, beside their calendar buttons, still show a whole dd/mm/yyyy."""
+    login(axe_context, "vanthu.ubnd")
+    axe_context.set_viewport_size({"width": 360, "height": 800})
+    books = ("/documents/incoming/follow-up/", "/documents/outgoing/postal/", "/documents/outgoing/copies/register/")
+    for path in books:
+        axe_context.goto(axe_context.base_url + path)
+        axe_context.wait_for_load_state("networkidle")
+        fields = axe_context.evaluate(FITS)
+        assert len(fields) == 2, (path, fields)
+        cut = [(name, needed, room) for name, needed, room in fields if needed > room]
+        assert not cut, (path, cut)
