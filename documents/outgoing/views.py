@@ -274,6 +274,8 @@ def draft_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _issued_context(request: HttpRequest, document: Document, bound: dict | None = None) -> dict:
     user, bound = request.user, bound or {}
+    from documents.outgoing import signatures  # (imported where used, as issued_pdf does)
+
     deliveries = list(document.deliveries.all())
     return {
         "doc": document,
@@ -286,6 +288,8 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
         "recall_form": bound.get("recall") or ReasonForm(),
         "cancel_form": bound.get("cancel") or ReasonForm(),
         "draft": getattr(document, "draft", None) if hasattr(document, "draft") else None,
+        # No official PDF until the agency signs: no button that leads to "chưa ký số cơ quan" (409).
+        "awaiting_agency": signatures.awaiting_agency(document),
     }
 
 
