@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import AccessEvent
-from documents.models import Document, IncomingRecord
+from documents.models import Document, IncomingRecord, build_search_key
 from idesk.bench import scale
 from units.models import Unit
 from units.text import fold
@@ -66,12 +66,14 @@ def test_search_keys_built_from_folded_pieces_are_the_fold_of_the_whole(db):
     scale.generate(TINY, log=lambda line: None)
 
     documents = list(
-        Document.objects.values_list("number_symbol", "summary", "issuer_name", "search_key", "issuer_key")
+        Document.objects.values_list(
+            "number_symbol", "summary", "issuer_name", "signer_name", "search_key", "issuer_key"
+        )
     )
     assert len(documents) == 300
     assert any("Đ" in symbol or any(ch in summary for ch in "ăâđêôơư") for symbol, summary, *_ in documents)
-    for symbol, summary, issuer, search_key, issuer_key in documents:
-        assert search_key == fold(f"{symbol} {summary} {issuer}")
+    for symbol, summary, issuer, signer, search_key, issuer_key in documents:
+        assert search_key == build_search_key(symbol, summary, issuer, signer)  # what Document.save() builds
         assert issuer_key == fold(issuer)
     assert IncomingRecord.objects.exists()
 

@@ -325,7 +325,9 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         if outgoing_flags[i]:
             reg, number = register(unit_id, year, "out")
             head = f"{number:02d}"
-            symbol, key = head + symbol_tail[abbr], f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[unit_id]}"
+            signer = person_name(rng)  # (drawn where the row drew it, so the data set is unchanged)
+            symbol = head + symbol_tail[abbr]
+            key = f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[unit_id]} {folded(signer)}"
             doc_rows.append(
                 (
                     doc_id,
@@ -336,7 +338,7 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                     symbol,
                     day,
                     summary,
-                    person_name(rng),
+                    signer,
                     "Chủ tịch",
                     urgency,
                     secrecy,
@@ -388,7 +390,10 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
         else:
             issuer = rng.choice(unit_ids)
             head = str(rng.randint(1, 5000))
-            symbol, key = head + symbol_tail[abbr], f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[issuer]}"
+            issued_date = day - datetime.timedelta(days=rng.randint(0, 5))
+            signer = person_name(rng)  # (both drawn in the row's order, so the data set is unchanged)
+            symbol = head + symbol_tail[abbr]
+            key = f"{head}{tail_key[abbr]} {folded(summary)} {unit_key[issuer]} {folded(signer)}"
             doc_rows.append(
                 (
                     doc_id,
@@ -397,9 +402,9 @@ def _load(sizes: Sizes, log: Callable[[str], None]) -> dict[str, int]:
                     dtype,
                     None,
                     symbol,
-                    day - datetime.timedelta(days=rng.randint(0, 5)),
+                    issued_date,
                     summary,
-                    person_name(rng),
+                    signer,
                     "Chủ tịch",
                     urgency,
                     secrecy,
