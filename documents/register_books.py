@@ -29,7 +29,7 @@ from documents.incoming.follow_up import follow_up_book
 from documents.incoming.registers import incoming_register_book
 from documents.outgoing import policy as outgoing_policy
 from documents.outgoing.books import copy_book, postal_book
-from documents.outgoing.registers import outgoing_register_book
+from documents.outgoing.registers import legal_register_book, outgoing_register_book
 from idesk.lib import reports
 
 
@@ -59,6 +59,16 @@ REGISTER_BOOKS = {
         outgoing_register_book,
         outgoing_policy.issued.visible_to,
         "documents:outgoing_register_book",
+        True,
+    ),
+    # QPPL are numbered in their own series (NĐ30 Art. 15): their own register beside the outgoing one.
+    "qppl": BookKind(
+        "Sổ đăng ký văn bản quy phạm pháp luật",
+        "so-van-ban-qppl",
+        "documents/outgoing/pdf/register.html",
+        legal_register_book,
+        outgoing_policy.issued.visible_to,
+        "documents:legal_register_book",
         True,
     ),
     # The books NĐ30 asks for beside the registers, under the same policy.

@@ -13,6 +13,7 @@ app_name = "documents"
 urlpatterns = [
     path("incoming/register/", register_books.register_book, name="register_book"),
     path("outgoing/register/", register_books.register_book, {"kind": "di"}, name="outgoing_register_book"),
+    path("outgoing/register/qppl/", register_books.register_book, {"kind": "qppl"}, name="legal_register_book"),
     path("incoming/follow-up/", register_books.register_book, {"kind": "theo-doi"}, name="follow_up_book"),
     path("outgoing/postal/", register_books.register_book, {"kind": "buu-dien"}, name="postal_book"),
     path("outgoing/copies/register/", register_books.register_book, {"kind": "sao"}, name="copy_book"),

@@ -59,14 +59,17 @@ def outgoing_register_book(
     date_to: datetime.date | None = None,
     confidential: bool = False,
     within=None,
+    series: str = RegisterKind.OUTGOING,
 ) -> RegisterBook:
     """The unit's outgoing register for the year in number order (two queries whatever the number of rows): the
     administrative series, then the QPPL, numbered in their own series (`01/2026/QĐ-UBND`), so no issued document
     is missing from the book; the cover's 'Từ số … đến số …' is the administrative series'.
-    `within`: the documents the reader may see (the permission policy's queryset)."""
+    `within`: the documents the reader may see (the permission policy's queryset).
+    `series=RegisterKind.LEGAL`: the Sổ đăng ký văn bản quy phạm pháp luật alone (legal_register_book)."""
+    kinds = [RegisterKind.OUTGOING, RegisterKind.LEGAL] if series == RegisterKind.OUTGOING else [series]
     heading = book_heading(
         unit=unit,
-        kind=RegisterKind.OUTGOING,
+        kind=series,
         year=year,
         date_from=date_from,
         date_to=date_to,
@@ -76,7 +79,7 @@ def outgoing_register_book(
     documents = (
         base.filter(
             register__unit=unit,
-            register__kind__in=[RegisterKind.OUTGOING, RegisterKind.LEGAL],
+            register__kind__in=kinds,
             register__confidential=confidential,
             year=year,
             issued_date__gte=heading.date_from,
@@ -95,7 +98,7 @@ def outgoing_register_book(
     rows, administrative = [], []
     for document in documents:
         rows.append(_outgoing_row(document))
-        if document.series == RegisterKind.OUTGOING:
+        if document.series == series:
             administrative.append(document.number)
     return RegisterBook(
         heading=heading,
@@ -104,6 +107,11 @@ def outgoing_register_book(
         first_number=administrative[0] if administrative else None,
         last_number=administrative[-1] if administrative else None,
     )
+
+
+def legal_register_book(**kwargs) -> RegisterBook:
+    """Sổ đăng ký văn bản quy phạm pháp luật: the QPPL series alone (`01/2026/QĐ-UBND`), in number order."""
+    return outgoing_register_book(series=RegisterKind.LEGAL, **kwargs)
 
 
 def outgoing_register_rows(**kwargs) -> list[OutgoingRegisterRow]:

@@ -83,6 +83,7 @@ DIRECTORY = ExportKind(
 KINDS: dict[str, ExportKind] = {
     "register_den": _register_kind("den"),
     "register_di": _register_kind("di"),
+    "register_qppl": _register_kind("qppl"),
     "register_theo-doi": _register_kind("theo-doi"),
     "register_buu-dien": _register_kind("buu-dien"),
     "register_sao": _register_kind("sao"),
