@@ -13,12 +13,13 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents.core import faces, files
 from documents.core.models import ABBREVIATIONS, DocType, Document, DocumentFile, Secrecy, Urgency
-from documents.outgoing.models import PdfCache
+from documents.outgoing.models import CopyKind, PdfCache
 from idesk.lib import reports
 
 logger = logging.getLogger(__name__)
@@ -140,3 +141,32 @@ def serve(request: HttpRequest, attached: DocumentFile) -> HttpResponse:
     the document as issued, so it is never rendered again in its place; the administrator restores it."""
     missing = "documents/outgoing/official/missing.html"
     return files.download(request, attached.blob, attached.name, inline=True, missing_page=missing)
+
+
+def copy_context(document: Document) -> dict | None:
+    """The copy mark block for a copy's PDF (NĐ30: kind, copying body, number, place and date, signer)."""
+    if not document.copy_kind:
+        return None
+    unit = document.issuer_unit
+    parent, lines = faces.issuer_block(unit)
+    copy_ctx = {
+        "kind_label": CopyKind(document.copy_kind).label.upper(),
+        "copier_parent": parent or "",
+        "copier": " ".join(lines),
+        "number_symbol": document.number_symbol,
+        "date_line": faces.date_line(faces.place_name(unit), document.issued_date),
+        "signer_lines": faces.signer_block(unit, document.signing_capacity, document.signer_position),
+        "signer_name": document.signer_name,
+        "recipients": [line for line in document.recipients_text.splitlines() if line.strip()],
+        "electronic_mark": True,  # made from an electronic original and sent as one: Appendix I's electronic block
+        "signed_at": timezone.localtime(document.issued_at).isoformat(timespec="seconds") if document.issued_at else "",
+    }
+    # A sao lục is made from a copy: show the original's face, and the nearest excerpt when one was taken.
+    source, body = document.copy_of, document.body
+    while source.copy_kind and source.copy_of_id is not None:
+        body = body or source.body
+        source = source.copy_of
+    face = face_context(source)
+    face["body"] = body or source.body
+    face["copy"] = copy_ctx
+    return face

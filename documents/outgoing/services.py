@@ -1,6 +1,6 @@
 """State changes of outgoing documents (văn bản đi): draft, review, sign, number and issue, dispatch, the paper
-copies, recall, cancelled numbers and certified copies. One function per action: a transaction, a permission
-check, an audit event.
+copies, recall and cancelled numbers (certified copies: documents/outgoing/copies.py). One function per action: a
+transaction, a permission check, an audit event.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.core import audit, faces, liaison, notify, roles
-from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile, RegisterKind
+from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile
 from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import policy as incoming_policy
@@ -26,7 +26,6 @@ from documents.incoming.models import IncomingRecord
 from documents.outgoing import authority, paper, policy, symbols
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import (
-    CopyKind,
     DraftComment,
     DraftFile,
     DraftStatus,
@@ -346,8 +345,8 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
         draft.document = document
         draft.save(update_fields=["status", "document", "updated_at"])
         grant_confidential([clerk, draft.author, draft.signer], document)
-        deliveries = _dispatch(document, issuer, recipients, clerk, today)
-        _number(document, issuer, symbols.register_kind(draft), symbols.symbol_maker(draft, today.year))
+        deliveries = dispatch(document, issuer, recipients, clerk, today)
+        number_document(document, issuer, symbols.register_kind(draft), symbols.symbol_maker(draft, today.year))
         AuditEvent.objects.bulk_create(
             [
                 audit.event(clerk, "issued", draft, number_symbol=document.number_symbol, document_id=document.pk),
@@ -373,7 +372,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
 _PAPER_REASON_LENGTH = Delivery._meta.get_field("paper_reason").max_length
 
 
-def _number(document: Document, unit: Unit, kind: str, symbol_of: Callable[[int], str]) -> None:
+def number_document(document: Document, unit: Unit, kind: str, symbol_of: Callable[[int], str]) -> None:
     """Give `document` the next number of the unit's register for its year, and the symbol built from it. The last
     writes of the transaction but its audit events: the register row stays locked until the commit."""
     register, number = take_number(unit, document.year, kind, document.is_confidential)
@@ -382,7 +381,7 @@ def _number(document: Document, unit: Unit, kind: str, symbol_of: Callable[[int]
     document.save(update_fields=["register", "number", "number_symbol"])
 
 
-def _dispatch(
+def dispatch(
     document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date
 ) -> list[Delivery]:
     deliveries = []
@@ -436,7 +435,7 @@ def official_file(document: Document) -> DocumentFile | None:
 def unattached_official_pdf(document: Document) -> bytes:
     """The official face of a document issued before its PDF was attached at issue (or whose attaching failed
     after the commit): rendered for one reply and kept in Django's cache, so a GET writes no row."""
-    return official_pdf.face_pdf(document, extra=_copy_context(document))
+    return official_pdf.face_pdf(document, extra=official_pdf.copy_context(document))
 
 
 def attach_official_pdf(document: Document) -> DocumentFile:
@@ -453,7 +452,7 @@ def attach_official_pdf(document: Document) -> DocumentFile:
         attached = signatures.attach_signed(document, name)
         signatures.verify_arrival(attached.blob)
         return attached
-    cached = official_pdf.official_pdf(document, extra=_copy_context(document))
+    cached = official_pdf.official_pdf(document, extra=official_pdf.copy_context(document))
     with transaction.atomic():
         existing = DocumentFile.objects.filter(document=document, blob=cached.blob).first()
         if existing:
@@ -530,117 +529,6 @@ def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
             audit.record(clerk, "recall_acknowledged", delivery)
             liaison.recall_acknowledged(delivery)
     return delivery
-
-
-# --- Certified copies (sao y, sao lục, trích sao) --------------------------------------------------------------
-
-
-def _copy_context(document: Document) -> dict | None:
-    """The copy mark block for a copy's PDF (NĐ30: kind, copying body, number, place and date, signer)."""
-    if not document.copy_kind:
-        return None
-    unit = document.issuer_unit
-    parent, lines = faces.issuer_block(unit)
-    copy_ctx = {
-        "kind_label": CopyKind(document.copy_kind).label.upper(),
-        "copier_parent": parent or "",
-        "copier": " ".join(lines),
-        "number_symbol": document.number_symbol,
-        "date_line": faces.date_line(faces.place_name(unit), document.issued_date),
-        "signer_lines": faces.signer_block(unit, document.signing_capacity, document.signer_position),
-        "signer_name": document.signer_name,
-        "recipients": [line for line in document.recipients_text.splitlines() if line.strip()],
-        "electronic_mark": True,  # made from an electronic original and sent as one: Appendix I's electronic block
-        "signed_at": timezone.localtime(document.issued_at).isoformat(timespec="seconds") if document.issued_at else "",
-    }
-    # A sao lục is made from a copy: show the original's face, and the nearest excerpt when one was taken.
-    source, body = document.copy_of, document.body
-    while source.copy_kind and source.copy_of_id is not None:
-        body = body or source.body
-        source = source.copy_of
-    face = official_pdf.face_context(source)
-    face["body"] = body or source.body
-    face["copy"] = copy_ctx
-    return face
-
-
-def make_copy(
-    *,
-    clerk: User,
-    source: Document,
-    kind: str,
-    signer: User,
-    recipient_units: Sequence[Unit],
-    excerpt: str = "",
-    signing_capacity: str = "",
-) -> Document:
-    """Sao y / sao lục / trích sao: one copy series per unit and year shared by all kinds (e.g. 08/SY-UBND),
-    then dispatch like any document (electronic-only to units on the system, by the paper rule)."""
-    if kind not in CopyKind.values:
-        raise ServiceError({"kind": _("Hình thức sao không hợp lệ.")})
-    if kind == CopyKind.TRICH_SAO and not excerpt.strip():
-        raise ServiceError({"excerpt": _("Trích sao cần nội dung phần trích.")})
-    if not (roles.is_leader(signer) and signer.unit_id == clerk.unit_id):
-        raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
-    if not recipient_units:
-        raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
-    inactive = [u.name for u in recipient_units if not u.active]
-    if inactive:
-        raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
-    if not roles.is_clerk(clerk):
-        raise PermissionDenied
-    with transaction.atomic():
-        # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.
-        source = Document.objects.select_for_update().get(pk=source.pk)
-        can_source = (
-            IncomingRecord.objects.filter(unit_id=clerk.unit_id, document=source).exists()
-            or policy.issued.visible_to(clerk).filter(pk=source.pk).exists()
-        )
-        if not can_source or source.recalled_at is not None or source.cancelled_at is not None:
-            raise PermissionDenied
-        now = timezone.now()
-        today = timezone.localdate(now)
-        unit = clerk.unit
-        names = [u.name for u in recipient_units]
-        # Everything but the number first (see issue()).
-        copy = Document.objects.create(
-            issuer_unit=unit,
-            issuer_name=unit.name,
-            doc_type=source.doc_type,
-            issued_date=today,
-            summary=source.summary,
-            signer_name=signer.full_name,
-            signer_position=signer.position,
-            signer_title=faces.title_of(signer.position),
-            signing_capacity=signing_capacity,
-            urgency=source.urgency,
-            secrecy=source.secrecy,
-            body=excerpt.strip() if kind == CopyKind.TRICH_SAO else "",
-            recipients_text="\n".join(f"- {n};" for n in names),
-            copy_kind=kind,
-            copy_of=source,
-            year=today.year,
-            issued_at=now,
-            issued_by=clerk,
-            created_by=clerk,
-        )
-        if kind != CopyKind.TRICH_SAO:
-            label = CopyKind(kind).label
-            DocumentFile.objects.bulk_create(
-                [
-                    DocumentFile(document=copy, blob_id=f.blob_id, name=f"{label} - {f.name}"[:255], added_by=clerk)
-                    for f in source.files.all()
-                ]
-            )
-        grant_confidential([clerk, signer], copy)
-        deliveries = _dispatch(copy, unit, list(recipient_units), clerk, today)
-        _number(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
-        audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
-    attach_official_pdf(copy)
-    for delivery in deliveries:
-        if delivery.electronic:
-            notify.later("delivered", delivery_id=delivery.pk)
-    return copy
 
 
 def paper_pages_saved(unit: Unit, year: int) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ from documents.core import audit, files, roles
 from documents.core.forms import apply_service_error
 from documents.core.models import Delivery, Document
 from documents.core.views import page_size
-from documents.outgoing import paper, policy, selectors, services, symbols
+from documents.outgoing import copies, paper, policy, selectors, services, symbols
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
 from documents.outgoing.models import DraftFile, DraftStatus, OutgoingDraft
@@ -376,7 +376,7 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
         from units.models import Unit
 
         try:
-            copy = services.make_copy(
+            copy = copies.make_copy(
                 clerk=user,
                 source=source,
                 kind=d["kind"],

@@ -22,7 +22,7 @@ from documents.core.pdf import register_book_pdf
 from documents.incoming import services as incoming
 from documents.incoming.follow_up import follow_up_book
 from documents.models import CopyKind, DocType, Secrecy
-from documents.outgoing import books
+from documents.outgoing import books, copies
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import coop, directed, lead, register, unit, user
 from tests.documents.outgoing_builders import issued
@@ -187,12 +187,12 @@ def copied(no_pdf, db):
             number_symbol="282/TB-UBND", issued_date=datetime.date(YEAR, 3, 2), summary="Thông báo kết luận",
         ).document  # fmt: skip
     with time_machine.travel(at(11), tick=False):
-        sao_y = outgoing.make_copy(
+        sao_y = copies.make_copy(
             clerk=user("vanthu.ubnd"), source=source, kind=CopyKind.SAO_Y, signer=user("chutich"),
             recipient_units=[unit("noi-vu"), unit("xa-canh-hien")],
         )  # fmt: skip
     with time_machine.travel(at(13), tick=False):
-        trich = outgoing.make_copy(
+        trich = copies.make_copy(
             clerk=user("vanthu.ubnd"), source=source, kind=CopyKind.TRICH_SAO, signer=user("chutich"),
             recipient_units=[unit("noi-vu")], excerpt="Phần II.",
         )  # fmt: skip
@@ -229,7 +229,7 @@ def test_the_copy_register_prints_and_exports(copied):
 def test_a_confidential_copy_goes_in_the_confidential_copy_register(no_pdf, db):
     with time_machine.travel(at(10), tick=False):
         source = register(user("vanthu.ubnd"), summary="Báo cáo an ninh", secrecy=Secrecy.MAT).document
-        outgoing.make_copy(
+        copies.make_copy(
             clerk=user("vanthu.ubnd"), source=source, kind=CopyKind.SAO_Y, signer=user("chutich"),
             recipient_units=[unit("noi-vu")],
         )  # fmt: skip

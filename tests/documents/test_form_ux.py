@@ -116,7 +116,7 @@ def test_units_and_people_are_ticked_in_pickers_not_ctrl_click_lists(district_cl
         picker = re.search(rf'<div class="idesk-picker" data-picker id="id_{name}">.*?</div></div>', page, re.S)
         assert picker, name
         picker = picker.group(0)
-        assert 'data-picker-filter' in picker
+        assert "data-picker-filter" in picker
         assert ">Các phòng, ban, ngành<" in picker and ">UBND các xã, thị trấn<" in picker
         assert picker.count('data-picker-group="') >= 3  # one "Chọn cả" per group
         assert f'value="p:{chairman.pk}"' not in picker, "a leader is not offered himself"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from documents.core import notify
 from documents.incoming import services
 from documents.models import AuditEvent, CopyKind, Document, IncomingRecord, Register, RegisterKind, Secrecy
+from documents.outgoing import copies
 from documents.outgoing import services as outgoing
 from documents.signing import intake
 from tests.documents.conftest import make_delivery, register, unit, user
@@ -156,7 +157,7 @@ def test_a_copy_writes_only_its_number_and_its_audit_event_after_the_number(db):
     source = register(user("vanthu.ubnd"), number_symbol="282/TB-UBND").document
 
     def run():
-        outgoing.make_copy(
+        copies.make_copy(
             clerk=user("vanthu.ubnd"), source=source, kind=CopyKind.SAO_Y, signer=user("chutich"),
             recipient_units=[unit("xa-canh-hien")],
         )  # fmt: skip

@@ -14,7 +14,7 @@ import pytest
 from documents.core.services import ServiceError
 from documents.incoming import services as incoming
 from documents.models import DocType, Document, RegisterKind, Secrecy
-from documents.outgoing import services as outgoing
+from documents.outgoing import copies
 from documents.outgoing.forms import DraftForm
 from documents.outgoing.registers import outgoing_register_book
 from documents.outgoing.symbols import CONFIDENTIAL_MARK
@@ -187,7 +187,7 @@ def test_no_two_documents_share_a_number_and_symbol_at_one_issuer_in_a_year(fres
         invitation(secrecy=secrecy)
         decision(secrecy=secrecy)
         legal = decision(secrecy=secrecy, is_legal=True)
-        outgoing.make_copy(
+        copies.make_copy(
             clerk=user("vanthu.ubnd"),
             source=legal,
             kind="SY",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from documents.core.services import ServiceError
 from documents.models import CopyKind, DocumentFile, RegisterKind, Secrecy
+from documents.outgoing import copies
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import pdf_upload, register, unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
@@ -30,7 +31,7 @@ def province_letter(db):
 
 
 def copy(source, kind: str, clerk: str = "vanthu.ubnd", signer: str = "chutich", to=("xa-canh-hien",), **extra):
-    return outgoing.make_copy(
+    return copies.make_copy(
         clerk=user(clerk), source=source, kind=kind, signer=user(signer),
         recipient_units=[unit(code) for code in to], **extra,
     )  # fmt: skip

@@ -22,6 +22,7 @@ from documents.models import (
     IncomingRecord,
     RegisterKind,
 )
+from documents.outgoing import copies
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
@@ -227,7 +228,7 @@ def test_a_recalled_document_is_frozen(invitation):
     with pytest.raises(PermissionDenied):
         outgoing.cancel_number(clerk=user("vanthu.ubnd"), document=invitation, reason="Hủy.")
     with pytest.raises(PermissionDenied):
-        outgoing.make_copy(
+        copies.make_copy(
             clerk=user("vanthu.ubnd"), source=invitation, kind="SY", signer=user("chutich"),
             recipient_units=[unit("xa-canh-hien")],
         )  # fmt: skip

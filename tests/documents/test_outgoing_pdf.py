@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from documents.core import faces
 from documents.models import CopyKind, DocType, Document, DocumentFile, PdfCache, StoredFile, Urgency
+from documents.outgoing import copies
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
@@ -416,7 +417,7 @@ def test_a_sao_y_of_the_founding_letter_carries_the_electronic_copy_block(fresh_
     """An electronic copy (NĐ30 Appendix I): at the top right of page 1, Times New Roman 10, the kind of copy, the
     copying agency and the signing time (ISO 8601, Vietnam's offset); not the paper copy's mark under the content."""
     letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
-    sao_y = outgoing.make_copy(
+    sao_y = copies.make_copy(
         clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.SAO_Y, signer=user("pct.kinhte"),
         signing_capacity="KT.", recipient_units=[unit("xa-canh-hien")],
     )  # fmt: skip
@@ -442,7 +443,7 @@ def test_a_sao_y_of_the_founding_letter_carries_the_electronic_copy_block(fresh_
 
 def test_a_trich_sao_carries_only_the_excerpt(fresh_year, db):
     letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
-    trich = outgoing.make_copy(
+    trich = copies.make_copy(
         clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.TRICH_SAO, signer=user("chutich"),
         recipient_units=[unit("xa-canh-hien")],
         excerpt="3. Từ ngày 1/1/2017, UBND huyện chấm dứt gửi bằng văn bản giấy các loại văn bản sau.",
@@ -503,10 +504,8 @@ def test_a_sao_luc_of_a_sao_y_shows_the_original_content(fresh_year, db):
     """Sao lục is made from a sao y: its face is the original's (number, date, body), not the sao y's metadata."""
     letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
     clerk, chairman, commune = user("vanthu.ubnd"), user("chutich"), [unit("xa-canh-hien")]
-    sao_y = outgoing.make_copy(
-        clerk=clerk, source=letter, kind=CopyKind.SAO_Y, signer=chairman, recipient_units=commune
-    )
-    sao_luc = outgoing.make_copy(
+    sao_y = copies.make_copy(clerk=clerk, source=letter, kind=CopyKind.SAO_Y, signer=chairman, recipient_units=commune)
+    sao_luc = copies.make_copy(
         clerk=clerk, source=sao_y, kind=CopyKind.SAO_LUC, signer=chairman, recipient_units=commune
     )
 

@@ -1,0 +1,99 @@
+"""Certified copies (sao y, sao lục, trích sao, NĐ30 Art. 25-27): one copy series per unit and year, numbered and
+dispatched like any issued document (services.dispatch / number_document), the copy block on its face."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from documents.core import audit, faces, notify, roles
+from documents.core.models import Document, DocumentFile, RegisterKind
+from documents.core.services import ServiceError, grant_confidential
+from documents.incoming.models import IncomingRecord
+from documents.outgoing import policy, services, symbols
+from documents.outgoing.models import CopyKind
+from units.models import Unit
+
+
+def make_copy(
+    *,
+    clerk: User,
+    source: Document,
+    kind: str,
+    signer: User,
+    recipient_units: Sequence[Unit],
+    excerpt: str = "",
+    signing_capacity: str = "",
+) -> Document:
+    """Sao y / sao lục / trích sao: one copy series per unit and year shared by all kinds (e.g. 08/SY-UBND),
+    then dispatch like any document (electronic-only to units on the system, by the paper rule)."""
+    if kind not in CopyKind.values:
+        raise ServiceError({"kind": _("Hình thức sao không hợp lệ.")})
+    if kind == CopyKind.TRICH_SAO and not excerpt.strip():
+        raise ServiceError({"excerpt": _("Trích sao cần nội dung phần trích.")})
+    if not (roles.is_leader(signer) and signer.unit_id == clerk.unit_id):
+        raise ServiceError({"signer": _("Người ký bản sao phải là lãnh đạo của đơn vị.")})
+    if not recipient_units:
+        raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận bản sao.")})
+    inactive = [u.name for u in recipient_units if not u.active]
+    if inactive:
+        raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
+    if not roles.is_clerk(clerk):
+        raise PermissionDenied
+    with transaction.atomic():
+        # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.
+        source = Document.objects.select_for_update().get(pk=source.pk)
+        can_source = (
+            IncomingRecord.objects.filter(unit_id=clerk.unit_id, document=source).exists()
+            or policy.issued.visible_to(clerk).filter(pk=source.pk).exists()
+        )
+        if not can_source or source.recalled_at is not None or source.cancelled_at is not None:
+            raise PermissionDenied
+        now = timezone.now()
+        today = timezone.localdate(now)
+        unit = clerk.unit
+        names = [u.name for u in recipient_units]
+        # Everything but the number first (see issue()).
+        copy = Document.objects.create(
+            issuer_unit=unit,
+            issuer_name=unit.name,
+            doc_type=source.doc_type,
+            issued_date=today,
+            summary=source.summary,
+            signer_name=signer.full_name,
+            signer_position=signer.position,
+            signer_title=faces.title_of(signer.position),
+            signing_capacity=signing_capacity,
+            urgency=source.urgency,
+            secrecy=source.secrecy,
+            body=excerpt.strip() if kind == CopyKind.TRICH_SAO else "",
+            recipients_text="\n".join(f"- {n};" for n in names),
+            copy_kind=kind,
+            copy_of=source,
+            year=today.year,
+            issued_at=now,
+            issued_by=clerk,
+            created_by=clerk,
+        )
+        if kind != CopyKind.TRICH_SAO:
+            label = CopyKind(kind).label
+            DocumentFile.objects.bulk_create(
+                [
+                    DocumentFile(document=copy, blob_id=f.blob_id, name=f"{label} - {f.name}"[:255], added_by=clerk)
+                    for f in source.files.all()
+                ]
+            )
+        grant_confidential([clerk, signer], copy)
+        deliveries = services.dispatch(copy, unit, list(recipient_units), clerk, today)
+        services.number_document(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
+        audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
+    services.attach_official_pdf(copy)
+    for delivery in deliveries:
+        if delivery.electronic:
+            notify.later("delivered", delivery_id=delivery.pk)
+    return copy
