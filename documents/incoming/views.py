@@ -323,7 +323,11 @@ def _run_action(action: str, form, user: User, record) -> str:
 @require_GET
 def deliveries(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
-    page = Paginator(selectors.pending_deliveries(request.user), page_size()).get_page(request.GET.get("page"))
+    counts = selectors.box_counts(request.user, pending=True)  # the inbox's tabs, shown here too
+    request.idesk_inbox_counts = counts  # the navigation's badges reuse them (idesk.navigation)
+    paginator = Paginator(selectors.pending_deliveries(request.user), page_size())
+    paginator.count = counts["pending"]  # (a cached property) the tab's count is the list's: not asked twice
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     carried = directions.directed_from([d.pk for d in page.object_list])  # a leader's comment travels with it
     for d in page.object_list:
@@ -332,7 +336,14 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/incoming/deliveries.html",
-        {"page": page, "notices": notices.order_by("-sent_at")[:200]},
+        {
+            "page": page,
+            "notices": notices.order_by("-sent_at")[:200],
+            "boxes": selectors.BOXES,
+            "counts": counts,
+            "is_clerk": True,
+            "pending_count": counts["pending"],
+        },
     )
 
 
