@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "documents/outgoing/official/document.html"
 STYLESHEET = "documents/outgoing/official/document.css"
-TEMPLATE_VERSION = "4"  # bump when the template changes, so cached PDFs are rendered anew
+TEMPLATE_VERSION = "5"  # bump when the template changes, so cached PDFs are rendered anew
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
@@ -34,8 +34,11 @@ _ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
 
 
 def render_body(text: str) -> SafeString:
-    """Plain text with light marks → paragraphs: one line is one paragraph; **bold**, *italic*; '- ' items."""
-    paragraphs = []
+    """Plain text with light marks → HTML, for the PDF and for every page that shows a body (the same look): one
+    line is one paragraph; **bold**, *italic*; consecutive '- '/'+ ' lines are one list (the dash kept, as NĐ30
+    writes it). Everything is escaped before the marks become tags: the text can't inject HTML."""
+    blocks: list[str] = []
+    items: list[str] = []
     for raw in (text or "").splitlines():
         line = raw.strip()
         if not line:
@@ -43,9 +46,16 @@ def render_body(text: str) -> SafeString:
         html = escape(_ANGLE_URL.sub(r"\1", line))
         html = _BOLD.sub(r"<strong>\1</strong>", html)
         html = _ITALIC.sub(r"<em>\1</em>", html)
-        css = "item" if line.startswith(("- ", "+ ")) else ""
-        paragraphs.append(f'<p class="{css}">{html}</p>' if css else f"<p>{html}</p>")
-    return mark_safe("\n".join(paragraphs))
+        if line.startswith(("- ", "+ ")):
+            items.append(f"<li>{html}</li>")
+            continue
+        if items:
+            blocks.append('<ul class="items">' + "".join(items) + "</ul>")
+            items = []
+        blocks.append(f"<p>{html}</p>")
+    if items:
+        blocks.append('<ul class="items">' + "".join(items) + "</ul>")
+    return mark_safe("\n".join(blocks))
 
 
 def _list_lines(text: str) -> list[str]:

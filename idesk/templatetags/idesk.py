@@ -96,3 +96,11 @@ def subject(document) -> str:
     from documents.core.models import listed_summary
 
     return listed_summary(getattr(document, "doc_type", ""), getattr(document, "summary", "") or "")
+
+
+@register.filter
+def body_html(text) -> str:
+    """A draft's or document's body as its official PDF shows it (bold, lists), safely escaped."""
+    from documents.outgoing.pdf import render_body
+
+    return render_body(text or "")
