@@ -1,0 +1,148 @@
+"""Liên thông (issue 17), faults at the inbox: a package cut in half, a 60 MB package on both sides of the configured
+limit, and hostile XML. Nothing of the document is saved in any refusal; only the package is kept as evidence."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.core.handlers.wsgi import WSGIRequest
+from django.test import RequestFactory
+from pypdf import PdfWriter
+
+from documents.core.models import Delivery, Document
+from documents.exchange import edxml, views
+from documents.exchange.edxml import Attachment, StatusCode
+from documents.exchange.models import Direction, Package, PackageState
+from tests.documents.conftest import unit
+
+from .test_edxml import BILLION_LAUGHS
+from .test_exchange import INBOX, PROVINCE, TOKEN, fake_peer, peer, province_package  # noqa: F401
+
+MB = 1024 * 1024
+
+
+def _post(data: bytes, captured):
+    from django.test import Client
+
+    with captured(execute=True):
+        return Client().post(INBOX, data=data, content_type="application/xml", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+
+
+def _nothing_of_the_document_saved():
+    assert not Document.objects.filter(number_symbol="501/UBND-VX").exists()
+    assert not Delivery.objects.filter(document__number_symbol="501/UBND-VX").exists()
+    assert Package.objects.get(direction=Direction.IN).state == PackageState.REFUSED
+
+
+def _a_real_size_pdf() -> Attachment:
+    """A 40-page PDF (~60 KB), so the cut falls in the attachment, as it would in a real package, not in the header."""
+    writer = PdfWriter()
+    for _page in range(40):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Subject": "Giấy mời " * 4000})
+    out = io.BytesIO()
+    writer.write(out)
+    return Attachment("501-UBND-VX.pdf", "application/pdf", out.getvalue(), "1")
+
+
+def test_a_package_cut_in_half_is_refused_400_with_a_reason_and_02_to_its_sender(
+    peer, fake_peer, django_capture_on_commit_callbacks
+):
+    whole = edxml.build(province_package([unit("xa-canh-hien").organ_id], attachments=[_a_real_size_pdf()]))
+    response = _post(whole[: len(whole) // 2], django_capture_on_commit_callbacks)
+    assert response.status_code == 400
+    reason = response.json()["error"]
+    assert reason and reason.isascii() is False  # a Vietnamese sentence, not a parser's English
+    _nothing_of_the_document_saved()
+    [refused] = fake_peer.packages()
+    assert refused.status_code == StatusCode.REFUSED
+    assert refused.response_for.document_id == f"{PROVINCE},2026/12/05,501/UBND-VX"
+    assert refused.description == reason
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        BILLION_LAUGHS,
+        b'<?xml version="1.0"?><!DOCTYPE edXML [<!ENTITY e SYSTEM "file:///etc/passwd">]><edXML>&e;</edXML>',
+    ],
+    ids=["billion-laughs", "external-entity"],
+)
+def test_an_xml_bomb_is_refused_and_nothing_saved(peer, fake_peer, django_capture_on_commit_callbacks, data):
+    started = time.perf_counter()
+    response = _post(data, django_capture_on_commit_callbacks)
+    assert time.perf_counter() - started < 5  # refused, not expanded
+    assert response.status_code == 400 and response.json()["error"]
+    assert "root:" not in response.content.decode()
+    _nothing_of_the_document_saved()
+
+
+# --- A 60 MB package: the body is generated as it is read, so the test holds none of it ---------------------------
+
+
+class _LazyBody:
+    """A package `size` bytes long made on demand: the real package with whitespace (which readers tolerate)
+    before its closing tag. Counts what was read, so the test can tell a refusal came before reading."""
+
+    def __init__(self, package: bytes, size: int) -> None:
+        closing = package.rindex(b"</edXML>")
+        self.parts = [package[:closing], None, package[closing:]]
+        self.padding = size - len(package)
+        self.read_bytes = 0
+        self.size = size
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = self.size - self.read_bytes
+        out = bytearray()
+        while len(out) < n and self.read_bytes < self.size:
+            at, want = self.read_bytes, n - len(out)
+            head = len(self.parts[0])
+            if at < head:
+                piece = self.parts[0][at : at + want]
+            elif at < head + self.padding:
+                piece = b"\n" * min(want, head + self.padding - at)
+            else:
+                piece = self.parts[2][at - head - self.padding :][:want]
+            out += piece
+            self.read_bytes += len(piece)
+        return bytes(out)
+
+    readline = read  # Django's LimitedStream asks for it; the inbox reads in chunks
+
+
+def _request(body: _LazyBody) -> WSGIRequest:
+    environ = RequestFactory().post(INBOX, data=b"", content_type="application/xml").environ
+    environ.update({"wsgi.input": body, "CONTENT_LENGTH": str(body.size), "HTTP_AUTHORIZATION": f"Bearer {TOKEN}"})
+    return WSGIRequest(environ)
+
+
+def _sixty_mb() -> _LazyBody:
+    return _LazyBody(edxml.build(province_package([unit("xa-canh-hien").organ_id])), 60 * MB)
+
+
+def test_a_60_mb_package_over_the_configured_limit_is_refused_413_before_it_is_read(peer, settings):
+    settings.IDESK_EDXML_MAX_MB = 50
+    body = _sixty_mb()
+    response = views.inbox(_request(body))
+    assert response.status_code == 413
+    assert "50 MB" in response.content.decode()
+    assert body.read_bytes == 0
+    assert not Package.objects.exists()
+
+
+def test_a_60_mb_package_under_the_configured_limit_is_received(
+    peer, fake_peer, settings, django_capture_on_commit_callbacks
+):
+    settings.IDESK_EDXML_MAX_MB = 80
+    body = _sixty_mb()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = views.inbox(_request(body))
+    assert response.status_code == 200, response.content
+    assert body.read_bytes == 60 * MB
+    assert Delivery.objects.filter(document__number_symbol="501/UBND-VX").count() == 1
+    kept = Package.objects.get(direction=Direction.IN)
+    assert kept.state == PackageState.RECEIVED and kept.blob.size == 60 * MB
+    assert [p.status_code for p in fake_peer.packages()] == [StatusCode.ARRIVED]
