@@ -18,7 +18,7 @@ from documents.exchange.models import Direction, Package, PackageState
 from tests.documents.conftest import unit
 
 from .test_edxml import BILLION_LAUGHS
-from .test_exchange import INBOX, PROVINCE, TOKEN, fake_peer, peer, province_package  # noqa: F401
+from .test_exchange import INBOX, PROVINCE, TOKEN, province_package
 
 MB = 1024 * 1024
 
