@@ -8,6 +8,9 @@ import hmac
 import re
 import secrets
 
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,33 @@ def hash_token(raw: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def certificates_in(text: str) -> list[asn1_x509.Certificate]:
+    """The X.509 certificates of a PEM text (one or more BEGIN CERTIFICATE blocks); ValueError when unreadable."""
+    raw = text.strip().encode()
+    if not raw:
+        return []
+    if not pem.detect(raw):
+        raise ValueError("not PEM")
+    out = []
+    for kind, _headers, der in pem.unarmor(raw, multiple=True):
+        if kind != "CERTIFICATE":
+            raise ValueError(kind)
+        certificate = asn1_x509.Certificate.load(der)
+        certificate.native  # noqa: B018 - parses the whole structure now, so a damaged one fails here
+        out.append(certificate)
+    return out
+
+
+def validate_certificates(text: str) -> None:
+    try:
+        certificates_in(text)
+    except Exception as exc:  # asn1crypto raises several kinds for damaged input
+        raise ValidationError(
+            _("Chứng thư số không đọc được: dán một hoặc nhiều chứng thư dạng PEM (-----BEGIN CERTIFICATE-----)."),
+            code="certificates",
+        ) from exc
 
 
 class Peer(models.Model):
@@ -48,6 +78,16 @@ class Peer(models.Model):
     outbound_token = models.CharField(
         _("mã xác thực gửi"), max_length=255, blank=True, help_text=_("Mã hệ thống kia cấp cho chúng ta.")
     )
+    signing_certificates = models.TextField(
+        _("chứng thư số ký văn bản"),
+        blank=True,
+        validators=[validate_certificates],
+        help_text=_(
+            "Chứng thư số (PEM) của tổ chức cung cấp dịch vụ chứng thực mà cơ quan bên kia dùng để ký văn bản, "
+            "một hoặc nhiều. Chữ ký trong văn bản nhận từ hệ thống này được coi là tin cậy khi chuỗi chứng thư "
+            "dẫn về một trong các chứng thư này."
+        ),
+    )
     active = models.BooleanField(_("đang liên thông"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -70,6 +110,13 @@ class Peer(models.Model):
 
     def codes(self) -> set[str]:
         return self.listed_codes() | {u.organ_id for u in self.units.all() if u.organ_id}
+
+    def signing_roots(self) -> list[asn1_x509.Certificate]:
+        """The peer's signing certificates, trusted (beside the server's roots) for the PDFs it sends us."""
+        try:
+            return certificates_in(self.signing_certificates)
+        except Exception:  # saved before validation existed, or edited in the database: trust nothing extra
+            return []
 
 
 class Direction(models.TextChoices):
