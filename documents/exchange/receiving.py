@@ -136,14 +136,15 @@ def _check_attachments(package: edxml.DocumentPackage) -> list[SimpleUploadedFil
     return uploads
 
 
-def _verify_at_intake(stored: Sequence[DocumentFile]) -> None:
+def _verify_at_intake(stored: Sequence[DocumentFile], peer: Peer) -> None:
     """Every PDF of the package verified as it lands, as an electronic delivery's are (documents/signing/intake),
     so the arrival and the record show the result. A broken or revoked signature refuses the package (status 02,
     inside the landing transaction: nothing stays); an unsigned file or an untrusted chain passes and is shown."""
     from documents.signing import intake
 
+    roots = peer.signing_roots()  # a peer's agencies may sign under a CA this server does not trust by itself
     for f in stored:
-        verification = intake.verify_stored(f.blob)
+        verification = intake.verify_stored(f.blob, extra_roots=roots)
         if verification is None:
             continue
         signatures = list(verification.signatures.all())
@@ -261,7 +262,7 @@ def _land(
         DocumentFile.objects.create(document=document, blob=files.store(upload), name=upload.name[:255])
         for upload in uploads
     ]
-    _verify_at_intake(stored)
+    _verify_at_intake(stored, peer)
     for unit in local:
         delivery = Delivery.objects.create(
             document=document, sender_unit=sender, recipient_unit=unit, electronic=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -14,13 +15,14 @@ logger = logging.getLogger(__name__)
 PDF = "application/pdf"
 
 
-def verify_bytes(data: bytes) -> tuple[list, str]:
-    """(results, problem): problem is a Vietnamese sentence when the file fails as a whole."""
+def verify_bytes(data: bytes, *, extra_roots: Sequence = ()) -> tuple[list, str]:
+    """(results, problem): problem is a Vietnamese sentence when the file fails as a whole. extra_roots: roots
+    trusted for this file only, beside the server's (a liên thông peer's signing certificates)."""
     from documents.signing.verify import verify_pdf
 
     roots, crls = trust_store()
     try:
-        results = verify_pdf(data, trusted_roots=roots, crls=crls)
+        results = verify_pdf(data, trusted_roots=[*roots, *extra_roots], crls=crls)
     except SigningError as exc:
         return [], exc.message
     if not results:
@@ -31,7 +33,7 @@ def verify_bytes(data: bytes) -> tuple[list, str]:
     return results, ""
 
 
-def verify_stored(blob) -> PdfVerification | None:
+def verify_stored(blob, *, extra_roots: Sequence = ()) -> PdfVerification | None:
     """The verification of a stored PDF (made now if it has none yet); None for a file that is no PDF."""
     if blob.content_type != PDF:
         return None
@@ -44,7 +46,7 @@ def verify_stored(blob) -> PdfVerification | None:
     except OSError:
         logger.error("verification: the file of blob %s is missing", blob.pk)
         return None
-    results, problem = verify_bytes(data)
+    results, problem = verify_bytes(data, extra_roots=extra_roots)
     try:
         with transaction.atomic():
             verification = PdfVerification.objects.create(blob=blob, ok=not problem, problem=problem[:500])
