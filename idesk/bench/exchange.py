@@ -8,6 +8,11 @@ issue: a 10 MB package ≤ 1 s; ≥ 100 packages a minute; memory within 150 MB 
 Everything runs in one transaction rolled back at the end, with a receiving unit, a sender and a peer of its own,
 so the dataset other sections measure stays as generated; the files stored meanwhile are deleted afterwards.
 `measure_exchange()` returns a dict for the bench report.
+
+The sending side ("100 packages a minute through the worker") is measured in the same transaction: each package is
+built (edXML with its PDF base64), kept as the outgoing evidence, and sent by the worker's task
+(`documents.exchange.tasks.send_package`: claim, read back, HTTP POST, mark sent) to a peer on loopback that reads
+the body and answers 200 as an inbox would.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ import datetime
 import io
 import os
 import statistics
+import threading
 import time
 import tracemalloc
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BUDGETS = {"receive_10mb_ms": 1000.0, "packages_per_min": 100.0, "peak_mb": 150.0}
 TOKEN = "bench-exchange-token"
 RECEIVER, SENDER = "000.99.98.H99", "000.99.99.H99"
 INBOX = "/lien-thong/goi-tin/"
+_DAY = datetime.date(2026, 12, 5)
 
 
 class _Rollback(Exception):
@@ -45,7 +53,7 @@ def _pdf(padding: int) -> bytes:
 def _package(number: int, pdf: bytes) -> bytes:
     from documents.exchange import edxml
 
-    day = datetime.date(2026, 12, 5)
+    day = _DAY
     return edxml.build(
         edxml.DocumentPackage(
             from_organ=edxml.Organ(SENDER, "Bench: cơ quan gửi"),
@@ -76,6 +84,64 @@ def _setup():
     peer.set_inbound_token(TOKEN)
     peer.save()
     peer.units.add(sender)
+
+
+class _Inbox(BaseHTTPRequestHandler):
+    """A peer's inbox on loopback: reads the whole package, counts it, answers 01."""
+
+    received = 0
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"status": "01"}')
+
+    def log_message(self, *args):
+        pass
+
+
+def _measure_sending(batch: int, pdf: bytes) -> dict:
+    """`batch` packages built, kept and sent by the worker's send task to a loopback peer, one after another."""
+    from documents.exchange import edxml, tasks
+    from documents.exchange.models import Direction, Package, PackageState, Peer
+    from documents.exchange.store import keep
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Inbox)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Inbox.received = 0
+    try:
+        peer = Peer.objects.create(
+            name="Bench: hệ thống nhận",
+            base_url=f"http://127.0.0.1:{server.server_address[1]}/lien-thong/goi-tin/",
+            outbound_token="bench-out",
+        )
+        results = []
+        t0 = time.perf_counter()
+        for i in range(batch):
+            data = _package(10_000 + i, pdf)
+            package = keep(
+                direction=Direction.OUT, data=data, state=PackageState.PENDING, peer=peer, kind="document",
+                document_id=edxml.make_document_id(SENDER, _DAY, f"{10_000 + i}/BENCH-LT"),
+                from_organ=SENDER, to_organ=RECEIVER,
+            )  # fmt: skip
+            results.append(tasks.send_package(package.pk))
+        seconds = time.perf_counter() - t0
+        sent = Package.objects.filter(peer=peer, state=PackageState.SENT).count()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {
+        "batch": batch,
+        "seconds": round(seconds, 2),
+        "packages_per_min": round(batch / seconds * 60),
+        "sent": sent,
+        "received_by_peer": _Inbox.received,
+        "all_sent": results.count("sent") == batch,
+    }
 
 
 def _post(client, data: bytes) -> None:
@@ -126,6 +192,7 @@ def measure_exchange(runs: int = 5, batch: int = 30, big_mb: float = 10.0, small
                 _post(client, data)
             batch_s = time.perf_counter() - t0
             landed = Delivery.objects.filter(recipient_unit__organ_id=RECEIVER).count()
+            send = _measure_sending(batch, small_pdf)
             out = {
                 "package_mb": round(len(_package(0, big_pdf)) / 1024 / 1024, 1),
                 "receive_10mb": {
@@ -140,6 +207,7 @@ def measure_exchange(runs: int = 5, batch: int = 30, big_mb: float = 10.0, small
                 "batch_seconds": round(batch_s, 2),
                 "packages_per_min": round(batch / batch_s * 60),
                 "landed": landed,
+                "send": send,
                 "load_average": [round(x, 2) for x in os.getloadavg()],
             }
             stored_names = list(StoredFile.objects.filter(pk__gte=first_blob).values_list("content", flat=True))
@@ -152,6 +220,8 @@ def measure_exchange(runs: int = 5, batch: int = 30, big_mb: float = 10.0, small
         out["receive_10mb"]["median"] <= BUDGETS["receive_10mb_ms"]
         and out["packages_per_min"] >= BUDGETS["packages_per_min"]
         and out["peak_mb"] <= BUDGETS["peak_mb"]
+        and out["send"]["packages_per_min"] >= BUDGETS["packages_per_min"]
+        and out["send"]["all_sent"]
     )
     return out
 

@@ -65,6 +65,7 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
     assert exchange["landed"] == 1 + 1 + 1 + 2 and exchange["receive_10mb"]["median"] > 0, exchange
     assert exchange["packages_per_min"] > 0 and exchange["peak_mb"] > 0
     assert "liên thông: receiving a 1 MB edXML package" in bench.markdown(results)
+    assert exchange["send"]["sent"] == 2 and "liên thông: sending 2 packages" in bench.markdown(results)
 
     assert json.loads(bench.to_json(results))["pages"][0]["key"] == results.pages[0]["key"]
     report = tmp_path / "performance.md"

@@ -134,6 +134,14 @@ def markdown(r: Results) -> str:
             f"| ≤ {x['budgets']['receive_10mb_ms']:.0f} ms; ≥ {x['budgets']['packages_per_min']:.0f}/min; "
             f"≤ {x['budgets']['peak_mb']:.0f} MB | {_ok(x['pass'])} |"
         )
+        if x.get("send"):
+            sx = x["send"]
+            lines.append(
+                f"| liên thông: sending {sx['batch']} packages of {x['small_kb']} KB through the worker's send task "
+                f"(build → keep → POST to a loopback peer → sent) | {sx['packages_per_min']}/min "
+                f"({sx['sent']}/{sx['batch']} sent) | ≥ {x['budgets']['packages_per_min']:.0f}/min | "
+                f"{_ok(sx['all_sent'] and sx['packages_per_min'] >= x['budgets']['packages_per_min'])} |"
+            )
     mem = r.memory
     if mem:
         w, k = mem["web"], mem["worker"]

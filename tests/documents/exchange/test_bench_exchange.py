@@ -20,6 +20,10 @@ def test_the_exchange_benchmark_receives_every_package_and_leaves_nothing(db):
     assert out["peak_mb"] > 0.5  # the package itself is read into memory once at least
     assert out["packages_per_min"] > 0 and out["batch"] == 3
     assert isinstance(out["pass"], bool)
+    # The sending side: every package built, sent by the worker's task, received by the loopback peer.
+    send = out["send"]
+    assert send["batch"] == 3 and send["sent"] == 3 and send["received_by_peer"] == 3 and send["all_sent"]
+    assert send["packages_per_min"] > 0
     assert not Unit.objects.filter(organ_id=RECEIVER).exists()
     assert not Peer.objects.filter(name__startswith="Bench").exists()
     assert not Package.objects.exists() and not Delivery.objects.filter(recipient_unit__organ_id=RECEIVER).exists()
