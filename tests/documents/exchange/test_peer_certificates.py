@@ -88,3 +88,11 @@ def test_the_field_refuses_what_is_not_a_pem_certificate_in_vietnamese(peer, tex
         peer.full_clean()
     assert "Chứng thư số không đọc được" in " ".join(refused.value.messages)
     assert peer.signing_roots() == []
+
+
+def test_the_admin_shows_the_field(peer, admin_client):
+    from django.urls import reverse
+
+    response = admin_client.get(reverse("admin:documents_peer_change", args=[peer.pk]))
+    assert response.status_code == 200
+    assert 'name="signing_certificates"' in response.content.decode()
