@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from documents.core.models import Delivery, DeliveryStatus, DocType, Document, Secrecy, Urgency
 from documents.incoming import services
 from units.models import Unit, UnitKind
@@ -299,8 +299,13 @@ def _deliver_founding_letter(document: Document, district: Unit, clerk: User, is
             paper_required=decision.paper_required,
             paper_reason=decision.reason[:255],
             paper_sent_at=issued if decision.paper_required else None,
-            status=DeliveryStatus.REGISTERED,
-            opened_at=issued + datetime.timedelta(hours=2),
+            status=DeliveryStatus.SENT,
         )  # fmt: skip
         for unit, decision in paper.decide_all(document, recipients.order_by("sort_order", "id"), day)
     )
+    # Each unit's clerk registered it that morning in the unit's own 2016 book (its own số đến), as the story says.
+    clerks = {u.unit_id: u for u in User.objects.filter(role=Role.CLERK, is_active=True)}
+    with _on(issued + datetime.timedelta(hours=2)):
+        for delivery in Delivery.objects.filter(document=document).select_related("recipient_unit"):
+            if clerk_of := clerks.get(delivery.recipient_unit_id):
+                services.register_delivery(clerk=clerk_of, delivery=delivery)

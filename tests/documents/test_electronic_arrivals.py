@@ -101,7 +101,8 @@ def test_registering_creates_a_record_of_the_same_document_without_copying_its_f
     assert _events(record, "incomingrecord") == ["received"]
     assert _events(delivery, "delivery") == ["received"]
     assert (
-        AuditEvent.objects.get(object_type="delivery", verb="received").data["arrival_number"] == record.arrival_number
+        AuditEvent.objects.get(object_type="delivery", object_id=delivery.pk, verb="received").data["arrival_number"]
+        == record.arrival_number
     )
 
 
