@@ -123,11 +123,14 @@ def test_an_electronic_arrival_writes_only_the_delivery_and_its_events_after_the
     assert after == record_writes + ["UPDATE documents_delivery", "INSERT documents_auditevent"]
     record = IncomingRecord.objects.get(delivery=delivery)
     events = AuditEvent.objects.filter(verb="received")
-    assert events.get(object_type="incomingrecord").data == {
+    assert events.get(object_type="incomingrecord", object_id=record.pk).data == {
         "delivery_id": delivery.pk,
         "arrival_number": record.arrival_number,
     }
-    assert events.get(object_type="delivery").data == {"arrival_number": record.arrival_number, "record_id": record.pk}
+    assert events.get(object_type="delivery", object_id=delivery.pk).data == {
+        "arrival_number": record.arrival_number,
+        "record_id": record.pk,
+    }
 
 
 def test_issuing_writes_only_the_documents_number_and_the_audit_events_after_the_number(db):
