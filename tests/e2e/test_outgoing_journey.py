@@ -30,6 +30,25 @@ def as_user(page, browser, username: str):
     return context, other
 
 
+def approve_and_sign(page, browser, summary: str) -> None:
+    """The head of Văn phòng approves the draft from "Chờ duyệt", then the Chủ tịch signs it from "Chờ ký duyệt"."""
+    head_ctx, head = as_user(page, browser, "truong.vp")
+    head.goto(page.base_url + "/documents/outgoing/")
+    head.get_by_role("link", name=summary).click()
+    head.get_by_label("Duyệt, trình ký").check()
+    head.get_by_role("button", name="Gửi ý kiến duyệt").click()
+    head.get_by_text("Đã duyệt, chuyển lãnh đạo ký.").wait_for()
+    head_ctx.close()
+
+    leader_ctx, leader = as_user(page, browser, "chutich")
+    leader.goto(page.base_url + "/documents/outgoing/")
+    leader.get_by_role("link", name=summary).click()
+    leader.get_by_role("radio", name="Ký duyệt").check()
+    leader.get_by_role("button", name="Ký duyệt").click()
+    leader.get_by_text("Đã ký duyệt; văn thư sẽ cấp số và phát hành.").wait_for()
+    leader_ctx.close()
+
+
 def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     from documents.models import Delivery, DeliveryStatus, Document, IncomingRecord
     from units.models import Unit
@@ -58,23 +77,8 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     page.get_by_text("Đã trình duyệt dự thảo.").wait_for()
     assert page.get_by_test_id("draft-status").inner_text() == "Chờ trưởng đơn vị duyệt"
 
-    # The head of Văn phòng approves it from the "Chờ duyệt" tab.
-    head_ctx, head = as_user(page, browser, "truong.vp")
-    head.goto(page.base_url + "/documents/outgoing/")
-    head.get_by_role("link", name=SUMMARY).click()
-    head.get_by_label("Duyệt, trình ký").check()
-    head.get_by_role("button", name="Gửi ý kiến duyệt").click()
-    head.get_by_text("Đã duyệt, chuyển lãnh đạo ký.").wait_for()
-    head_ctx.close()
-
-    # The Chủ tịch signs it from "Chờ ký duyệt".
-    leader_ctx, leader = as_user(page, browser, "chutich")
-    leader.goto(page.base_url + "/documents/outgoing/")
-    leader.get_by_role("link", name=SUMMARY).click()
-    leader.get_by_role("radio", name="Ký duyệt").check()
-    leader.get_by_role("button", name="Ký duyệt").click()
-    leader.get_by_text("Đã ký duyệt; văn thư sẽ cấp số và phát hành.").wait_for()
-    leader_ctx.close()
+    # The head of Văn phòng approves it, then the Chủ tịch signs it.
+    approve_and_sign(page, browser, SUMMARY)
 
     # The district clerk numbers and dispatches it.
     clerk_ctx, clerk = as_user(page, browser, "vanthu.ubnd")

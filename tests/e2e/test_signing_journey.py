@@ -13,7 +13,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import login
-from tests.e2e.test_outgoing_journey import as_user
+from tests.e2e.test_outgoing_journey import approve_and_sign, as_user
 
 pytestmark = pytest.mark.e2e
 
@@ -45,21 +45,7 @@ def test_draft_sign_issue_and_the_recipient_sees_both_signatures_verified(page, 
     page.get_by_role("button", name="Trình duyệt").click()
     page.get_by_text("Đã trình duyệt dự thảo.").wait_for()
 
-    head_ctx, head = as_user(page, browser, "truong.vp")
-    head.goto(page.base_url + "/documents/outgoing/")
-    head.get_by_role("link", name=SUMMARY).click()
-    head.get_by_label("Duyệt, trình ký").check()
-    head.get_by_role("button", name="Gửi ý kiến duyệt").click()
-    head.get_by_text("Đã duyệt, chuyển lãnh đạo ký.").wait_for()
-    head_ctx.close()
-
-    leader_ctx, leader = as_user(page, browser, "chutich")
-    leader.goto(page.base_url + "/documents/outgoing/")
-    leader.get_by_role("link", name=SUMMARY).click()
-    leader.get_by_role("radio", name="Ký duyệt").check()
-    leader.get_by_role("button", name="Ký duyệt").click()
-    leader.get_by_text("Đã ký duyệt; văn thư sẽ cấp số và phát hành.").wait_for()
-    leader_ctx.close()
+    approve_and_sign(page, browser, SUMMARY)
 
     clerk_ctx, clerk = as_user(page, browser, "vanthu.ubnd")
     clerk.goto(page.base_url + "/documents/outgoing/")
