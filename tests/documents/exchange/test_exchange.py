@@ -37,9 +37,10 @@ NOW = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=edxml.VIETNAM)
 
 
 class FakePeer:
-    """Another system's inbox on loopback: records each POST; `answers` is the list of statuses to give."""
+    """Another system's inbox on loopback: records each POST; `answers` is the list of statuses to give. `port`
+    brings a peer that was down back up where it was."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.posts: list[tuple[dict, bytes]] = []
         self.answers: list[int] = []
         peer = self
@@ -58,7 +59,7 @@ class FakePeer:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/lien-thong/goi-tin/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

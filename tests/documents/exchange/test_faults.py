@@ -1,24 +1,29 @@
 """Liên thông (issue 17), faults at the inbox: a package cut in half, a 60 MB package on both sides of the configured
-limit, and hostile XML. Nothing of the document is saved in any refusal; only the package is kept as evidence."""
+limit, and hostile XML. Nothing of the document is saved in any refusal; only the package is kept as evidence.
+And a fault in sending: the peer's server down altogether (nothing listening; test_exchange has it answering 503)."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import time
 
 import pytest
+import time_machine
 from django.core.handlers.wsgi import WSGIRequest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from pypdf import PdfWriter
 
-from documents.core.models import Delivery, Document
-from documents.exchange import edxml, views
+from documents.core.models import Delivery, DeliveryStatus, DocType, Document
+from documents.exchange import edxml, services, tasks, views
 from documents.exchange.edxml import Attachment, StatusCode
 from documents.exchange.models import Direction, Package, PackageState
-from tests.documents.conftest import unit
+from documents.outgoing import services as outgoing
+from tests.documents.conftest import unit, user
+from tests.documents.outgoing_builders import signed
 
 from .test_edxml import BILLION_LAUGHS
-from .test_exchange import INBOX, PROVINCE, TOKEN, province_package
+from .test_exchange import INBOX, NOW, PROVINCE, TOKEN, FakePeer, province_package
 
 MB = 1024 * 1024
 
@@ -146,3 +151,65 @@ def test_a_60_mb_package_under_the_configured_limit_is_received(
     kept = Package.objects.get(direction=Direction.IN)
     assert kept.state == PackageState.RECEIVED and kept.blob.size == 60 * MB
     assert [p.status_code for p in fake_peer.packages()] == [StatusCode.ARRIVED]
+
+
+# --- The peer down while sending --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("back_after", [2, None], ids=["back-before-the-last-attempt", "back-after-gui-loi"])
+def test_a_peer_down_is_retried_then_gui_loi_then_the_package_is_delivered_once_when_it_is_back(
+    peer, fake_peer, django_capture_on_commit_callbacks, back_after
+):
+    """Nothing listens on the peer's port (its server is down: the connection is refused, no HTTP answer). Each
+    attempt fails and the next comes later; when the peer is back on the same port, the next attempt delivers it
+    (before the last), or after Gửi lỗi the clerk's resend does; either way the peer gets it once."""
+    port = fake_peer.server.server_address[1]
+    fake_peer.close()
+    back: list[FakePeer] = []
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    try:
+        with time_machine.travel(NOW, tick=False) as clock:
+            draft = signed(doc_type=DocType.GIAY_MOI, recipient_groups=[], recipient_units=[unit("ubnd-tinh")],
+                           summary="Mời dự hội nghị khi máy chủ tỉnh ngừng hoạt động")  # fmt: skip
+            document = run(outgoing.issue, clerk=user("vanthu.ubnd"), draft=draft)
+            delivery = document.deliveries.get()
+            package = Package.objects.get(direction=Direction.OUT, kind="document", delivery=delivery)
+            assert package.attempts == 1 and package.state == PackageState.PENDING
+            assert "Không kết nối được" in package.last_error
+            delivery.refresh_from_db()
+            assert delivery.status == DeliveryStatus.SENDING
+            for attempt in range(2, services.MAX_ATTEMPTS + 1):
+                if attempt == back_after:
+                    back.append(FakePeer(port=port))
+                package.refresh_from_db()
+                assert run(tasks.send_due) == 0  # not due yet
+                clock.move_to(package.next_attempt_at + datetime.timedelta(seconds=1))
+                assert run(tasks.send_due) == 1
+                package.refresh_from_db()
+                if back:
+                    break
+            delivery.refresh_from_db()
+            if back_after is None:
+                assert package.state == PackageState.FAILED and package.attempts == services.MAX_ATTEMPTS
+                assert delivery.status == DeliveryStatus.FAILED
+                page = Client()
+                page.force_login(user("vanthu.ubnd"))
+                assert "Gửi lỗi" in page.get(f"/documents/outgoing/{document.pk}/").content.decode()
+                back.append(FakePeer(port=port))
+                run(services.resend, package)
+                package.refresh_from_db()
+                delivery.refresh_from_db()
+            assert package.state == PackageState.SENT and delivery.status == DeliveryStatus.SENT
+            assert package.attempts == (back_after or 1)
+            clock.shift(datetime.timedelta(days=1))
+            assert run(tasks.send_due) == 0
+            assert run(tasks.send_package, package.pk) == "nothing to do"  # a late retry sends nothing
+        [received] = back[0].packages()
+        assert received.document_id == delivery.exchange.document_id
+    finally:
+        for server in back:
+            server.close()

@@ -3,18 +3,26 @@ each other's peer with `manage.py exchange_peer`. The district (server A) issues
 whose UBND carries the province's mã định danh); the province's clerk registers it; the district sees Đã vào sổ with
 the province's số đến. On the same two servers, the province returns a second one with a reason (02: the district
 sees Bị trả lại and the reason), and the district recalls a third (revocation + 13) which the province's clerk agrees
-to (15). A Chromium journey drives both clerks' pages. The worker's part is played by calling its task functions from
-`manage.py shell`.
+to (15). A Chromium journey drives the same three on both servers' pages. The worker's part is played by calling
+its task functions (the real sending path, over HTTP to the other server) from `manage.py shell`.
+
+The two servers are started once for the module and shared by its tests, each of which issues its own documents.
+Their databases are one migrated and seeded var directory copied twice: two separate SQLite files, media and secret
+keys, made for the price of one.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,7 +30,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PROVINCE, DISTRICT = "000.00.00.H09", "000.00.31.H09"
-pytestmark = pytest.mark.slow
+# Both tests share the module's two servers: under xdist they must land on the same worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("two-idesk-servers")]
 
 
 def _free_port() -> int:
@@ -31,19 +40,37 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _die_with_the_tests() -> None:
+    """In the child, before exec: Linux sends it SIGTERM when the test process dies, even killed with -9, so a
+    runserver is never left behind (the fixture's finally covers failures and Ctrl-C)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Server:
-    def __init__(self, var: Path) -> None:
+    """One whole iDesk: its own var directory (SQLite database, media, secret key) and port. The signing key that
+    encrypts the server-held signing keys is given (IDESK_SIGNING_KEY) so a copied database can still sign."""
+
+    def __init__(self, var: Path, signing_key: str) -> None:
         self.var, self.port, self.process = var, _free_port(), None
-        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
         self.env.update(
-            IDESK_VAR_DIR=str(var), PYTHONUNBUFFERED="1", DEBUG="1", IDESK_2FA="0", IDESK_SIGNATURES_REQUIRED="0"
-        )
-        self.inbox = f"http://127.0.0.1:{self.port}/lien-thong/goi-tin/"
+            IDESK_VAR_DIR=str(var), PYTHONUNBUFFERED="1", DEBUG="1", IDESK_2FA="0", IDESK_SIGNATURES_REQUIRED="0",
+            IDESK_SIGNING_KEY=signing_key,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.inbox = f"{self.base}/lien-thong/goi-tin/"
+
+    def _command(self, *args: str) -> list[str]:
+        return [PYTHON, "manage.py", *args]
 
     def manage(self, *args: str) -> str:
         done = subprocess.run(
-            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
-        )
+            self._command(*args), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300,
+            preexec_fn=_die_with_the_tests,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
@@ -53,22 +80,37 @@ class Server:
         return json.loads(out.strip().splitlines()[-1])
 
     def start(self) -> None:
+        self.log = (self.var / "runserver.log").open("wb")
         self.process = subprocess.Popen(
-            [PYTHON, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            self._command("runserver", "--noreload", "--nothreading", f"127.0.0.1:{self.port}"),
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_the_tests,
         )  # fmt: skip
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.2)
-        raise AssertionError("runserver did not start")
+        self.stop()
+        raise AssertionError(f"runserver on {self.port} did not start: {self.log_tail()}")
+
+    def log_tail(self) -> str:
+        return (self.var / "runserver.log").read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
-        if self.process is not None:
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process is not None:
+            self.log.close()
 
 
 ISSUE_INVITATION = """
@@ -104,7 +146,7 @@ delivery = Delivery.objects.get(document__number_symbol="%(symbol)s", recipient_
 out["waiting"] = delivery.status
 record = incoming.register_delivery(clerk=User.objects.get(username="vanthu.ubnd"), delivery=delivery)
 out["registered"] = tasks.send_due()
-out["arrival_number"] = record.arrival_number
+out.update(arrival_number=record.arrival_number, record=record.pk)
 """
 
 RETURN = """
@@ -158,27 +200,50 @@ out.update(page_status=response.status_code, page=response.content.decode())
 """
 
 
+def _configure_peers(a: Server, b: Server) -> None:
+    """Server B plays the province: its UBND gets the province's code, and the district is reached through A;
+    A reaches the province through B. Each server's commands run one after the other, the two servers side by side."""
+    on_b = (
+        ("exchange_peer", "organ", "ubnd", PROVINCE),
+        ("exchange_peer", "add", "iDesk huyện Vân Canh", a.inbox, "--reach", f"{DISTRICT}=UBND huyện Vân Canh",
+         "--inbound-token", "a-to-b", "--outbound-token", "b-to-a"),
+    )  # fmt: skip
+    on_a = (
+        ("exchange_peer", "add", "iDesk tỉnh", b.inbox, "--reach", PROVINCE, "--inbound-token", "b-to-a",
+         "--outbound-token", "a-to-b"),
+        ("exchange_peer", "list"),
+    )  # fmt: skip
+    with ThreadPoolExecutor(2) as pool:
+        both = [pool.submit(lambda server, steps: [server.manage(*step) for step in steps], *job)
+                for job in ((b, on_b), (a, on_a))]  # fmt: skip
+        listed = both[1].result()[-1]
+        both[0].result()
+    assert "iDesk tỉnh" in listed
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    """The district (A) and the province (B), migrated, seeded, each other's peer, running; shared by the tests here
-    (each issues its own documents) so the minute of setting them up is paid once."""
+    """The district (A) and the province (B), each other's peer, running; shared by the tests here (each issues its
+    own documents). One var directory is migrated and seeded, then copied for each: two databases with the demo, for
+    the price of one. Each copy gets a secret key of its own; the servers are stopped whatever happens."""
+    from cryptography.fernet import Fernet
+
     root = tmp_path_factory.mktemp("two-servers")
-    a, b = Server(root / "district"), Server(root / "province")
+    signing_key = Fernet.generate_key().decode()
+    template = Server(root / "template", signing_key)
+    template.manage("migrate", "--noinput", "-v", "0")
+    template.manage("seed_demo", "--no-history")
+    (template.var / "secret_key").unlink()
+    a, b = Server(root / "district", signing_key), Server(root / "province", signing_key)
     for server in (a, b):
-        server.manage("migrate", "--noinput", "-v", "0")
-        server.manage("seed_demo", "--no-history")
-    # Server B plays the province: its UBND gets the province's code, and the district is reached through A.
-    b.manage("exchange_peer", "organ", "ubnd", PROVINCE)
-    b.manage(
-        "exchange_peer", "add", "iDesk huyện Vân Canh", a.inbox, "--reach", f"{DISTRICT}=UBND huyện Vân Canh",
-        "--inbound-token", "a-to-b", "--outbound-token", "b-to-a",
-    )  # fmt: skip
-    a.manage("exchange_peer", "add", "iDesk tỉnh", b.inbox, "--reach", PROVINCE, "--inbound-token", "b-to-a",
-             "--outbound-token", "a-to-b")  # fmt: skip
-    assert "iDesk tỉnh" in a.manage("exchange_peer", "list")
+        shutil.copytree(template.var, server.var)
+    shutil.rmtree(template.var)
     try:
+        _configure_peers(a, b)
         a.start()
         b.start()
+        a.wait_ready()
+        b.wait_ready()
         yield a, b
     finally:
         a.stop()
@@ -238,11 +303,31 @@ document = Document.objects.get(draft__pk=%(draft)s) if %(draft)s else None
 out["sent"] = tasks.send_document(document.pk) if document else tasks.send_due()
 """
 
+# What the worker does after a recall's commit: the 13 queued in the transaction, then the revocation package.
+RECALL_SENT = """
+from documents.exchange import tasks
+out["thirteen"] = tasks.send_due()
+out["revocation"] = tasks.send_recall(%(document)s)
+"""
+
+
+def _shoot(page, name: str) -> None:
+    """The screen at 1280 px into $IDESK_SCREENSHOTS, when it is set, to be looked at."""
+    if folder := os.environ.get("IDESK_SCREENSHOTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")  # the sticky header stays at the top of a full-page shot
+        page.screenshot(path=str(Path(folder) / f"two-servers-{name}.png"), full_page=True)
+
 
 @pytest.mark.e2e
-def test_a_clerk_on_each_server_in_chromium_issue_register_and_see_it_registered(servers):
-    """The district's clerk issues in the browser; the province's clerk finds it in Chờ vào sổ and registers it;
-    the district's issued page shows Đã vào sổ. Each server in its own browser context (cookies ignore the port)."""
+def test_clerks_on_each_server_in_chromium_register_return_and_recall(servers):
+    """Both servers' pages in one Chromium, each server in its own browser context (cookies ignore the port).
+    Registered: the district's clerk issues; the province's clerk finds it in Chờ vào sổ and registers it; the
+    district's issued page shows Đã vào sổ with the province's số đến. Returned: the province's clerk returns a
+    second from Chờ vào sổ with a reason; the district's page shows Bị trả lại and the reason. Recalled: the
+    district's chairman (a leader recalls, not a clerk) recalls a third the province registered; the province's
+    clerk agrees on Văn bản đến; the district's page shows the agreement and the province's record is withdrawn.
+    The worker's sending is `manage.py shell` calling its tasks, as in the test above."""
     from tests.e2e.conftest import ARGS, CHROMIUM
 
     if not os.path.exists(CHROMIUM):
@@ -252,42 +337,105 @@ def test_a_clerk_on_each_server_in_chromium_issue_register_and_see_it_registered
     a, b = servers
     summary = "Mời dự hội nghị liên thông văn bản trên trình duyệt"
     signed = a.shell(ISSUE_INVITATION % {"province": PROVINCE, "summary": summary, "issue": False})
+    worker_b = lambda: b.shell(SEND % {"draft": 0})["sent"]  # noqa: E731  the statuses B has queued
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
 
-        def clerk_of(server: Server):
-            context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+        def person_on(server: Server, username: str):
+            context = browser.new_context(
+                locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
+            )
             context.set_default_timeout(20000)
             page = context.new_page()
-            base = f"http://127.0.0.1:{server.port}"
-            page.goto(base + "/accounts/login/")
-            page.get_by_label("Tên đăng nhập").fill("vanthu.ubnd")
+            page.goto(server.base + "/accounts/login/")
+            page.get_by_label("Tên đăng nhập").fill(username)
             page.get_by_label("Mật khẩu").fill("idesk-demo")
             page.get_by_role("button", name="Đăng nhập").click()
             page.wait_for_url(lambda url: "/accounts/login/" not in url)
-            return page, base
+            return page
+
+        def province_row(page):
+            return page.get_by_role("row").filter(has_text="UBND tỉnh")
 
         try:
-            district, base_a = clerk_of(a)
-            district.goto(f"{base_a}/documents/outgoing/drafts/{signed['draft']}/")
+            # Registered.
+            district = person_on(a, "vanthu.ubnd")
+            district.goto(f"{a.base}/documents/outgoing/drafts/{signed['draft']}/")
             district.get_by_role("button", name="Cấp số và phát hành").click()
             district.get_by_text("và phát hành tới 1 nơi nhận").wait_for()
             number_symbol = district.get_by_test_id("number-symbol").inner_text().strip()
             issued_url = district.url
             assert a.shell(SEND % signed)["sent"] == "sent"  # the worker's first attempt
 
-            province, base_b = clerk_of(b)
-            b.shell(SEND % {"draft": 0})  # the 01 back
-            province.goto(base_b + "/documents/incoming/arrivals/")
+            province = person_on(b, "vanthu.ubnd")
+            assert worker_b() == 1  # the 01 back
+            province.goto(b.base + "/documents/incoming/arrivals/")
             province.get_by_role("link", name=re.compile(re.escape(summary))).click()
             province.get_by_role("button", name="Vào sổ").click()
             province.get_by_text("Đã vào sổ văn bản đến số").wait_for()
-            assert b.shell(SEND % {"draft": 0})["sent"] == 1  # the 03 back
+            _shoot(province, "1-province-registered")
+            assert worker_b() == 1  # the 03 back
 
             district.goto(issued_url)
-            row = district.get_by_role("row").filter(has_text="UBND tỉnh")
-            expect(row).to_contain_text("Đã vào sổ")
+            expect(province_row(district)).to_contain_text(re.compile(r"Đã vào sổ — số đến \d+"))
             assert number_symbol in district.content()
+            _shoot(district, "2-district-sees-registered")
+
+            # Returned from Chờ vào sổ, with a reason.
+            issue = lambda text: a.shell(ISSUE_INVITATION % {"province": PROVINCE, "summary": text, "issue": True})  # noqa: E731
+            second = issue("Mời dự tập huấn văn thư liên thông trên trình duyệt")
+            third = issue("Mời dự hội thảo số hóa hồ sơ trên trình duyệt")
+            assert second["sent"] == third["sent"] == "sent"
+            assert worker_b() == 2  # their 01s
+            province.goto(b.base + "/documents/incoming/arrivals/")
+            province.get_by_role("link", name=re.compile("tập huấn văn thư liên thông trên trình duyệt")).click()
+            province.get_by_text("Trả lại văn bản (sai hoặc không hợp lệ)").click()
+            reason = "Không thuộc thẩm quyền của UBND tỉnh, đề nghị gửi Sở Nội vụ"
+            province.get_by_label("Lý do trả lại").fill(reason)
+            _shoot(province, "3-province-returns")
+            province.get_by_role("button", name="Trả lại", exact=True).click()
+            province.get_by_text("Đã trả lại văn bản cho đơn vị gửi.").wait_for()
+            _shoot(province, "4-province-returned")
+            assert worker_b() == 1  # the 02 with the reason
+
+            district.goto(f"{a.base}/documents/outgoing/{second['document']}/")
+            expect(province_row(district)).to_contain_text(f"Bị trả lại: {reason}")
+            _shoot(district, "5-district-sees-returned")
+
+            # Recalled after the province registered it; the province's clerk agrees.
+            registered = b.shell(REGISTER % {"symbol": third["number_symbol"], "province": PROVINCE})
+            assert registered["registered"] == 1
+            chairman = person_on(a, "chutich")
+            chairman.goto(f"{a.base}/documents/outgoing/{third['document']}/")
+            chairman.get_by_text("Thu hồi văn bản", exact=True).click()
+            recall_reason = "Lùi thời gian tổ chức hội thảo sang quý I năm 2027"
+            chairman.get_by_label("Lý do").fill(recall_reason)
+            _shoot(chairman, "6-district-chairman-recalls")
+            chairman.get_by_role("button", name="Thu hồi", exact=True).click()
+            expect(chairman.get_by_role("alert").filter(has_text="Văn bản đã bị thu hồi")).to_contain_text(
+                recall_reason
+            )
+            sent = a.shell(RECALL_SENT % {"document": third["document"]})
+            assert sent == {"thirteen": 1, "revocation": "sent"}, sent
+
+            province.goto(b.base + "/documents/incoming/")
+            notice = province.get_by_role("listitem").filter(has_text=third["number_symbol"])
+            expect(notice).to_contain_text(recall_reason)
+            _shoot(province, "7-province-told-of-the-recall")
+            notice.get_by_role("button", name="Xác nhận thu hồi").click()
+            province.get_by_text(f"Đã xác nhận thu hồi văn bản {third['number_symbol']}").wait_for()
+            expect(province.get_by_role("listitem").filter(has_text=third["number_symbol"])).to_have_count(0)
+            _shoot(province, "8-province-agreed")
+            assert worker_b() == 1  # the 15
+
+            province.goto(f"{b.base}/documents/incoming/{registered['record']}/")
+            expect(province.get_by_role("alert").filter(has_text="Văn bản đã bị thu hồi")).to_contain_text(
+                recall_reason
+            )
+            _shoot(province, "9-province-record-withdrawn")
+            district.goto(f"{a.base}/documents/outgoing/{third['document']}/")
+            expect(province_row(district)).to_contain_text("Đã thu hồi · đơn vị đã xác nhận")
+            _shoot(district, "10-district-sees-the-agreement")
         finally:
             browser.close()
