@@ -479,8 +479,15 @@ def _trace(root: _Node) -> dict:
             staff=_staff(node.child("StaffInfo")),
             paper=node.get("Paper") == "1",
             replaces=_replaced_ids(node),
+            **_document_info(node.child("BussinessDocumentInfo")),
         )
     return {"traces": traces, "business": business}
+
+
+def _document_info(node: _Node | None) -> dict:
+    if node is None:
+        return {}
+    return {"document_info": node.get("DocumentInfo")[:1], "document_receiver": node.get("DocumentReceiver")[:1]}
 
 
 def _replaced_ids(business: _Node) -> list[str]:

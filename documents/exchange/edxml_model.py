@@ -122,6 +122,10 @@ class Business:
     # The DocumentIds this one replaces or updates (ReplacementInfoList/ReplacementInfo/DocumentId); an update
     # (type 2) without one updates the document of its own DocumentId.
     replaces: list[str] = field(default_factory=list)
+    # An update's BussinessDocumentInfo (as other vendors' libraries write it): DocumentInfo "1" when the document's
+    # information or files changed, DocumentReceiver "1" when its recipients changed; "" when not given.
+    document_info: str = ""
+    document_receiver: str = ""
 
 
 @dataclass

@@ -3,6 +3,7 @@ whole); the receiver's unique constraint makes sure the same DocumentId is never
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -17,7 +18,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.core import audit, files, notify, roles
-from documents.core.models import Delivery, DeliveryStatus, DocType, Document, DocumentFile, Urgency
+from documents.core.models import (
+    Delivery,
+    DeliveryStatus,
+    DocType,
+    Document,
+    DocumentFile,
+    DocumentUpdate,
+    Urgency,
+)
 from documents.exchange import edxml
 from documents.exchange.edxml import EdxmlError, StatusCode
 from documents.exchange.models import Direction, Link, Package, PackageState, Peer
@@ -188,10 +197,22 @@ def _original_of(peer: Peer, package: edxml.DocumentPackage) -> Document | None:
     return None
 
 
+def _update_key(package: edxml.DocumentPackage) -> str:
+    """An update (type 2) by its content, so that a second update of the same DocumentId is not taken for a repeat
+    of the first while a resent one is: its reason and the SHA-256 of each attachment."""
+    if package.business.doc_type != edxml.BusinessDocType.UPDATE:
+        return ""
+    digest = hashlib.sha256(package.business.reason.encode())
+    for data_hash in sorted(hashlib.sha256(a.data).hexdigest() for a in package.attachments):
+        digest.update(data_hash.encode())
+    return digest.hexdigest()
+
+
 def _received_before(peer: Peer, package: edxml.DocumentPackage) -> bool:
     return Package.objects.filter(
         direction=Direction.IN, kind="document", state=PackageState.RECEIVED, peer=peer,
         document_id=package.document_id, business_doc_type=int(package.business.doc_type),
+        update_key=_update_key(package),
     ).exists()  # fmt: skip
 
 
@@ -213,7 +234,11 @@ def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -
         uploads = _check_attachments(package)
         with transaction.atomic():
             kept = _keep_received(peer, package, data)
-            _land(peer, package, uploads, local, kept)
+            original = _original_of(peer, package)
+            if package.business.doc_type == edxml.BusinessDocType.UPDATE and original is not None:
+                _apply_update(peer, package, uploads, original, kept)
+            else:
+                _land(peer, package, uploads, local, kept, original)
     except IntegrityError:
         if _received_before(peer, package):
             return ok  # a concurrent twin won the race
@@ -224,6 +249,7 @@ def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -
                 direction=Direction.IN, data=data, state=PackageState.REFUSED, peer=peer, kind="document",
                 document_id=package.document_id, business_doc_type=int(package.business.doc_type),
                 from_organ=package.from_organ.organ_id, to_organ=",".join(wanted)[:255], last_error=str(exc),
+                update_key=_update_key(package),
             )  # fmt: skip
             _refuse_back(peer, package.document_id, package.from_organ.organ_id, str(exc), local)
         return Answer(400, {"error": str(exc), "status": StatusCode.REFUSED.value})
@@ -235,15 +261,52 @@ def _keep_received(peer: Peer, package: edxml.DocumentPackage, data: bytes) -> P
         direction=Direction.IN, data=data, state=PackageState.RECEIVED, peer=peer, kind="document",
         document_id=package.document_id, business_doc_type=int(package.business.doc_type),
         from_organ=package.from_organ.organ_id, to_organ=",".join(o.organ_id for o in package.to_organs)[:255],
+        update_key=_update_key(package),
     )  # fmt: skip
 
 
-def _land(
-    peer: Peer, package: edxml.DocumentPackage, uploads: Sequence[SimpleUploadedFile], local: Sequence[Unit], kept
+def _apply_update(
+    peer: Peer, package: edxml.DocumentPackage, uploads: Sequence[SimpleUploadedFile], original: Document, kept
 ) -> None:
-    """The document lands in each addressed unit's Chờ vào sổ, as a local electronic delivery does, with 01 back."""
+    """An update (BussinessDocType 2) of a document that reached this server: its new files are added to the
+    document (each content once), and every unit that has it sees "Văn bản đã được cập nhật" with the reason, as
+    a local update shows (documents/outgoing/updates.py). The signed face and the registered details stay."""
+    reason = package.business.reason.strip() or _("Cơ quan gửi cập nhật văn bản (không nêu lý do).")
+    if package.subject and package.subject != original.summary:
+        reason += "\n" + _("Trích yếu theo gói tin cập nhật: %(s)s") % {"s": package.subject}
+    update = DocumentUpdate.objects.create(document=original, reason=reason)
+    have = set(original.files.values_list("blob__sha256", flat=True))
+    stored = []
+    for upload in uploads:
+        blob = files.store(upload)
+        if blob.sha256 in have:
+            continue  # the official PDF and the files already received travel again in an update
+        have.add(blob.sha256)
+        stored.append(DocumentFile.objects.create(document=original, blob=blob, name=upload.name[:255], update=update))
+    _verify_at_intake(stored, peer)
+    deliveries = list(
+        Delivery.objects.filter(document=original, recipient_unit__in=Unit.objects.internal()).order_by("pk")
+    )
+    if deliveries:
+        Package.objects.filter(pk=kept.pk).update(delivery=deliveries[0])
+    names = [f.name for f in stored]
+    audit.record(None, "document_updated", original, reason=reason, files=names, package_id=kept.pk, peer=peer.name)
+    for delivery in deliveries:
+        notify.later("document_updated", delivery_id=delivery.pk, update_id=update.pk)
+
+
+def _land(
+    peer: Peer,
+    package: edxml.DocumentPackage,
+    uploads: Sequence[SimpleUploadedFile],
+    local: Sequence[Unit],
+    kept,
+    original: Document | None,
+) -> None:
+    """The document lands in each addressed unit's Chờ vào sổ, as a local electronic delivery does, with 01 back.
+    A replacement names the document it replaces (an update of a document that never reached this server lands
+    as a document of its own)."""
     sender = _sender_unit(package.from_organ, peer)
-    original = _original_of(peer, package)
     document = Document.objects.create(
         replaces=original,
         issuer_unit=sender,
