@@ -124,7 +124,7 @@ def write(package: DocumentPackage | StatusPackage, stream: BinaryIO) -> None:
                             w.leaf("Description", attachment.description)
                             w.leaf("ContentType", attachment.content_type)
                             with xf.element(_q("ContentTransferEncoded")):
-                                view = memoryview(attachment.data)
+                                view = memoryview(attachment.content())
                                 step = 57 * 1024  # whole base64 lines
                                 for at in range(0, len(view), step):
                                     xf.write(binascii.b2a_base64(view[at : at + step], newline=False).decode("ascii"))

@@ -4,13 +4,15 @@ whole); the receiver's unique constraint makes sure the same DocumentId is never
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -50,20 +52,26 @@ _DOC_ID = re.compile(rb"<(?:\w+:)?DocumentId>\s*([^<]{1,255}?)\s*</(?:\w+:)?Docu
 _FROM = re.compile(rb"<(?:\w+:)?From>.*?<(?:\w+:)?OrganId>\s*([^<]{1,64}?)\s*</", re.S)
 
 
-def _identify(data: bytes) -> tuple[str, str]:
+def _identify(source: BinaryIO) -> tuple[str, str]:
     """DocumentId and From/OrganId of a package the parser refused, when they can still be seen in it."""
-    head = data[: 256 * 1024]
+    source.seek(0)
+    head = source.read(256 * 1024)
+    source.seek(0)
     doc, frm = _DOC_ID.search(head), _FROM.search(head)
     decode = lambda m: m.group(1).decode("utf-8", "replace").strip() if m else ""  # noqa: E731
     return decode(doc), decode(frm)
 
 
-def receive(peer: Peer, data: bytes) -> Answer:
-    """A package posted by `peer`: kept, checked, and applied in one transaction (or refused whole)."""
+def receive(peer: Peer, data: bytes | BinaryIO) -> Answer:
+    """A package posted by `peer` (its bytes, or the file the inbox streamed it to): kept, checked, and applied in
+    one transaction (or refused whole). Parsed from the file with its attachments decoded to temporary files, so
+    a large package is not held in memory (only a PDF's verification reads that PDF whole)."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
-        package = edxml.parse(data)
+        package = edxml.parse_file(source, spool=True)
     except EdxmlError as exc:
-        document_id, from_organ = _identify(data)
+        document_id, from_organ = _identify(source)
+        source.seek(0)
         with transaction.atomic():
             kept = keep(
                 direction=Direction.IN, data=data, state=PackageState.REFUSED, peer=peer, kind="unknown",
@@ -72,12 +80,16 @@ def receive(peer: Peer, data: bytes) -> Answer:
             _refuse_back(peer, document_id, from_organ, str(exc))
         log.info("exchange: refused package %s from %s: %s", kept.pk, peer, exc)
         return Answer(400, {"error": str(exc), "status": StatusCode.REFUSED.value})
-    if package.from_organ.organ_id not in peer.codes():
-        refusal = _("Hệ thống gửi không được gửi thay cơ quan %(o)s.") % {"o": package.from_organ.organ_id}
-        return Answer(403, {"error": refusal})
-    if isinstance(package, edxml.StatusPackage):
-        return _receive_status(peer, package, data)
-    return _receive_document(peer, package, data)
+    source.seek(0)
+    try:
+        if package.from_organ.organ_id not in peer.codes():
+            refusal = _("Hệ thống gửi không được gửi thay cơ quan %(o)s.") % {"o": package.from_organ.organ_id}
+            return Answer(403, {"error": refusal})
+        if isinstance(package, edxml.StatusPackage):
+            return _receive_status(peer, package, source)
+        return _receive_document(peer, package, source)
+    finally:
+        edxml.close_attachments(package)
 
 
 def _refuse_back(peer: Peer, document_id: str, from_organ: str, reason: str, to_units: Sequence[Unit] = ()) -> None:
@@ -136,7 +148,11 @@ def _doc_type(name: str) -> str:
 def _check_attachments(package: edxml.DocumentPackage) -> list[SimpleUploadedFile]:
     uploads = []
     for attachment in package.attachments:
-        upload = SimpleUploadedFile(attachment.name[:255] or "tep", attachment.data, attachment.content_type)
+        name = attachment.name[:255] or "tep"
+        if attachment.file is not None:
+            upload = UploadedFile(attachment.file, name, attachment.content_type, attachment.size)
+        else:
+            upload = SimpleUploadedFile(name, attachment.data, attachment.content_type)
         try:
             files.validate_upload(upload)
         except ValidationError as exc:
@@ -203,8 +219,15 @@ def _update_key(package: edxml.DocumentPackage) -> str:
     if package.business.doc_type != edxml.BusinessDocType.UPDATE:
         return ""
     digest = hashlib.sha256(package.business.reason.encode())
-    for data_hash in sorted(hashlib.sha256(a.data).hexdigest() for a in package.attachments):
+    for data_hash in sorted(_sha256(a) for a in package.attachments):
         digest.update(data_hash.encode())
+    return digest.hexdigest()
+
+
+def _sha256(attachment: edxml.Attachment) -> str:
+    digest = hashlib.sha256()
+    for chunk in attachment.chunks():
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -216,7 +239,7 @@ def _received_before(peer: Peer, package: edxml.DocumentPackage) -> bool:
     ).exists()  # fmt: skip
 
 
-def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -> Answer:
+def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: BinaryIO) -> Answer:
     ok = Answer(200, {"status": StatusCode.ARRIVED.value, "document_id": package.document_id})
     if _received_before(peer, package):
         return ok  # a repeat (the sender retried after a lost answer): acknowledged, not registered again
@@ -256,7 +279,7 @@ def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -
     return ok
 
 
-def _keep_received(peer: Peer, package: edxml.DocumentPackage, data: bytes) -> Package:
+def _keep_received(peer: Peer, package: edxml.DocumentPackage, data: BinaryIO) -> Package:
     return keep(
         direction=Direction.IN, data=data, state=PackageState.RECEIVED, peer=peer, kind="document",
         document_id=package.document_id, business_doc_type=int(package.business.doc_type),
@@ -394,7 +417,7 @@ _NUMBER = re.compile(r"(?:số đến|so den)\D{0,5}(\d{1,9})", re.I)
 _ANY_NUMBER = re.compile(r"\b(\d{1,9})\b")
 
 
-def _receive_status(peer: Peer, status: edxml.StatusPackage, data: bytes) -> Answer:
+def _receive_status(peer: Peer, status: edxml.StatusPackage, data: BinaryIO) -> Answer:
     document_id, code = status.response_for.document_id, status.status_code.value
     with transaction.atomic():
         kept = keep(

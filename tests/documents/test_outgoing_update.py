@@ -7,8 +7,8 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfWriter
