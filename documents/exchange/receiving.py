@@ -74,7 +74,7 @@ def receive(peer: Peer, data: bytes | BinaryIO) -> Answer:
         source.seek(0)
         with transaction.atomic():
             kept = keep(
-                direction=Direction.IN, data=data, state=PackageState.REFUSED, peer=peer, kind="unknown",
+                direction=Direction.IN, data=source, state=PackageState.REFUSED, peer=peer, kind="unknown",
                 document_id=document_id, from_organ=from_organ, last_error=str(exc),
             )  # fmt: skip
             _refuse_back(peer, document_id, from_organ, str(exc))

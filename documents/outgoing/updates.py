@@ -83,7 +83,7 @@ def send_update(*, clerk: User, document: Document, reason: str, uploads: Sequen
         raise ServiceError(errors)
     with transaction.atomic():
         # Under the lock recall() and cancel_number() take: never update what is being withdrawn.
-        document = Document.objects.select_for_update().select_related("issuer_unit").get(pk=document.pk)
+        document = Document.objects.select_for_update(of=("self",)).select_related("issuer_unit").get(pk=document.pk)
         policy.require(clerk, policy.UPDATE, document)
         if signatures.awaiting_agency(document):
             raise ServiceError(_("Văn bản chưa có chữ ký số cơ quan: hãy ký lại trước khi gửi cập nhật."))
