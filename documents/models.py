@@ -12,6 +12,7 @@ from documents.core.models import (  # noqa: F401
     DocType,
     Document,
     DocumentFile,
+    DocumentUpdate,
     DocumentUserObjectPermission,
     Register,
     RegisterKind,

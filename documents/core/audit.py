@@ -46,6 +46,7 @@ VERBS = {
     "recalled": _("Thu hồi văn bản"),
     "recall_acknowledged": _("Xác nhận thu hồi"),
     "copied": _("Sao văn bản"),
+    "document_updated": _("Cập nhật văn bản đã phát hành"),
     "meeting_created": _("Lên lịch họp"),
     "meeting_changed": _("Thay đổi thời gian, địa điểm họp"),
     "meeting_cancelled": _("Hủy cuộc họp"),

@@ -63,6 +63,11 @@ def recalled(document: Document) -> None:
     _service("recalled")(document)
 
 
+def updated(document: Document, update) -> None:
+    """An issued document was updated (a DocumentUpdate): peers that got it are sent the update package."""
+    _service("updated")(document, update)
+
+
 def recall_acknowledged(delivery: Delivery) -> None:
     """The recipient's clerk agreed to a peer's recall (status 15)."""
     status_changed(delivery, "15")

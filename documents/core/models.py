@@ -250,12 +250,36 @@ def build_search_key(*parts: str) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+class DocumentUpdate(models.Model):
+    """Cập nhật văn bản đã phát hành (edXML BussinessDocType 2): an addition that leaves the signed official PDF as
+    it is (a missing or corrected appendix), with its reason; made by the issuing clerk, or received from a peer
+    (created_by empty). Its files are the document's files that name it."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="updates")
+    reason = models.TextField(_("lý do cập nhật"))
+    created_at = models.DateTimeField(_("thời điểm cập nhật"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("cập nhật văn bản")
+        verbose_name_plural = _("cập nhật văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.document} — {self.reason[:60]}"
+
+
 class DocumentFile(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
     blob = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="uses")
     name = models.CharField(_("tên tệp"), max_length=255)
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    update = models.ForeignKey(
+        DocumentUpdate, null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )  # the update that added it (None: issued or received with the document)
 
     class Meta:
         ordering = ["id"]

@@ -15,6 +15,7 @@ import datetime
 import io
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -62,7 +63,7 @@ class _Node:
     attrib: dict[str, str]
     children: list[_Node] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
-    data: bytes | None = None  # a decoded ContentTransferEncoded
+    data: bytes | BinaryIO | None = None  # a decoded ContentTransferEncoded (a temporary file when spooled)
 
     @property
     def text(self) -> str:
@@ -102,10 +103,12 @@ class _Base64Sink:
 
     _WHITESPACE = b" \t\r\n"
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, spool: bool = False) -> None:
         self.limit = limit
         self.pending = b""
-        self.out = io.BytesIO()
+        self.spool = spool
+        # Spooled: decoded straight to a temporary file, piece by piece (the inbox); else in memory.
+        self.out: BinaryIO = tempfile.TemporaryFile() if spool else io.BytesIO()
 
     def feed(self, text: str) -> None:
         try:
@@ -134,10 +137,16 @@ class _Base64Sink:
         mb = self.limit // (1024 * 1024)
         return EdxmlError(_("Tệp đính kèm vượt quá dung lượng cho phép (%(mb)s MB).") % {"mb": mb})
 
-    def close(self) -> bytes:
+    def close(self) -> bytes | BinaryIO:
         if self.pending:
             raise EdxmlError(_("Tệp đính kèm không được mã hóa base64 hợp lệ."))
+        if self.spool:
+            self.out.seek(0)
+            return self.out
         return self.out.getvalue()
+
+    def discard(self) -> None:
+        self.out.close()
 
 
 class _Target:
@@ -146,11 +155,13 @@ class _Target:
     A target parser hands text over in chunks, so libxml2's limit on one text node (10 MB without huge_tree)
     does not cap an attachment, while huge_tree stays off for everything else."""
 
-    def __init__(self, attachment_limit: int) -> None:
+    def __init__(self, attachment_limit: int, spool: bool = False) -> None:
         self.stack: list[_Node | None] = []
         self.root: _Node | None = None
         self.sink: _Base64Sink | None = None
         self.attachment_limit = attachment_limit
+        self.spool = spool
+        self.spooled: list[BinaryIO] = []  # closed if the package is refused after all
 
     @staticmethod
     def _local(tag: str) -> tuple[str, str]:
@@ -178,13 +189,15 @@ class _Target:
             node = _Node(local, {self._local(k)[1]: v for k, v in attrib.items()})
             parent.children.append(node)
             if local == "ContentTransferEncoded":
-                self.sink = _Base64Sink(self.attachment_limit)
+                self.sink = _Base64Sink(self.attachment_limit, self.spool)
         self.stack.append(node)
 
     def end(self, tag: str) -> None:
         node = self.stack.pop()
         if node is not None and node.name == "ContentTransferEncoded" and self.sink is not None:
             node.data = self.sink.close()
+            if self.spool:
+                self.spooled.append(node.data)
             self.sink = None
 
     def data(self, text: str) -> None:
@@ -226,8 +239,19 @@ def _start_of_xml(head: bytes) -> int:
     return at
 
 
-def _parse_tree(chunks: Iterator[bytes]) -> _Node:
-    target = _Target(max_attachment_bytes())
+def _parse_tree(chunks: Iterator[bytes], spool: bool = False) -> _Node:
+    target = _Target(max_attachment_bytes(), spool)
+    try:
+        return _parse_with(target, chunks)
+    except BaseException:
+        for handle in target.spooled:
+            handle.close()
+        if target.sink is not None:
+            target.sink.discard()
+        raise
+
+
+def _parse_with(target: _Target, chunks: Iterator[bytes]) -> _Node:
     parser = etree.XMLParser(
         target=target,
         resolve_entities=False,
@@ -295,16 +319,41 @@ def parse(data: bytes, *, max_bytes: int | None = None) -> DocumentPackage | Sta
 
 
 def parse_file(
-    source: str | os.PathLike | BinaryIO, *, max_bytes: int | None = None
+    source: str | os.PathLike | BinaryIO, *, max_bytes: int | None = None, spool: bool = False
 ) -> DocumentPackage | StatusPackage:
-    """A package from a file or stream, read in chunks: an over-size package is refused before it is all read."""
+    """A package from a file or stream, read in chunks: an over-size package is refused before it is all read.
+
+    With `spool`, each attachment is decoded to a temporary file as it streams (Attachment.file), so neither the
+    package nor its files are ever held in memory whole; the caller closes them (close_attachments)."""
     limit = max_bytes if max_bytes is not None else max_package_bytes()
     if isinstance(source, (str, os.PathLike)):
         if os.path.getsize(source) > limit:
             raise _too_large(limit)
         with open(source, "rb") as stream:
-            return _package(_parse_tree(_chunks_from(stream, limit)))
-    return _package(_parse_tree(_chunks_from(source, limit)))
+            return _spooled_package(_parse_tree(_chunks_from(stream, limit), spool))
+    return _spooled_package(_parse_tree(_chunks_from(source, limit), spool))
+
+
+def _spooled_package(root: _Node) -> DocumentPackage | StatusPackage:
+    try:
+        return _package(root)
+    except BaseException:
+        _close_nodes(root)
+        raise
+
+
+def _close_nodes(node: _Node) -> None:
+    if node.data is not None and not isinstance(node.data, bytes):
+        node.data.close()
+    for child in node.children:
+        _close_nodes(child)
+
+
+def close_attachments(package: DocumentPackage | StatusPackage) -> None:
+    """Close (and so delete) the temporary files of a spooled package's attachments."""
+    for attachment in getattr(package, "attachments", ()):
+        if attachment.file is not None:
+            attachment.file.close()
 
 
 def _date(value: str, what: str) -> datetime.date | None:
@@ -479,8 +528,15 @@ def _trace(root: _Node) -> dict:
             staff=_staff(node.child("StaffInfo")),
             paper=node.get("Paper") == "1",
             replaces=_replaced_ids(node),
+            **_document_info(node.child("BussinessDocumentInfo")),
         )
     return {"traces": traces, "business": business}
+
+
+def _document_info(node: _Node | None) -> dict:
+    if node is None:
+        return {}
+    return {"document_info": node.get("DocumentInfo")[:1], "document_receiver": node.get("DocumentReceiver")[:1]}
 
 
 def _replaced_ids(business: _Node) -> list[str]:
@@ -511,16 +567,16 @@ def _attachments(root: _Node) -> list[Attachment]:
         if not name:
             raise EdxmlError(_("Tệp đính kèm thiếu tên (AttachmentName)."))
         data = content.data if content is not None and content.data is not None else b""
-        total += len(data)
-        attachments.append(
-            Attachment(
-                name=name,
-                content_type=node.get("ContentType") or ref.get("ContentType") or "application/octet-stream",
-                data=data,
-                content_id=content_id,
-                description=node.get("Description") or ref.get("Description"),
-            )
+        attachment = Attachment(
+            name=name,
+            content_type=node.get("ContentType") or ref.get("ContentType") or "application/octet-stream",
+            data=data if isinstance(data, bytes) else b"",
+            content_id=content_id,
+            description=node.get("Description") or ref.get("Description"),
+            file=None if isinstance(data, bytes) else data,
         )
+        total += attachment.size
+        attachments.append(attachment)
     missing = [r.get("AttachmentName") or key for key, r in references.items() if key]
     if missing:
         raise EdxmlError(_("Tệp đính kèm được khai báo nhưng không có nội dung: %(n)s.") % {"n": ", ".join(missing)})

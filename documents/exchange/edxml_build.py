@@ -124,7 +124,7 @@ def write(package: DocumentPackage | StatusPackage, stream: BinaryIO) -> None:
                             w.leaf("Description", attachment.description)
                             w.leaf("ContentType", attachment.content_type)
                             with xf.element(_q("ContentTransferEncoded")):
-                                view = memoryview(attachment.data)
+                                view = memoryview(attachment.content())
                                 step = 57 * 1024  # whole base64 lines
                                 for at in range(0, len(view), step):
                                     xf.write(binascii.b2a_base64(view[at : at + step], newline=False).decode("ascii"))
@@ -191,6 +191,10 @@ def _write_document_header(w: _Writer, p: DocumentPackage) -> None:
         with w.xf.element(_q("Bussiness")):
             w.leaf("BussinessDocType", int(p.business.doc_type))
             w.leaf("BussinessDocReason", p.business.reason)
+            if p.business.document_info or p.business.document_receiver:
+                with w.xf.element(_q("BussinessDocumentInfo")):
+                    w.leaf("DocumentInfo", p.business.document_info or "0")
+                    w.leaf("DocumentReceiver", p.business.document_receiver or "0")
             if p.business.staff is not None:
                 w.staff(p.business.staff)
             w.leaf("Paper", 1 if p.business.paper else 0)
@@ -244,6 +248,7 @@ def summary(package: DocumentPackage | StatusPackage) -> dict:
             "business_doc_type_label": str(package.business.doc_type.label),
             "business_reason": package.business.reason,
             "replaces": list(package.business.replaces),
+            "business_document_info": package.business.document_info,
             "status_code": None,
             "description": "",
             "attachments": [

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime
 import enum
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -122,19 +125,45 @@ class Business:
     # The DocumentIds this one replaces or updates (ReplacementInfoList/ReplacementInfo/DocumentId); an update
     # (type 2) without one updates the document of its own DocumentId.
     replaces: list[str] = field(default_factory=list)
+    # An update's BussinessDocumentInfo (as other vendors' libraries write it): DocumentInfo "1" when the document's
+    # information or files changed, DocumentReceiver "1" when its recipients changed; "" when not given.
+    document_info: str = ""
+    document_receiver: str = ""
 
 
 @dataclass
 class Attachment:
+    """A file of a package: its bytes in `data`, or (read by the inbox, see edxml.parse_file's `spool`) in a
+    temporary `file`, so that a large attachment is never held in memory; `data` is then empty."""
+
     name: str
     content_type: str
     data: bytes
     content_id: str = ""
     description: str = ""
+    file: BinaryIO | None = None
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        if self.file is None:
+            return len(self.data)
+        at = self.file.seek(0, os.SEEK_END)
+        self.file.seek(0)
+        return at
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        if self.file is None:
+            for at in range(0, len(self.data), size):
+                yield self.data[at : at + size]
+            return
+        self.file.seek(0)
+        while chunk := self.file.read(size):
+            yield chunk
+        self.file.seek(0)
+
+    def content(self) -> bytes:
+        """All the bytes at once (building a package, tests): the one place a spooled file is read whole."""
+        return self.data if self.file is None else b"".join(self.chunks())
 
 
 @dataclass

@@ -161,16 +161,19 @@ class Package(models.Model):
     delivery = models.ForeignKey(
         Delivery, null=True, blank=True, on_delete=models.PROTECT, related_name="exchange_packages"
     )
+    # Tells apart the updates (BussinessDocType 2) of one DocumentId: ours name the DocumentUpdate ("u<pk>"), a
+    # received one is keyed by its content (reason and attachments); empty for every other package.
+    update_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("gói tin liên thông")
         verbose_name_plural = _("gói tin liên thông")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # The receiver's half of "never delivered twice": one accepted document package per DocumentId and
-            # business type from a peer; a concurrent twin fails here and is answered as a repeat.
+            # The receiver's half of "never delivered twice": one accepted document package per DocumentId, business
+            # type (and update) from a peer; a concurrent twin fails here and is answered as a repeat.
             models.UniqueConstraint(
-                fields=["peer", "document_id", "business_doc_type"],
+                fields=["peer", "document_id", "business_doc_type", "update_key"],
                 condition=Q(direction="in", kind="document", state="received"),
                 name="exchange_package_received_once",
             ),

@@ -77,6 +77,14 @@ def _files(document: Document) -> list[DocumentFile]:
     return chosen
 
 
+def _description(position: int, file: DocumentFile) -> str:
+    if position == 1:
+        return _("Văn bản điện tử")
+    if file.update_id:  # added by an update (BussinessDocType 2) after issue
+        return _("Tệp bổ sung ngày %(d)s") % {"d": timezone.localtime(file.added_at).strftime("%d/%m/%Y")}
+    return _("Tệp đính kèm")
+
+
 def _read(file: DocumentFile) -> bytes:
     with file.blob.content.open("rb") as stream:
         return stream.read()
@@ -170,7 +178,7 @@ def package_for_issued(
                 content_type=f.blob.content_type or "application/octet-stream",
                 data=_read(f),
                 content_id=str(i),
-                description=_("Văn bản điện tử") if i == 1 else _("Tệp đính kèm"),
+                description=_description(i, f),
             )
             for i, f in enumerate(files, start=1)
         ],

@@ -3,13 +3,16 @@ whole); the receiver's unique constraint makes sure the same DocumentId is never
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +20,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.core import audit, files, notify, roles
-from documents.core.models import Delivery, DeliveryStatus, DocType, Document, DocumentFile, Urgency
+from documents.core.models import (
+    Delivery,
+    DeliveryStatus,
+    DocType,
+    Document,
+    DocumentFile,
+    DocumentUpdate,
+    Urgency,
+)
 from documents.exchange import edxml
 from documents.exchange.edxml import EdxmlError, StatusCode
 from documents.exchange.models import Direction, Link, Package, PackageState, Peer
@@ -41,34 +52,44 @@ _DOC_ID = re.compile(rb"<(?:\w+:)?DocumentId>\s*([^<]{1,255}?)\s*</(?:\w+:)?Docu
 _FROM = re.compile(rb"<(?:\w+:)?From>.*?<(?:\w+:)?OrganId>\s*([^<]{1,64}?)\s*</", re.S)
 
 
-def _identify(data: bytes) -> tuple[str, str]:
+def _identify(source: BinaryIO) -> tuple[str, str]:
     """DocumentId and From/OrganId of a package the parser refused, when they can still be seen in it."""
-    head = data[: 256 * 1024]
+    source.seek(0)
+    head = source.read(256 * 1024)
+    source.seek(0)
     doc, frm = _DOC_ID.search(head), _FROM.search(head)
     decode = lambda m: m.group(1).decode("utf-8", "replace").strip() if m else ""  # noqa: E731
     return decode(doc), decode(frm)
 
 
-def receive(peer: Peer, data: bytes) -> Answer:
-    """A package posted by `peer`: kept, checked, and applied in one transaction (or refused whole)."""
+def receive(peer: Peer, data: bytes | BinaryIO) -> Answer:
+    """A package posted by `peer` (its bytes, or the file the inbox streamed it to): kept, checked, and applied in
+    one transaction (or refused whole). Parsed from the file with its attachments decoded to temporary files, so
+    a large package is not held in memory (only a PDF's verification reads that PDF whole)."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
-        package = edxml.parse(data)
+        package = edxml.parse_file(source, spool=True)
     except EdxmlError as exc:
-        document_id, from_organ = _identify(data)
+        document_id, from_organ = _identify(source)
+        source.seek(0)
         with transaction.atomic():
             kept = keep(
-                direction=Direction.IN, data=data, state=PackageState.REFUSED, peer=peer, kind="unknown",
+                direction=Direction.IN, data=source, state=PackageState.REFUSED, peer=peer, kind="unknown",
                 document_id=document_id, from_organ=from_organ, last_error=str(exc),
             )  # fmt: skip
             _refuse_back(peer, document_id, from_organ, str(exc))
         log.info("exchange: refused package %s from %s: %s", kept.pk, peer, exc)
         return Answer(400, {"error": str(exc), "status": StatusCode.REFUSED.value})
-    if package.from_organ.organ_id not in peer.codes():
-        refusal = _("Hệ thống gửi không được gửi thay cơ quan %(o)s.") % {"o": package.from_organ.organ_id}
-        return Answer(403, {"error": refusal})
-    if isinstance(package, edxml.StatusPackage):
-        return _receive_status(peer, package, data)
-    return _receive_document(peer, package, data)
+    source.seek(0)
+    try:
+        if package.from_organ.organ_id not in peer.codes():
+            refusal = _("Hệ thống gửi không được gửi thay cơ quan %(o)s.") % {"o": package.from_organ.organ_id}
+            return Answer(403, {"error": refusal})
+        if isinstance(package, edxml.StatusPackage):
+            return _receive_status(peer, package, source)
+        return _receive_document(peer, package, source)
+    finally:
+        edxml.close_attachments(package)
 
 
 def _refuse_back(peer: Peer, document_id: str, from_organ: str, reason: str, to_units: Sequence[Unit] = ()) -> None:
@@ -127,7 +148,11 @@ def _doc_type(name: str) -> str:
 def _check_attachments(package: edxml.DocumentPackage) -> list[SimpleUploadedFile]:
     uploads = []
     for attachment in package.attachments:
-        upload = SimpleUploadedFile(attachment.name[:255] or "tep", attachment.data, attachment.content_type)
+        name = attachment.name[:255] or "tep"
+        if attachment.file is not None:
+            upload = UploadedFile(attachment.file, name, attachment.content_type, attachment.size)
+        else:
+            upload = SimpleUploadedFile(name, attachment.data, attachment.content_type)
         try:
             files.validate_upload(upload)
         except ValidationError as exc:
@@ -188,14 +213,33 @@ def _original_of(peer: Peer, package: edxml.DocumentPackage) -> Document | None:
     return None
 
 
+def _update_key(package: edxml.DocumentPackage) -> str:
+    """An update (type 2) by its content, so that a second update of the same DocumentId is not taken for a repeat
+    of the first while a resent one is: its reason and the SHA-256 of each attachment."""
+    if package.business.doc_type != edxml.BusinessDocType.UPDATE:
+        return ""
+    digest = hashlib.sha256(package.business.reason.encode())
+    for data_hash in sorted(_sha256(a) for a in package.attachments):
+        digest.update(data_hash.encode())
+    return digest.hexdigest()
+
+
+def _sha256(attachment: edxml.Attachment) -> str:
+    digest = hashlib.sha256()
+    for chunk in attachment.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _received_before(peer: Peer, package: edxml.DocumentPackage) -> bool:
     return Package.objects.filter(
         direction=Direction.IN, kind="document", state=PackageState.RECEIVED, peer=peer,
         document_id=package.document_id, business_doc_type=int(package.business.doc_type),
+        update_key=_update_key(package),
     ).exists()  # fmt: skip
 
 
-def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -> Answer:
+def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: BinaryIO) -> Answer:
     ok = Answer(200, {"status": StatusCode.ARRIVED.value, "document_id": package.document_id})
     if _received_before(peer, package):
         return ok  # a repeat (the sender retried after a lost answer): acknowledged, not registered again
@@ -213,7 +257,11 @@ def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -
         uploads = _check_attachments(package)
         with transaction.atomic():
             kept = _keep_received(peer, package, data)
-            _land(peer, package, uploads, local, kept)
+            original = _original_of(peer, package)
+            if package.business.doc_type == edxml.BusinessDocType.UPDATE and original is not None:
+                _apply_update(peer, package, uploads, original, kept)
+            else:
+                _land(peer, package, uploads, local, kept, original)
     except IntegrityError:
         if _received_before(peer, package):
             return ok  # a concurrent twin won the race
@@ -224,26 +272,64 @@ def _receive_document(peer: Peer, package: edxml.DocumentPackage, data: bytes) -
                 direction=Direction.IN, data=data, state=PackageState.REFUSED, peer=peer, kind="document",
                 document_id=package.document_id, business_doc_type=int(package.business.doc_type),
                 from_organ=package.from_organ.organ_id, to_organ=",".join(wanted)[:255], last_error=str(exc),
+                update_key=_update_key(package),
             )  # fmt: skip
             _refuse_back(peer, package.document_id, package.from_organ.organ_id, str(exc), local)
         return Answer(400, {"error": str(exc), "status": StatusCode.REFUSED.value})
     return ok
 
 
-def _keep_received(peer: Peer, package: edxml.DocumentPackage, data: bytes) -> Package:
+def _keep_received(peer: Peer, package: edxml.DocumentPackage, data: BinaryIO) -> Package:
     return keep(
         direction=Direction.IN, data=data, state=PackageState.RECEIVED, peer=peer, kind="document",
         document_id=package.document_id, business_doc_type=int(package.business.doc_type),
         from_organ=package.from_organ.organ_id, to_organ=",".join(o.organ_id for o in package.to_organs)[:255],
+        update_key=_update_key(package),
     )  # fmt: skip
 
 
-def _land(
-    peer: Peer, package: edxml.DocumentPackage, uploads: Sequence[SimpleUploadedFile], local: Sequence[Unit], kept
+def _apply_update(
+    peer: Peer, package: edxml.DocumentPackage, uploads: Sequence[SimpleUploadedFile], original: Document, kept
 ) -> None:
-    """The document lands in each addressed unit's Chờ vào sổ, as a local electronic delivery does, with 01 back."""
+    """An update (BussinessDocType 2) of a document that reached this server: its new files are added to the
+    document (each content once), and every unit that has it sees "Văn bản đã được cập nhật" with the reason, as
+    a local update shows (documents/outgoing/updates.py). The signed face and the registered details stay."""
+    reason = package.business.reason.strip() or _("Cơ quan gửi cập nhật văn bản (không nêu lý do).")
+    if package.subject and package.subject != original.summary:
+        reason += "\n" + _("Trích yếu theo gói tin cập nhật: %(s)s") % {"s": package.subject}
+    update = DocumentUpdate.objects.create(document=original, reason=reason)
+    have = set(original.files.values_list("blob__sha256", flat=True))
+    stored = []
+    for upload in uploads:
+        blob = files.store(upload)
+        if blob.sha256 in have:
+            continue  # the official PDF and the files already received travel again in an update
+        have.add(blob.sha256)
+        stored.append(DocumentFile.objects.create(document=original, blob=blob, name=upload.name[:255], update=update))
+    _verify_at_intake(stored, peer)
+    deliveries = list(
+        Delivery.objects.filter(document=original, recipient_unit__in=Unit.objects.internal()).order_by("pk")
+    )
+    if deliveries:
+        Package.objects.filter(pk=kept.pk).update(delivery=deliveries[0])
+    names = [f.name for f in stored]
+    audit.record(None, "document_updated", original, reason=reason, files=names, package_id=kept.pk, peer=peer.name)
+    for delivery in deliveries:
+        notify.later("document_updated", delivery_id=delivery.pk, update_id=update.pk)
+
+
+def _land(
+    peer: Peer,
+    package: edxml.DocumentPackage,
+    uploads: Sequence[SimpleUploadedFile],
+    local: Sequence[Unit],
+    kept,
+    original: Document | None,
+) -> None:
+    """The document lands in each addressed unit's Chờ vào sổ, as a local electronic delivery does, with 01 back.
+    A replacement names the document it replaces (an update of a document that never reached this server lands
+    as a document of its own)."""
     sender = _sender_unit(package.from_organ, peer)
-    original = _original_of(peer, package)
     document = Document.objects.create(
         replaces=original,
         issuer_unit=sender,
@@ -331,7 +417,7 @@ _NUMBER = re.compile(r"(?:số đến|so den)\D{0,5}(\d{1,9})", re.I)
 _ANY_NUMBER = re.compile(r"\b(\d{1,9})\b")
 
 
-def _receive_status(peer: Peer, status: edxml.StatusPackage, data: bytes) -> Answer:
+def _receive_status(peer: Peer, status: edxml.StatusPackage, data: BinaryIO) -> Answer:
     document_id, code = status.response_for.document_id, status.status_code.value
     with transaction.atomic():
         kept = keep(

@@ -66,9 +66,13 @@ def dispatch(document: Document, deliveries: Sequence[Delivery]) -> None:
     transaction.on_commit(enqueue)
 
 
-def prepare_document(document_pk: int, business: edxml.Business | None = None) -> list[int]:
+# The deliveries that got the document: an update goes to these (one still being sent gets it in its package).
+GOT_IT = (DeliveryStatus.SENT, DeliveryStatus.OPENED, DeliveryStatus.REGISTERED)
+
+
+def prepare_document(document_pk: int, business: edxml.Business | None = None, update_key: str = "") -> list[int]:
     """Build and store the package of each linked delivery of the document that has none yet (of this business
-    type); returns the packages to send. Safe to run twice."""
+    type, and for an update this update); returns the packages to send. Safe to run twice."""
     from documents.exchange.packages import package_for_issued
 
     document = Document.objects.select_related("issuer_unit", "issued_by", "replaces").get(pk=document_pk)
@@ -80,10 +84,16 @@ def prepare_document(document_pk: int, business: edxml.Business | None = None) -
     for link in links:
         if business is None and link.delivery.status not in (DeliveryStatus.SENDING, DeliveryStatus.FAILED):
             continue
+        if update_key and (link.delivery.status not in GOT_IT or not link.document_id):
+            continue
         with transaction.atomic():
             link = Link.objects.select_for_update().select_related("delivery__recipient_unit", "peer").get(pk=link.pk)
             done = Package.objects.filter(
-                delivery=link.delivery, direction=Direction.OUT, kind="document", business_doc_type=doc_type
+                delivery=link.delivery,
+                direction=Direction.OUT,
+                kind="document",
+                business_doc_type=doc_type,
+                update_key=update_key,
             ).first()
             if done is not None:
                 continue
@@ -101,6 +111,7 @@ def prepare_document(document_pk: int, business: edxml.Business | None = None) -
                 to_organ=link.organ_id,
                 delivery=link.delivery,
                 next_attempt_at=timezone.now(),
+                update_key=update_key,
             )
             if link.document_id != package.document_id:
                 link.document_id = package.document_id

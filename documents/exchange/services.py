@@ -20,7 +20,16 @@ from documents.exchange.sending import (
     send_due,
     send_package,
 )
-from documents.exchange.statuses import ONCE_CODES, came_from_peer, queue_status, recalled, send_recall, status_changed
+from documents.exchange.statuses import (
+    ONCE_CODES,
+    came_from_peer,
+    queue_status,
+    recalled,
+    send_recall,
+    send_update,
+    status_changed,
+    updated,
+)
 from documents.exchange.store import TASKS, peer_by_token, peer_for, reached_by_peer
 
 __all__ = [
@@ -46,5 +55,7 @@ __all__ = [
     "send_due",
     "send_package",
     "send_recall",
+    "send_update",
     "status_changed",
+    "updated",
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from documents.core import audit
-from documents.core.models import Delivery, Document
+from documents.core.models import Delivery, Document, DocumentUpdate
 from documents.exchange import edxml
 from documents.exchange.edxml import StatusCode
 from documents.exchange.models import Direction, Link, Package, PackageState
@@ -113,3 +113,30 @@ def send_recall(document_pk: int) -> list[int]:
     document = Document.objects.get(pk=document_pk)
     business = edxml.Business(doc_type=edxml.BusinessDocType.REVOCATION, reason=document.recall_reason)
     return prepare_document(document_pk, business=business)
+
+
+def updated(document: Document, update: DocumentUpdate) -> None:
+    """The outgoing flow's update hook: the update package (BussinessDocType 2, the document's own DocumentId)
+    is built and sent from the worker to every peer delivery that got the document."""
+    if not Link.objects.filter(delivery__document=document, direction=Direction.OUT).exclude(document_id="").exists():
+        return
+    pk = update.pk
+
+    def enqueue() -> None:
+        from django_q.tasks import async_task
+
+        async_task(f"{TASKS}.send_update", pk, task_name=f"exchange-update-{pk}")
+
+    transaction.on_commit(enqueue)
+
+
+def update_key(update: DocumentUpdate) -> str:
+    return f"u{update.pk}"
+
+
+def send_update(update_pk: int) -> list[int]:
+    update = DocumentUpdate.objects.get(pk=update_pk)
+    business = edxml.Business(
+        doc_type=edxml.BusinessDocType.UPDATE, reason=update.reason, document_info="1", document_receiver="0"
+    )
+    return prepare_document(update.document_id, business=business, update_key=update_key(update))

@@ -3,9 +3,11 @@ file store) before anything else happens to it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 
 from documents.core import files
@@ -49,20 +51,30 @@ def peer_by_token(raw: str) -> Peer | None:
 # --- Storing packages ----------------------------------------------------------------------------------------
 
 
-def _store_xml(data: bytes, name: str):
-    return files.store(SimpleUploadedFile(name, data, content_type="application/xml"))
+def _store_xml(data: bytes | BinaryIO, name: str):
+    if isinstance(data, bytes):
+        return files.store(SimpleUploadedFile(name, data, content_type="application/xml"))
+    return files.store(UploadedFile(data, name, "application/xml", size_of(data)))
+
+
+def size_of(stream: BinaryIO) -> int:
+    at = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
+    return at
 
 
 def keep(
-    *, direction: str, data: bytes, state: str, peer: Peer | None, kind: str, document_id: str = "", **fields
+    *, direction: str, data: bytes | BinaryIO, state: str, peer: Peer | None, kind: str, document_id: str = "", **fields
 ) -> Package:
+    """A package kept as its XML, from its bytes or (a received one) the temporary file the inbox wrote."""
+    size = len(data) if isinstance(data, bytes) else size_of(data)
     package = Package(
         direction=direction,
         peer=peer,
         kind=kind,
         document_id=document_id[:255],
-        blob=_store_xml(data, "goi-tin.xml") if data else None,
-        size=len(data),
+        blob=_store_xml(data, "goi-tin.xml") if size else None,
+        size=size,
         state=state,
         **fields,
     )

@@ -16,6 +16,11 @@ def send_recall(document_pk: int) -> str:
     return ", ".join(services.send_package(pk) for pk in ready) or "nothing to send"
 
 
+def send_update(update_pk: int) -> str:
+    ready = services.send_update(update_pk)
+    return ", ".join(services.send_package(pk) for pk in ready) or "nothing to send"
+
+
 def send_package(package_pk: int) -> str:
     return services.send_package(package_pk)
 

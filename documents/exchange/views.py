@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -46,15 +48,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     too_large = {"error": _("Gói tin vượt quá dung lượng cho phép (%(mb)s MB).") % {"mb": limit // (1024 * 1024)}}
     if declared > limit:
         return _json(413, too_large)
-    chunks, size = [], 0
-    while chunk := request.read(_READ_CHUNK):
-        size += len(chunk)
-        if size > limit:
-            return _json(413, too_large)
-        chunks.append(chunk)
-    if not size:
-        return _json(400, {"error": _("Gói tin rỗng.")})
-    answer = services.receive(peer, b"".join(chunks))
+    # The body goes to a temporary file as it is read (never held in memory), refused as soon as it passes the
+    # limit; the package is parsed from that file, its attachments decoded to files of their own.
+    with tempfile.TemporaryFile() as body:
+        size = 0
+        while chunk := request.read(_READ_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                return _json(413, too_large)
+            body.write(chunk)
+        if not size:
+            return _json(400, {"error": _("Gói tin rỗng.")})
+        body.seek(0)
+        answer = services.receive(peer, body)
     return _json(answer.status, answer.body)
 
 

@@ -213,6 +213,22 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class UpdateForm(StyledForm):
+    """Cập nhật văn bản đã phát hành: the reason and the files; what is missing is the service's to say."""
+
+    reason = forms.CharField(
+        label=_("Lý do cập nhật"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Các nơi nhận đọc được lý do này, ví dụ: Bổ sung phụ lục danh sách đại biểu."),
+    )
+    files = MultipleFileField(
+        label=_("Tệp bổ sung"),
+        help_text=_("Phụ lục, tài liệu kèm theo còn thiếu hoặc đã sửa. Bản PDF chính thức đã ký số giữ nguyên."),
+    )
+
+
 class CopyForm(StyledForm):
     kind = forms.ChoiceField(label=_("Hình thức sao"), choices=CopyKind.choices, widget=forms.RadioSelect)
     signer = forms.TypedChoiceField(label=_("Người ký bản sao"), coerce=int)

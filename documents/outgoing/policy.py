@@ -76,7 +76,7 @@ VIEW = core_policy.VIEW
 # Drafts
 EDIT, SUBMIT, REVIEW, SIGN, ISSUE = "edit", "submit", "review", "sign", "issue"
 # Issued documents
-RECALL, CANCEL, PAPER, COPY = "recall", "cancel", "paper", "copy"
+RECALL, CANCEL, PAPER, COPY, UPDATE = "recall", "cancel", "paper", "copy", "update"
 # Deliveries
 RECEIVE = core_policy.RECEIVE
 
@@ -113,13 +113,17 @@ class IssuedPolicy(core_policy.Policy):
         CANCEL: lambda user, doc: _live(doc) and is_clerk_of(user, _issuer_unit(doc)),
         PAPER: lambda user, doc: _live(doc) and is_clerk_of(user, _issuer_unit(doc)),
         COPY: lambda user, doc: _live(doc) and is_clerk_of(user, _issuer_unit(doc)),
+        # Cập nhật văn bản đã phát hành: the issuing clerk, on a live, unclassified document that is not a copy.
+        UPDATE: lambda user, doc: (
+            _live(doc) and doc.secrecy == Secrecy.NONE and not doc.copy_kind and is_clerk_of(user, _issuer_unit(doc))
+        ),
     }
 
     def _visible(self, user: User, qs: QuerySet) -> QuerySet:
         return _issued_visible(user, qs)
 
     def state(self, doc: Document) -> tuple:
-        return (doc.secrecy, doc.register_id, doc.recalled_at, doc.cancelled_at)
+        return (doc.secrecy, doc.register_id, doc.recalled_at, doc.cancelled_at, doc.copy_kind)
 
 
 drafts = DraftPolicy()

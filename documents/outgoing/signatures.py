@@ -259,7 +259,6 @@ def sign_attachments(document: Document, cert: SigningCertificate) -> None:
     keeps its own. Other formats cannot carry a PAdES signature and stay as they are. An attachment that cannot be
     signed (a damaged or locked PDF from the drafter) stays unsigned, on the timeline: it does not hold back the
     main document, whose number is taken already."""
-    unit = document.issuer_unit
     stamper = timestamper()
     rows = DocumentFile.objects.filter(
         document=document, added_by__isnull=False, blob__content_type="application/pdf"
@@ -268,21 +267,27 @@ def sign_attachments(document: Document, cert: SigningCertificate) -> None:
         try:
             with row.blob.content.open("rb") as handle:
                 data = handle.read()
-            signed = pades.sign_top_right(
-                data,
-                cert.signer(description=_("Phát hành phụ lục: %(s)s") % {"s": document.number_symbol}),
-                first_line=document.number_symbol,
-                agency_name=unit.name,
-                location=faces.place_name(unit),
-                timestamper=stamper,
-                field_name=AGENCY_FIELD,
-            )
+            signed = sign_attachment(document, data, cert, stamper)
         except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a malformed file
             reason = exc.message if isinstance(exc, SigningError) else str(exc)
             logger.warning("attachment %s of document %s left unsigned: %s", row.name, document.pk, reason)
             audit.record(document.issued_by, "attachment_unsigned", document, file=row.name, reason=reason[:500])
             continue
         DocumentFile.objects.filter(pk=row.pk).update(blob=store_pdf(signed, row.name))
+
+
+def sign_attachment(document: Document, data: bytes, cert: SigningCertificate, stamper=None) -> bytes:
+    """One attachment PDF with the agency's block at the top right of its first page (NĐ30 Appendix I)."""
+    unit = document.issuer_unit
+    return pades.sign_top_right(
+        data,
+        cert.signer(description=_("Phát hành phụ lục: %(s)s") % {"s": document.number_symbol}),
+        first_line=document.number_symbol,
+        agency_name=unit.name,
+        location=faces.place_name(unit),
+        timestamper=stamper,
+        field_name=AGENCY_FIELD,
+    )
 
 
 def _attach(document: Document, signed: bytes, name: str) -> DocumentFile:

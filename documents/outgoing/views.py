@@ -20,9 +20,17 @@ from documents.core import audit, files, roles
 from documents.core.forms import apply_service_error
 from documents.core.models import Delivery, Document
 from documents.core.views import page_size
-from documents.outgoing import copies, paper, policy, selectors, services, symbols
+from documents.outgoing import copies, paper, policy, selectors, services, symbols, updates
 from documents.outgoing import pdf as official_pdf
-from documents.outgoing.forms import CopyForm, DraftForm, OutgoingFilterForm, ReasonForm, ReviewForm, SignForm
+from documents.outgoing.forms import (
+    CopyForm,
+    DraftForm,
+    OutgoingFilterForm,
+    ReasonForm,
+    ReviewForm,
+    SignForm,
+    UpdateForm,
+)
 from documents.outgoing.models import DraftFile, DraftStatus, OutgoingDraft
 
 # --- Lists ------------------------------------------------------------------------------------------------
@@ -284,6 +292,8 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
         "can_recall": policy.can(user, "recall", document),
         "can_cancel": policy.can(user, "cancel", document),
         "can_copy": policy.can(user, "copy", document),
+        "can_update": policy.can(user, policy.UPDATE, document),
+        "update_form": bound.get("cap-nhat") or UpdateForm(),
         "is_sender_clerk": roles.is_clerk_of(user, document.register.unit_id if document.register_id else None),
         "recall_form": bound.get("recall") or ReasonForm(),
         "cancel_form": bound.get("cancel") or ReasonForm(),
@@ -307,6 +317,8 @@ def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     document = selectors.issued_detail(user, pk)
     if action == "ky-lai":
         return _sign_again(request, document)
+    if action == "cap-nhat":
+        return _send_update(request, document)
     if action not in ("recall", "cancel"):
         raise Http404
     form = ReasonForm(request.POST)
@@ -326,6 +338,30 @@ def issued_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     document = selectors.issued_detail(user, pk)
     context = _issued_context(request, document, {action: form})
     context["open_action"] = action
+    return render(request, "documents/outgoing/issued_detail.html", context, status=400)
+
+
+def _send_update(request: HttpRequest, document: Document) -> HttpResponse:
+    """Cập nhật văn bản đã phát hành: files beside the signed face, with the reason every recipient reads."""
+    form = UpdateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            updates.send_update(
+                clerk=request.user,
+                document=document,
+                reason=form.cleaned_data["reason"],
+                uploads=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("Đã gửi cập nhật văn bản %(s)s tới các nơi nhận.") % {"s": document.number_symbol}
+            )
+            return redirect("documents:issued_detail", pk=document.pk)
+    document = selectors.issued_detail(request.user, document.pk)
+    context = _issued_context(request, document, {"cap-nhat": form})
+    context["open_action"] = "cap-nhat"
     return render(request, "documents/outgoing/issued_detail.html", context, status=400)
 
 

@@ -172,6 +172,25 @@ def on_delivered(delivery_id: int, **_ids) -> list[Message]:
     ]
 
 
+def on_document_updated(delivery_id: int, update_id: int | None = None, **_ids) -> list[Message]:
+    """Cập nhật văn bản đã phát hành: the receiving unit's clerk, at its record (or the arrival still waiting)."""
+    d = Delivery.objects.select_related("document", "sender_unit", "record").filter(pk=delivery_id).first()
+    if d is None or not d.electronic or d.status in (DeliveryStatus.RETURNED, DeliveryStatus.RECALLED):
+        return []
+    doc = d.document
+    update = doc.updates.filter(pk=update_id).first() if update_id else doc.updates.order_by("-pk").first()
+    title = _("%(sender)s cập nhật văn bản: %(label)s") % {"sender": d.sender_unit.name, "label": doc_label(doc)}
+    body = _("Văn bản đã được cập nhật: %(r)s") % {"r": update.reason} if update is not None else ""
+    targets = [("documents:delivery_detail", [d.pk]), ("documents:deliveries", [])]
+    if d.record is not None:
+        targets.insert(0, ("documents:incoming_detail", [d.record.pk]))
+    url = link_to([*targets, ("documents:incoming_list", [])])
+    return [
+        Message(uid, NotificationKind.DELIVERED, title, f"updated:{d.pk}:{update_id}", body, url, False)
+        for uid in clerk_of(d.recipient_unit_id)
+    ]
+
+
 def on_receipt(delivery_id: int, **_ids) -> list[Message]:
     d = Delivery.objects.select_related("document", "recipient_unit", "record").filter(pk=delivery_id).first()
     if d is None or d.status not in (DeliveryStatus.REGISTERED, DeliveryStatus.RETURNED):

@@ -178,7 +178,8 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("truong.noivu", "other_review"): {"view", "review"},
     ("cv1.noivu", "other_review"): {"view"},
     # Issued documents: the issuing unit's register (its clerk and leaders), its author and signer; Mật only with
-    # a grant. The leaders recall, the clerk cancels, sends on paper and copies, while it is live.
+    # a grant. The leaders recall, the clerk cancels, sends on paper and copies, while it is live; the clerk updates
+    # (Cập nhật văn bản đã phát hành) an unclassified one only (a Mật document travels on paper).
     ("cv1.vp", "doc"): {"view"},
     ("cv1.vp", "doc_mat"): {"view"},
     ("cv1.vp", "doc_mat_granted"): {"view"},
@@ -189,7 +190,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("chutich", "doc_recalled"): {"view"},
     ("pct.kinhte", "doc"): {"view", "recall"},
     ("pct.kinhte", "doc_recalled"): {"view"},
-    ("vanthu.ubnd", "doc"): {"view", "cancel", "paper", "copy"},
+    ("vanthu.ubnd", "doc"): {"view", "cancel", "paper", "copy", "update"},
     ("vanthu.ubnd", "doc_mat"): {"view", "cancel", "paper", "copy"},
     ("vanthu.ubnd", "doc_mat_granted"): {"view", "cancel", "paper", "copy"},
     ("vanthu.ubnd", "doc_recalled"): {"view"},

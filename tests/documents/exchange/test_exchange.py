@@ -489,20 +489,25 @@ def test_a_replacement_links_to_the_original_and_registering_it_shows_both_ways(
     assert "Văn bản thay thế cho" in _page(second.get_absolute_url())
 
 
-def test_an_update_with_the_same_document_id_is_an_update_of_the_original(peer, fake_peer):
+def test_an_update_with_the_same_document_id_updates_the_original_where_it_waits(peer, fake_peer):
     original = _arrived(peer)
+    appendix = _pdf() + b"%% phu luc\n"
     update = province_package(
         [unit("xa-canh-hien").organ_id],
         subject="Mời dự hội nghị tổng kết liên thông văn bản (đổi giờ)",
         business=Business(doc_type=BusinessDocType.UPDATE, reason="Đổi giờ họp"),
+        attachments=[
+            Attachment("501-UBND-VX.pdf", "application/pdf", _pdf(), "1"),
+            Attachment("phu-luc.pdf", "application/pdf", appendix, "2"),
+        ],
     )
     assert post(edxml.build(update)).status_code == 200
-    arrival = Delivery.objects.exclude(pk=original.pk).get(document__number_symbol="501/UBND-VX")
-    assert arrival.document.replaces == original.document
-    page = _page(f"/documents/incoming/arrivals/{arrival.pk}/")
-    assert "Văn bản cập nhật cho" in page
-    # The original is still waiting in Chờ vào sổ: the link leads to its arrival.
-    assert f'href="/documents/incoming/arrivals/{original.pk}/"' in page
+    # No second arrival: the original's record gets the new file (the PDF it had already is not added again).
+    assert Delivery.objects.filter(document__number_symbol="501/UBND-VX").get() == original
+    assert sorted(original.document.files.values_list("name", flat=True)) == ["501-UBND-VX.pdf", "phu-luc.pdf"]
+    page = _page(f"/documents/incoming/arrivals/{original.pk}/")
+    assert "Văn bản đã được cập nhật" in page and "Đổi giờ họp" in page and "phu-luc.pdf" in page
+    assert "(đổi giờ)" in page  # a changed subject is told, the registered one stays
 
 
 def test_a_replacement_finds_its_original_by_issuer_date_and_number_when_no_link_names_it(peer, fake_peer):
