@@ -52,3 +52,17 @@ def login(page, username: str, password: str = "idesk-demo") -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     # Each role lands on its work: Bàn làm việc, or Chờ xử lý for a district leader (idesk.desk.landing_url).
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def sign_in(page, username: str) -> None:
+    """A signed-in session without the form, for tests about the pages behind it (the form has its own journeys):
+    the session cookie of Django's test client, whose force_login sends the same user_logged_in signal."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    name = settings.SESSION_COOKIE_NAME
+    page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": page.base_url}])

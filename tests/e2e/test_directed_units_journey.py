@@ -19,7 +19,7 @@ from accounts.models import User
 from documents.incoming import services
 from documents.incoming.services import IncomingData
 from documents.models import AssignmentStatus, IncomingRecord, IncomingStatus
-from tests.e2e.conftest import login
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import axe_context, axe_source, check  # noqa: F401  (fixtures)
 from tests.e2e.test_incoming_journey import as_person, open_action
 
@@ -166,7 +166,7 @@ def test_the_directed_documents_pages_have_no_serious_accessibility_violation(ax
         ],
     )
     delivery = Delivery.objects.get(document=record.document, recipient_unit__code="noi-vu")
-    login(axe_context, "vanthu.noivu")
+    sign_in(axe_context, "vanthu.noivu")
     found = check(
         axe_context,
         axe_source,
@@ -178,6 +178,6 @@ def test_the_directed_documents_pages_have_no_serious_accessibility_violation(ax
     own = services.register_delivery(clerk=User.objects.get(username="vanthu.noivu"), delivery=delivery)
     found += check(axe_context, axe_source, {"Văn bản đến của phòng": own.get_absolute_url()})
     axe_context.context.clear_cookies()
-    login(axe_context, "chutich")
+    sign_in(axe_context, "chutich")
     found += check(axe_context, axe_source, {"Văn bản đến của huyện": record.get_absolute_url()})
     assert found == "", found
