@@ -33,6 +33,20 @@ def _fill(model, fields):
         last = rows[-1].pk
 
 
+def trigram_indexes(apps, schema_editor):
+    # As for documents (0002): the one search reads `search_key LIKE '%…%'` through a trigram index.
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table, name in (("documents_outgoingdraft", "draft_search_trgm"), ("documents_meeting", "meeting_search_trgm")):
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (search_key gin_trgm_ops)")
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS draft_search_trgm")
+        schema_editor.execute("DROP INDEX IF EXISTS meeting_search_trgm")
+
+
 def fill(apps, schema_editor):
     _fill(apps.get_model("documents", "OutgoingDraft"), ["summary"])
     _fill(apps.get_model("documents", "Meeting"), ["title", "place"])
@@ -55,4 +69,5 @@ class Migration(migrations.Migration):
             field=models.TextField(default="", editable=False),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(trigram_indexes, drop_trigram_indexes),
     ]
