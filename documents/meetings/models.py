@@ -12,6 +12,7 @@ from guardian.models import UserObjectPermissionBase
 
 from documents.core.models import Document, StoredFile
 from units.models import Unit
+from units.text import fold
 
 # --- Meetings (họp), invitations, materials, attendance --------------------------------------------------
 
@@ -53,6 +54,8 @@ class Meeting(models.Model):
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings", verbose_name=_("giấy mời")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The content and the place folded (units.text.fold) for the one search, which matches them in SQL.
+    search_key = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("cuộc họp")
@@ -63,6 +66,12 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = fold(" ".join(filter(None, [self.title, self.place])))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("documents:meeting_detail", args=[self.pk])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.core.models import DocType, Document, Secrecy, StoredFile, Urgency
 from documents.incoming.models import IncomingRecord
 from units.models import Unit
+from units.text import fold
 
 # --- Outgoing drafts (văn bản đi, before issue) ----------------------------------------------------------
 
@@ -104,6 +105,8 @@ class OutgoingDraft(models.Model):
     signed_pdf = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The trích yếu folded (units.text.fold) for the one search, which matches it in SQL (documents.search).
+    search_key = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("dự thảo văn bản đi")
@@ -113,6 +116,12 @@ class OutgoingDraft(models.Model):
 
     def __str__(self) -> str:
         return self.summary[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = fold(self.summary)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("documents:draft_detail", args=[self.pk])

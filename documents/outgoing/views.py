@@ -280,6 +280,15 @@ def draft_file(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Issued documents ----------------------------------------------------------------------------------------
 
 
+def _by_paper_reason(deliveries: list) -> list[tuple[str, list]]:
+    """The deliveries under their paper rule's reason, each reason once (most recipients share one), in the order
+    the reasons first appear."""
+    groups: dict[str, list] = {}
+    for d in deliveries:
+        groups.setdefault(d.paper_reason, []).append(d)
+    return list(groups.items())
+
+
 def _issued_context(request: HttpRequest, document: Document, bound: dict | None = None) -> dict:
     user, bound = request.user, bound or {}
     from documents.outgoing import signatures  # (imported where used, as issued_pdf does)
@@ -288,6 +297,7 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
     return {
         "doc": document,
         "deliveries": deliveries,
+        "delivery_groups": _by_paper_reason(deliveries),
         "timeline": audit.timeline(document),
         "can_recall": policy.can(user, "recall", document),
         "can_cancel": policy.can(user, "cancel", document),

@@ -3,9 +3,9 @@ whose words match, accent-insensitively with the words as typed first, grouped b
 
 Each group starts from its part's policy (`visible_to`) and costs a fixed number of queries whatever it finds:
 incoming records through the Văn bản đến search (SearchResults: count up to 1,000 and one page), issued
-documents through the folded `search_key` (a capped count and the first rows), drafts and meetings in one read
-each (they carry no folded key: the unissued drafts and the meetings a person sees are few, so their words are
-folded here, the way the Dự thảo list does)."""
+documents, drafts and meetings through their folded `search_key` (and their unit's, signer's or organiser's), each
+a capped count and the first rows, the words as typed first: the folding is done once when a row is saved, never
+per search over every row a person sees."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from accounts.models import User
 from documents.core.selectors import Row
 from documents.incoming import selectors as incoming
 from documents.meetings import policy as meetings_policy
+from documents.meetings.models import Meeting
 from documents.outgoing import policy as outgoing_policy
-from documents.outgoing.models import DraftStatus
+from documents.outgoing.models import DraftStatus, OutgoingDraft
 from documents.search.models import SavedSearch
+from units.models import Unit
 from units.text import fold
 
 FIRST_ROWS = 5  # rows shown per group; "Xem tất cả" opens the kind's own list
@@ -49,10 +51,6 @@ class Words:
     @property
     def has_marks(self) -> bool:
         return self.key != self.typed.lower()
-
-    def as_typed(self, *texts: str) -> bool:
-        low = self.typed.lower()
-        return any(low in (t or "").lower() for t in texts)
 
 
 def words(q: str) -> Words:
@@ -87,14 +85,8 @@ def incoming_group(user: User, w: Words) -> Group:
 
 def issued_group(user: User, w: Words) -> Group:
     qs = outgoing_policy.issued.visible_to(user).filter(search_key__contains=w.key)
-    count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    order = ["-issued_at", "-id"]
-    if w.has_marks:
-        # As in the Văn bản đến search: a regular expression PostgreSQL can estimate from its statistics.
-        pattern = re.escape(w.typed)
-        as_typed = Q(summary__iregex=pattern) | Q(issuer_name__iregex=pattern) | Q(number_symbol__iregex=pattern)
-        qs = qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
-        order = ["-exact", *order]
+    count, capped = _capped_count(qs)
+    qs, order = _as_typed_first(qs, w, ("summary", "issuer_name", "number_symbol"), ["-issued_at", "-id"])
     fields = ("pk", "number_symbol", "issued_date", "summary", "doc_type", "issuer_name", "signer_name", "secrecy")
     rows = [
         Row(
@@ -110,25 +102,58 @@ def issued_group(user: User, w: Words) -> Group:
         )
         for d in qs.order_by(*order).values(*fields, "urgency")[:FIRST_ROWS]
     ]
-    return Group("issued", _("Văn bản đi đã phát hành"), min(count, COUNT_CAP), count > COUNT_CAP, rows)
+    return Group("issued", _("Văn bản đi đã phát hành"), count, capped, rows)
+
+
+def _matching(model, w: Words, unit: str, person: str = "") -> QuerySet:
+    """The ids whose own folded key, or whose unit's (or person's) folded name, holds the words: one `id IN (UNION
+    ALL of indexed lookups)` (a trigram index on the row's key, the few matching units and people by their
+    foreign key), never an OR across joins, which scans every row a leader may see (the province's meetings)."""
+    parts = [
+        model.objects.filter(search_key__contains=w.key).order_by().values("pk"),
+        model.objects.filter(**{f"{unit}_id__in": Unit.objects.filter(search_key__contains=w.key).values("pk")})
+        .order_by()
+        .values("pk"),
+    ]
+    if person:
+        people = User.objects.filter(search_key__contains=w.key).values("pk")
+        parts.append(model.objects.filter(**{f"{person}_id__in": people}).order_by().values("pk"))
+    first, *others = parts
+    return first.union(*others, all=True)
+
+
+def _capped_count(qs: QuerySet) -> tuple[int, bool]:
+    n = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def _as_typed_first(qs: QuerySet, w: Words, fields: tuple[str, ...], order: list[str]) -> tuple[QuerySet, list]:
+    """Rows holding the words as typed (diacritics included) before those that match only once folded: a regular
+    expression PostgreSQL can estimate from its statistics, as in the Văn bản đến search."""
+    if not w.has_marks:
+        return qs, order
+    pattern = re.escape(w.typed)
+    as_typed = Q()
+    for name in fields:
+        as_typed |= Q(**{f"{name}__iregex": pattern})
+    qs = qs.annotate(exact=Case(When(as_typed, then=1), default=0, output_field=IntegerField()))
+    return qs, ["-exact", *order]
 
 
 def drafts_group(user: User, w: Words) -> Group:
-    """Drafts not yet issued (an issued one is found as its document): by trích yếu, drafting unit and signer."""
-    fields = ("pk", "summary", "doc_type", "status", "updated_at", "secrecy", "urgency")
+    """Drafts not yet issued (an issued one is found as its document): by trích yếu, drafting unit and signer,
+    matched on their folded keys in SQL."""
     qs = (
         outgoing_policy.drafts.visible_to(user)
         .exclude(status=DraftStatus.ISSUED)
-        .order_by("-urgency", "-updated_at", "-id")
-        .values(*fields, "unit__name", "signer__full_name")
+        .filter(pk__in=_matching(OutgoingDraft, w, unit="unit", person="signer"))
     )
+    count, capped = _capped_count(qs)
+    qs, order = _as_typed_first(
+        qs, w, ("summary", "unit__name", "signer__full_name"), ["-urgency", "-updated_at", "-id"]
+    )
+    fields = ("pk", "summary", "doc_type", "status", "updated_at", "secrecy", "urgency")
     labels = dict(DraftStatus.choices)
-    found = []
-    for d in qs:
-        texts = (d["summary"], d["unit__name"], d["signer__full_name"])
-        if w.key in fold(" ".join(t or "" for t in texts)):
-            found.append((not w.as_typed(*texts), d))
-    found.sort(key=lambda pair: pair[0])  # stable: the list's order within each part
     rows = [
         Row(
             pk=d["pk"],
@@ -141,24 +166,16 @@ def drafts_group(user: User, w: Words) -> Group:
             secrecy=d["secrecy"],
             urgency=d["urgency"],
         )
-        for _, d in found[:FIRST_ROWS]
+        for d in qs.order_by(*order).values(*fields, "unit__name", "signer__full_name")[:FIRST_ROWS]
     ]
-    return Group("drafts", _("Dự thảo"), len(found), False, rows)
+    return Group("drafts", _("Dự thảo"), count, capped, rows)
 
 
 def meetings_group(user: User, w: Words) -> Group:
-    """Meetings by their content, place and organising unit, the latest first."""
-    qs = (
-        meetings_policy.meetings.visible_to(user)
-        .order_by("-start", "-id")
-        .values("pk", "title", "place", "start", "restricted", "organiser_unit__name")
-    )
-    found = []
-    for m in qs:
-        texts = (m["title"], m["place"], m["organiser_unit__name"])
-        if w.key in fold(" ".join(t or "" for t in texts)):
-            found.append((not w.as_typed(*texts), m))
-    found.sort(key=lambda pair: pair[0])
+    """Meetings by their content, place and organising unit, the latest first, matched on folded keys in SQL."""
+    qs = meetings_policy.meetings.visible_to(user).filter(pk__in=_matching(Meeting, w, unit="organiser_unit"))
+    count, capped = _capped_count(qs)
+    qs, order = _as_typed_first(qs, w, ("title", "place", "organiser_unit__name"), ["-start", "-id"])
     rows = [
         Row(
             pk=m["pk"],
@@ -168,9 +185,11 @@ def meetings_group(user: User, w: Words) -> Group:
             issuer=m["organiser_unit__name"],
             restricted=m["restricted"],
         )
-        for _, m in found[:FIRST_ROWS]
+        for m in qs.order_by(*order).values("pk", "title", "place", "start", "restricted", "organiser_unit__name")[
+            :FIRST_ROWS
+        ]
     ]
-    return Group("meetings", _("Lịch họp"), len(found), False, rows)
+    return Group("meetings", _("Lịch họp"), count, capped, rows)
 
 
 def saved_searches(user: User) -> QuerySet[SavedSearch]:

@@ -55,5 +55,19 @@
   }
   focusableScrollers();
   window.addEventListener("resize", focusableScrollers);
+
+  // A tab strip scrolled sideways on a phone (.idesk-tabs): the current tab in view, with a part of its neighbours.
+  document.querySelectorAll(".idesk-tabs").forEach(function (strip) {
+    var current = strip.querySelector("[aria-current=page], .active");
+    if (!current || strip.scrollWidth <= strip.clientWidth) return;
+    var item = (current.closest("li") || current).getBoundingClientRect();
+    var box = strip.getBoundingClientRect();
+    strip.scrollLeft += item.left - box.left - (strip.clientWidth - item.width) / 2;
+  });
+  // ... and the tab the keyboard reaches shown whole (the browser scrolls only a tab entirely out of view).
+  document.addEventListener("focusin", function (event) {
+    var link = event.target.closest && event.target.closest(".idesk-tabs a");
+    if (link) link.scrollIntoView({block: "nearest", inline: "nearest"});
+  });
   document.body.addEventListener("htmx:load", focusableScrollers);
 })();

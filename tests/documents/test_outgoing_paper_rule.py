@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 
 import pytest
 
 from documents.models import CopyKind, Delivery, DocType, Document, MeetingKind, PaperRule, Secrecy
 from documents.outgoing import paper
 from documents.outgoing import services as outgoing
+from tests.conftest import client_as
 from tests.documents.conftest import unit, user, vn_time
 from tests.documents.outgoing_builders import communes, issued
 from units.models import Unit, UnitKind
@@ -220,6 +222,22 @@ def test_an_invitation_to_the_communes_goes_electronic_only_and_paper_to_a_body_
     off = deliveries["so-noi-vu"]
     assert (off.electronic, off.paper_required) == (False, True)
     assert "chưa tham gia hệ thống" in off.paper_reason
+
+
+def test_the_issued_page_shows_each_reason_once_above_its_recipients(db):
+    """On a phone the reason repeated on every row was most of the table: it heads its group of rows, with a count."""
+    document = issued(
+        doc_type=DocType.GIAY_MOI, summary="Mời dự hội nghị triển khai iDesk", recipient_units=[unit("so-noi-vu")]
+    )
+    html = client_as(user("vanthu.ubnd")).get(f"/documents/outgoing/{document.pk}/").content.decode()
+    table = re.search(r'<table[^>]*data-testid="deliveries".*?</table>', html, re.S).group(0)
+    reasons = {d.paper_reason for d in document.deliveries.all()}
+    assert len(reasons) == 2
+    for reason in reasons:
+        assert table.count(reason) == 1, reason
+    heads = re.findall(r'<th scope="rowgroup"[^>]*data-testid="paper-reason">(.*?)</th>', table, re.S)
+    assert sorted(re.search(r"\((\d+) nơi nhận\)", h).group(1) for h in heads) == ["1", "7"]
+    assert table.count("<tbody>") == 2 and table.count("data-unit=") == 8
 
 
 def test_a_leader_comment_given_when_signing_keeps_paper_for_everyone(db):

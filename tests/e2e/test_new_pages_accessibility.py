@@ -34,6 +34,7 @@ def _awaiting_agency(settings):
 def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):  # noqa: F811
     from django.utils import timezone
 
+    from documents.models import Document
     from documents.search import services as search
     from idesk.models import ExportJob
     from tests.documents.outgoing_builders import signed
@@ -48,6 +49,7 @@ def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):
         filename="so-di-2016.pdf", status="running", done=3, total=10, created_at=timezone.now(),
     )  # fmt: skip
     awaiting = _awaiting_agency(settings)
+    founding = Document.objects.filter(number_symbol="3261/UBND", register__isnull=False).order_by("pk").first()
 
     pages = {  # name: (path, what shows the page is the state meant, not an error or an empty page)
         "Tìm văn bản": ("/documents/find/?q=ubnd", "Công văn 3261"),
@@ -58,6 +60,8 @@ def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):
         "Bản PDF tạo nền": (f"/exports/{job.pk}/", "Sổ đăng ký văn bản đi 2016"),
         "Dự thảo (bản giấy)": (to_issue.get_absolute_url(), "Gửi bản giấy khi phát hành"),
         "Chưa ký số cơ quan": (f"/documents/outgoing/{awaiting.pk}/", "Chưa ký số cơ quan"),
+        # Its 19 deliveries under their paper reason (a row heading each group).
+        "Văn bản đi đã phát hành": (f"/documents/outgoing/{founding.pk}/", "19 nơi nhận"),
     }
     sign_in(axe_context, "vanthu.ubnd")
     paths = {name: path for name, (path, _) in pages.items()}

@@ -53,6 +53,14 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
             assert page["floor"]["floor"]["median"] > 0 and page["ratio"] is not None
     assert [q["q"] for q in results.search["queries"]] == bench.SEARCHES
     assert results.search["ranking"]["exact_first"]
+    # The one search: every query as every persona, its groups counted and its query count bounded.
+    find = results.find
+    assert len(find["queries"]) == len(bench.find_queries(bench.pick_personas())) * 4
+    assert {q["q"] for q in find["queries"]} >= set(bench.FIND_SEARCHES)
+    for q in find["queries"]:
+        assert set(q["found"]) == {"incoming", "issued", "drafts", "meetings"} and q["median"] > 0, q
+    assert find["constant_queries"], find["queries_min_max"]
+    assert "### The one search, Tìm văn bản" in bench.markdown(results)
     assert results.compliance_day["queries"] > 0
     assert results.numbering["numbers"] == opts.threads * 5
     assert results.numbering["duplicates"] == 0 and results.numbering["gaps"] == 0

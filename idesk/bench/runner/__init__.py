@@ -7,6 +7,8 @@ What it measures, each over repeated runs (median and p95):
 - a **floor** for each list page: the same rows by one hand-written SQL query through the same connection and a
   bare template of them (a plain table, no layout); the page is judged against it (page/floor ratio);
 - the accent-insensitive search over every incoming document, with its ranking of exact diacritics first;
+- the one search (/documents/find/: incoming, issued, drafts, meetings) as each persona, for a number, a subject's
+  words with and without diacritics and a signer's name;
 - one day's compliance computation; gapless numbering from 8 threads; the official PDF of a letter and a
   1,000-entry register PDF; the peak memory (VmHWM) of a web process and of a worker, each in a subprocess.
 
@@ -22,6 +24,10 @@ from idesk.bench.runner.compliance import (  # noqa: F401
     last_working_day,
     measure_compliance,
     previous_month,
+)
+from idesk.bench.runner.find import (  # noqa: F401
+    find_queries,
+    measure_find,
 )
 from idesk.bench.runner.floors import (  # noqa: F401
     COMPLIANCE_TABLE,
@@ -53,6 +59,7 @@ from idesk.bench.runner.numbering import (  # noqa: F401
     numbering_clerk,
 )
 from idesk.bench.runner.options import (  # noqa: F401
+    FIND_SEARCHES,
     LETTER_BODY,
     RANKED_SEARCH,
     SEARCHES,

@@ -31,6 +31,11 @@ SEARCHES = [
 ]
 
 
+# The one search (/documents/find/): a number, a subject's words with and without diacritics (and a signer's name
+# taken from the data, idesk.bench.runner.find).
+FIND_SEARCHES = ["3261", "chuyển đổi số", "chuyen doi so"]
+
+
 RANKED_SEARCH = "quảng nam"  # "Quảng Nam" must rank above "Tuyên Quang năm"
 
 
@@ -102,4 +107,4 @@ class Options:
         return not self.only or section in self.only
 
 
-SECTIONS = ("pages", "search", "compliance", "numbering", "pdf", "signing", "exchange", "memory")
+SECTIONS = ("pages", "search", "find", "compliance", "numbering", "pdf", "signing", "exchange", "memory")

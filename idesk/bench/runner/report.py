@@ -78,6 +78,28 @@ def markdown(r: Results) -> str:
             f"exact, {rk['first_page_accent_stripped']} accent-stripped only; exact first: "
             f"{'yes' if rk['exact_first'] else '**no**'}.",
         ]
+    f = r.find
+    if f:
+        lines += [
+            "",
+            "### The one search, Tìm văn bản: incoming, issued, drafts and meetings each persona may see "
+            f"(the page through the test client; target p95 ≤ {t['search_p95_ms']:.0f} ms, queries constant)",
+            "",
+            "| query | user | found (incoming / issued / drafts / meetings) | median ms | p95 ms | queries |",
+            "|---|---|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {q['q']} | {q['persona']} | {' / '.join(f'{n:,}' for n in q['found'].values())} "
+            f"| {_ms(q['median'])} | {_ms(q['p95'])} | {q['queries']} |"
+            for q in f["queries"]
+        ]
+        lines += [
+            "",
+            f"All: median {_ms(f['pooled']['median'])} ms, p95 {_ms(f['pooled']['p95'])} ms; worst p95 "
+            f"{_ms(f['worst_p95'])} ms; queries {' to '.join(str(n) for n in f['queries_min_max'])} whatever the "
+            "matches: "
+            f"{'yes' if f['constant_queries'] else '**no**'} — {_ok(f['pass'])}.",
+        ]
     lines += ["", "### The rest", "", "| what | result | target | |", "|---|---|---|---|"]
     c = r.compliance_day
     if c:

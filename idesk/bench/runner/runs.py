@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from idesk.bench.exchange import measure_exchange
 from idesk.bench.runner.compliance import ensure_month_computed, measure_compliance, previous_month
+from idesk.bench.runner.find import measure_find
 from idesk.bench.runner.memory import measure_memory
 from idesk.bench.runner.numbering import measure_numbering
 from idesk.bench.runner.options import TARGETS, Options
@@ -79,6 +80,7 @@ class Results:
     targets: dict = field(default_factory=lambda: dict(TARGETS))
     pages: list = field(default_factory=list)
     search: dict = field(default_factory=dict)
+    find: dict = field(default_factory=dict)
     compliance_day: dict = field(default_factory=dict)
     numbering: dict = field(default_factory=dict)
     pdf: dict = field(default_factory=dict)
@@ -116,6 +118,9 @@ def _run(opts: Options) -> Results:
     if opts.wants("search"):
         log("Search over every incoming document:")
         results.search = measure_search(opts)
+    if opts.wants("find"):
+        log("The one search (incoming, issued, drafts, meetings) per persona:")
+        results.find = measure_find(p, opts)
     if opts.wants("compliance"):
         log("Compliance:")
         results.compliance_day = measure_compliance(opts)

@@ -1,0 +1,60 @@
+"""The tab strips of Văn bản đến, Chờ vào sổ and Văn bản đi (issue 18): at 1280 px every tab shows; at 360 px they
+are one row that scrolls sideways, with the current tab in view and each other tab reachable by scrolling to it
+or by the keyboard, never hidden."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+STRIP = "nav ul.idesk-tabs"
+# Per tab: its label, and whether it lies inside the strip's visible box (not under its edges).
+TABS = """strip => {
+  const box = strip.getBoundingClientRect();
+  return [...strip.querySelectorAll('a.nav-link')].map(a => {
+    const r = a.getBoundingClientRect();
+    return {label: a.innerText.replace(/\\s+/g, ' ').trim(), current: a.getAttribute('aria-current') === 'page',
+            inside: r.left >= box.left - 1 && r.right <= box.right + 1, height: r.height};
+  });
+}"""
+
+CASES = [
+    ("vanthu.ubnd", "/documents/incoming/?box=de_biet", "Để biết"),
+    ("vanthu.ubnd", "/documents/incoming/arrivals/", "Chờ vào sổ"),
+    ("chutich", "/documents/outgoing/?tab=da_phat_hanh", "Sổ văn bản đi"),
+    ("vanthu.canhhien", "/documents/incoming/?box=qua_han", "Quá hạn"),
+]
+
+
+@pytest.mark.parametrize("username, path, current", CASES)
+def test_tab_strips_are_one_scrolling_row_on_a_phone(page, username, path, current):
+    login(page, username)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page.base_url + path)
+    strip = page.locator(STRIP)
+    wide = strip.evaluate(TABS)
+    assert len(wide) >= 4 and all(t["inside"] for t in wide), wide
+
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(page.base_url + path)
+    strip = page.locator(STRIP)
+    tabs = strip.evaluate(TABS)
+    assert [t["label"] for t in tabs] == [t["label"] for t in wide]  # the same tabs, none dropped
+    # One row: the strip is no taller than its tallest tab (plus its border), and scrolls sideways.
+    assert strip.bounding_box()["height"] <= max(t["height"] for t in tabs) + 4
+    assert strip.evaluate("s => s.scrollWidth > s.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The current tab is the one opened, and it is brought into view.
+    (shown,) = [t for t in tabs if t["current"]]
+    assert shown["label"].startswith(current) and shown["inside"], tabs
+    # Every tab is reachable: the keyboard brings each into the strip's view in turn.
+    strip.locator("a.nav-link").first.focus()
+    for i in range(len(tabs)):
+        if i:
+            page.keyboard.press("Tab")
+        focused = strip.evaluate(TABS)
+        assert focused[i]["inside"], (i, focused)
+        assert strip.locator("a.nav-link").nth(i).evaluate("a => a === document.activeElement")
