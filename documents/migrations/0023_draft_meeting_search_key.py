@@ -54,7 +54,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0021_peer_certificates"),
+        ("documents", "0022_document_update"),
     ]
 
     operations = [
