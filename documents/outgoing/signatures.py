@@ -173,26 +173,24 @@ def store_pdf(data: bytes, name: str) -> StoredFile:
 
 
 def issue_signed(document: Document, signed_face: bytes, cert: SigningCertificate | None) -> bytes:
-    """Number and date into the fields, then the agency's signature with its seal over the leader's image."""
+    """Number and date into the fields and the agency's signature with its seal over the leader's image."""
     unit = document.issuer_unit
     date_line = faces.date_line(faces.place_name(unit), document.issued_date)
-    pdf = formfields.fill_text_fields(
-        signed_face,
-        {"SoKyHieu": (f"Số: {document.number_symbol}", 13, False), "NgayThang": (date_line, 14, True)},
-    )
+    values = {"SoKyHieu": (f"Số: {document.number_symbol}", 13, False), "NgayThang": (date_line, 14, True)}
     if cert is None:
-        return pdf
-    rects = formfields.field_rects(pdf)
+        return formfields.fill_text_fields(signed_face, values)
     stamper = timestamper()
+    # The number, the date and the agency's signature in one incremental update (the fields keep their boxes).
     signed = pades.sign_as_agency(
-        pdf,
+        signed_face,
         cert.signer(description=_("Phát hành: %(s)s") % {"s": document.number_symbol}),
-        leader_placement=rects[LEADER_FIELD],
+        leader_placement=formfields.field_rects(signed_face)[LEADER_FIELD],
         seal_image=_png(SealImage, unit=unit),
         agency_name=unit.name,
         location=faces.place_name(unit),
         timestamper=stamper,
         field_name=AGENCY_FIELD,
+        prepare=lambda writer: formfields.fill_fields(writer, values),
     )
     return signed if stamper is None else long_term(signed, stamper, document)
 
