@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from documents.core import audit, faces, files, roles
 from documents.core.models import Document, DocumentFile, StoredFile
+from documents.outgoing import held
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import OutgoingDraft
 from documents.signing import formfields, pades
@@ -308,6 +309,7 @@ def sign_again(*, clerk, document: Document, name: str) -> DocumentFile:
     as `name` like at issue. SigningError (nothing attached) when it fails again; the reason is for the clerk."""
     if not roles.is_clerk_of(clerk, document.register.unit_id if document.register_id else None):
         raise PermissionDenied
+    document.refresh_from_db(fields=["cancelled_at", "recalled_at"])  # as it is now, not as the caller read it
     if document.cancelled_at or document.recalled_at:
         raise SigningError(_("Văn bản đã bị hủy số hoặc thu hồi: không ký lại."))
     if not awaiting_agency(document):
@@ -315,6 +317,7 @@ def sign_again(*, clerk, document: Document, name: str) -> DocumentFile:
     attached = attach_signed(document, name)
     verify_arrival(attached.blob)
     audit.record(clerk, "agency_signed_again", document)
+    held.release(document, by=clerk)  # the deliveries go out now, once
     return attached
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable
 import hashlib
 import io
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo

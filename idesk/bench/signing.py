@@ -3,9 +3,9 @@
 Standalone (no database rows): a throwaway CA in memory, the official face of a typical công văn rendered with the
 real template, and the same steps the flow takes (documents.outgoing.signatures): at Ký duyệt the face is rendered
 with its number/date fields and signed by the leader; at Cấp số và phát hành the fields are filled and the agency
-signs in one incremental update, and the result is verified once. Budgets from the issue: one signature ≤ 200 ms, one verification ≤ 20 ms, issuing
-with both signatures ≤ 500 ms. `measure_signing()` returns a dict for the bench report; `manage.py bench_signing`
-prints it.
+signs in one incremental update, and the result is verified once. Budgets from the issue: one signature ≤ 200 ms,
+one verification ≤ 20 ms, issuing with both signatures ≤ 500 ms. `measure_signing()` returns a dict for the bench
+report; `manage.py bench_signing` prints it.
 """
 
 from __future__ import annotations
