@@ -212,6 +212,7 @@ def probe_memory(documents: int = MEMORY_DOCUMENTS) -> dict:
             placement=signatures.leader_box(boxes[signatures.SIGNATURE_ID]),
             signature_image=kit.signature_png,
         )
+        signatures.collect_garbage()  # as Ký duyệt does
         values = {"SoKyHieu": (f"Số: {3300 + index}/UBND-VP", 13, False), "NgayThang": ("ngày 25/11/2026", 14, True)}
         issued = pades.sign_as_agency(
             leader,
@@ -221,6 +222,7 @@ def probe_memory(documents: int = MEMORY_DOCUMENTS) -> dict:
             agency_name="Ủy ban nhân dân huyện Vân Canh",
             prepare=lambda writer, values=values: formfields.fill_fields(writer, values),
         )
+        signatures.collect_garbage()  # as Cấp số và phát hành does after the agency's signature
         assert all(r.valid and r.trusted for r in verify_pdf(issued, trusted_roots=kit.roots))
         if index == 1:
             out["after_first"] = _vm_mb("VmHWM")
