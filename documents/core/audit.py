@@ -40,6 +40,7 @@ VERBS = {
     "issued": _("Cấp số và phát hành"),
     "agency_signing_failed": _("Ký số cơ quan không thành công"),
     "agency_signed_again": _("Ký lại chữ ký số cơ quan"),
+    "deliveries_released": _("Gửi đến nơi nhận sau khi có chữ ký số cơ quan"),
     "attachment_unsigned": _("Tệp đính kèm không ký số được"),
     "paper_sent": _("Gửi bản giấy"),
     "number_cancelled": _("Hủy số"),

@@ -46,9 +46,16 @@ def record_changed(record, code: str, description: str = "") -> None:
     status_changed(getattr(record, "delivery", None), code, description)
 
 
-def dispatched(document: Document, deliveries: Sequence[Delivery]) -> None:
-    """Deliveries just created: those to a unit behind a peer are sent as edXML packages from the worker."""
-    _service("dispatch")(document, deliveries)
+def dispatched(document: Document, deliveries: Sequence[Delivery], *, held: bool = False) -> None:
+    """Deliveries just created: those to a unit behind a peer are sent as edXML packages from the worker. Held
+    (the agency's signature to come): linked now, sent only when `released`."""
+    _service("dispatch")(document, deliveries, held=held)
+
+
+def released(document: Document) -> list[int]:
+    """The agency signed a document whose deliveries were held: those to a peer go to the worker now. Returns
+    their ids (the caller releases the others)."""
+    return _service("release")(document)
 
 
 def status_changed(delivery: Delivery | None, code: str, description: str = "") -> None:

@@ -354,6 +354,9 @@ class DeliveryStatus(models.TextChoices):
     RECALLED = "recalled", _("Đã thu hồi")
     SENDING = "sending", _("Đang gửi liên thông")  # to another system (documents/exchange)
     FAILED = "failed", _("Gửi lỗi")
+    # Issued from a draft the leader signed, its agency's signature not on it yet: created, not delivered (no
+    # recipient sees it, no package leaves) until the signature succeeds (documents/outgoing/held.py).
+    HELD = "held", _("Chờ ký số cơ quan")
 
 
 class Delivery(models.Model):

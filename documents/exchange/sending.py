@@ -33,9 +33,11 @@ CLAIM_SECONDS = 300  # a claimed attempt not finished by then (worker killed) ma
 # --- Sending documents ---------------------------------------------------------------------------------------
 
 
-def dispatch(document: Document, deliveries: Sequence[Delivery]) -> None:
+def dispatch(document: Document, deliveries: Sequence[Delivery], *, held: bool = False) -> None:
     """Deliveries to units behind a peer become electronic ("Đang gửi liên thông"); their packages are built and
-    sent from the worker once the issuing transaction has committed (the number and official PDF exist then)."""
+    sent from the worker once the issuing transaction has committed (the number and official PDF exist then).
+    Held (the agency's signature is still to come): linked and electronic but "Chờ ký số cơ quan", nothing
+    queued; `release` sends them once the agency has signed."""
     if document.is_confidential:
         return  # classified content never crosses the network: paper (DOMAIN.md)
     peers = active_peers()
@@ -55,9 +57,27 @@ def dispatch(document: Document, deliveries: Sequence[Delivery]) -> None:
         linked.append(delivery.pk)
     if not linked:
         return
-    Delivery.objects.filter(pk__in=linked).update(status=DeliveryStatus.SENDING, electronic=True)
-    pk = document.pk
+    status = DeliveryStatus.HELD if held else DeliveryStatus.SENDING
+    Delivery.objects.filter(pk__in=linked).update(status=status, electronic=True)
+    if not held:
+        _enqueue_send(document.pk)
 
+
+def release(document: Document) -> list[int]:
+    """The held deliveries of the document to units behind a peer: "Đang gửi liên thông" and queued for the
+    worker (after the caller's commit). Their ids."""
+    ids = list(
+        Delivery.objects.filter(
+            document=document, status=DeliveryStatus.HELD, exchange__direction=Direction.OUT
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.HELD).update(status=DeliveryStatus.SENDING)
+        _enqueue_send(document.pk)
+    return ids
+
+
+def _enqueue_send(pk: int) -> None:
     def enqueue() -> None:
         from django_q.tasks import async_task
 

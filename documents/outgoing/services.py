@@ -23,7 +23,7 @@ from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import policy as incoming_policy
 from documents.incoming.models import IncomingRecord
-from documents.outgoing import authority, paper, policy, symbols
+from documents.outgoing import authority, held, paper, policy, symbols
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import (
     DraftComment,
@@ -345,7 +345,8 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
         draft.document = document
         draft.save(update_fields=["status", "document", "updated_at"])
         grant_confidential([clerk, draft.author, draft.signer], document)
-        deliveries = dispatch(document, issuer, recipients, clerk, today)
+        # Signed by the leader: the agency signs after the commit, and the deliveries wait for it (held.py).
+        deliveries = dispatch(document, issuer, recipients, clerk, today, held=bool(draft.signed_pdf_id))
         number_document(document, issuer, symbols.register_kind(draft), symbols.symbol_maker(draft, today.year))
         AuditEvent.objects.bulk_create(
             [
@@ -363,7 +364,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
         except SigningError:
             pass  # the agency could not sign after the number committed: recorded; the issued page offers "Ký lại"
     for delivery in deliveries:
-        if delivery.electronic:
+        if delivery.electronic and delivery.status != DeliveryStatus.HELD:  # held ones: when released
             notify.later("delivered", delivery_id=delivery.pk)
     return document
 
@@ -382,25 +383,34 @@ def number_document(document: Document, unit: Unit, kind: str, symbol_of: Callab
 
 
 def dispatch(
-    document: Document, sender: Unit, recipients: Sequence[Unit], by: User, today: datetime.date
+    document: Document,
+    sender: Unit,
+    recipients: Sequence[Unit],
+    by: User,
+    today: datetime.date,
+    *,
+    held: bool = False,
 ) -> list[Delivery]:
+    """One delivery per recipient. `held`: the electronic ones wait for the agency's signature (held.release)."""
     deliveries = []
     for unit, decision in paper.decide_all(document, recipients, today):
+        # A classified document goes on paper only: no electronic delivery (so no file, no grant).
+        electronic = decision.electronic and unit.is_on_system(today)
         deliveries.append(
             Delivery(
                 document=document,
                 sender_unit=sender,
                 recipient_unit=unit,
-                # A classified document goes on paper only: no electronic delivery (so no file, no grant).
-                electronic=decision.electronic and unit.is_on_system(today),
+                electronic=electronic,
+                status=DeliveryStatus.HELD if held and electronic else DeliveryStatus.SENT,
                 paper_required=decision.paper_required,
                 paper_reason=Truncator(decision.reason).chars(_PAPER_REASON_LENGTH),
                 sent_by=by,
             )
         )
     Delivery.objects.bulk_create(deliveries)
-    liaison.dispatched(document, deliveries)  # to units behind a peer system: edXML from the worker
-    if document.is_confidential:
+    liaison.dispatched(document, deliveries, held=held)  # to units behind a peer system: edXML from the worker
+    if document.is_confidential and not held:
         on_system = [d.recipient_unit_id for d in deliveries if d.electronic]
         grant_confidential(User.objects.filter(roles.clerks(), unit__in=on_system), document)
     return deliveries
@@ -451,6 +461,7 @@ def attach_official_pdf(document: Document) -> DocumentFile:
 
         attached = signatures.attach_signed(document, name)
         signatures.verify_arrival(attached.blob)
+        held.release(document)  # the deliveries waited for the agency's signature
         return attached
     cached = official_pdf.official_pdf(document, extra=official_pdf.copy_context(document))
     with transaction.atomic():
@@ -492,6 +503,7 @@ def cancel_number(*, clerk: User, document: Document, reason: str) -> Document:
         document.deliveries.filter(status__in=[DeliveryStatus.SENT, DeliveryStatus.OPENED]).update(
             status=DeliveryStatus.RECALLED
         )
+        held.withdraw(document)
         audit.record(clerk, "number_cancelled", document, reason=reason)
     return document
 
@@ -507,7 +519,12 @@ def recall(*, leader: User, document: Document, reason: str) -> Document:
         document.recalled_at = timezone.now()
         document.recall_reason = reason
         document.save(update_fields=["recalled_at", "recall_reason"])
-        ids = list(document.deliveries.exclude(status=DeliveryStatus.RETURNED).values_list("pk", flat=True))
+        held.withdraw(document)  # never received: nothing to notify nor acknowledge
+        ids = list(
+            document.deliveries.exclude(status__in=[DeliveryStatus.RETURNED, DeliveryStatus.RECALLED]).values_list(
+                "pk", flat=True
+            )
+        )
         document.deliveries.filter(pk__in=ids).update(status=DeliveryStatus.RECALLED)
         audit.record(leader, "recalled", document, reason=reason)
         liaison.recalled(document)

@@ -85,6 +85,15 @@ def field_rects(pdf_bytes: bytes) -> dict[str, Placement]:
 def fill_text_fields(pdf_bytes: bytes, values: dict[str, tuple[str, int, bool]]) -> bytes:
     """Give each named field its value and appearance: (text, font size in pt, italic), centred in its box."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    fill_fields(writer, values)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def fill_fields(writer: IncrementalPdfFileWriter, values: dict[str, tuple[str, int, bool]]) -> None:
+    """fill_text_fields on a writer not yet written: the agency's signature then goes in the same revision as
+    the number and date (one incremental update, not two: half the work for every later verification)."""
     acroform = writer.root["/AcroForm"]
     by_name = {}
     for ref in acroform["/Fields"]:
@@ -111,9 +120,6 @@ def fill_text_fields(pdf_bytes: bytes, values: dict[str, tuple[str, int, bool]])
         field[pdf_name("/V")] = pdf_string(text)
         field[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): appearance})
         writer.update_container(field)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _text_style_for(size: int, italic: bool):

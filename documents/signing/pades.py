@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,8 +31,11 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from documents.signing import hexread
 from documents.signing.errors import SigningError
 from documents.signing.loops import outside_running_loop
+
+hexread.install()  # the file being signed is read too
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # pyHanko 0.38 writes glyph widths unscaled, so the font must have 1000 units per em (Times-metric TeX Gyre).
@@ -154,14 +158,18 @@ def sign_pdf(
     timestamper: TimeStamper | None = None,
     font_size: int = 10,
     image_align: str = "middle",
+    prepare: Callable[[IncrementalPdfFileWriter], None] | None = None,
 ) -> bytes:
     """Add one PAdES signature as an incremental update; B-T when a timestamper is given, B-B otherwise.
 
-    `box=None` makes an invisible signature; otherwise the box shows `image` and/or `stamp_text`.
+    `box=None` makes an invisible signature; otherwise the box shows `image` and/or `stamp_text`. `prepare`
+    changes the file in the same update before it is signed (the agency's number and date).
     """
     if signer.signing_cert is None:
         raise SigningError(_("Không có chứng thư số để ký."))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    if prepare is not None:
+        prepare(writer)
     spec = None
     style = None
     if box is not None:
@@ -273,6 +281,7 @@ def sign_as_agency(
     location: str = "",
     timestamper: TimeStamper | None = None,
     field_name: str = "ChuKyCoQuan",
+    prepare: Callable[[IncrementalPdfFileWriter], None] | None = None,
 ) -> bytes:
     """The agency's signature: its seal overlapping the left third of the leader's image; name and time below."""
     moment = signing_time(now)
@@ -288,6 +297,7 @@ def sign_as_agency(
         timestamper=timestamper,
         font_size=7,
         image_align="top",
+        prepare=prepare,
     )
 
 

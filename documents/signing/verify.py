@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import functools
 import io
 import logging
 from collections.abc import Iterable
@@ -14,15 +16,17 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from documents.signing import hexread
 from documents.signing.errors import SigningError
 from documents.signing.loops import outside_running_loop
 
 logger = logging.getLogger(__name__)
+hexread.install()
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # A signing certificate needs one of the two; pyHanko's default demands nonRepudiation alone.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
@@ -55,28 +59,43 @@ def _der(item) -> bytes:
     return raw
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed_certificates(raw: bytes) -> tuple[asn1_x509.Certificate, ...]:
+    # The same roots arrive with every file: parsed once per process (asn1crypto objects are not changed by use).
+    if pem.detect(raw):
+        return tuple(asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(raw, multiple=True))
+    return (asn1_x509.Certificate.load(raw),)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_crl(raw: bytes) -> asn1_crl.CertificateList:
+    return asn1_crl.CertificateList.load(_der(raw))
+
+
 def _certificates(items: Iterable) -> list[asn1_x509.Certificate]:
     out = []
     for item in items:
         if isinstance(item, asn1_x509.Certificate):
             out.append(item)
             continue
-        raw = item.encode() if isinstance(item, str) else bytes(item)
-        if pem.detect(raw):
-            out.extend(asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(raw, multiple=True))
-        else:
-            out.append(asn1_x509.Certificate.load(raw))
+        out.extend(_parsed_certificates(item.encode() if isinstance(item, str) else bytes(item)))
     return out
+
+
+def _crls(items: Iterable) -> list[asn1_crl.CertificateList]:
+    return [
+        item
+        if isinstance(item, asn1_crl.CertificateList)
+        else _parsed_crl(item.encode() if isinstance(item, str) else bytes(item))
+        for item in items
+    ]
 
 
 def validation_context(
     *, trusted_roots: Iterable, crls: Iterable = (), now: datetime.datetime | None = None
 ) -> ValidationContext:
     """Offline: the roots and CRLs given here are all there is; revocation is unknown without a CRL."""
-    crl_list = [
-        item if isinstance(item, asn1_crl.CertificateList) else asn1_crl.CertificateList.load(_der(item))
-        for item in crls
-    ]
+    crl_list = _crls(crls)
     kwargs = {"moment": now} if now else {}
     return ValidationContext(
         trust_roots=_certificates(trusted_roots),
@@ -132,16 +151,27 @@ def _unreadable(field_name: str) -> SignatureResult:
     )
 
 
+async def _validate_all(embedded_signatures: list, context: ValidationContext) -> list:
+    """Each signature's status (or the exception it raised), in one event loop for the whole file."""
+    out = []
+    try:
+        for embedded in embedded_signatures:
+            try:
+                out.append(await async_validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE))
+            except Exception as exc:  # reported per signature by the caller
+                out.append(exc)
+    finally:
+        await context.aclose()  # as pyHanko's synchronous wrapper does (nothing is fetched: no session to close)
+    return out
+
+
 def verify_pdf(
     pdf_bytes: bytes, *, trusted_roots: Iterable, crls: Iterable = (), now: datetime.datetime | None = None
 ) -> list[SignatureResult]:
     """Every signature (not the document timestamps) in file order, checked offline against the given roots.
 
     A file too damaged to read its signatures raises SigningError; a damaged signature is reported invalid."""
-    crl_list = [
-        item if isinstance(item, asn1_crl.CertificateList) else asn1_crl.CertificateList.load(_der(item))
-        for item in crls
-    ]
+    crl_list = _crls(crls)
     roots = _certificates(trusted_roots)
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
@@ -151,11 +181,10 @@ def verify_pdf(
     results = []
     # One context for the file: certificates and CRLs are parsed and checked once, not once per signature.
     context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
-    for embedded in embedded_signatures:
-        try:
-            status = outside_running_loop(validate_pdf_signature, embedded, context, key_usage_settings=KEY_USAGE)
-        except Exception:  # a mangled signature dictionary or CMS blob: broken, not a crash
-            logger.info("signature %s could not be validated", embedded.field_name, exc_info=True)
+    statuses = outside_running_loop(asyncio.run, _validate_all(embedded_signatures, context))
+    for embedded, status in zip(embedded_signatures, statuses, strict=True):
+        if isinstance(status, Exception):  # a mangled signature dictionary or CMS blob: broken, not a crash
+            logger.info("signature %s could not be validated", embedded.field_name, exc_info=status)
             results.append(_unreadable(embedded.field_name))
             continue
         cert = status.signing_cert

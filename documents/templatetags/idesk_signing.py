@@ -24,7 +24,7 @@ def agency_signature_pending(context, document) -> dict:
     """The "chưa ký số cơ quan — ký lại" state of an issued document whose agency signature failed (issue 16)."""
     from documents.core import roles
     from documents.core.models import AuditEvent
-    from documents.outgoing import signatures
+    from documents.outgoing import held, signatures
 
     if not signatures.awaiting_agency(document):
         return {"awaiting": False}
@@ -38,6 +38,7 @@ def agency_signature_pending(context, document) -> dict:
         "awaiting": True,
         "doc": document,
         "reason": failed.data.get("reason", "") if failed else "",
+        "held": held.pending(document),  # deliveries created but not sent until the agency signs
         "can_retry": roles.is_clerk_of(user, document.register.unit_id if document.register_id else None),
         "csrf_token": context.get("csrf_token"),
     }

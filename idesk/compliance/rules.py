@@ -84,7 +84,11 @@ DONE_SINCE = "{a}.completed_at >= {starts}"  # completed during or after the day
 
 
 # Electronic deliveries whose opening deadline is the day or earlier, not opened in time.
-UNOPENED = f"{{d}}.electronic AND {{d}}.status <> {literal(DeliveryStatus.RECALLED)} AND {{d}}.sent_at < {{due_before}}"
+# Held ones (the agency's signature still to come) have not reached the unit.
+UNOPENED = (
+    f"{{d}}.electronic AND {{d}}.status <> {literal(DeliveryStatus.RECALLED)} "
+    f"AND {{d}}.status <> {literal(DeliveryStatus.HELD)} AND {{d}}.sent_at < {{due_before}}"
+)
 
 
 NEVER_OPENED = "{d}.opened_at IS NULL"

@@ -152,7 +152,7 @@ def on_delegated(assignment_id: int, **_ids) -> list[Message]:
 
 def on_delivered(delivery_id: int, **_ids) -> list[Message]:
     d = Delivery.objects.select_related("document", "sender_unit").filter(pk=delivery_id).first()
-    if d is None or not d.electronic:
+    if d is None or not d.electronic or d.status == DeliveryStatus.HELD:  # held: told when released
         return []
     doc = d.document
     title = _("%(urgent)sVăn bản mới từ %(sender)s: %(label)s") % {

@@ -22,7 +22,7 @@ from documents.models import (
     IncomingRecord,
     RegisterKind,
 )
-from documents.outgoing import copies
+from documents.outgoing import copies, held
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
@@ -30,8 +30,10 @@ from tests.documents.outgoing_builders import issued, last_number, register_of
 
 @pytest.fixture(autouse=True)
 def no_pdf(monkeypatch):
-    """The official PDF is tested in test_outgoing_pdf.py; here it would only slow every issue down."""
-    monkeypatch.setattr(outgoing, "attach_official_pdf", lambda document: None)
+    """The official PDF is tested in test_outgoing_pdf.py; here it would only slow every issue down. What its
+    success does for a document the leader signed, the deliveries that waited for the agency's signature going
+    out (tests/documents/signing/test_held_deliveries.py), is kept."""
+    monkeypatch.setattr(outgoing, "attach_official_pdf", held.release)
 
 
 @pytest.fixture
