@@ -156,23 +156,31 @@ def _may_direct(user: User, record: IncomingRecord) -> bool:
     return record.status == IncomingStatus.SUBMITTED and record.submitted_to_id == user.pk and leads_unit(user)
 
 
+def _live(rule):
+    """A step of the handling, refused once the sender has recalled the document (the record stays readable and
+    in the register book, but nobody submits, directs or handles a withdrawn document)."""
+    return lambda user, r: not r.withdrawn and rule(user, r)
+
+
 class IncomingPolicy(core_policy.Policy):
     model = IncomingRecord
     rules = {
-        SUBMIT: lambda user, r: (
-            is_clerk_of(user, r.unit_id) and r.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
+        SUBMIT: _live(
+            lambda user, r: (
+                is_clerk_of(user, r.unit_id) and r.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
+            )
         ),
-        DIRECT: _may_direct,
-        FORWARD: _may_direct,
+        DIRECT: _live(_may_direct),
+        FORWARD: _live(_may_direct),
         # A leader who directed may adjust assignments while the work is open.
-        REASSIGN: lambda user, r: r.status == IncomingStatus.IN_PROGRESS and roles.leads(user, r.unit_id),
-        DELEGATE: _may_delegate,
-        NOTE: lambda user, r: r.status == IncomingStatus.IN_PROGRESS and bool(handler_assignments(user, r)),
-        COMPLETE: _may_complete,
+        REASSIGN: _live(lambda user, r: r.status == IncomingStatus.IN_PROGRESS and roles.leads(user, r.unit_id)),
+        DELEGATE: _live(_may_delegate),
+        NOTE: _live(lambda user, r: r.status == IncomingStatus.IN_PROGRESS and bool(handler_assignments(user, r))),
+        COMPLETE: _live(_may_complete),
         GRANT: lambda user, r: r.confidential and (is_clerk_of(user, r.unit_id) or roles.leads(user, r.unit_id)),
         EXPORT: lambda user, r: sees_unit_register(user) and user.unit_id == r.unit_id,
         # Nhắc việc: the unit's leaders remind those handling its records.
-        REMIND: lambda user, r: roles.leads(user, r.unit_id),
+        REMIND: _live(lambda user, r: roles.leads(user, r.unit_id)),
     }
 
     def _visible(self, user: User, qs: QuerySet) -> QuerySet:

@@ -220,6 +220,32 @@ def test_a_recall_freezes_the_document_and_withdraws_every_copy(invitation):
     assert events(invitation)[-1] == "recalled"
 
 
+def test_a_withdrawn_record_is_read_but_no_longer_handled(invitation, client):
+    """The recipient's registered record of a recalled document stays readable, and every handling step is gone:
+    the clerk may no longer submit it to a leader, the page offers no form, and a posted step is refused."""
+    clerk = user("vanthu.canhhien")
+    record = services.register_delivery(clerk=clerk, delivery=delivery_to(invitation, "xa-canh-hien"))
+    assert incoming_policy.can(clerk, incoming_policy.SUBMIT, record)
+
+    outgoing.recall(leader=user("chutich"), document=invitation, reason="Sai thời gian.")
+
+    record = IncomingRecord.objects.select_related("document").get(pk=record.pk)
+    assert incoming_policy.can(clerk, incoming_policy.VIEW, record)
+    for person in record.unit.users.all():  # the clerk, the commune's leaders, its staff
+        for action in ("submit", "direct", "forward", "reassign", "delegate", "note", "complete", "remind"):
+            assert not incoming_policy.can(person, action, record), (person.username, action)
+    with pytest.raises(PermissionDenied):
+        services.submit(clerk=clerk, record=record, leader=record.unit.users.filter(role="leader").first())
+    client.force_login(clerk)
+    page = client.get(f"/documents/incoming/{record.pk}/").content.decode()
+    assert "Văn bản đã bị thu hồi" in page
+    assert "Trình lãnh đạo" not in page
+    # The sender's page of the recalled document has nothing left to do: no empty "Thao tác" heading.
+    client.force_login(user("vanthu.ubnd"))
+    sender_page = client.get(f"/documents/outgoing/{invitation.pk}/").content.decode()
+    assert "Đã thu hồi" in sender_page and 'id="issued-actions"' not in sender_page
+
+
 def test_a_recalled_document_is_frozen(invitation):
     outgoing.recall(leader=user("chutich"), document=invitation, reason="Sai thời gian.")
     clerk = user("vanthu.canhhien")

@@ -14,6 +14,7 @@ keys, made for the price of one.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import re
@@ -32,7 +33,8 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PROVINCE, DISTRICT = "000.00.00.H09", "000.00.31.H09"
 # Both tests share the module's two servers: under xdist (--dist loadgroup) they should land on the same worker. With
 # pytest 9.2 and pytest-xdist 3.8 the mark is ignored (xdist suffixes `item._nodeid`, which pytest 9 no longer
-# reads), so `make test -n 2` may still start the pair on each of two workers, side by side.
+# reads: pytest-xdist issue 1386), so `make test -n 2` may start a pair on each of two workers, side by side; the
+# seeded database they are copied from is then made once for both (_seeded_template).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("two-idesk-servers")]
 
 
@@ -223,23 +225,40 @@ def _configure_peers(a: Server, b: Server) -> None:
     assert "iDesk tỉnh" in listed
 
 
+def _seeded_template(tmp_path_factory, worker_id: str) -> tuple[Path, str]:
+    """The migrated and seeded var directory both servers are copied from, with the signing key its stored keys
+    are encrypted under. Under xdist the two tests may land on two workers (the xdist_group mark is ignored, see
+    above), so the template is made once per session: the first worker builds it under a file lock in the session's
+    temporary directory and the other copies it (the pattern of pytest-xdist's docs for once-only fixtures)."""
+    from cryptography.fernet import Fernet
+
+    if worker_id == "master":  # no xdist: the module's own directory
+        shared = tmp_path_factory.mktemp("two-servers-template")
+    else:
+        shared = tmp_path_factory.getbasetemp().parent  # this session's, above each worker's own
+    template, key_file = shared / "two-servers-var", shared / "two-servers-signing-key"
+    with open(shared / "two-servers.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not key_file.exists():
+            signing_key = Fernet.generate_key().decode()
+            server = Server(template, signing_key)
+            server.manage("migrate", "--noinput", "-v", "0")
+            server.manage("seed_demo", "--no-history")
+            (template / "secret_key").unlink()  # each copy makes its own
+            key_file.write_text(signing_key)  # last: its presence says the template is whole
+    return template, key_file.read_text()
+
+
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def servers(tmp_path_factory, worker_id):
     """The district (A) and the province (B), each other's peer, running; shared by the tests here (each issues its
     own documents). One var directory is migrated and seeded, then copied for each: two databases with the demo, for
     the price of one. Each copy gets a secret key of its own; the servers are stopped whatever happens."""
-    from cryptography.fernet import Fernet
-
     root = tmp_path_factory.mktemp("two-servers")
-    signing_key = Fernet.generate_key().decode()
-    template = Server(root / "template", signing_key)
-    template.manage("migrate", "--noinput", "-v", "0")
-    template.manage("seed_demo", "--no-history")
-    (template.var / "secret_key").unlink()
+    template, signing_key = _seeded_template(tmp_path_factory, worker_id)
     a, b = Server(root / "district", signing_key), Server(root / "province", signing_key)
     for server in (a, b):
-        shutil.copytree(template.var, server.var)
-    shutil.rmtree(template.var)
+        shutil.copytree(template, server.var)
     try:
         _configure_peers(a, b)
         a.start()
