@@ -1,6 +1,6 @@
-"""The one set of plain helpers the tests share: people and units by their names in the test district (tests/world.py), a logged-in client, a moment
-in Vietnam's time. Builders of documents live beside their tests (tests/documents/*_builders.py,
-tests/idesk/factories.py) and use these.
+"""The one set of plain helpers the tests share: people and units of the test district (tests/world.py) by name, a
+logged-in client, a moment in Vietnam's time. Builders of documents live beside their tests
+(tests/documents/*_builders.py, tests/idesk/factories.py) and use these; base objects come from tests/factories.py.
 """
 
 from __future__ import annotations
