@@ -83,6 +83,22 @@ def seeded(transactional_db):
     world.build()
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo district (`seed_demo`, what `make run` loads) in place of the test world, for the tests whose subject
+    is the demo; the module's tests roll back their own changes, and the world comes back when the module ends."""
+    from django.core.management import call_command
+
+    from tests import world
+
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False)
+        call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
+        yield
+        call_command("flush", verbosity=0, interactive=False)
+        world.build()
+
+
 @pytest.fixture
 def chairman(db):
     return user("chutich")
