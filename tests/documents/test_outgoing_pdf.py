@@ -16,6 +16,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from documents.core import faces
+from documents.demo import founding_letter_parts
 from documents.models import CopyKind, DocType, Document, DocumentFile, PdfCache, StoredFile, Urgency
 from documents.outgoing import copies
 from documents.outgoing import pdf as official_pdf
@@ -23,8 +24,8 @@ from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import blob_bytes, issued, official_pdf_of, pdf_text, signed
 
-# Every test reads the seeded database (the module's founding-letter fixture too): marked, they run before the
-# transactional tests of the session, whose flush would take the seed away.
+# Every test reads the test district (the module's founding-letter fixture too): marked, they run before the
+# transactional tests of the session, whose flush would take the world away until `seeded` builds it again.
 pytestmark = pytest.mark.django_db
 
 MM = 72 / 25.4
@@ -34,9 +35,15 @@ LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM  # the template's 
 
 @pytest.fixture(scope="module")
 def letter_pdf(django_db_setup, django_db_blocker) -> bytes:
-    """Công văn 3261/UBND of 05/12/2016 (demo data), rendered once for the module."""
+    """Công văn 3261/UBND of 05/12/2016 (its text from documents/data, its face as issued), rendered once for the
+    module; the document is not saved."""
     with django_db_blocker.unblock():
-        document = Document.objects.get(number_symbol="3261/UBND", year=2016)
+        district, chairman = unit("ubnd"), user("chutich")
+        document = Document(
+            issuer_unit=district, issuer_name=district.name, doc_type=DocType.CONG_VAN, number=3261,
+            number_symbol="3261/UBND", issued_date=datetime.date(2016, 12, 5), signer_name=chairman.full_name,
+            signer_position=chairman.position, signer_title="CHỦ TỊCH", year=2016, **founding_letter_parts(),
+        )  # fmt: skip
         return official_pdf.render(official_pdf.face_context(document))
 
 
