@@ -75,6 +75,24 @@ def issued_as(number: int, when: datetime.datetime, clerk: str = "vanthu.ubnd", 
         return issued(clerk, **overrides)
 
 
+def founding_letter(save: bool = True) -> Document:
+    """Công văn 3261/UBND of UBND huyện, 05/12/2016, as issued (its text from documents/data/, the letter the demo
+    also holds): no files, no deliveries; unsaved when `save` is false (a module's fixture renders its face)."""
+    from documents.demo import founding_letter_parts
+
+    district, chairman, clerk = unit("ubnd"), user("chutich"), user("vanthu.ubnd")
+    document = Document(
+        issuer_unit=district, issuer_name=district.name, doc_type=DocType.CONG_VAN, number=3261,
+        number_symbol="3261/UBND", issued_date=datetime.date(2016, 12, 5), signer_name=chairman.full_name,
+        signer_position=chairman.position, signer_title="CHỦ TỊCH", year=2016,
+        issued_at=datetime.datetime(2016, 12, 5, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
+        issued_by=clerk, created_by=clerk, **founding_letter_parts(),
+    )  # fmt: skip
+    if save:
+        document.save()
+    return document
+
+
 def register_of(unit_: Unit, kind: str = RegisterKind.OUTGOING, confidential: bool = False, year: int | None = None):
     return Register.objects.filter(
         unit=unit_, kind=kind, confidential=confidential, year=year or timezone.localdate().year
