@@ -77,7 +77,8 @@ def issued_as(number: int, when: datetime.datetime, clerk: str = "vanthu.ubnd", 
 
 def founding_letter(save: bool = True) -> Document:
     """Công văn 3261/UBND of UBND huyện, 05/12/2016, as issued (its text from documents/data/, the letter the demo
-    also holds): no files, no deliveries; unsaved when `save` is false (a module's fixture renders its face)."""
+    also holds), in the district's 2016 book: no files, no deliveries; unsaved and in no book when `save` is false
+    (a module's fixture renders its face)."""
     from documents.demo import founding_letter_parts
 
     district, chairman, clerk = unit("ubnd"), user("chutich"), user("vanthu.ubnd")
@@ -89,6 +90,7 @@ def founding_letter(save: bool = True) -> Document:
         issued_by=clerk, created_by=clerk, **founding_letter_parts(),
     )  # fmt: skip
     if save:
+        document.register = RegisterFactory(unit=district, year=2016, kind=RegisterKind.OUTGOING, last_number=3261)
         document.save()
     return document
 

@@ -485,8 +485,11 @@ def test_the_report_has_exactly_the_documented_shape(db):
 
 def _add_units(n: int) -> None:
     """n more communes, each with a clerk and two staff who visit, and a late delivery."""
-    for _ in range(n):
-        u = UnitFactory(kind=UnitKind.COMMUNE, eoffice_since=MON - datetime.timedelta(days=30))
+    for i in range(n):
+        u = UnitFactory(
+            code=f"xa-them-{i}", name=f"UBND xã Thêm {i}", kind=UnitKind.COMMUNE, sort_order=0,
+            eoffice_since=MON - datetime.timedelta(days=30),
+        )  # fmt: skip
         clerk = UserFactory(unit=u, role=Role.CLERK)
         for staff in UserFactory.create_batch(2, unit=u):
             visit(staff, TUE, "08:00")
