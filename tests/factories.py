@@ -79,7 +79,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
     unit = factory.SubFactory(UnitFactory)
     role = Role.STAFF
-    position = factory.LazyAttribute(lambda o: Role(o.role).label)
+    position = factory.LazyAttribute(lambda o: str(Role(o.role).label))
     password = factory.LazyFunction(password_hash)
     email = factory.LazyAttribute(lambda o: f"{o.username}@vancanh.binhdinh.gov.vn")
     phone = factory.LazyAttribute(lambda o: phone_for(o.username))
