@@ -80,7 +80,7 @@ def seeded(transactional_db):
     """For transactional tests (live server, threads): the flush after each test wipes the world."""
     from tests import world
 
-    world.build()
+    world.ensure()
 
 
 @pytest.fixture(scope="module")

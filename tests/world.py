@@ -170,6 +170,13 @@ def build(*, certificates: bool = True) -> Unit:
     return district
 
 
+def ensure() -> None:
+    """Build the world unless it is there (a transactional test's database is flushed after it, not before: the
+    first one of a session still has the world of the session's setup)."""
+    if not Unit.objects.filter(code="ubnd").exists():
+        build()
+
+
 def certify() -> None:
     """Trust the test CA; a certificate (and signature image) for every leader, head and deputy, and one (and a
     seal) for every unit on the system."""
