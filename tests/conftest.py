@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo district seeded once, and personas from its shape.
+"""Shared fixtures: the test district (tests/world.py) built once per test database, and personas from it.
 
 Personas (STYLE.md): chutich (district leader), vanthu.ubnd (district clerk), truong.noivu (department head),
 cv1.noivu (its staff), vanthu.canhhien (commune clerk), cv1.canhhien (an outsider to Phòng Nội vụ).
@@ -11,7 +11,6 @@ import shutil
 import tempfile
 
 import pytest
-from django.core.management import call_command
 
 from tests.helpers import client_as, user
 
@@ -28,7 +27,7 @@ def pytest_configure(config):
     # Tests run with DEBUG=False, where two-factor sign-in is compulsory for leaders and administrators: the
     # personas sign in with their password only, and tests/accounts/test_two_factor.py turns it back on.
     settings.IDESK_2FA = False
-    # People and units made by tests have no certificates: they sign off and issue unsigned; the demo's signed
+    # People and units made by tests have no certificates: they sign off and issue unsigned; the world's signed
     # flow and the refusals are in tests/documents/test_signed_flow.py, which turns the requirement on.
     settings.IDESK_SIGNATURES_REQUIRED = False
     # Stored files go to a directory of this process's own (each xdist worker has one), removed at the end.
@@ -70,14 +69,34 @@ def _uses_database(item) -> bool:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from tests import world
+
     with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
+        world.build()
 
 
 @pytest.fixture
 def seeded(transactional_db):
-    """For transactional tests (live server, threads): the flush after each test wipes the seed."""
-    call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
+    """For transactional tests (live server, threads): the flush after each test wipes the world."""
+    from tests import world
+
+    world.ensure()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo district (`seed_demo`, what `make run` loads) in place of the test world, for the tests whose subject
+    is the demo; the module's tests roll back their own changes, and the world comes back when the module ends."""
+    from django.core.management import call_command
+
+    from tests import world
+
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False)
+        call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
+        yield
+        call_command("flush", verbosity=0, interactive=False)
+        world.build()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""The one set of plain helpers the tests share: people and units by their demo names, a logged-in client, a moment
-in Vietnam's time. Builders of documents live beside their tests (tests/documents/*_builders.py,
-tests/idesk/factories.py) and use these.
+"""The one set of plain helpers the tests share: people and units of the test district (tests/world.py) by name, a
+logged-in client, a moment in Vietnam's time. Builders of documents live beside their tests
+(tests/documents/*_builders.py, tests/idesk/factories.py) and use these; base objects come from tests/factories.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def user(username: str):
-    """A person of the demo district (tests/conftest.py seeds it), with their unit."""
+    """A person of the test district (tests/world.py), with their unit."""
     from accounts.models import User
 
     return User.objects.select_related("unit").get(username=username)

@@ -81,7 +81,7 @@ def verbs(record: IncomingRecord) -> list[str]:
 
 
 def fresh_register_year() -> int:
-    """A year after today's in which no register exists yet (demo data may fill the current year)."""
+    """A year after today's in which no register exists yet (a test may have filled the current year's)."""
     year = timezone.localdate().year + 1
     used = set(Register.objects.values_list("year", flat=True))
     while year in used:
@@ -97,7 +97,7 @@ def fresh_year(db):
         yield year
 
 
-# --- More personas (tests/conftest.py has the main ones) ------------------------------------------------
+# --- More personas of the test district (tests/world.py; tests/conftest.py has the main ones) -------------------------
 
 
 @pytest.fixture
@@ -265,8 +265,8 @@ def make_delivery(
 
 @pytest.fixture
 def unsigned(db):
-    """Without the demo's certificates (seed_demo makes them): drafts are signed off and issued unsigned, for the
-    tests of the rendered (unsigned) official PDF; the signed flow is tests/documents/test_signed_flow.py."""
+    """Without the world's certificates (tests/world.py gives every signer one): drafts are signed off and issued
+    unsigned, for the tests of the rendered (unsigned) official PDF; the signed flow is test_signed_flow.py."""
     from documents.signing.models import SigningCertificate
 
     SigningCertificate.objects.update(active=False)

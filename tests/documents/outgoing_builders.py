@@ -6,9 +6,11 @@ truong.vp reviews, chutich signs, vanthu.ubnd issues; the communes receive.
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import tempfile
 
+import time_machine
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,6 +27,7 @@ from documents.models import (
 from documents.outgoing import services as outgoing
 from documents.outgoing.services import DraftData
 from tests.documents.conftest import unit, user
+from tests.factories import RegisterFactory
 from units.models import Unit, UnitKind
 
 
@@ -60,6 +63,36 @@ def signed(author: str = "cv1.vp", head: str = "truong.vp", leader_comment: str 
 def issued(clerk: str = "vanthu.ubnd", **overrides) -> Document:
     draft = signed(**overrides)
     return outgoing.issue(clerk=user(clerk), draft=draft)
+
+
+def issued_as(number: int, when: datetime.datetime, clerk: str = "vanthu.ubnd", **overrides) -> Document:
+    """Issued at `when` as number `number` of its register (the register's last number set just before): a công văn
+    of UBND huyện drafted by its own staff is `3261/UBND` (the founding letter's shape, built here, not the demo's)."""
+    overrides = {"author": "cv1.ubnd", "head": "chutich", **overrides}
+    issuer = overrides.get("issuer_unit") or unit("ubnd")
+    RegisterFactory(unit=issuer, year=when.year, kind=RegisterKind.OUTGOING, last_number=number - 1)
+    with time_machine.travel(when, tick=False):
+        return issued(clerk, **overrides)
+
+
+def founding_letter(save: bool = True) -> Document:
+    """Công văn 3261/UBND of UBND huyện, 05/12/2016, as issued (its text from documents/data/, the letter the demo
+    also holds), in the district's 2016 book: no files, no deliveries; unsaved and in no book when `save` is false
+    (a module's fixture renders its face)."""
+    from documents.demo import founding_letter_parts
+
+    district, chairman, clerk = unit("ubnd"), user("chutich"), user("vanthu.ubnd")
+    document = Document(
+        issuer_unit=district, issuer_name=district.name, doc_type=DocType.CONG_VAN, number=3261,
+        number_symbol="3261/UBND", issued_date=datetime.date(2016, 12, 5), signer_name=chairman.full_name,
+        signer_position=chairman.position, signer_title="CHỦ TỊCH", year=2016,
+        issued_at=datetime.datetime(2016, 12, 5, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
+        issued_by=clerk, created_by=clerk, **founding_letter_parts(),
+    )  # fmt: skip
+    if save:
+        document.register = RegisterFactory(unit=district, year=2016, kind=RegisterKind.OUTGOING, last_number=3261)
+        document.save()
+    return document
 
 
 def register_of(unit_: Unit, kind: str = RegisterKind.OUTGOING, confidential: bool = False, year: int | None = None):

@@ -14,7 +14,7 @@ from documents.models import Delivery, DeliveryStatus, Document, IncomingRecord
 from documents.signing.models import IssuedSignedFile
 from units.models import Unit, UnitKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def local_days(events) -> set[datetime.date]:

@@ -21,10 +21,10 @@ from documents.outgoing import copies
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing import services as outgoing
 from tests.documents.conftest import unit, user
-from tests.documents.outgoing_builders import blob_bytes, issued, official_pdf_of, pdf_text, signed
+from tests.documents.outgoing_builders import blob_bytes, founding_letter, issued, official_pdf_of, pdf_text, signed
 
-# Every test reads the seeded database (the module's founding-letter fixture too): marked, they run before the
-# transactional tests of the session, whose flush would take the seed away.
+# Every test reads the test district (the module's founding-letter fixture too): marked, they run before the
+# transactional tests of the session, whose flush would take the world away until `seeded` builds it again.
 pytestmark = pytest.mark.django_db
 
 MM = 72 / 25.4
@@ -34,9 +34,9 @@ LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM  # the template's 
 
 @pytest.fixture(scope="module")
 def letter_pdf(django_db_setup, django_db_blocker) -> bytes:
-    """Công văn 3261/UBND of 05/12/2016 (demo data), rendered once for the module."""
+    """Công văn 3261/UBND of 05/12/2016 (tests/documents/outgoing_builders.py), rendered once for the module."""
     with django_db_blocker.unblock():
-        document = Document.objects.get(number_symbol="3261/UBND", year=2016)
+        document = founding_letter(save=False)
         return official_pdf.render(official_pdf.face_context(document))
 
 
@@ -225,7 +225,7 @@ def test_the_issuer_rule_is_short_and_clear_of_the_letters(letter_pdf):
 def plan_face(request, django_db_setup, django_db_blocker) -> bytes:
     """A named type's face (the founding letter's fields as a Kế hoạch), a short and a long title line."""
     with django_db_blocker.unblock():
-        context = official_pdf.face_context(Document.objects.get(number_symbol="3261/UBND", year=2016))
+        context = official_pdf.face_context(founding_letter(save=False))
     summary = request.param
     return official_pdf.render({**context, "named": True, "type_title": "KẾ HOẠCH", "summary": summary})
 
@@ -416,7 +416,7 @@ def test_an_issued_documents_lost_pdf_is_reported_not_rendered_again(plan, as_us
 def test_a_sao_y_of_the_founding_letter_carries_the_electronic_copy_block(fresh_year, db):
     """An electronic copy (NĐ30 Appendix I): at the top right of page 1, Times New Roman 10, the kind of copy, the
     copying agency and the signing time (ISO 8601, Vietnam's offset); not the paper copy's mark under the content."""
-    letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    letter = founding_letter()
     sao_y = copies.make_copy(
         clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.SAO_Y, signer=user("pct.kinhte"),
         signing_capacity="KT.", recipient_units=[unit("xa-canh-hien")],
@@ -442,7 +442,7 @@ def test_a_sao_y_of_the_founding_letter_carries_the_electronic_copy_block(fresh_
 
 
 def test_a_trich_sao_carries_only_the_excerpt(fresh_year, db):
-    letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    letter = founding_letter()
     trich = copies.make_copy(
         clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.TRICH_SAO, signer=user("chutich"),
         recipient_units=[unit("xa-canh-hien")],
@@ -502,7 +502,7 @@ def test_the_signer_block(db, code, capacity, position, block):
 
 def test_a_sao_luc_of_a_sao_y_shows_the_original_content(fresh_year, db):
     """Sao lục is made from a sao y: its face is the original's (number, date, body), not the sao y's metadata."""
-    letter = Document.objects.get(number_symbol="3261/UBND", year=2016)
+    letter = founding_letter()
     clerk, chairman, commune = user("vanthu.ubnd"), user("chutich"), [unit("xa-canh-hien")]
     sao_y = copies.make_copy(clerk=clerk, source=letter, kind=CopyKind.SAO_Y, signer=chairman, recipient_units=commune)
     sao_luc = copies.make_copy(

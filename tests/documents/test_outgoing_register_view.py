@@ -5,12 +5,12 @@ import subprocess
 import openpyxl
 import pytest
 
-from documents.demo import seed_founding_letter
+from tests.documents.outgoing_builders import founding_letter
 
 
 @pytest.fixture
 def letter(db):
-    return seed_founding_letter()
+    return founding_letter()
 
 
 def test_the_clerk_downloads_the_outgoing_register_as_excel(letter, district_clerk, as_user):

@@ -15,6 +15,7 @@ from documents.search.models import SavedSearch
 from tests.conftest import client_as
 from tests.documents import meeting_builders, outgoing_builders
 from tests.documents.conftest import register, user
+from tests.helpers import vn_time
 
 
 def groups(person, q: str) -> dict[str, selectors.Group]:
@@ -28,6 +29,7 @@ def page(person, q: str) -> str:
 
 
 def test_3261_finds_the_founding_letter(chairman):
+    outgoing_builders.issued_as(3261, vn_time(2016, 12, 5, 9))
     found = groups(chairman, "3261")["issued"]
     assert found.count >= 1
     assert any(r.number_symbol == "3261/UBND" for r in found.rows)

@@ -1,5 +1,6 @@
-"""The signed flow (issue 16) with IDESK_SIGNATURES_REQUIRED on: the demo's certificates (seed_signing, run by
-seed_demo) sign at "Ký duyệt" and at issue; what is downloaded and delivered is the signed file byte for byte."""
+"""The signed flow (issue 16) with IDESK_SIGNATURES_REQUIRED on: the test district's certificates (tests/world.py,
+of a throwaway CA) sign at "Ký duyệt" and at issue; what is downloaded and delivered is the signed file byte for
+byte."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from documents.outgoing import services as outgoing
 from documents.signing.models import IssuedSignedFile, PdfVerification, SigningCertificate, trust_store
 from documents.signing.verify import verify_pdf
 from tests.documents.conftest import unit, user
-from tests.documents.outgoing_builders import drafted, last_number
+from tests.documents.outgoing_builders import drafted, issued_as, last_number
 
 NOW = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
@@ -118,8 +119,9 @@ def test_an_expired_certificate_is_refused_at_signing(db):
     assert draft.status == DraftStatus.TO_SIGN
 
 
-def test_the_founding_letter_is_issued_signed(db):
-    document = Document.objects.get(number_symbol="3261/UBND")
+def test_a_letter_issued_on_its_day_in_2016_is_issued_signed(db):
+    document = issued_as(3261, datetime.datetime(2016, 12, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    assert document.number_symbol == "3261/UBND"
     signed = IssuedSignedFile.objects.select_related("blob").get(document=document)
     roots, crls = trust_store()
     results = verify_pdf(read(signed.blob), trusted_roots=roots, crls=crls)

@@ -181,12 +181,25 @@ def _overflow(page) -> list[str]:
     ],
 )
 def test_the_incoming_pages_fit_a_phone_without_sideways_scrolling(browser, live_server, seeded, username, paths):
-    from documents.models import Delivery
+    from tests.documents import conftest as builders
+    from tests.helpers import unit, user
 
-    ids = {
-        "@282": str(IncomingRecord.objects.get(document__number_symbol="282/TB-UBND").pk),
-        "@77": str(Delivery.objects.get(document__number_symbol="77/TB-UBND", recipient_unit__code="xa-canh-hien").pk),
-    }
+    # The longest things these pages show: a notice with a long summary directed to units of long names (Phòng Nội
+    # vụ leads), and an electronic delivery of it to the commune.
+    clerk, chairman = user("vanthu.ubnd"), user("chutich")
+    summary = (
+        "Thông báo kết luận về công tác triển khai hệ thống Văn phòng điện tử liên thông toàn tỉnh và phần mềm "
+        "“Theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao”"
+    )
+    record = builders.directed(
+        builders.submitted(clerk, chairman, number_symbol="282/TB-UBND", summary=summary),
+        chairman,
+        builders.lead(unit("noi-vu"), due_date=timezone.localdate() + datetime.timedelta(days=3)),
+        builders.coop(unit("nn-ptnt")),
+        builders.inform(unit("ld-tb-xh")),
+    )
+    delivery = builders.make_delivery(unit("xa-canh-hien"), number_symbol="77/TB-UBND", summary=summary)
+    ids = {"@282": str(record.pk), "@77": str(delivery.pk)}
     context = browser.new_context(
         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 360, "height": 740}
     )

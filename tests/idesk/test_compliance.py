@@ -12,6 +12,7 @@ from accounts.models import AccessKind, Role, User
 from documents.models import AssignmentRole, AssignmentStatus, DeliveryStatus
 from idesk import compliance
 from idesk.models import ComplianceDay, UnitCompliance, UserCompliance
+from tests.factories import UnitFactory, UserFactory
 from tests.idesk.factories import (
     FRI,
     MON,
@@ -484,18 +485,13 @@ def test_the_report_has_exactly_the_documented_shape(db):
 
 def _add_units(n: int) -> None:
     """n more communes, each with a clerk and two staff who visit, and a late delivery."""
-    district = unit("ubnd")
     for i in range(n):
-        u = Unit.objects.create(
-            code=f"xa-them-{i}",
-            name=f"UBND xã Thêm {i}",
-            kind=UnitKind.COMMUNE,
-            parent=district,
+        u = UnitFactory(
+            code=f"xa-them-{i}", name=f"UBND xã Thêm {i}", kind=UnitKind.COMMUNE, sort_order=0,
             eoffice_since=MON - datetime.timedelta(days=30),
-        )
-        clerk = User.objects.create(username=f"vanthu.them{i}", full_name=f"Văn thư {i}", unit=u, role=Role.CLERK)
-        for j in range(2):
-            staff = User.objects.create(username=f"cv{j}.them{i}", full_name=f"Chuyên viên {j}", unit=u)
+        )  # fmt: skip
+        clerk = UserFactory(unit=u, role=Role.CLERK)
+        for staff in UserFactory.create_batch(2, unit=u):
             visit(staff, TUE, "08:00")
         visit(clerk, TUE, "08:00", "15:00")
         deliver(document(), u, at(MON, "08:00"))

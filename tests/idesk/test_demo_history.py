@@ -5,7 +5,7 @@ from idesk.demo_history import seed_history
 from idesk.models import ComplianceDay, UnitCompliance
 
 
-def test_the_demo_history_fills_the_dashboard_once(db):
+def test_the_demo_history_fills_the_dashboard_once(demo, db):
     assert seed_history() > 0
     days = ComplianceDay.objects.count()
     assert days >= 10

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from accounts.models import NotificationKind
 from documents.core import pdf as core_pdf
-from documents.demo import seed_founding_letter
 from idesk.exports import jobs, kinds
 from idesk.models import ExportJob, ExportStatus, Notification
-from tests.documents.outgoing_builders import pdf_text
+from tests.documents.outgoing_builders import issued_as, pdf_text
+from tests.helpers import vn_time
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 BOOK = {"year": 2016}
@@ -24,7 +24,8 @@ BOOK = {"year": 2016}
 
 @pytest.fixture
 def letter(db):
-    return seed_founding_letter()
+    """The one entry of UBND huyện's 2016 book of outgoing documents."""
+    return issued_as(3261, vn_time(2016, 12, 5, 9, 30))
 
 
 @pytest.fixture

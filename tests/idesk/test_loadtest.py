@@ -32,6 +32,10 @@ def _run(url: str, users: list[str], password: str = "idesk-demo", extra: list[l
 
 
 def test_a_short_run_logs_people_in_and_times_every_page(seeded, live_server):
+    from tests.documents.conftest import register
+    from tests.helpers import user
+
+    register(user("vanthu.ubnd"))  # a record in the clerk's Văn bản đến
     # One person: the live server's threads share one connection to the in-memory test database.
     report = _run(live_server.url, ["vanthu.ubnd"], extra=[loadtest.Page("Không có", "/khong-co-trang-nay/")])
     assert report.samples

@@ -21,13 +21,13 @@ def _counts():
     }
 
 
-def test_seed_demo_twice_leaves_the_same_counts(db):
+def test_seed_demo_twice_leaves_the_same_counts(demo, db):
     before = _counts()
     call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
     assert _counts() == before
 
 
-def test_the_demo_district_has_its_shape(db):
+def test_the_demo_district_has_its_shape(demo, db):
     assert Unit.objects.get(code="ubnd").name == "UBND huyện Vân Canh"
     assert Unit.objects.filter(kind="department").count() == 13  # VP + the twelve phòng/ban
     assert Unit.objects.filter(kind="commune").count() == 7
@@ -43,7 +43,7 @@ def test_the_demo_district_has_its_shape(db):
         assert roles.count(Role.STAFF) >= 2
 
 
-def test_seed_demo_refuses_to_run_without_debug_unless_forced(db, settings):
+def test_seed_demo_refuses_to_run_without_debug_unless_forced(demo, db, settings):
     """The demo accounts, admin included, share the README's password: not on a production site by accident."""
     settings.DEBUG = False
     User.objects.filter(username="admin").delete()

@@ -1,4 +1,5 @@
-"""`manage.py edxml read/write` and package_for_issued over the demo district's issued founding letter."""
+"""`manage.py edxml read/write` and package_for_issued over an issued công văn shaped like the founding letter
+(3261/UBND of 05/12/2016, built by the test)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.core.management import CommandError, call_command
 from documents.exchange import edxml
 from documents.exchange.packages import package_for_issued, split_code
 from documents.models import Document
+from tests.documents.outgoing_builders import issued_as
 from units.models import Unit
 
 from .test_edxml import UNTIDY, document_package, status_package
@@ -32,7 +34,9 @@ def _read_json(path) -> dict:
 
 @pytest.fixture
 def founding_letter(db):
-    return Document.objects.select_related("issuer_unit").get(number_symbol="3261/UBND")
+    letter = issued_as(3261, datetime.datetime(2016, 12, 5, 9, 30, tzinfo=edxml.VIETNAM))
+    assert letter.number_symbol == "3261/UBND"
+    return Document.objects.select_related("issuer_unit").get(pk=letter.pk)
 
 
 def test_read_summarises_a_document_package(tmp_path):

@@ -9,10 +9,12 @@ from django.urls import reverse
 from documents.core.models import Document
 from documents.signing.models import IssuedSignedFile, PdfVerification
 from tests.documents.conftest import register, user
+from tests.documents.outgoing_builders import issued
 
 
 def signed_letter() -> bytes:
-    signed = IssuedSignedFile.objects.select_related("blob").get(document__number_symbol="3261/UBND")
+    """The signed PDF of a công văn issued by UBND huyện (signed by the Chủ tịch, sealed by the unit)."""
+    signed = IssuedSignedFile.objects.select_related("blob").get(document=issued())
     with signed.blob.content.open("rb") as handle:
         return handle.read()
 
