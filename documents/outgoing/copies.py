@@ -3,6 +3,7 @@ dispatched like any issued document (services.dispatch / number_document), the c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
@@ -15,9 +16,13 @@ from documents.core import audit, faces, notify, roles
 from documents.core.models import Document, DocumentFile, RegisterKind
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming.models import IncomingRecord
-from documents.outgoing import policy, services, symbols
+from documents.outgoing import policy, services, signatures, symbols
 from documents.outgoing.models import CopyKind
+from documents.signing.errors import SigningError
+from documents.signing.models import IssuedSignedFile, SigningCertificate
 from units.models import Unit
+
+logger = logging.getLogger(__name__)
 
 
 def make_copy(
@@ -45,6 +50,7 @@ def make_copy(
         raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
     if not roles.is_clerk(clerk):
         raise PermissionDenied
+    cert = _copying_certificate(clerk.unit)
     with transaction.atomic():
         # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.
         source = Document.objects.select_for_update().get(pk=source.pk)
@@ -80,20 +86,61 @@ def make_copy(
             issued_by=clerk,
             created_by=clerk,
         )
+        copied = []
         if kind != CopyKind.TRICH_SAO:
             label = CopyKind(kind).label
-            DocumentFile.objects.bulk_create(
-                [
-                    DocumentFile(document=copy, blob_id=f.blob_id, name=f"{label} - {f.name}"[:255], added_by=clerk)
-                    for f in source.files.all()
-                ]
-            )
+            copied = [
+                DocumentFile(document=copy, blob=f.blob, name=f"{label} - {f.name}"[:255], added_by=clerk)
+                for f in source.files.select_related("blob")
+            ]
         grant_confidential([clerk, signer], copy)
         deliveries = services.dispatch(copy, unit, list(recipient_units), clerk, today)
         services.number_document(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
+        if cert is not None:
+            # Signed before the commit, under the lock of the unit's copy series only (issuing is not held back):
+            # the deliveries never exist without the agency's signature, and a failure saves nothing at all —
+            # no number taken, no copy to sign again (see _signed).
+            copied = _signed(copy, cert, copied)
+        DocumentFile.objects.bulk_create(copied)
+        if cert is not None:
+            signed_face = copied[0]
+            IssuedSignedFile.objects.create(
+                document=copy, blob=signed_face.blob, code=signatures.new_code(), signed_at=timezone.now()
+            )
+            copy.save(update_fields=["pages"])  # counted on the signed face
         audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
-    services.attach_official_pdf(copy)
+    if cert is not None:
+        for row in copied:
+            if row.blob.content_type == "application/pdf":
+                signatures.verify_arrival(row.blob)  # what the recipients open, verified once
+    services.attach_official_pdf(copy)  # signed: the face just attached; otherwise rendered as before
     for delivery in deliveries:
         if delivery.electronic:
             notify.later("delivered", delivery_id=delivery.pk)
     return copy
+
+
+def _copying_certificate(unit: Unit) -> SigningCertificate | None:
+    """The copying agency's certificate, checked before anything is saved; None (the copy unsigned, as before
+    issue 16) only when the unit has none and signatures are not required."""
+    try:
+        return signatures.check_agency(unit)
+    except SigningError as exc:
+        raise ServiceError(exc.message) from exc
+
+
+def _signed(copy: Document, cert: SigningCertificate, copied: list[DocumentFile]) -> list[DocumentFile]:
+    """The copy's face and copied PDFs signed by the copying agency (signatures.sign_copy). A failure is refused
+    with the reason and rolls the whole copy back: the alternative, a numbered copy held for "Ký lại" like an
+    issued document, needs a state copies do not have (no draft holds a leader-signed face to sign again), and
+    a copy is cheap to make again once the certificate is fixed."""
+    try:
+        return signatures.sign_copy(copy, cert, copied)
+    except SigningError as exc:
+        reason = exc.message
+    except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a damaged or locked file
+        logger.warning("copy of document %s not signed: %s", copy.copy_of_id, exc)
+        reason = _("một tệp PDF của văn bản gốc bị hỏng hoặc bị khóa")
+    raise ServiceError(
+        _("Không ký số được bản sao (%(reason)s). Bản sao chưa được tạo, chưa lấy số.") % {"reason": reason}
+    )
