@@ -3,7 +3,6 @@ dispatched like any issued document (services.dispatch / number_document), the c
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
@@ -21,8 +20,6 @@ from documents.outgoing.models import CopyKind
 from documents.signing.errors import SigningError
 from documents.signing.models import IssuedSignedFile, SigningCertificate
 from units.models import Unit
-
-logger = logging.getLogger(__name__)
 
 
 def make_copy(
@@ -130,17 +127,13 @@ def _copying_certificate(unit: Unit) -> SigningCertificate | None:
 
 
 def _signed(copy: Document, cert: SigningCertificate, copied: list[DocumentFile]) -> list[DocumentFile]:
-    """The copy's face and copied PDFs signed by the copying agency (signatures.sign_copy). A failure is refused
-    with the reason and rolls the whole copy back: the alternative, a numbered copy held for "Ký lại" like an
-    issued document, needs a state copies do not have (no draft holds a leader-signed face to sign again), and
-    a copy is cheap to make again once the certificate is fixed."""
+    """The copy's face and copied PDFs signed by the copying agency (signatures.sign_copy). When the face cannot be
+    signed the copy is refused with the reason and rolled back whole. Not held for "Ký lại" like an issued document:
+    that needs a state copies do not have (no draft holds a face to sign again, and a copy's face is rendered
+    here, so a retry would render it again), while a copy is quick to make again once the certificate is fixed."""
     try:
-        return signatures.sign_copy(copy, cert, copied)
+        return signatures.sign_copy(copy, cert, copied, f"{services.safe_filename(copy.number_symbol)}.pdf")
     except SigningError as exc:
-        reason = exc.message
-    except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a damaged or locked file
-        logger.warning("copy of document %s not signed: %s", copy.copy_of_id, exc)
-        reason = _("một tệp PDF của văn bản gốc bị hỏng hoặc bị khóa")
-    raise ServiceError(
-        _("Không ký số được bản sao (%(reason)s). Bản sao chưa được tạo, chưa lấy số.") % {"reason": reason}
-    )
+        raise ServiceError(
+            _("Không ký số được bản sao (%(reason)s). Bản sao chưa được tạo, chưa lấy số.") % {"reason": exc.message}
+        ) from exc

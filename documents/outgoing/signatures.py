@@ -315,29 +315,36 @@ def sign_attachment(
     )
 
 
-def sign_copy(copy: Document, cert: SigningCertificate, copied: Sequence[DocumentFile]) -> list[DocumentFile]:
+def sign_copy(
+    copy: Document, cert: SigningCertificate, copied: Sequence[DocumentFile], face_name: str
+) -> list[DocumentFile]:
     """An electronic copy (sao y, sao lục, trích sao: NĐ30 Art. 25-27) signed by the copying agency: its face
     (rendered once, without the unsigned top-right lines: the signature's visible block says them) and each copied
     PDF (`copied`: the copy's unsaved rows, still holding the source's files) get the agency's block at the top
-    right of page 1 — the kind of copy, the agency, the signing time. Other formats cannot carry a PAdES signature
-    and are copied as they are. Everything is signed before anything is stored, so a failure (SigningError, or the
-    readers' errors on a damaged PDF) stores nothing; the caller's transaction then saves nothing. Returns the
-    unsaved rows, the face first (named like an issued document's official PDF, added by no one); sets
-    `copy.pages` (unsaved)."""
-    from documents.outgoing.services import safe_filename
+    right of page 1 — the kind of copy, the agency, the signing time. Returns the unsaved rows, the face first
+    (`face_name`: the name of an issued document's official PDF; added by no one); sets `copy.pages` (unsaved).
 
+    The face is signed first: if that fails (SigningError: the certificate, the remote provider) it raises before
+    anything is stored, and the caller's transaction saves nothing. Other formats cannot carry a PAdES signature
+    and are copied as they are; so is a copied PDF that cannot be signed (damaged or locked, as it came from the
+    original's sender), said on the copy's timeline — as for an issued document's attachments."""
     label = CopyKind(copy.copy_kind).label.upper()
     stamper = timestamper()
     context = official_pdf.copy_context(copy)
     context["copy"]["signed"] = True
-    face = DocumentFile(document=copy, name=f"{safe_filename(copy.number_symbol)}.pdf")
+    face = DocumentFile(document=copy, name=face_name)
     signed = [(face, sign_attachment(copy, official_pdf.render(context), cert, stamper, copy_label=label))]
     copy.pages = official_pdf.page_count(signed[0][1])
     for row in copied:
         if row.blob.content_type != "application/pdf":
             continue  # not a PDF: no place for a signature, copied as it is
-        with row.blob.content.open("rb") as handle:
-            signed.append((row, sign_attachment(copy, handle.read(), cert, stamper, copy_label=label)))
+        try:
+            with row.blob.content.open("rb") as handle:
+                signed.append((row, sign_attachment(copy, handle.read(), cert, stamper, copy_label=label)))
+        except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a malformed file
+            reason = exc.message if isinstance(exc, SigningError) else str(exc)
+            logger.warning("copied file %s of copy %s left unsigned: %s", row.name, copy.pk, reason)
+            audit.record(copy.issued_by, "attachment_unsigned", copy, file=row.name, reason=reason[:500])
     for row, data in signed:
         row.blob = store_pdf(data, row.name)
     return [face, *copied]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from documents.core import files
-from documents.core.models import Delivery, DeliveryStatus, Document, DocumentFile
+from documents.core.models import AuditEvent, Delivery, DeliveryStatus, Document, DocumentFile
 from documents.core.services import ServiceError
 from documents.models import RegisterKind
 from documents.outgoing import copies, signatures
@@ -24,7 +24,7 @@ from documents.signing import pades
 from documents.signing.errors import SigningError
 from documents.signing.models import IssuedSignedFile, PdfVerification, SigningCertificate, trust_store
 from documents.signing.verify import verify_pdf
-from tests.documents.conftest import docx_bytes, unit, upload, user
+from tests.documents.conftest import docx_bytes, pdf_bytes, unit, upload, user
 from tests.documents.outgoing_builders import last_number
 
 
@@ -125,6 +125,18 @@ def test_a_non_pdf_file_is_copied_as_it_is(db):
     DocumentFile.objects.create(document=source, blob=word, name="phu-luc.docx", added_by=user("vanthu.ubnd"))
     copy = sao_y(source)
     assert DocumentFile.objects.get(document=copy, name="Sao y - phu-luc.docx").blob_id == word.pk
+
+
+def test_a_copied_pdf_that_cannot_be_signed_is_copied_as_it_is_and_said_so(db):
+    """A damaged PDF as it came from the original's sender does not stop the copy: its face is signed."""
+    source = founding_letter()
+    broken = files.store(upload("hong.pdf", pdf_bytes("signed-copies-broken")))  # no cross-reference table
+    DocumentFile.objects.create(document=source, blob=broken, name="hong.pdf", added_by=user("vanthu.ubnd"))
+    copy = sao_y(source)
+    assert DocumentFile.objects.get(document=copy, name="Sao y - hong.pdf").blob_id == broken.pk
+    event = AuditEvent.objects.get(verb="attachment_unsigned", object_id=copy.pk)
+    assert event.data["file"] == "Sao y - hong.pdf"
+    assert IssuedSignedFile.objects.filter(document=copy).exists()
 
 
 def test_a_failed_signature_refuses_the_copy_and_saves_nothing(db, monkeypatch):
