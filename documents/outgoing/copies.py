@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.core import audit, faces, notify, roles
-from documents.core.models import Document, DocumentFile, RegisterKind
+from documents.core.models import DeliveryStatus, Document, DocumentFile, RegisterKind
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming.models import IncomingRecord
 from documents.outgoing import policy, services, signatures, symbols
@@ -90,29 +90,22 @@ def make_copy(
                 DocumentFile(document=copy, blob=f.blob, name=f"{label} - {f.name}"[:255], added_by=clerk)
                 for f in source.files.select_related("blob")
             ]
-        grant_confidential([clerk, signer], copy)
-        deliveries = services.dispatch(copy, unit, list(recipient_units), clerk, today)
-        services.number_document(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
         if cert is not None:
-            # Signed before the commit, under the lock of the unit's copy series only (issuing is not held back):
-            # the deliveries never exist without the agency's signature, and a failure saves nothing at all —
-            # no number taken, no copy to sign again (see _signed).
-            copied = _signed(copy, cert, copied)
-        DocumentFile.objects.bulk_create(copied)
-        if cert is not None:
-            signed_face = copied[0]
-            IssuedSignedFile.objects.create(
-                document=copy, blob=signed_face.blob, code=signatures.new_code(), signed_at=timezone.now()
-            )
+            # Signed before the number (the signed pages do not show it: the block says the kind of copy, the agency
+            # and the time), so the copy series' row stays locked for two statements as ever; a failure saves
+            # nothing at all — no number taken, no copy to sign again (see _signed).
+            face, *copied = _signed(copy, cert, copied)
+            IssuedSignedFile.objects.create(document=copy, blob=face.blob, code=signatures.new_code(), signed_at=now)
             copy.save(update_fields=["pages"])  # counted on the signed face
+        DocumentFile.objects.bulk_create(copied)
+        grant_confidential([clerk, signer], copy)
+        # Signed: the deliveries wait until the signed face is attached after the commit (held.py), as at issue.
+        deliveries = services.dispatch(copy, unit, list(recipient_units), clerk, today, held=cert is not None)
+        services.number_document(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
         audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
-    if cert is not None:
-        for row in copied:
-            if row.blob.content_type == "application/pdf":
-                signatures.verify_arrival(row.blob)  # what the recipients open, verified once
-    services.attach_official_pdf(copy)  # signed: the face just attached; otherwise rendered as before
+    services.attach_official_pdf(copy)  # signed: the signed face attached, deliveries released; else rendered
     for delivery in deliveries:
-        if delivery.electronic:
+        if delivery.electronic and delivery.status != DeliveryStatus.HELD:  # held ones: when released
             notify.later("delivered", delivery_id=delivery.pk)
     return copy
 
@@ -132,7 +125,7 @@ def _signed(copy: Document, cert: SigningCertificate, copied: list[DocumentFile]
     that needs a state copies do not have (no draft holds a face to sign again, and a copy's face is rendered
     here, so a retry would render it again), while a copy is quick to make again once the certificate is fixed."""
     try:
-        return signatures.sign_copy(copy, cert, copied, f"{services.safe_filename(copy.number_symbol)}.pdf")
+        return signatures.sign_copy(copy, cert, copied)
     except SigningError as exc:
         raise ServiceError(
             _("Không ký số được bản sao (%(reason)s). Bản sao chưa được tạo, chưa lấy số.") % {"reason": exc.message}

@@ -298,7 +298,8 @@ def sign_attachment(
     (the original's agency's, an earlier copy's): the copy's field is named after the copy, never one of theirs."""
     unit = document.issuer_unit
     if copy_label:
-        description, first_line = _("%(k)s: %(s)s") % {"k": copy_label, "s": document.number_symbol}, copy_label
+        source = document.copy_of.number_symbol  # signed before the copy has its number
+        description, first_line = _("%(k)s: %(s)s") % {"k": copy_label, "s": source}, copy_label
         reason, field_name = copy_label.capitalize(), f"{COPY_FIELD}{document.pk}"
     else:
         description = _("Phát hành phụ lục: %(s)s") % {"s": document.number_symbol}
@@ -315,14 +316,12 @@ def sign_attachment(
     )
 
 
-def sign_copy(
-    copy: Document, cert: SigningCertificate, copied: Sequence[DocumentFile], face_name: str
-) -> list[DocumentFile]:
+def sign_copy(copy: Document, cert: SigningCertificate, copied: Sequence[DocumentFile]) -> list[DocumentFile]:
     """An electronic copy (sao y, sao lục, trích sao: NĐ30 Art. 25-27) signed by the copying agency: its face
     (rendered once, without the unsigned top-right lines: the signature's visible block says them) and each copied
     PDF (`copied`: the copy's unsaved rows, still holding the source's files) get the agency's block at the top
-    right of page 1 — the kind of copy, the agency, the signing time. Returns the unsaved rows, the face first
-    (`face_name`: the name of an issued document's official PDF; added by no one); sets `copy.pages` (unsaved).
+    right of page 1 — the kind of copy, the agency, the signing time. Returns the unsaved rows, the face first (its
+    row named once the copy has its number: see attach_signed_copy); sets `copy.pages` (unsaved).
 
     The face is signed first: if that fails (SigningError: the certificate, the remote provider) it raises before
     anything is stored, and the caller's transaction saves nothing. Other formats cannot carry a PAdES signature
@@ -332,7 +331,7 @@ def sign_copy(
     stamper = timestamper()
     context = official_pdf.copy_context(copy)
     context["copy"]["signed"] = True
-    face = DocumentFile(document=copy, name=face_name)
+    face = DocumentFile(document=copy)
     signed = [(face, sign_attachment(copy, official_pdf.render(context), cert, stamper, copy_label=label))]
     copy.pages = official_pdf.page_count(signed[0][1])
     for row in copied:
@@ -348,6 +347,24 @@ def sign_copy(
     for row, data in signed:
         row.blob = store_pdf(data, row.name)
     return [face, *copied]
+
+
+def attach_signed_copy(document: Document, name: str) -> DocumentFile | None:
+    """After the commit: attach a signed copy's face (signed in copies.make_copy, before its number) under its
+    official name, verify what the recipients will open, and release the deliveries held for it. None for a
+    document that is not a signed copy. Safe to call twice."""
+    done = IssuedSignedFile.objects.filter(document=document, document__copy_kind__gt="").select_related("blob")
+    done = done.first()
+    if done is None:
+        return None
+    attached = DocumentFile.objects.filter(document=document, blob=done.blob).first()
+    attached = attached or DocumentFile.objects.create(document=document, blob=done.blob, name=name)
+    for row in DocumentFile.objects.filter(document=document, blob__content_type="application/pdf").select_related(
+        "blob"
+    ):
+        verify_arrival(row.blob)  # the copy's signature on each, and the original's
+    held.release(document)
+    return attached
 
 
 def _attach(document: Document, signed: bytes, name: str) -> DocumentFile:

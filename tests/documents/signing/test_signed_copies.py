@@ -178,3 +178,34 @@ def test_not_required_and_no_certificate_the_copy_is_made_unsigned_as_before(db,
     roots, crls = trust_store()
     assert verify_pdf(read(face.blob), trusted_roots=roots, crls=crls) == []
     assert Delivery.objects.get(document=copy).status == DeliveryStatus.SENT
+
+
+def test_the_copy_form_shows_the_refusal_in_the_layout(db, client, monkeypatch):
+    source = founding_letter()
+
+    def refused(*args, **kwargs):
+        raise SigningError("chứng thư số đã hết hạn")
+
+    monkeypatch.setattr(signatures.pades, "sign_top_right", refused)
+    client.force_login(user("vanthu.ubnd"))
+    url = reverse("documents:copy_new", args=[source.pk])
+    data = {"kind": CopyKind.SAO_Y, "signer": user("chutich").pk, "recipient_units": [unit("xa-canh-hoa").pk]}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Không ký số được bản sao (chứng thư số đã hết hạn)" in html.unescape(response.content.decode())
+    assert not Document.objects.filter(copy_of=source).exists()
+
+
+def test_the_deliveries_wait_for_the_signed_face_like_an_issued_documents(db, monkeypatch):
+    """Signed before the number, attached after the commit: until then the deliveries are held (held.py)."""
+    attach = outgoing.attach_official_pdf
+    monkeypatch.setattr(outgoing, "attach_official_pdf", lambda document: None)
+    copy = sao_y(founding_letter())
+    delivery = Delivery.objects.get(document=copy)
+    assert delivery.status == DeliveryStatus.HELD and outgoing.official_file(copy) is None
+
+    face = attach(copy)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and face == outgoing.official_file(copy)
+    assert face.blob_id == IssuedSignedFile.objects.get(document=copy).blob_id
+    assert attach(copy) == face and DocumentFile.objects.filter(document=copy, added_by=None).count() == 1
