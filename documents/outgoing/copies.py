@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.core import audit, faces, notify, roles
-from documents.core.models import Document, DocumentFile, RegisterKind
+from documents.core.models import DeliveryStatus, Document, DocumentFile, RegisterKind
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming.models import IncomingRecord
-from documents.outgoing import policy, services, symbols
+from documents.outgoing import policy, services, signatures, symbols
 from documents.outgoing.models import CopyKind
+from documents.signing.errors import SigningError
+from documents.signing.models import IssuedSignedFile, SigningCertificate
 from units.models import Unit
 
 
@@ -45,6 +47,7 @@ def make_copy(
         raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
     if not roles.is_clerk(clerk):
         raise PermissionDenied
+    cert = _copying_certificate(clerk.unit)
     with transaction.atomic():
         # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.
         source = Document.objects.select_for_update().get(pk=source.pk)
@@ -80,20 +83,50 @@ def make_copy(
             issued_by=clerk,
             created_by=clerk,
         )
+        copied = []
         if kind != CopyKind.TRICH_SAO:
             label = CopyKind(kind).label
-            DocumentFile.objects.bulk_create(
-                [
-                    DocumentFile(document=copy, blob_id=f.blob_id, name=f"{label} - {f.name}"[:255], added_by=clerk)
-                    for f in source.files.all()
-                ]
-            )
+            copied = [
+                DocumentFile(document=copy, blob=f.blob, name=f"{label} - {f.name}"[:255], added_by=clerk)
+                for f in source.files.select_related("blob")
+            ]
+        if cert is not None:
+            # Signed before the number (the signed pages do not show it: the block says the kind of copy, the agency
+            # and the time), so the copy series' row stays locked for two statements as ever; a failure saves
+            # nothing at all — no number taken, no copy to sign again (see _signed).
+            face, *copied = _signed(copy, cert, copied)
+            IssuedSignedFile.objects.create(document=copy, blob=face.blob, code=signatures.new_code(), signed_at=now)
+            copy.save(update_fields=["pages"])  # counted on the signed face
+        DocumentFile.objects.bulk_create(copied)
         grant_confidential([clerk, signer], copy)
-        deliveries = services.dispatch(copy, unit, list(recipient_units), clerk, today)
+        # Signed: the deliveries wait until the signed face is attached after the commit (held.py), as at issue.
+        deliveries = services.dispatch(copy, unit, list(recipient_units), clerk, today, held=cert is not None)
         services.number_document(copy, unit, RegisterKind.COPY, lambda n: symbols.copy_symbol(copy, n, kind))
         audit.record(clerk, "copied", copy, kind=kind, source=source.number_symbol, source_id=source.pk)
-    services.attach_official_pdf(copy)
+    services.attach_official_pdf(copy)  # signed: the signed face attached, deliveries released; else rendered
     for delivery in deliveries:
-        if delivery.electronic:
+        if delivery.electronic and delivery.status != DeliveryStatus.HELD:  # held ones: when released
             notify.later("delivered", delivery_id=delivery.pk)
     return copy
+
+
+def _copying_certificate(unit: Unit) -> SigningCertificate | None:
+    """The copying agency's certificate, checked before anything is saved; None (the copy unsigned, as before
+    issue 16) only when the unit has none and signatures are not required."""
+    try:
+        return signatures.check_agency(unit)
+    except SigningError as exc:
+        raise ServiceError(exc.message) from exc
+
+
+def _signed(copy: Document, cert: SigningCertificate, copied: list[DocumentFile]) -> list[DocumentFile]:
+    """The copy's face and copied PDFs signed by the copying agency (signatures.sign_copy). When the face cannot be
+    signed the copy is refused with the reason and rolled back whole. Not held for "Ký lại" like an issued document:
+    that needs a state copies do not have (no draft holds a face to sign again, and a copy's face is rendered
+    here, so a retry would render it again), while a copy is quick to make again once the certificate is fixed."""
+    try:
+        return signatures.sign_copy(copy, cert, copied)
+    except SigningError as exc:
+        raise ServiceError(
+            _("Không ký số được bản sao (%(reason)s). Bản sao chưa được tạo, chưa lấy số.") % {"reason": exc.message}
+        ) from exc

@@ -463,6 +463,12 @@ def attach_official_pdf(document: Document) -> DocumentFile:
         signatures.verify_arrival(attached.blob)
         held.release(document)  # the deliveries waited for the agency's signature
         return attached
+    if document.copy_kind:
+        from documents.outgoing import signatures
+
+        attached = signatures.attach_signed_copy(document, name)  # signed by the copying agency: never rendered
+        if attached is not None:
+            return attached
     cached = official_pdf.official_pdf(document, extra=official_pdf.copy_context(document))
     with transaction.atomic():
         existing = DocumentFile.objects.filter(document=document, blob=cached.blob).first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import secrets
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from documents.core import audit, faces, files, roles
 from documents.core.models import Document, DocumentFile, StoredFile
 from documents.outgoing import held
 from documents.outgoing import pdf as official_pdf
-from documents.outgoing.models import OutgoingDraft
+from documents.outgoing.models import CopyKind, OutgoingDraft
 from documents.signing import formfields, pades
 from documents.signing.errors import SigningError
 from documents.signing.models import IssuedSignedFile, SealImage, SignatureImage, SigningCertificate
@@ -36,6 +37,7 @@ FIELD_IDS = {"so-ky-hieu": "SoKyHieu", "ngay-thang": "NgayThang"}
 SIGNATURE_ID = "chu-ky"
 LEADER_FIELD = "ChuKyLanhDao"
 AGENCY_FIELD = "ChuKyCoQuan"
+COPY_FIELD = "ChuKyBanSao"  # + the copy's id: a copied file may carry an earlier copy's
 PX = 0.75  # CSS px to PDF points
 IMAGE_MM = (50, 22)  # the leader's signature image, centred in the signature space (26 mm high)
 AWAITING_PAGE = "documents/signing/awaiting_agency.html"  # in place of the official PDF until the agency signs
@@ -287,18 +289,82 @@ def sign_attachments(document: Document, cert: SigningCertificate) -> None:
         DocumentFile.objects.filter(pk=row.pk).update(blob=store_pdf(signed, row.name))
 
 
-def sign_attachment(document: Document, data: bytes, cert: SigningCertificate, stamper=None) -> bytes:
-    """One attachment PDF with the agency's block at the top right of its first page (NĐ30 Appendix I)."""
+def sign_attachment(
+    document: Document, data: bytes, cert: SigningCertificate, stamper=None, *, copy_label: str = ""
+) -> bytes:
+    """One PDF with the agency's block at the top right of its first page (NĐ30 Appendix I): an attachment (first
+    line: the number and symbol) or, with `copy_label` (e.g. "SAO Y"), an electronic copy's file (the kind of
+    copy; `document` is then the copy, its issuer the copying agency). A copied file may carry signatures already
+    (the original's agency's, an earlier copy's): the copy's field is named after the copy, never one of theirs."""
     unit = document.issuer_unit
+    if copy_label:
+        source = document.copy_of.number_symbol  # signed before the copy has its number
+        description, first_line = _("%(k)s: %(s)s") % {"k": copy_label, "s": source}, copy_label
+        reason, field_name = copy_label.capitalize(), f"{COPY_FIELD}{document.pk}"
+    else:
+        description = _("Phát hành phụ lục: %(s)s") % {"s": document.number_symbol}
+        first_line, reason, field_name = document.number_symbol, "Phát hành văn bản", AGENCY_FIELD
     return pades.sign_top_right(
         data,
-        cert.signer(description=_("Phát hành phụ lục: %(s)s") % {"s": document.number_symbol}),
-        first_line=document.number_symbol,
+        cert.signer(description=description),
+        first_line=first_line,
         agency_name=unit.name,
+        reason=reason,
         location=faces.place_name(unit),
         timestamper=stamper,
-        field_name=AGENCY_FIELD,
+        field_name=field_name,
     )
+
+
+def sign_copy(copy: Document, cert: SigningCertificate, copied: Sequence[DocumentFile]) -> list[DocumentFile]:
+    """An electronic copy (sao y, sao lục, trích sao: NĐ30 Art. 25-27) signed by the copying agency: its face
+    (rendered once, without the unsigned top-right lines: the signature's visible block says them) and each copied
+    PDF (`copied`: the copy's unsaved rows, still holding the source's files) get the agency's block at the top
+    right of page 1 — the kind of copy, the agency, the signing time. Returns the unsaved rows, the face first (its
+    row named once the copy has its number: see attach_signed_copy); sets `copy.pages` (unsaved).
+
+    The face is signed first: if that fails (SigningError: the certificate, the remote provider) it raises before
+    anything is stored, and the caller's transaction saves nothing. Other formats cannot carry a PAdES signature
+    and are copied as they are; so is a copied PDF that cannot be signed (damaged or locked, as it came from the
+    original's sender), said on the copy's timeline — as for an issued document's attachments."""
+    label = CopyKind(copy.copy_kind).label.upper()
+    stamper = timestamper()
+    context = official_pdf.copy_context(copy)
+    context["copy"]["signed"] = True
+    face = DocumentFile(document=copy)
+    signed = [(face, sign_attachment(copy, official_pdf.render(context), cert, stamper, copy_label=label))]
+    copy.pages = official_pdf.page_count(signed[0][1])
+    for row in copied:
+        if row.blob.content_type != "application/pdf":
+            continue  # not a PDF: no place for a signature, copied as it is
+        try:
+            with row.blob.content.open("rb") as handle:
+                signed.append((row, sign_attachment(copy, handle.read(), cert, stamper, copy_label=label)))
+        except Exception as exc:  # pyHanko and the PDF readers raise many kinds on a malformed file
+            reason = exc.message if isinstance(exc, SigningError) else str(exc)
+            logger.warning("copied file %s of copy %s left unsigned: %s", row.name, copy.pk, reason)
+            audit.record(copy.issued_by, "attachment_unsigned", copy, file=row.name, reason=reason[:500])
+    for row, data in signed:
+        row.blob = store_pdf(data, row.name)
+    return [face, *copied]
+
+
+def attach_signed_copy(document: Document, name: str) -> DocumentFile | None:
+    """After the commit: attach a signed copy's face (signed in copies.make_copy, before its number) under its
+    official name, verify what the recipients will open, and release the deliveries held for it. None for a
+    document that is not a signed copy. Safe to call twice."""
+    done = IssuedSignedFile.objects.filter(document=document, document__copy_kind__gt="").select_related("blob")
+    done = done.first()
+    if done is None:
+        return None
+    attached = DocumentFile.objects.filter(document=document, blob=done.blob).first()
+    attached = attached or DocumentFile.objects.create(document=document, blob=done.blob, name=name)
+    for row in DocumentFile.objects.filter(document=document, blob__content_type="application/pdf").select_related(
+        "blob"
+    ):
+        verify_arrival(row.blob)  # the copy's signature on each, and the original's
+    held.release(document)
+    return attached
 
 
 def _attach(document: Document, signed: bytes, name: str) -> DocumentFile:

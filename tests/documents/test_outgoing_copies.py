@@ -10,15 +10,19 @@ from documents.core.services import ServiceError
 from documents.models import CopyKind, DocumentFile, RegisterKind, Secrecy
 from documents.outgoing import copies
 from documents.outgoing import services as outgoing
+from documents.signing.models import SigningCertificate
 from tests.documents.conftest import pdf_upload, register, unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
 from units.models import Unit
 
 
 @pytest.fixture(autouse=True)
-def no_pdf(monkeypatch):
-    """The copy's PDF (its copy block) is tested in test_outgoing_pdf.py."""
+def no_pdf(monkeypatch, db):
+    """The copy's PDF (its copy block) is tested in test_outgoing_pdf.py, its signature by the copying agency in
+    tests/documents/signing/test_signed_copies.py: here the units have no agency certificate (signatures are not
+    required in tests), so copies are made unsigned and no face is rendered."""
     monkeypatch.setattr(outgoing, "attach_official_pdf", lambda document: None)
+    SigningCertificate.objects.filter(unit__isnull=False).update(active=False)
 
 
 @pytest.fixture

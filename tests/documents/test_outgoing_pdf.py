@@ -20,6 +20,7 @@ from documents.models import CopyKind, DocType, Document, DocumentFile, PdfCache
 from documents.outgoing import copies
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing import services as outgoing
+from documents.signing.models import SigningCertificate
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import blob_bytes, founding_letter, issued, official_pdf_of, pdf_text, signed
 
@@ -415,7 +416,10 @@ def test_an_issued_documents_lost_pdf_is_reported_not_rendered_again(plan, as_us
 
 def test_a_sao_y_of_the_founding_letter_carries_the_electronic_copy_block(fresh_year, db):
     """An electronic copy (NĐ30 Appendix I): at the top right of page 1, Times New Roman 10, the kind of copy, the
-    copying agency and the signing time (ISO 8601, Vietnam's offset); not the paper copy's mark under the content."""
+    copying agency and the signing time (ISO 8601, Vietnam's offset); not the paper copy's mark under the content.
+    Here the face's own lines: the copying agency has no certificate (the signed copy's block, drawn by its
+    signature in their place, is in tests/documents/signing/test_signed_copies.py)."""
+    SigningCertificate.objects.filter(unit=unit("ubnd")).update(active=False)
     letter = founding_letter()
     sao_y = copies.make_copy(
         clerk=user("vanthu.ubnd"), source=letter, kind=CopyKind.SAO_Y, signer=user("pct.kinhte"),
