@@ -320,10 +320,21 @@ def test_a_draft_goes_from_staff_to_head_to_leader_to_clerk_and_out(db):
     assert document.number_symbol in page
     rows = re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', page, re.S)
     assert sorted(code for code, _ in rows) == ["xa-canh-hien", "xa-canh-vinh"]
-    for _code, row in rows:
+    reasons = paper_reasons(page)
+    for code, row in rows:
         # The leader's comment keeps the paper copy, even for an invitation (founding letter, R3).
-        assert LEADER_COMMENT_PAPER in row
+        assert LEADER_COMMENT_PAPER in reasons[code]
         assert "Đã gửi" in row
+
+
+def paper_reasons(page: str) -> dict[str, str]:
+    """Each recipient's paper reason: the heading row of the group (tbody) its row is in."""
+    reasons = {}
+    for group in re.findall(r"<tbody>(.*?)</tbody>", page, re.S):
+        heading = re.search(r'data-testid="paper-reason">(.*?)</th>', group, re.S)
+        for code in re.findall(r'<tr data-unit="([^"]+)">', group):
+            reasons[code] = heading.group(1) if heading else ""
+    return reasons
 
 
 def test_the_issued_page_explains_each_paper_decision(db):
@@ -333,8 +344,9 @@ def test_the_issued_page_explains_each_paper_decision(db):
     page = html(as_("vanthu.ubnd").get(reverse("documents:issued_detail", args=[document.pk])))
 
     rows = dict(re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', page, re.S))
-    assert INVITATION_ELECTRONIC in rows["xa-canh-hien"]
-    assert PAPER_PROMPT in rows["xa-canh-thuan"]
+    reasons = paper_reasons(page)
+    assert INVITATION_ELECTRONIC in reasons["xa-canh-hien"]
+    assert PAPER_PROMPT in reasons["xa-canh-thuan"]
     assert "Bản giấy chờ gửi" in rows["xa-canh-thuan"]
 
 

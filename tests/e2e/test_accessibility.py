@@ -81,9 +81,10 @@ def test_public_pages_have_no_serious_violation(axe_context, axe_source):
 
 
 def test_clerk_pages_have_no_serious_violation(axe_context, axe_source):
-    from documents.models import IncomingRecord
+    from tests.documents.conftest import register
+    from tests.helpers import user
 
-    record = IncomingRecord.objects.order_by("pk").first()
+    record = register(user("vanthu.ubnd"), number_symbol="125/UBND-VX")
     sign_in(axe_context, "vanthu.ubnd")
     paths = {
         "Bàn làm việc": "/",
@@ -100,11 +101,14 @@ def test_clerk_pages_have_no_serious_violation(axe_context, axe_source):
 
 
 def test_leader_pages_have_no_serious_violation(axe_context, axe_source):
-    from accounts.models import User
-    from documents.models import OutgoingDraft
-    from documents.outgoing import policy
+    from documents.outgoing import services as outgoing
+    from tests.documents.outgoing_builders import drafted
+    from tests.helpers import user
 
-    draft = policy.visible_to(User.objects.get(username="chutich"), OutgoingDraft.objects.order_by("pk")).first()
+    # A draft the department head has approved, waiting for the Chủ tịch's signature.
+    draft = drafted(summary="V/v kiểm tra trang dự thảo chờ ký")
+    draft = outgoing.submit_draft(author=user("cv1.vp"), draft=draft)
+    draft = outgoing.review_draft(head=user("truong.vp"), draft=draft, approve=True)
     sign_in(axe_context, "chutich")
     paths = {
         "Bàn làm việc": "/",

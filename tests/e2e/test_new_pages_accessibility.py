@@ -32,13 +32,14 @@ def _awaiting_agency(settings):
 
 
 def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):  # noqa: F811
+    import datetime
+
     from django.utils import timezone
 
-    from documents.models import Document
     from documents.search import services as search
     from idesk.models import ExportJob
-    from tests.documents.outgoing_builders import signed
-    from tests.helpers import user
+    from tests.documents.outgoing_builders import departments, issued_as, signed
+    from tests.helpers import VN, user
 
     clerk = user("vanthu.ubnd")
     search.save_search(clerk, "Phòng cháy", "phong chay")
@@ -49,7 +50,11 @@ def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):
         filename="so-di-2016.pdf", status="running", done=3, total=10, created_at=timezone.now(),
     )  # fmt: skip
     awaiting = _awaiting_agency(settings)
-    founding = Document.objects.filter(number_symbol="3261/UBND", register__isnull=False).order_by("pk").first()
+    # The founding letter's shape: 3261/UBND of 05/12/2016 to the departments, all under one paper reason.
+    founding = issued_as(
+        3261, datetime.datetime(2016, 12, 5, 9, 0, tzinfo=VN), recipient_units=departments(), recipient_groups=[]
+    )
+    recipients = founding.deliveries.count()
 
     pages = {  # name: (path, what shows the page is the state meant, not an error or an empty page)
         "Tìm văn bản": ("/documents/find/?q=ubnd", "Công văn 3261"),
@@ -61,7 +66,7 @@ def test_new_pages_have_no_serious_violation(axe_context, axe_source, settings):
         "Dự thảo (bản giấy)": (to_issue.get_absolute_url(), "Gửi bản giấy khi phát hành"),
         "Chưa ký số cơ quan": (f"/documents/outgoing/{awaiting.pk}/", "Chưa ký số cơ quan"),
         # Its 19 deliveries under their paper reason (a row heading each group).
-        "Văn bản đi đã phát hành": (f"/documents/outgoing/{founding.pk}/", "19 nơi nhận"),
+        "Văn bản đi đã phát hành": (f"/documents/outgoing/{founding.pk}/", f"{recipients} nơi nhận"),
     }
     sign_in(axe_context, "vanthu.ubnd")
     paths = {name: path for name, (path, _) in pages.items()}

@@ -116,8 +116,10 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     assert state("UBND xã Canh Hiển") == f"Đã vào sổ — số đến {record.arrival_number}"
     assert state("UBND xã Canh Vinh").startswith("Đã gửi ")  # sent, not registered yet
     assert state("UBND xã Canh Thuận") == "Bản giấy chờ gửi"
-    thuan = deliveries.get_by_role("row").filter(has_text="UBND xã Canh Thuận").inner_text()
-    assert "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử (Công văn số 3261/UBND" in thuan
+    # The paper reason heads the group of rows it applies to (one tbody per reason).
+    thuan = deliveries.locator("tbody").filter(has_text="UBND xã Canh Thuận").get_by_test_id("paper-reason")
+    reason = "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử (Công văn số 3261/UBND"
+    assert reason in thuan.inner_text()
     clerk_ctx.close()
 
     document = Document.objects.get(number_symbol=number_symbol)
