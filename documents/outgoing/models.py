@@ -219,7 +219,12 @@ class PaperRule(models.Model):
         on = on or timezone.localdate()
         rule = cls.objects.filter(effective_date__lte=on).order_by("-effective_date").first()
         rule = rule or cls.objects.order_by("effective_date").first()
-        return rule or cls.objects.create()
+        if rule is None:
+            # Clerks issuing at once on a fresh installation: one INSERT wins (one version a day), the others
+            # read it, instead of failing on the unique date.
+            cls.objects.bulk_create([cls()], ignore_conflicts=True)
+            rule = cls.objects.order_by("effective_date").first()
+        return rule
 
     def in_force(self, today: datetime.date | None = None) -> bool:
         """Already applied to some day: decisions may have been stored under it, so it is history now."""
