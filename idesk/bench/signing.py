@@ -16,6 +16,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from idesk.bench.proc import run_manage_probe, vm_mb
+
 BUDGETS_MS = {"sign": 200.0, "verify": 20.0, "issue": 500.0}
 RSS_BUDGET_MB = 150.0  # the web process (issue 16: "the web process stays within its 150 MB")
 MEMORY_DOCUMENTS = 50
@@ -176,18 +178,6 @@ def measure_signing(runs: int = 15, warmup: int = 2, memory: bool = True) -> dic
     return out
 
 
-def _vm_mb(field: str) -> float | None:
-    """VmHWM (peak) or VmRSS (now) of this process in MB; None where /proc is missing."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(f"{field}:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
 def probe_memory(documents: int = MEMORY_DOCUMENTS) -> dict:
     """In a fresh process loaded as a web worker is (settings, the URLconf and every view module imported):
     `documents` times what the web process does for one signed document — the face rendered and signed by the
@@ -198,7 +188,7 @@ def probe_memory(documents: int = MEMORY_DOCUMENTS) -> dict:
     from django.urls import get_resolver
 
     get_resolver(settings.ROOT_URLCONF).url_patterns  # noqa: B018 - imports every view module, as a worker's first request
-    out = {"after_setup": _vm_mb("VmHWM")}
+    out = {"after_setup": vm_mb("VmHWM")}
     from documents.outgoing import signatures
     from documents.signing import formfields, pades
     from documents.signing.verify import verify_pdf
@@ -225,31 +215,15 @@ def probe_memory(documents: int = MEMORY_DOCUMENTS) -> dict:
         signatures.collect_garbage()  # as Cấp số và phát hành does after the agency's signature
         assert all(r.valid and r.trusted for r in verify_pdf(issued, trusted_roots=kit.roots))
         if index == 1:
-            out["after_first"] = _vm_mb("VmHWM")
-    out.update(documents=documents, peak=_vm_mb("VmHWM"), rss_at_end=_vm_mb("VmRSS"))
+            out["after_first"] = vm_mb("VmHWM")
+    out.update(documents=documents, peak=vm_mb("VmHWM"), rss_at_end=vm_mb("VmRSS"))
     return out
 
 
 def measure_memory(documents: int = MEMORY_DOCUMENTS) -> dict:
     """probe_memory in a fresh `manage.py bench_signing --probe-memory N` process (DEBUG off there, as the web
     probe of `make bench` runs)."""
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from django.conf import settings
-
-    done = subprocess.run(
-        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench_signing", "--probe-memory", str(documents)],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"signing memory probe failed:\n{done.stderr[-3000:]}")
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_manage_probe(["bench_signing", "--probe-memory", str(documents)], "signing memory probe")
     out["budget_mb"] = RSS_BUDGET_MB
     out["pass"] = out["peak"] is None or out["peak"] <= RSS_BUDGET_MB
     return out

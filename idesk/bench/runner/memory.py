@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-from django.conf import settings
-
+from idesk.bench.proc import run_manage_probe, vm_mb
 from idesk.bench.runner.compliance import last_working_day
 from idesk.bench.runner.options import TARGETS, Options
 from idesk.bench.runner.pages import Page, logged_in_client
@@ -21,14 +17,7 @@ from idesk.bench.runner.personas import Personas, one_value, outgoing_document
 
 def vm_hwm_mb() -> float | None:
     """Peak resident set size of this process (VmHWM), in MB; None where /proc is missing."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
+    return vm_mb("VmHWM")
 
 
 def probe_web(spec: dict) -> dict:
@@ -78,25 +67,7 @@ def probe_worker(spec: dict) -> dict:
 def run_probe(kind: str, spec: dict) -> dict:
     """Run a probe in a fresh `manage.py bench --probe` process; returns what it printed (its VmHWM steps)."""
     env = {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
-            "bench",
-            "--probe",
-            kind,
-            "--spec",
-            json.dumps(spec),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1800,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"probe {kind} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_manage_probe(["bench", "--probe", kind, "--spec", json.dumps(spec)], f"probe {kind}", env=env)
 
 
 def measure_memory(p: Personas, page_list: list[Page], opts: Options) -> dict:
