@@ -47,10 +47,13 @@ run: seed
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL), in parallel (pytest-xdist): one
 ## process per core, at most 8, each with its own test database; TEST_JOBS=0 runs it in one process.
+## CLOCK="2027-01-04 02:00:00" runs it with the system clock moved there (Debian's faketime), as CI's PostgreSQL run.
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 8 ] && n=8; echo $$n)
 PYTEST_PARALLEL = $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+CLOCK ?=
 test: install
-	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	@[ -z "$(CLOCK)" ] || command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
+	$(if $(CLOCK),faketime "$(CLOCK)") $(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## The SQLite suite with the system clock moved (Debian's faketime): the first working Monday of a year, when
 ## every register restarts, and a Sunday in the middle of a month. The suite must pass on any day.

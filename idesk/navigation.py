@@ -1,8 +1,10 @@
 """What waits for the signed-in person, queue by queue, for the navigation's badges and Bàn làm việc.
 
 Each queue counts exactly the list its link opens (tests/idesk/test_navigation.py holds them equal per persona),
-in two queries whatever the role: the inbox's counts (one statement, which Văn bản đến pages have already run and
-hand over through the request) and every other queue through count_many."""
+in two queries whatever the role: the inbox's counts (one statement) and every other queue through count_many.
+Pages render the queues' links without counts and the badges arrive by one htmx request after the page
+(idesk.views.nav_counts), so no page waits for seven counts it does not show in its content; Bàn làm việc,
+whose content is those counts, counts them itself and the navigation shows them at once."""
 
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from documents.meetings import selectors as meetings
 from documents.outgoing import selectors as outgoing
 from idesk.lib.queries import count_many
 
-# Set by a page that has already counted the inbox (documents/incoming/views.py): the badges reuse its counts.
-REQUEST_INBOX_COUNTS = "idesk_inbox_counts"
+# Set by a page that has counted the queues itself (Bàn làm việc): the navigation shows its counts at once.
+REQUEST_QUEUES = "idesk_queues"
 
 
 @dataclass(frozen=True)
@@ -27,35 +29,38 @@ class Queue:
     key: str
     label: str
     url: str
-    count: int
+    count: int | None  # None: not counted on this page (the badge arrives after it)
     group: str  # the navigation entry it sits under: incoming, outgoing, meetings
     urgent: bool = False  # counted in red (late)
 
 
-def queues_for(user: User, inbox: dict[str, int] | None = None) -> list[Queue]:
-    """The queues this person has (by role), each with its count, in the navigation's order."""
+def queues_for(user: User, counted: bool = True) -> list[Queue]:
+    """The queues this person has (by role), in the navigation's order, each with its count unless `counted` is
+    False (then no query runs, and Quá hạn, listed only when something is late, is left out)."""
     if not user.is_authenticated or not user.is_active:
         return []
     is_clerk = roles.is_clerk(user)
-    if inbox is None or not {"cho_xu_ly", "qua_han", "pending"} <= inbox.keys():
-        inbox = incoming.box_counts(user, ["cho_xu_ly", "qua_han"], pending=True)
-    others = outgoing.tab_querysets(user, ["cho_duyet", "cho_ky", "cho_phat_hanh"])
-    if is_clerk:
-        others["paper"] = outgoing.paper_to_send(user)
-    others["answers"] = meetings.awaiting_my_answer(user)
-    counts = {**count_many(others), **inbox}
+    signing = outgoing.tab_keys(user, ["cho_duyet", "cho_ky", "cho_phat_hanh"])
+    if counted:
+        others = outgoing.tab_querysets(user, signing)
+        if is_clerk:
+            others["paper"] = outgoing.paper_to_send(user)
+        others["answers"] = meetings.awaiting_my_answer(user)
+        counts = {**count_many(others), **incoming.box_counts(user, ["cho_xu_ly", "qua_han"], pending=True)}
+    else:
+        counts = dict.fromkeys(["pending", "cho_xu_ly", "qua_han", "paper", "answers", *signing])
     incoming_url = reverse("documents:incoming_list")
     outgoing_url = reverse("documents:outgoing_list")
     queues = []
     if is_clerk:
         queues.append(Queue("pending", _("Chờ vào sổ"), reverse("documents:deliveries"), counts["pending"], "incoming"))
     queues.append(Queue("cho_xu_ly", _("Chờ xử lý"), f"{incoming_url}?box=cho_xu_ly", counts["cho_xu_ly"], "incoming"))
-    if counts["qua_han"]:
+    if counts["qua_han"]:  # None (not counted) or 0: not listed
         queues.append(
             Queue("qua_han", _("Quá hạn"), f"{incoming_url}?box=qua_han", counts["qua_han"], "incoming", urgent=True)
         )
     for key, label in (("cho_duyet", _("Chờ duyệt")), ("cho_ky", _("Chờ ký")), ("cho_phat_hanh", _("Chờ phát hành"))):
-        if key in counts:
+        if key in signing:
             queues.append(Queue(key, label, f"{outgoing_url}?tab={key}", counts[key], "outgoing"))
     if is_clerk:
         queues.append(
@@ -68,17 +73,24 @@ def queues_for(user: User, inbox: dict[str, int] | None = None) -> list[Queue]:
 
 
 class Navigation:
-    """The badges of one request, counted on first use (a page that never shows the navigation never asks)."""
+    """The queues of one request for the navigation: with their counts when the page has counted them (Bàn làm
+    việc), otherwise their links alone, and `counted` False tells the template to fetch the badges after the page."""
 
     def __init__(self, request):
         self._request = request
         self._queues: list[Queue] | None = None
 
     @property
+    def counted(self) -> bool:
+        return getattr(self._request, REQUEST_QUEUES, None) is not None
+
+    @property
     def queues(self) -> list[Queue]:
         if self._queues is None:
             request = self._request
-            self._queues = queues_for(request.user, getattr(request, REQUEST_INBOX_COUNTS, None))
+            self._queues = getattr(request, REQUEST_QUEUES, None)
+            if self._queues is None:
+                self._queues = queues_for(request.user, counted=False)
         return self._queues
 
     def group(self, name: str) -> list[Queue]:
@@ -96,7 +108,8 @@ class Navigation:
     def meetings(self) -> list[Queue]:
         return self.group("meetings")
 
-    @property
-    def waiting(self) -> int:
-        """Everything waiting for me (the hamburger's badge on a phone)."""
-        return sum(q.count for q in self.queues if q.key != "qua_han")
+
+def counted_navigation(request) -> Navigation:
+    """The navigation with every queue counted (for the badges' own request and for Bàn làm việc)."""
+    setattr(request, REQUEST_QUEUES, queues_for(request.user))
+    return Navigation(request)

@@ -20,6 +20,7 @@ public_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("vao/", views.landing, name="landing"),  # LOGIN_REDIRECT_URL: each role lands on its work
+    path("dieu-huong/dem/", views.nav_counts, name="nav_counts"),  # the navigation's badges, after each page
     path("healthz", health.healthz, name="healthz"),  # no login: monitoring (idesk/health.py)
     path("accounts/", include("accounts.urls")),
     path("units/", account_views.directory, name="directory"),

@@ -18,8 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
     from documents.meetings import policy as meetings
     from documents.models import MeetingStatus
     from idesk import desk
+    from idesk.navigation import counted_navigation
 
     user = request.user
+    nav = counted_navigation(request)  # the queues are this page's content: counted here, shown at once
     upcoming = list(
         meetings.visible_to(user)
         .filter(end__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
@@ -32,8 +34,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "work_empty": desk.empty_text(user),
         "meetings": upcoming,
         "today": timezone.localdate(),
+        "nav": nav,
     }
     return render(request, "idesk/home.html", context)
+
+
+@login_required
+@require_GET
+def nav_counts(request: HttpRequest) -> HttpResponse:
+    """The navigation's queues with their counts, fetched by htmx after each page (components/sidebar.html): each
+    group's list replaces the uncounted one out of band."""
+    from idesk.navigation import counted_navigation
+
+    # The page's own address (htmx sends it) marks its queue as the current one, as the page itself did.
+    here = request.htmx.current_url_abs_path if request.htmx else None
+    return render(request, "components/nav_counts.html", {"nav": counted_navigation(request), "here": here or ""})
 
 
 @login_required

@@ -268,9 +268,10 @@ def register_incoming(
         _tell_holders(clerk, refused)
         raise
     # Every PDF that arrives is verified (issue 16), after the commit: reading the files takes no register lock.
-    from documents.signing import intake
+    if data.uploads:  # a registration without files (paper kept on paper) asks nothing more
+        from documents.signing import intake
 
-    intake.verify_files(record.document.files.select_related("blob"))
+        intake.verify_files(record.document.files.select_related("blob"))
     notify.later("incoming_registered", record_id=record.pk)
     return record
 

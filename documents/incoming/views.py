@@ -33,7 +33,6 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
     counts = selectors.box_counts(request.user, pending=True)  # the tabs', and "pending" for Chờ vào sổ
-    request.idesk_inbox_counts = counts  # the navigation's badges reuse them (idesk.navigation)
     paginator = Paginator(rows, page_size())
     if not filters.narrowed and not forced_box and filters.box in counts:
         paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
@@ -324,7 +323,6 @@ def _run_action(action: str, form, user: User, record) -> str:
 def deliveries(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
     counts = selectors.box_counts(request.user, pending=True)  # the inbox's tabs, shown here too
-    request.idesk_inbox_counts = counts  # the navigation's badges reuse them (idesk.navigation)
     paginator = Paginator(selectors.pending_deliveries(request.user), page_size())
     paginator.count = counts["pending"]  # (a cached property) the tab's count is the list's: not asked twice
     page = paginator.get_page(request.GET.get("page"))

@@ -116,12 +116,15 @@ def _deliveries(**filters) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def tab_keys(user: User, tabs: list[str]) -> list[str]:
+    """Those of `tabs` this user sees, in the tabs' order."""
+    return [tab for tab in visible_tabs(user) if tab in tabs]
+
+
 def tab_querysets(user: User, tabs: list[str] | None = None) -> dict[str, QuerySet]:
     """What each visible tab (or those of `tabs` the user sees) counts, for count_many."""
     querysets = {}
-    for tab in visible_tabs(user):
-        if tabs is not None and tab not in tabs:
-            continue
+    for tab in visible_tabs(user) if tabs is None else tab_keys(user, tabs):
         if tab == "da_phat_hanh":
             querysets[tab] = policy.issued.visible_to(user).filter(register__unit_id=user.unit_id)
         else:

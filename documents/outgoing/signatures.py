@@ -12,6 +12,7 @@ import gc
 import logging
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -25,10 +26,15 @@ from documents.core.models import Document, DocumentFile, StoredFile
 from documents.outgoing import held
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import CopyKind, OutgoingDraft
-from documents.signing import formfields, pades
 from documents.signing.errors import SigningError
 from documents.signing.models import IssuedSignedFile, SealImage, SignatureImage, SigningCertificate
 from idesk.lib import reports
+
+if TYPE_CHECKING:
+    from documents.signing import pades
+
+# pyHanko (documents.signing.pades, formfields) is imported by the functions that sign, not here: it adds ~30 MB
+# to a process, and the web process imports this module with its URLs while most requests never sign.
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +119,8 @@ def render_for_signing(context: dict) -> tuple[bytes, dict[str, pades.Placement]
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
+    from documents.signing import pades
+
     context = {**context, "fields": True, "number_symbol": "", "date_line": ""}
     html = render_to_string(official_pdf.TEMPLATE, {**context, "body_html": official_pdf.render_body(context["body"])})
     wanted = {*FIELD_IDS, SIGNATURE_ID}
@@ -144,6 +152,8 @@ def render_for_signing(context: dict) -> tuple[bytes, dict[str, pades.Placement]
 
 
 def leader_box(space: pades.Placement) -> pades.Placement:
+    from documents.signing import pades
+
     x1, y1, x2, y2 = space.box
     width, height = IMAGE_MM[0] * pades.MM, IMAGE_MM[1] * pades.MM
     cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
@@ -157,6 +167,8 @@ def _png(model, **owner) -> bytes | None:
 
 def sign_face(document: Document, leader, cert: SigningCertificate) -> bytes:
     """The leader's PAdES signature on `document`'s face (unsaved is fine), number and date left as fields."""
+    from documents.signing import formfields, pades
+
     signer = cert.signer(description=_("Ký duyệt: %(s)s") % {"s": document.summary[:200]})
     pdf, boxes = render_for_signing(official_pdf.face_context(document))
     pdf = formfields.add_text_fields(pdf, {FIELD_IDS[ident]: boxes[ident] for ident in FIELD_IDS})
@@ -187,6 +199,8 @@ def store_pdf(data: bytes, name: str) -> StoredFile:
 
 def issue_signed(document: Document, signed_face: bytes, cert: SigningCertificate | None) -> bytes:
     """Number and date into the fields and the agency's signature with its seal over the leader's image."""
+    from documents.signing import formfields, pades
+
     unit = document.issuer_unit
     date_line = faces.date_line(faces.place_name(unit), document.issued_date)
     values = {"SoKyHieu": (f"Số: {document.number_symbol}", 13, False), "NgayThang": (date_line, 14, True)}
@@ -213,6 +227,7 @@ def long_term(pdf: bytes, stamper, document: Document) -> bytes:
     (certificates, the administrator's CRLs) and a document timestamp over the whole file. When that cannot be
     done (the authority does not answer) the file stays B-T, two valid timestamped signatures: logged, not
     refused, since the number is taken already and the signatures hold without it."""
+    from documents.signing import pades
     from documents.signing.models import trust_store
     from documents.signing.verify import validation_context
 
@@ -296,6 +311,8 @@ def sign_attachment(
     line: the number and symbol) or, with `copy_label` (e.g. "SAO Y"), an electronic copy's file (the kind of
     copy; `document` is then the copy, its issuer the copying agency). A copied file may carry signatures already
     (the original's agency's, an earlier copy's): the copy's field is named after the copy, never one of theirs."""
+    from documents.signing import pades
+
     unit = document.issuer_unit
     if copy_label:
         source = document.copy_of.number_symbol  # signed before the copy has its number

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
@@ -84,6 +85,11 @@ def test_a_long_email_fits_the_preferences_page_on_a_phone(page, shots):
 def test_a_leader_lands_on_cho_xu_ly_and_finds_the_desk(page, shots):
     login(page, "chutich")
     assert page.url.endswith("/documents/incoming/?box=cho_xu_ly")
+    # The badges arrive after the page (idesk.views.nav_counts); the current queue stays marked.
+    current = page.locator("#sidebar [data-queue=cho_xu_ly]")
+    expect(current.get_by_test_id("queue-count")).to_be_attached()
+    assert current.get_attribute("aria-current") == "page"
+    expect(page.locator("#sidebar [data-queue=cho_ky] [data-testid=queue-count]")).to_be_attached()
     page.get_by_role("link", name="Bàn làm việc").first.click()
     page.wait_for_url(page.base_url + "/")
     assert page.locator("[data-queue=cho_ky]").first.is_visible()

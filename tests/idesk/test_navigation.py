@@ -84,18 +84,38 @@ def test_the_counts_take_two_queries_whatever_the_role(db, request, name, django
         queues_for(user)
 
 
-def test_a_page_that_counted_the_inbox_hands_its_counts_to_the_navigation(district_clerk, django_assert_num_queries):
+def test_a_page_lists_the_queues_uncounted_and_fetches_the_badges_after_it(district_clerk):
     client = client_as(district_clerk)
-    with_badges = client.get("/documents/incoming/?box=cho_xu_ly")
-    assert 'data-queue="pending"' in with_badges.content.decode()
-    # The inbox's one count statement runs once for the tabs and the badges together.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        client.get("/documents/incoming/?box=cho_xu_ly")
+        page = client.get("/documents/incoming/?box=cho_xu_ly").content.decode()
+    # The queues' links are there at once, without counts, and the page asks for the badges after itself.
+    assert 'data-queue="pending"' in page and 'data-queue="paper"' in page
+    assert 'data-testid="queue-count"' not in page
+    assert 'hx-get="/dieu-huong/dem/"' in page
+    # The page counts its inbox once (its tabs); the other queues are not counted for it.
     counts = [q["sql"] for q in queries.captured_queries if "counted_0" in q["sql"]]
     assert sum("documents_incomingrecord" in sql for sql in counts) == 1
+    assert not any("documents_outgoingdraft" in sql for sql in counts)
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_badges_request_counts_what_bàn_làm_việc_counts(request, name, work, django_assert_max_num_queries):
+    client = client_as(request.getfixturevalue(name))
+    home = dict((key, n) for _url, key, n in BADGE.findall(client.get("/").content.decode()))
+    here = "/documents/incoming/?box=cho_xu_ly"
+    with django_assert_max_num_queries(6):  # session, user, the two counts (and the access record's)
+        fragment = client.get(
+            "/dieu-huong/dem/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{here}"
+        ).content.decode()
+    badges = {key: (url.replace("&amp;", "&"), n) for url, key, n in BADGE.findall(fragment)}
+    assert {key: n for key, (_url, n) in badges.items()} == home
+    # Each group's list replaces the page's uncounted one, and the page's own queue stays marked as current.
+    assert fragment.count('hx-swap-oob="true"') == fragment.count("<ul ")
+    assert 'id="nav-queues-incoming"' in fragment
+    assert f'href="{here.replace("&", "&amp;")}" data-queue="cho_xu_ly" aria-current="page"' in fragment
 
 
 def test_a_signed_out_visitor_has_no_queues(client, db):

@@ -57,6 +57,9 @@ def pages(p: Personas, month: tuple[datetime.date, datetime.date]) -> list[Page]
     out = [
         Page("home_clerk", "Bàn làm việc", "clerk", "/"),
         Page("home_leader", "Bàn làm việc", "leader", "/"),
+        # The navigation's badges, which every other page fetches after itself (idesk.views.nav_counts).
+        Page("nav_counts_clerk", "Số đếm hàng việc (sau mỗi trang)", "clerk", "/dieu-huong/dem/"),
+        Page("nav_counts_leader", "Số đếm hàng việc (sau mỗi trang)", "leader", "/dieu-huong/dem/"),
         Page(
             "inbox_head",
             "Văn bản đến — Chờ xử lý",

@@ -18,7 +18,7 @@ from documents.core import files
 from documents.core.models import AuditEvent, Delivery, DeliveryStatus, Document, DocumentFile
 from documents.core.services import ServiceError
 from documents.models import RegisterKind
-from documents.outgoing import copies, signatures
+from documents.outgoing import copies
 from documents.outgoing import services as outgoing
 from documents.outgoing.models import CopyKind
 from documents.signing import pades
@@ -151,7 +151,7 @@ def test_a_failed_signature_refuses_the_copy_and_saves_nothing(db, monkeypatch):
     def refused(*args, **kwargs):
         raise SigningError("nhà cung cấp ký số từ xa từ chối")
 
-    monkeypatch.setattr(signatures.pades, "sign_top_right", refused)
+    monkeypatch.setattr("documents.signing.pades.sign_top_right", refused)
     with pytest.raises(ServiceError) as error:
         sao_y(source)
     message = " ".join(error.value.messages)
@@ -190,7 +190,7 @@ def test_the_copy_form_shows_the_refusal_in_the_layout(db, client, monkeypatch):
     def refused(*args, **kwargs):
         raise SigningError("chứng thư số đã hết hạn")
 
-    monkeypatch.setattr(signatures.pades, "sign_top_right", refused)
+    monkeypatch.setattr("documents.signing.pades.sign_top_right", refused)
     client.force_login(user("vanthu.ubnd"))
     url = reverse("documents:copy_new", args=[source.pk])
     data = {"kind": CopyKind.SAO_Y, "signer": user("chutich").pk, "recipient_units": [unit("xa-canh-hoa").pk]}
