@@ -91,3 +91,26 @@ def test_access_events_as_copy_text_are_the_events_drawn_one_by_one():
         user, unit, stamp, kind_text = line.split("\t")
         assert (int(user), int(unit), kind_text) == (user_id, unit_id, kind)
         assert datetime.datetime.fromisoformat(stamp) == at
+
+
+def test_the_dataset_has_drafts_and_meetings_with_their_search_keys_and_gets_them_once(db):
+    from documents.models import Meeting, MeetingInvitee, OutgoingDraft
+
+    counts = scale.generate(TINY, log=lambda line: None)
+
+    drafts = list(OutgoingDraft.objects.values_list("summary", "search_key", "status", "unit__code", "signer__unit_id"))
+    assert counts["drafts"] == len(drafts) >= 10 and counts["meetings"] == Meeting.objects.count() >= 1
+    assert all(key == fold(summary) and code.startswith("s91-") for summary, key, _status, code, _s in drafts)
+    assert {status for *_, status, _code, _s in drafts} >= {"draft", "review", "to_sign"}
+    assert "issued" not in {d[2] for d in drafts}  # an issued draft is its document, which the load holds already
+    for meeting in Meeting.objects.all():
+        assert meeting.search_key == fold(f"{meeting.title} {meeting.place}") and meeting.end > meeting.start
+    assert MeetingInvitee.objects.filter(unit__code__startswith="s91-").exists()
+    # What the models' save() would keep: saving one changes nothing.
+    draft = OutgoingDraft.objects.first()
+    key = draft.search_key
+    draft.save()
+    assert OutgoingDraft.objects.get(pk=draft.pk).search_key == key
+    # Asked again (generate_scale_data --skip-existing on an older dataset), it adds nothing.
+    assert scale.generate_work(TINY.seed, TINY.documents, log=lambda line: None) == {}
+    assert OutgoingDraft.objects.count() == len(drafts)

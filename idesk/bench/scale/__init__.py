@@ -2,8 +2,9 @@
 
 Shape: one province (UBND tỉnh) with districts, their departments and communes; users with roles (one clerk
 per unit); incoming and outgoing documents over several years with deliveries and assignments in every state,
-the leaders' directions and each record's timeline (audit events); Vietnamese trích yếu with diacritics; access
-events on working days, written in time order (BRIN-friendly).
+the leaders' directions and each record's timeline (audit events); drafts before issue and meetings with their
+invited units (work.py); Vietnamese trích yếu with diacritics; access events on working days, written in time
+order (BRIN-friendly).
 
 On PostgreSQL the whole load is one transaction that drops the big tables' secondary indexes and constraints and
 builds them again after the rows: run it on a database nobody else is using, since those tables stay locked until
@@ -30,4 +31,7 @@ from idesk.bench.scale.words import (  # noqa: F401
     SUBJECTS,
     TYPES,
     VERBS,
+)
+from idesk.bench.scale.work import (  # noqa: F401
+    generate_work,
 )

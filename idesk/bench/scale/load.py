@@ -24,6 +24,7 @@ from idesk.bench.scale.bulk import (
     reset_sequences,
 )
 from idesk.bench.scale.words import PLACES, TYPES, document_summary, person_name
+from idesk.bench.scale.work import generate_work
 from units.calendar import WorkCalendar
 from units.text import fold
 
@@ -46,6 +47,7 @@ def generate(sizes: Sizes, log: Callable[[str], None] = print) -> dict[str, int]
     started = time.monotonic()
     with transaction.atomic(), indexes_built_after(LOADED_TABLES, log):
         counts = _load(sizes, log)
+        counts.update(generate_work(sizes.seed, sizes.documents, log))
     if connection.vendor == "postgresql":
         # What autovacuum would soon do: planner statistics, and the visibility map index-only scans rely on.
         with connection.cursor() as cursor:

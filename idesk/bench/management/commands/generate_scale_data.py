@@ -38,6 +38,9 @@ class Command(BaseCommand):
         if Unit.objects.filter(code__startswith=f"s{o['seed']}-").exists():
             if o["skip_existing"]:
                 self.stdout.write(f"Bộ dữ liệu --seed {o['seed']} đã có: dùng lại.")
+                # A dataset made before drafts and meetings were part of it gets them now (once).
+                if added := scale.generate_work(o["seed"], o["documents"], log=lambda m: self.stdout.write(m)):
+                    self.stdout.write("Đã thêm: " + ", ".join(f"{k}={v:,}" for k, v in added.items()))
                 return
             raise CommandError(
                 f"Cơ sở dữ liệu đã có bộ dữ liệu với --seed {o['seed']}; dùng cơ sở dữ liệu mới hoặc seed khác."
