@@ -22,6 +22,8 @@ FREQUENT = {
     # Liên thông: packages whose next attempt is due (a worker stopped mid-send, a retry whose one-off
     # schedule was lost); sending twice is harmless, the peer acknowledges a DocumentId it already has.
     "Gửi gói tin liên thông đến hạn": ("documents.exchange.tasks.send_due", 5),
+    # Deliveries held for an agency signature that is on the document, after a process stopped mid-issue.
+    "Gửi văn bản đã ký số còn chờ gửi": ("documents.outgoing.tasks.release_signed", 10),
 }
 
 
