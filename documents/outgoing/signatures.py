@@ -343,13 +343,17 @@ def sign_copy(copy: Document, cert: SigningCertificate, copied: Sequence[Documen
     The face is signed first: if that fails (SigningError: the certificate, the remote provider) it raises before
     anything is stored, and the caller's transaction saves nothing. Other formats cannot carry a PAdES signature
     and are copied as they are; so is a copied PDF that cannot be signed (damaged or locked, as it came from the
-    original's sender), said on the copy's timeline — as for an issued document's attachments."""
+    original's sender), said on the copy's timeline — as for an issued document's attachments. With a timestamp
+    authority the face is kept as PAdES B-LTA, like an issued document's."""
     label = CopyKind(copy.copy_kind).label.upper()
     stamper = timestamper()
     context = official_pdf.copy_context(copy)
     context["copy"]["signed"] = True
     face = DocumentFile(document=copy)
-    signed = [(face, sign_attachment(copy, official_pdf.render(context), cert, stamper, copy_label=label))]
+    face_pdf = sign_attachment(copy, official_pdf.render(context), cert, stamper, copy_label=label)
+    if stamper is not None:  # the copy is a document of its own (its number, its register): kept as B-LTA too
+        face_pdf = long_term(face_pdf, stamper, copy)
+    signed = [(face, face_pdf)]
     copy.pages = official_pdf.page_count(signed[0][1])
     for row in copied:
         if row.blob.content_type != "application/pdf":

@@ -213,3 +213,25 @@ def test_the_deliveries_wait_for_the_signed_face_like_an_issued_documents(db, mo
     assert delivery.status == DeliveryStatus.SENT and face == outgoing.official_file(copy)
     assert face.blob_id == IssuedSignedFile.objects.get(document=copy).blob_id
     assert attach(copy) == face and DocumentFile.objects.filter(document=copy, added_by=None).count() == 1
+
+
+def test_with_a_timestamp_authority_the_copy_is_kept_as_b_lta(db, monkeypatch, timestamper, ca):
+    """IDESK_TSA_URL set: the copying agency's signature timestamped, then validation data and a document
+    timestamp, as for an issued document (test_agency_retry.py)."""
+    from documents.outgoing import signatures
+    from documents.signing.models import TrustedRoot
+
+    root = TrustedRoot(name="TSA thử nghiệm")
+    root.set_certificate(ca.certificate)
+    root.save()
+    monkeypatch.setattr(signatures, "timestamper", lambda: timestamper)
+    copy = sao_y(founding_letter())
+    with IssuedSignedFile.objects.select_related("blob").get(document=copy).blob.content.open("rb") as handle:
+        data = handle.read()
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    assert "/DSS" in reader.root
+    assert [s.sig_object["/Type"] for s in reader.embedded_signatures] == ["/Sig", "/DocTimeStamp"]
+    roots, crls = trust_store()
+    assert [(r.valid, r.trusted, r.timestamped) for r in verify_pdf(data, trusted_roots=roots, crls=crls)] == [
+        (True, True, True)
+    ]
