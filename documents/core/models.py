@@ -159,7 +159,8 @@ class Document(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # number-symbol, summary, issuer and signer folded: accent-insensitive search is one LIKE (trigram-indexed on PG).
+    # number-symbol, summary, issuer and signer folded: accent-insensitive search is one LIKE (trigram-indexed on PG:
+    # every document's key, migration 0002, and issued documents' own, 0025, which the issued search reads).
     search_key = models.TextField(editable=False, default="")
     issuer_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
     # --- set when the document is issued by this system (văn bản đi) ---
