@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from lxml import etree
 
 # Writing and the model live in their own modules; callers keep using edxml.* for all of it.
 from documents.exchange.edxml_build import build, summary, write  # noqa: F401
@@ -252,6 +251,8 @@ def _parse_tree(chunks: Iterator[bytes], spool: bool = False) -> _Node:
 
 
 def _parse_with(target: _Target, chunks: Iterator[bytes]) -> _Node:
+    from lxml import etree  # here, not with the module: a web process that never parses a package saves ~5 MB
+
     parser = etree.XMLParser(
         target=target,
         resolve_entities=False,

@@ -10,7 +10,6 @@ import io
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from lxml import etree
 
 from documents.exchange.edxml_model import (
     DATE_FORMAT,
@@ -93,6 +92,8 @@ def write(package: DocumentPackage | StatusPackage, stream: BinaryIO) -> None:
 
     The root declares the namespace as the default and the envelope again with the prefix `edXML:`, as the
     public samples do: receivers that look elements up by their prefixed name find them."""
+    from lxml import etree  # here, not with the module: only the worker writes packages
+
     _check(package)
     with etree.xmlfile(stream, encoding="utf-8") as xf:
         xf.write_declaration()
