@@ -3,14 +3,15 @@
 pyHanko's difference analysis reads every object of the signed revision (to find every path to every object the
 update touches) and every object of the update (fonts included): on an issued document that is most of the cost
 of verifying it. At "Cấp số và phát hành" iDesk's update only fills the empty number/date text fields (a value and
-a new appearance) and adds the agency's signature field to the page and to the form. `AgencyRevisionPolicy`
-checks exactly that shape and returns the verdict pyHanko's default policy returns for it (form filling, the
-fields named); a file with any other shape — more revisions, another object changed, a key added, a locked field,
-an object of the update that an older object already names — goes to pyHanko's full analysis, so the verdict is
-never more lenient than pyHanko's. Why the shape is safe: the update changes no older object except the ones
-checked key by key below, and its new objects can only be reached through the appearances and the new signature
-field (which pyHanko's form rules allow whatever they draw), since the bytes of the signed revision name none of
-them (a reference written ahead, to an object defined later, is refused as pyHanko refuses it).
+a new appearance), adds the agency's signature field to the page and to the form, and dates /Info.
+`AgencyRevisionPolicy` checks exactly that shape and returns the verdict pyHanko's default policy returns for it
+(form filling, the fields named); a file with any other shape — more revisions, another object changed, a key
+added, a locked field or certification, an object of the update that the signed revision already names — goes
+to pyHanko's full analysis. Why the shape is safe: no older object changes except the ones compared key by key
+below (the form's /Fields and the page's /Annots only grow by the new signature widget; an empty text field
+gains /V and /AP; /Info gets plain values and is named by the trailers alone), and the update's new objects can
+only be reached through those appearances and that widget (which pyHanko's form rules allow whatever they draw),
+since no byte of the signed revision names them.
 """
 
 from __future__ import annotations
@@ -84,10 +85,11 @@ def agency_revision(reader: PdfFileReader, base: int, pdf_bytes: bytes) -> DiffR
     root = old(_reference(root_ref, reader))
     _require(isinstance(root, generic.DictionaryObject) and not isinstance(root, generic.StreamObject))
     form_ref = _ref(root.raw_get("/AcroForm"))  # an indirect form: the catalog itself stays as signed
+    _require(info_ref not in (root_ref, form_ref))
 
     old_fields: list = []
     form_added: list = []
-    new_widgets: dict[tuple, str] = {}  # widget → the page it was added to, by reference
+    new_widgets: dict[tuple, tuple] = {}  # widget → the page it was added to, by reference
     pages_adding: dict[tuple, list] = {}
     filled: dict[tuple, str] = {}
     for ref in updated:
@@ -95,7 +97,10 @@ def agency_revision(reader: PdfFileReader, base: int, pdf_bytes: bytes) -> DiffR
         before, after = old(ref), new(ref)
         _require(_plain_dict(before) and _plain_dict(after))
         if key == info_ref:
-            continue  # pyHanko allows any /Info (a dictionary, not a stream), as here
+            # pyHanko allows any /Info reached from the trailer alone; here: plain values only (nothing it could
+            # reach), and the bytes check below makes sure nothing but a trailer names it.
+            _require(all(_plain_value(after.raw_get(name)) for name in after))
+            continue
         if key == form_ref:
             old_fields, form_added = _appended(before, after, "/Fields", added)
         elif before.get("/Type") == "/Page":
@@ -116,7 +121,8 @@ def agency_revision(reader: PdfFileReader, base: int, pdf_bytes: bytes) -> DiffR
         name = _new_signature_widget(new(_reference(widget, reader)), page, added)
         _require(name not in old_names and name not in names)
         names.add(name)
-    _require(_nothing_names(added, xrefs, base, old, pdf_bytes))
+    info_changed = info_ref is not None and info_ref in {(r.idnum, r.generation) for r in updated}
+    _require(_nothing_names(added, info_ref[0] if info_changed else None, xrefs, base, old, pdf_bytes))
     return DiffResult(ModificationLevel.FORM_FILLING, names)
 
 
@@ -184,12 +190,16 @@ def _new_signature_widget(widget, page: tuple, added: set) -> str:
     return str(name)
 
 
-def _nothing_names(added: set, xrefs, base: int, old: HistoricalResolver, pdf_bytes: bytes) -> bool:
-    """No byte of the signed revision names an object the update defines (its objects, its object streams)."""
+def _nothing_names(added: set, info_id, xrefs, base: int, old: HistoricalResolver, pdf_bytes: bytes) -> bool:
+    """No byte of the signed revision names an object the update defines (in its objects, its object streams),
+    and the /Info it changes (info_id) is named by the trailers alone (inside the cross-reference sections)."""
     end = xrefs.get_xref_container_info(base).end_location
     new_ids = {idnum for idnum, _ in added}
-    chunks = [pdf_bytes[:end]]
+    trailers = []
+    chunks = [(pdf_bytes[:end], True)]
     for revision in range(base + 1):
+        meta = xrefs.get_xref_container_info(revision)
+        trailers.append((meta.start_location, meta.end_location))
         for ref in xrefs.explicit_refs_in_revision(revision):
             where = xrefs.get_historical_ref(ref, revision)
             if isinstance(where, int):
@@ -197,8 +207,27 @@ def _nothing_names(added: set, xrefs, base: int, old: HistoricalResolver, pdf_by
         for stream_ref in xrefs.object_streams_used_in(revision):
             stream = old(stream_ref)
             _require(isinstance(stream, generic.StreamObject))
-            chunks.append(stream.data)
-    return not any(int(match.group(1)) in new_ids for chunk in chunks for match in REFERENCE.finditer(chunk))
+            chunks.append((stream.data, False))
+    for chunk, in_file in chunks:
+        for match in REFERENCE.finditer(chunk):
+            idnum = int(match.group(1))
+            if idnum in new_ids:
+                return False
+            if idnum == info_id and not (in_file and any(a <= match.start() < b for a, b in trailers)):
+                return False
+    return True
+
+
+def _plain_value(value) -> bool:
+    return isinstance(
+        value,
+        generic.TextStringObject
+        | generic.ByteStringObject
+        | generic.NameObject
+        | generic.NumberObject
+        | generic.FloatObject
+        | generic.BooleanObject,
+    )
 
 
 def _same(a, b) -> bool:

@@ -139,6 +139,28 @@ def test_a_reference_written_ahead_by_the_signed_revision_goes_to_the_full_analy
     assert results[0].intact and results[0].valid is (_level(full) != "suspicious")
 
 
+def test_an_info_dictionary_named_by_the_page_too_goes_to_the_full_analysis(issue, ca, fast_paths):
+    """/Info may change freely only because nothing but the trailer names it (here the page does, too)."""
+
+    def page_names_info(writer):
+        page = _page(writer)
+        page[pdf_name("/Foo")] = writer.trailer.raw_get("/Info")
+        writer.update_container(page)
+
+    issued = issue(before_leader=page_names_info)
+    fast, full = _verdicts(issued)
+    assert fast is None
+    results = verify.verify_pdf(issued, trusted_roots=[ca.pem])
+    assert fast_paths == [0]
+    assert results[0].valid is (_level(full) != "suspicious")
+
+
+def _info_names_a_new_object(writer):
+    info = writer.trailer["/Info"]
+    info[pdf_name("/Foo")] = writer.add_object(generic.DictionaryObject())
+    writer.update_container(info)
+
+
 def _new_content(writer):
     stream = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 40 Tf 100 500 Td (Khac) Tj ET"))
     page = _page(writer)
@@ -173,7 +195,7 @@ def _field_flag(writer):
     writer.update_container(field)
 
 
-@pytest.mark.parametrize("extra", [_new_content, _open_action, _text_annotation, _field_flag])
+@pytest.mark.parametrize("extra", [_new_content, _open_action, _text_annotation, _field_flag, _info_names_a_new_object])
 def test_anything_more_in_the_agencys_update_goes_to_the_full_analysis(issue, ca, fast_paths, extra):
     issued = issue(extra=extra)
     fast, full = _verdicts(issued)
