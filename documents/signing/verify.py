@@ -22,6 +22,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from documents.signing import hexread
+from documents.signing.diffcheck import AgencyRevisionPolicy
 from documents.signing.errors import SigningError
 from documents.signing.loops import outside_running_loop
 
@@ -151,13 +152,16 @@ def _unreadable(field_name: str) -> SignatureResult:
     )
 
 
-async def _validate_all(embedded_signatures: list, context: ValidationContext) -> list:
+async def _validate_all(embedded_signatures: list, context: ValidationContext, diff_policy) -> list:
     """Each signature's status (or the exception it raised), in one event loop for the whole file."""
     out = []
     try:
         for embedded in embedded_signatures:
             try:
-                out.append(await async_validate_pdf_signature(embedded, context, key_usage_settings=KEY_USAGE))
+                status = await async_validate_pdf_signature(
+                    embedded, context, diff_policy=diff_policy, key_usage_settings=KEY_USAGE
+                )
+                out.append(status)
             except Exception as exc:  # reported per signature by the caller
                 out.append(exc)
     finally:
@@ -181,7 +185,9 @@ def verify_pdf(
     results = []
     # One context for the file: certificates and CRLs are parsed and checked once, not once per signature.
     context = validation_context(trusted_roots=roots, crls=crl_list, now=now)
-    statuses = outside_running_loop(asyncio.run, _validate_all(embedded_signatures, context))
+    # pyHanko's difference analysis, with a cheap equivalent for the update iDesk makes at issue (diffcheck).
+    policy = AgencyRevisionPolicy(pdf_bytes)
+    statuses = outside_running_loop(asyncio.run, _validate_all(embedded_signatures, context, policy))
     for embedded, status in zip(embedded_signatures, statuses, strict=True):
         if isinstance(status, Exception):  # a mangled signature dictionary or CMS blob: broken, not a crash
             logger.info("signature %s could not be validated", embedded.field_name, exc_info=status)
