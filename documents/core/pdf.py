@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import gc
 import io
+import math
 from collections.abc import Callable
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from documents.core import registers
-from idesk.lib.reports import collecting_by_hand, font_config
+from idesk.lib.reports import collecting_by_hand, font_config, html_without_markers
 
 # Rows laid out at once (about six pages). WeasyPrint keeps a document's styles and boxes until it is written,
 # ~0.25 MB a row here: in parts of this size a book of any length adds ~15 MB to a process, not ~300 MB for
@@ -55,11 +56,11 @@ def register_book_pdf(
 def _register_book_pdf(
     template: str, context: dict, rows: list, part_rows: int, progress: Callable[[int, int], None]
 ) -> bytes:
-    from weasyprint import HTML
+    HTML = html_without_markers()  # noqa: N806 (a class)
 
-    parts, start = [], 0
+    parts, start, size = [], 0, part_rows
     while True:
-        end = min(start + part_rows, len(rows))
+        end = min(start + size, len(rows))
         last = end == len(rows)
         part = {"first": start == 0, "last": last, "numbers": start == 0 and last}
         html = render_to_string(template, {**context, "part": part, "rows": rows[start:end], "start": start})
@@ -68,30 +69,49 @@ def _register_book_pdf(
             content = document.write_pdf()
             progress(len(rows), len(rows))
             return content
-        keep, resume = len(document.pages), end
+        keep, resume, per_page = len(document.pages), end, 0.0
         if not last:
-            keep, resume = _part_break(document.pages, start, end)
+            keep, resume, per_page = _part_break(document.pages, start)
             if keep == 0:  # one row longer than the part's pages: lay out a longer part
-                part_rows *= 2
+                size *= 2
                 continue
         pages = document.pages[:keep]
         parts.append(document.copy(pages).write_pdf())
         del document, pages
-        gc.collect()  # the part's boxes are cyclic: let them go before the next part is laid out
+        # The part's boxes are cyclic: let them go before the next part is laid out. The young generations only:
+        # what survived earlier parts is not walked again (the book's last collection walks everything).
+        gc.collect(1)
         progress(min(resume, len(rows)), len(rows))
         if resume >= len(rows):
             break
-        start = resume
+        start, size = resume, _next_part_rows(part_rows, per_page)
     return join_and_number(parts)
 
 
-def _part_break(pages, start: int, end: int) -> tuple[int, int]:
-    """(pages to keep, first row of the next part): up to the part's last page that a row begins."""
+def _part_break(pages, start: int) -> tuple[int, int, float]:
+    """(pages to keep, first row of the next part, rows per kept page): up to the part's last page that a row
+    begins. Rows per page are counted on the kept pages after the book's first, which holds its heading."""
     rows = [_rows_on(page) for page in pages]
     for index in range(len(pages) - 1, 0, -1):
         if rows[index] and rows[index][0] not in rows[index - 1]:  # not the rest of a row split over pages
-            return index, rows[index][0]
-    return 0, start
+            resume = rows[index][0]
+            first = 1 if start == 0 else 0
+            counted = resume - (rows[first][0] if rows[first] else start) if index > first else 0
+            return index, resume, counted / (index - first) if index > first else 0.0
+    return 0, start, 0.0
+
+
+def _next_part_rows(part_rows: int, per_page: float) -> int:
+    """Rows for the next part: as many whole pages as `part_rows` holds at the last part's rows per page, and
+    two rows more. A part's last page is laid out again at the head of the next, so a part should end just past
+    a page break, its last page holding a row or two rather than half a page of them laid out twice. One row
+    more than the estimate, as a part that ends short of its last page costs that whole page."""
+    if per_page <= 0:
+        return part_rows
+    pages = int((part_rows - 2) // per_page)
+    if pages < 1:
+        return part_rows
+    return min(part_rows, math.ceil(pages * per_page) + 2)
 
 
 def _rows_on(page) -> list[int]:
@@ -127,7 +147,7 @@ def join_and_number(parts: list[bytes]) -> bytes:
     for index, content in enumerate(parts):
         writer.append(PdfReader(io.BytesIO(content)), import_outline=True)
         parts[index] = b"" if index else content
-        gc.collect()  # the part's reader (cyclic) and bytes, now copied into the writer
+        gc.collect(1)  # the part's reader (cyclic) and bytes, now copied; not the writer's older pages again
     first = PdfReader(io.BytesIO(parts[0]))
     writer.add_metadata(dict(first.metadata or {}))  # title and producer, as WeasyPrint writes them
     if "/Lang" in first.root_object:

@@ -4,6 +4,7 @@ pdftoppm), with the page numbers, running heads, title, language and outline."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import gc
 import glob
@@ -166,11 +167,71 @@ def test_a_long_book_is_printed_in_parts_of_book_part_rows(db, parts_made, monke
     assert_same_pages(content, printed(book(incoming_rows(35)), part_rows=1000))
 
 
+def test_a_part_ends_just_past_a_page_break(db, monkeypatch):
+    """After the first part, a part holds whole pages at the last part's rows per page and two rows more: its last
+    page, laid out again at the head of the next part, holds at most two rows when rows are alike."""
+    rows = [
+        dataclasses.replace(row, type_and_summary="Công văn về việc " + words(0, 12), direction="")
+        for row in incoming_rows(90)
+    ]
+    laid_out_again = []
+    part_break = pdf._part_break
+
+    def recording(pages, start):
+        laid_out_again.append(len(pdf._rows_on(pages[-1])))
+        return part_break(pages, start)
+
+    monkeypatch.setattr(pdf, "_part_break", recording)
+
+    content = printed(book(rows), part_rows=30)
+
+    assert len(laid_out_again) >= 3
+    assert all(count <= 2 for count in laid_out_again[1:])
+    assert_same_pages(content, printed(book(rows), part_rows=1000))
+
+
+def test_the_next_part_is_whole_pages_and_two_rows():
+    assert pdf._next_part_rows(50, 9.0) == 47  # 5 pages of 9, 2 more
+    assert pdf._next_part_rows(50, 8.8) == 46
+    assert pdf._next_part_rows(50, 0.0) == 50  # nothing known yet
+    assert pdf._next_part_rows(8, 9.0) == 8  # not one page in a part: as asked
+
+
 def test_a_short_book_is_laid_out_at_once(db, parts_made):
     content = printed(book(incoming_rows(6)))
 
     assert parts_made == []
     assert "Trang 1/" in page_text(content, 1)
+
+
+# --- The user agent's stylesheet ----------------------------------------------------------------------------------
+
+
+def test_a_book_without_the_markers_rules_looks_as_with_weasyprints_own(db, monkeypatch):
+    """Register books are laid out without the user agent's rules for list markers and footnotes (a sixth of the
+    cascade's work): the same pages as with WeasyPrint's own stylesheet, and those rules are really left out."""
+    import weasyprint
+
+    from idesk.lib.reports import EVERY_ELEMENT_PSEUDO_RULES, html_without_markers
+
+    a_book = book(incoming_rows(20))
+    used = []
+    monkeypatch.setattr(pdf, "html_without_markers", lambda: used.append(True) or html_without_markers())
+    trimmed = printed(a_book, part_rows=1000)
+    assert used
+    monkeypatch.setattr(pdf, "html_without_markers", lambda: weasyprint.HTML)
+    assert_same_pages(trimmed, printed(a_book, part_rows=1000))
+
+    def pseudo_elements(html_class) -> list:
+        """What the user agent's stylesheet gives a table cell, by pseudo-element (None: the cell itself)."""
+        html = html_class(string="<table><tr><td>x</td></tr></table>")
+        cell = next(element for element in html.wrapper_element.iter_subtree() if element.local_name == "td")
+        (stylesheet,) = html._ua_stylesheets()
+        return sorted((match[2] or "" for match in stylesheet.matcher.match(cell)), key=str)
+
+    theirs, ours = pseudo_elements(weasyprint.HTML), pseudo_elements(html_without_markers())
+    assert {f"::{name}" for name in theirs if name} == EVERY_ELEMENT_PSEUDO_RULES
+    assert ours == [name for name in theirs if not name]
 
 
 # --- What the joining adds -------------------------------------------------------------------------------------
