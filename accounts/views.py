@@ -39,12 +39,12 @@ def lockout(request: HttpRequest, response=None, credentials=None) -> HttpRespon
         "Tài khoản tạm thời bị khóa từ địa chỉ này do đăng nhập sai %(n)d lần liên tiếp. Vui lòng thử lại sau "
         "%(m)d phút; đăng nhập trong thời gian này, kể cả đúng mật khẩu, đều bị từ chối. Nếu quên mật khẩu, "
         "hãy liên hệ quản trị hệ thống để được cấp lại."
-    ) % {"n": settings.AXES_FAILURE_LIMIT, "m": _lock_minutes_left(request, credentials)}
+    ) % {"n": settings.AXES_FAILURE_LIMIT, "m": lock_minutes_left(request, credentials)}
     form = LoginForm(request, data=None)
     return render(request, "registration/login.html", {"form": form, "lockout_message": message}, status=429)
 
 
-def _lock_minutes_left(request: HttpRequest, credentials) -> int:
+def lock_minutes_left(request: HttpRequest, credentials) -> int:
     """Whole minutes until the lock lifts: from the last counted failure (attempts during a lock are not counted)."""
     from axes.helpers import get_client_username
     from axes.models import AccessAttempt

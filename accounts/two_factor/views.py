@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.two_factor import core as two_factor
 from accounts.two_factor.forms import CodeForm
-from accounts.views import _lock_minutes_left as lock_minutes_left  # the password lock's own arithmetic
+from accounts.views import lock_minutes_left  # the password lock's own arithmetic
 
 CODES_SESSION_KEY = "idesk_2fa_new_codes"
 NEXT_SESSION_KEY = "idesk_2fa_next"

@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.stamp import TextStampStyle
 
 from documents.signing.errors import SigningError
-from documents.signing.pades import Box, Placement, _font_path, _latin_vietnamese_subset, _text_style
+from documents.signing.pades import Box, Placement, font_path, latin_vietnamese_subset, text_style
 
 FLAG_PRINT = 4
 ITALIC_FONT = "/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-italic.otf"
@@ -123,16 +123,16 @@ def fill_fields(writer: IncrementalPdfFileWriter, values: dict[str, tuple[str, i
 
 
 def _text_style_for(size: int, italic: bool):
-    style = _text_style(size)
+    style = text_style(size)
     if not italic:
         return style
     from pathlib import Path
 
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
-    path = ITALIC_FONT if Path(ITALIC_FONT).exists() else _font_path()
+    path = ITALIC_FONT if Path(ITALIC_FONT).exists() else font_path()
     if path == ITALIC_FONT:
-        path = _latin_vietnamese_subset(path)
+        path = latin_vietnamese_subset(path)
     from dataclasses import replace
 
     return replace(style, font=GlyphAccumulatorFactory(path, font_size=size))

@@ -60,14 +60,14 @@ def iso_vietnam(moment: datetime.datetime) -> str:
     return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
 
 
-def _font_path() -> str:
+def font_path() -> str:
     path = getattr(settings, "IDESK_STAMP_FONT", STAMP_FONT)
     if not Path(path).exists():
         raise SigningError(
             _("Thiếu phông chữ cho thông tin chữ ký số (%(path)s): cài gói fonts-texgyre hoặc đặt IDESK_STAMP_FONT.")
             % {"path": path}
         )
-    return _latin_vietnamese_subset(path)
+    return latin_vietnamese_subset(path)
 
 
 _VIETNAMESE = (
@@ -77,7 +77,7 @@ _VIETNAMESE = (
 
 
 @functools.cache
-def _latin_vietnamese_subset(path: str) -> str:
+def latin_vietnamese_subset(path: str) -> str:
     """The font cut to ASCII and Vietnamese letters, once per font file: pyHanko subsets the font again for
     every signature, and on the whole of TeX Gyre Termes that alone costs about 100 ms."""
     source = Path(path)
@@ -105,11 +105,11 @@ def _latin_vietnamese_subset(path: str) -> str:
     return str(target)
 
 
-def _text_style(font_size: int) -> TextBoxStyle:
+def text_style(font_size: int) -> TextBoxStyle:
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
     return TextBoxStyle(
-        font=GlyphAccumulatorFactory(_font_path(), font_size=font_size),
+        font=GlyphAccumulatorFactory(font_path(), font_size=font_size),
         font_size=font_size,
         leading=round(font_size * 1.2),
         border_width=0,
@@ -132,7 +132,7 @@ def _stamp_style(image: bytes | None, text: str | None, font_size: int, image_al
         return StaticStampStyle(background=background, background_layout=image_layout, border_width=0)
     return TextStampStyle(
         stamp_text=unicodedata.normalize("NFC", text).replace("%", "%%"),
-        text_box_style=_text_style(font_size),
+        text_box_style=text_style(font_size),
         background=background,
         background_opacity=1.0,
         background_layout=image_layout,
