@@ -20,9 +20,8 @@ from accounts.models import User
 from documents.core.selectors import Row
 from documents.incoming import selectors as incoming
 from documents.meetings import policy as meetings_policy
-from documents.meetings.models import Meeting
 from documents.outgoing import policy as outgoing_policy
-from documents.outgoing.models import DraftStatus, OutgoingDraft
+from documents.outgoing.models import DraftStatus
 from documents.search.models import SavedSearch
 from units.models import Unit
 from units.text import fold
@@ -105,21 +104,23 @@ def issued_group(user: User, w: Words) -> Group:
     return Group("issued", _("Văn bản đi đã phát hành"), count, capped, rows)
 
 
-def _matching(model, w: Words, unit: str, person: str = "") -> QuerySet:
-    """The ids whose own folded key, or whose unit's (or person's) folded name, holds the words: one `id IN (UNION
-    ALL of indexed lookups)` (a trigram index on the row's key, the few matching units and people by their
-    foreign key), never an OR across joins, which scans every row a leader may see (the province's meetings)."""
+def _matching(visible: QuerySet, w: Words, unit: str, person: str = "") -> QuerySet:
+    """The rows the user may see (`visible`) whose own folded key, or whose unit's (or person's) folded name,
+    holds the words: `model.id IN (UNION ALL of visible rows matched one way each)`, never an OR across joins,
+    which scans every row a leader may see (the province's meetings). Each part keeps the visibility rules, so
+    PostgreSQL may start from the few rows a person sees rather than from every row matching common words
+    (a subject in 6 % of 50,000 drafts: 26-50 ms a query matched first, 7-14 ms seen first)."""
     parts = [
-        model.objects.filter(search_key__contains=w.key).order_by().values("pk"),
-        model.objects.filter(**{f"{unit}_id__in": Unit.objects.filter(search_key__contains=w.key).values("pk")})
+        visible.filter(search_key__contains=w.key).order_by().values("pk"),
+        visible.filter(**{f"{unit}_id__in": Unit.objects.filter(search_key__contains=w.key).values("pk")})
         .order_by()
         .values("pk"),
     ]
     if person:
         people = User.objects.filter(search_key__contains=w.key).values("pk")
-        parts.append(model.objects.filter(**{f"{person}_id__in": people}).order_by().values("pk"))
+        parts.append(visible.filter(**{f"{person}_id__in": people}).order_by().values("pk"))
     first, *others = parts
-    return first.union(*others, all=True)
+    return visible.model.objects.filter(pk__in=first.union(*others, all=True))
 
 
 def _capped_count(qs: QuerySet) -> tuple[int, bool]:
@@ -143,11 +144,8 @@ def _as_typed_first(qs: QuerySet, w: Words, fields: tuple[str, ...], order: list
 def drafts_group(user: User, w: Words) -> Group:
     """Drafts not yet issued (an issued one is found as its document): by trích yếu, drafting unit and signer,
     matched on their folded keys in SQL."""
-    qs = (
-        outgoing_policy.drafts.visible_to(user)
-        .exclude(status=DraftStatus.ISSUED)
-        .filter(pk__in=_matching(OutgoingDraft, w, unit="unit", person="signer"))
-    )
+    visible = outgoing_policy.drafts.visible_to(user).exclude(status=DraftStatus.ISSUED)
+    qs = _matching(visible, w, unit="unit", person="signer")
     count, capped = _capped_count(qs)
     qs, order = _as_typed_first(
         qs, w, ("summary", "unit__name", "signer__full_name"), ["-urgency", "-updated_at", "-id"]
@@ -173,7 +171,7 @@ def drafts_group(user: User, w: Words) -> Group:
 
 def meetings_group(user: User, w: Words) -> Group:
     """Meetings by their content, place and organising unit, the latest first, matched on folded keys in SQL."""
-    qs = meetings_policy.meetings.visible_to(user).filter(pk__in=_matching(Meeting, w, unit="organiser_unit"))
+    qs = _matching(meetings_policy.meetings.visible_to(user), w, unit="organiser_unit")
     count, capped = _capped_count(qs)
     qs, order = _as_typed_first(qs, w, ("title", "place", "organiser_unit__name"), ["-start", "-id"])
     rows = [
