@@ -101,3 +101,12 @@ def test_the_memory_probes_report_peak_rss(tiny_dataset):
         pytest.skip("no /proc/self/status here")
     assert web["after_setup"] <= web["pages"] <= web["register_pdf"]
     assert worker["after_setup"] <= worker["reminders"]
+
+
+def test_the_signing_memory_probe_signs_issues_and_verifies():
+    from idesk.bench import signing
+
+    out = signing.probe_memory(documents=2)  # in this process: `make bench` runs it in a fresh one, 50 documents
+    assert out["documents"] == 2
+    if out["peak"] is not None:
+        assert out["after_setup"] <= out["after_first"] <= out["peak"]

@@ -132,7 +132,7 @@ def _run(opts: Options) -> Results:
         results.pdf = measure_pdfs(p, opts)
     if opts.wants("signing"):
         log("Signing (PAdES):")
-        results.signing = measure_signing(runs=opts.pdf_runs + 5)
+        results.signing = measure_signing(runs=opts.pdf_runs + 5, memory=opts.memory)  # --no-memory: no probe
     if opts.wants("exchange"):
         log("Liên thông (edXML receiving):")
         results.exchange = measure_exchange(runs=opts.pdf_runs, batch=opts.exchange_batch, big_mb=opts.exchange_mb)
