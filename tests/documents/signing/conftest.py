@@ -39,6 +39,23 @@ def clock():
         yield
 
 
+@pytest.fixture
+def signatures_required(settings):
+    """The flow refuses to issue unsigned (production's setting; tests/conftest.py turns it off for the rest)."""
+    settings.IDESK_SIGNATURES_REQUIRED = True
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a step leaves for after its commit (notifications, the worker's tasks: inline in tests)."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def ca():
     return testca.DemoCA(now=NOW.astimezone(datetime.UTC))

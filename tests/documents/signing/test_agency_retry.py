@@ -16,10 +16,7 @@ from documents.signing.verify import verify_pdf
 from tests.documents.conftest import user
 from tests.documents.outgoing_builders import drafted
 
-
-@pytest.fixture(autouse=True)
-def required(settings):
-    settings.IDESK_SIGNATURES_REQUIRED = True
+pytestmark = pytest.mark.usefixtures("signatures_required")
 
 
 def signed_draft():

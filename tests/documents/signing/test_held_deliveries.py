@@ -23,20 +23,7 @@ SUMMARY = "V/v kiểm tra chữ ký số trước khi gửi"
 COMMUNE_CLERK = "vanthu.canhhien"
 
 
-@pytest.fixture(autouse=True)
-def required(settings):
-    settings.IDESK_SIGNATURES_REQUIRED = True
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what a step leaves for after its commit (notifications, the worker's tasks: inline in tests)."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
+pytestmark = pytest.mark.usefixtures("signatures_required")
 
 
 def signed_draft(**overrides):

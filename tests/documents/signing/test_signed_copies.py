@@ -29,10 +29,7 @@ from tests.documents.conftest import docx_bytes, pdf_bytes, unit, upload, user
 from tests.documents.outgoing_builders import issued_as, last_number
 from tests.helpers import VN
 
-
-@pytest.fixture(autouse=True)
-def required(settings):
-    settings.IDESK_SIGNATURES_REQUIRED = True
+pytestmark = pytest.mark.usefixtures("signatures_required")
 
 
 def read(blob) -> bytes:

@@ -20,19 +20,7 @@ from tests.documents.signing.test_held_deliveries import issue_failing, signed_d
 from tests.documents.signing.test_signed_copies import founding_letter, sao_y
 from tests.helpers import user
 
-
-@pytest.fixture(autouse=True)
-def required(settings):
-    settings.IDESK_SIGNATURES_REQUIRED = True
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
+pytestmark = pytest.mark.usefixtures("signatures_required")
 
 
 def _statuses(document) -> set[str]:
