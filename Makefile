@@ -51,15 +51,16 @@ run: seed
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 8 ] && n=8; echo $$n)
 PYTEST_PARALLEL = $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 CLOCK ?=
+NEED_FAKETIME = command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
 test: install
-	@[ -z "$(CLOCK)" ] || command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
+	@[ -z "$(CLOCK)" ] || $(NEED_FAKETIME)
 	$(if $(CLOCK),faketime "$(CLOCK)") $(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## The SQLite suite with the system clock moved (Debian's faketime): the first working Monday of a year, when
 ## every register restarts, and a Sunday in the middle of a month. The suite must pass on any day.
 ANYDAY ?= 2027-01-04 02:00:00|2027-03-14 03:00:00
 test-anyday: install
-	@command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
+	@$(NEED_FAKETIME)
 	@echo '$(ANYDAY)' | tr '|' '\n' | while IFS= read -r when; do \
 		echo "== make test at $$when (UTC)"; \
 		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS) </dev/null || exit 1; \
