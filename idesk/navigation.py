@@ -48,26 +48,32 @@ def queues_for(user: User, counted: bool = True) -> list[Queue]:
         others["answers"] = meetings.awaiting_my_answer(user)
         counts = {**count_many(others), **incoming.box_counts(user, ["cho_xu_ly", "qua_han"], pending=True)}
     else:
-        counts = dict.fromkeys(["pending", "cho_xu_ly", "qua_han", "paper", "answers", *signing])
+        counts = {}  # each queue's count is then None
     incoming_url = reverse("documents:incoming_list")
     outgoing_url = reverse("documents:outgoing_list")
     queues = []
     if is_clerk:
-        queues.append(Queue("pending", _("Chờ vào sổ"), reverse("documents:deliveries"), counts["pending"], "incoming"))
-    queues.append(Queue("cho_xu_ly", _("Chờ xử lý"), f"{incoming_url}?box=cho_xu_ly", counts["cho_xu_ly"], "incoming"))
-    if counts["qua_han"]:  # None (not counted) or 0: not listed
         queues.append(
-            Queue("qua_han", _("Quá hạn"), f"{incoming_url}?box=qua_han", counts["qua_han"], "incoming", urgent=True)
+            Queue("pending", _("Chờ vào sổ"), reverse("documents:deliveries"), counts.get("pending"), "incoming")
+        )
+    queues.append(
+        Queue("cho_xu_ly", _("Chờ xử lý"), f"{incoming_url}?box=cho_xu_ly", counts.get("cho_xu_ly"), "incoming")
+    )
+    if counts.get("qua_han"):  # None (not counted) or 0: not listed
+        queues.append(
+            Queue(
+                "qua_han", _("Quá hạn"), f"{incoming_url}?box=qua_han", counts.get("qua_han"), "incoming", urgent=True
+            )
         )
     for key, label in (("cho_duyet", _("Chờ duyệt")), ("cho_ky", _("Chờ ký")), ("cho_phat_hanh", _("Chờ phát hành"))):
         if key in signing:
-            queues.append(Queue(key, label, f"{outgoing_url}?tab={key}", counts[key], "outgoing"))
+            queues.append(Queue(key, label, f"{outgoing_url}?tab={key}", counts.get(key), "outgoing"))
     if is_clerk:
         queues.append(
-            Queue("paper", _("Bản giấy cần gửi"), reverse("documents:paper_list"), counts["paper"], "outgoing")
+            Queue("paper", _("Bản giấy cần gửi"), reverse("documents:paper_list"), counts.get("paper"), "outgoing")
         )
     queues.append(
-        Queue("answers", _("Chờ trả lời"), reverse("meetings") + "?cho_tra_loi=1", counts["answers"], "meetings")
+        Queue("answers", _("Chờ trả lời"), reverse("meetings") + "?cho_tra_loi=1", counts.get("answers"), "meetings")
     )
     return queues
 
