@@ -1,6 +1,9 @@
-"""Reads every part shares: list rows as dicts, and the recalls a receiving clerk must acknowledge."""
+"""Reads every part shares: list rows as dicts, a deadline's colour, and the recalls a receiving clerk must
+acknowledge."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.db.models import QuerySet
 
@@ -18,6 +21,17 @@ class Row(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def due_css(due: datetime.date | None, today: datetime.date, status: str = "") -> str:
+    """A deadline's colour (SCREENS.md): overdue red, due within a day amber; nothing once done."""
+    if not due or status == "done":
+        return ""
+    if due < today:
+        return "text-danger fw-semibold"
+    if (due - today).days <= 1:
+        return "text-warning-emphasis fw-semibold"
+    return ""
 
 
 def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:

@@ -20,8 +20,9 @@ from documents.core.models import (
     DeliveryStatus,
     Document,
     Secrecy,
+    listed_summary,
 )
-from documents.core.selectors import Row
+from documents.core.selectors import Row, due_css
 from documents.incoming import policy
 from documents.incoming.models import (
     Assignment,
@@ -251,9 +252,11 @@ def _narrowed(
 _STATUS_LABELS = dict(IncomingStatus.choices)
 
 
-def incoming_rows(records) -> list[Row]:
-    """The Văn bản đến table's rows (documents/incoming/_table.html): what it shows of each record, read once.
-    (Rendering the rows from model instances cost 6.1 ms for 50; from these, 3.7 ms.)"""
+def incoming_rows(records, today: datetime.date | None = None) -> list[Row]:
+    """The Văn bản đến table's rows (documents/incoming/_table.html): what it shows of each record, read once,
+    with the trích yếu as lists show it ("V/v …" for a công văn) and the deadline's colour worked out here rather
+    than by a tag per row. (Rendering the rows from model instances cost 6.1 ms for 50; from these, 3.7 ms.)"""
+    today = timezone.localdate() if today is None else today
     rows = []
     for r in records:
         d = r.document
@@ -267,12 +270,13 @@ def incoming_rows(records) -> list[Row]:
                 status=r.status,
                 get_status_display=_STATUS_LABELS.get(r.status, r.status),
                 due_date=r.due_date,
+                due_css=due_css(r.due_date, today, r.status),
                 seen=r.seen,
+                subject=listed_summary(d.doc_type, d.summary),
                 document=Row(
                     number_symbol=d.number_symbol,
                     issued_date=d.issued_date,
                     issuer_name=d.issuer_name,
-                    summary=d.summary,
                 ),
             )
         )

@@ -75,14 +75,9 @@ def doc_badges(urgency: int, secrecy: int) -> str:
 
 @register.simple_tag
 def due_class(due, today, status: str = "") -> str:
-    """Overdue red, due within a day amber (SCREENS.md); nothing once done."""
-    if not due or status == "done":
-        return ""
-    if due < today:
-        return "text-danger fw-semibold"
-    if (due - today).days <= 1:
-        return "text-warning-emphasis fw-semibold"
-    return ""
+    from documents.core.selectors import due_css
+
+    return due_css(due, today, status)
 
 
 @register.filter

@@ -1178,3 +1178,19 @@ def test_an_unknown_arrival_step_changes_nothing(commune_clerk, arrival):
     assert response.status_code == 400
     arrival.refresh_from_db()
     assert arrival.status == DeliveryStatus.OPENED
+
+
+def test_a_cong_van_is_listed_with_its_vv_as_its_page_shows_it(commune_clerk):
+    """A công văn issued here keeps its trích yếu without "V/v" (the official face prints it under the number); the
+    receiver's lists and its page both show "V/v …" (issue 18), other kinds of document as they are."""
+    letter = register(commune_clerk, "tổng kiểm tra tài khoản văn phòng điện tử", doc_type="cv")
+    plan = register(commune_clerk, "Kế hoạch chuyển đổi số năm 2027", doc_type="kh")
+
+    page = html(listed(commune_clerk, "?box=so"))
+    found = html(listed(commune_clerk, "?q=tong+kiem+tra"))
+
+    assert "V/v tổng kiểm tra tài khoản văn phòng điện tử" in page
+    assert "V/v tổng kiểm tra tài khoản văn phòng điện tử" in found
+    assert "V/v Kế hoạch" not in page and "Kế hoạch chuyển đổi số năm 2027" in page
+    assert "V/v tổng kiểm tra" in html(client_as(commune_clerk).get(f"{LIST_URL}{letter.pk}/"))
+    assert plan.document.summary in html(client_as(commune_clerk).get(f"{LIST_URL}{plan.pk}/"))
