@@ -11,6 +11,7 @@ from idesk.navigation import queues_for
 from tests.conftest import client_as
 
 PERSONAS = ["chairman", "district_clerk", "dept_head", "dept_staff", "commune_clerk", "outsider"]
+BELL = re.compile(r'<a id="bell".*?<span class="visually-hidden">([^<]*)</span>', re.S)
 BADGE = re.compile(r'href="([^"]+)" data-queue="([a-z_]+)"[^>]*>[^<]*<span[^>]*data-testid="queue-count">(\d+)<')
 
 # The queues each persona has (by role): a leader signs, a clerk registers, issues and posts paper.
@@ -99,6 +100,10 @@ def test_a_page_lists_the_queues_uncounted_and_fetches_the_badges_after_it(distr
     counts = [q["sql"] for q in queries.captured_queries if "counted_0" in q["sql"]]
     assert sum("documents_incomingrecord" in sql for sql in counts) == 1
     assert not any("documents_outgoingdraft" in sql for sql in counts)
+    # Nor the unread notifications: the bell is there without its count, which arrives with the badges.
+    assert not any("idesk_notification" in q["sql"] for q in queries.captured_queries)
+    bell = re.search(r'<a id="bell"[^>]*>.*?</a>', page, re.S).group(0)
+    assert "hx-get" not in bell and "idesk-bell-badge" not in bell
 
 
 @pytest.mark.parametrize("name", PERSONAS)
@@ -106,14 +111,16 @@ def test_the_badges_request_counts_what_bàn_làm_việc_counts(request, name, w
     client = client_as(request.getfixturevalue(name))
     home = dict((key, n) for _url, key, n in BADGE.findall(client.get("/").content.decode()))
     here = "/documents/incoming/?box=cho_xu_ly"
-    with django_assert_max_num_queries(6):  # session, user, the two counts (and the access record's)
+    with django_assert_max_num_queries(7):  # session, user, the two counts, the bell's (and the access record's)
         fragment = client.get(
             "/dieu-huong/dem/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{here}"
         ).content.decode()
     badges = {key: (url.replace("&amp;", "&"), n) for url, key, n in BADGE.findall(fragment)}
     assert {key: n for key, (_url, n) in badges.items()} == home
     # Each group's list replaces the page's uncounted one, and the page's own queue stays marked as current.
-    assert fragment.count('hx-swap-oob="true"') == fragment.count("<ul ")
+    assert fragment.count('hx-swap-oob="true"') == fragment.count("<ul ") + 1  # and the bell
+    bell = BELL.search(fragment).group(1)
+    assert bell == BELL.search(client.get("/").content.decode()).group(1)
     assert 'id="nav-queues-incoming"' in fragment
     assert f'href="{here.replace("&", "&amp;")}" data-queue="cho_xu_ly" aria-current="page"' in fragment
 

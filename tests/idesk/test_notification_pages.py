@@ -28,9 +28,16 @@ def make(user, n=1, **extra):
 
 def test_the_bell_shows_the_unread_count_on_every_page(commune_clerk, as_user):
     make(commune_clerk, 3)
-    page = as_user(commune_clerk).get("/").content.decode()
+    client = as_user(commune_clerk)
+    page = client.get("/").content.decode()  # Bàn làm việc counts its queues and the bell itself
     assert 'id="bell"' in page and "Thông báo: 3 chưa đọc" in page
     assert ">3</span>" in page
+    # Any other page shows the bell at once and its count with the navigation's badges, fetched after the page.
+    other = client.get("/documents/incoming/").content.decode()
+    assert 'id="bell"' in other and "chưa đọc" not in other
+    badges = client.get("/dieu-huong/dem/", HTTP_HX_REQUEST="true").content.decode()
+    assert '<a id="bell"' in badges and 'hx-swap-oob="true"' in badges.split('<a id="bell"')[1].split(">")[0]
+    assert "Thông báo: 3 chưa đọc" in badges and ">3</span>" in badges
 
 
 def test_the_bell_costs_one_query(commune_clerk, django_assert_num_queries):
