@@ -11,8 +11,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.utils import timezone
 
 from accounts.models import User
+from documents.core import memo, roles
 from documents.core import policy as core_policy
-from documents.core import roles
 from documents.core.models import (
     AssignmentRole,
     AuditEvent,
@@ -158,18 +158,23 @@ def tabs(user: User, boxes, today: datetime.date | None = None) -> dict[str, Que
     """`tab` for several boxes at once: the inbox boxes share one scope, built once (box_counts builds every
     tab on every page; the querysets' Python, not their SQL, is what the counts cost)."""
     today = timezone.localdate() if today is None else today
+    # Within a request the tabs are built once (a list page counts its tabs, then lists one of them). What is kept is
+    # the querysets, unevaluated: each read still asks the database, so a change made by the request shows.
+    answers = memo.of(user)
+    built: dict[str, QuerySet[IncomingRecord]] = {} if answers is None else answers.setdefault(("tabs", today), {})
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement). The
     # few recalled documents come from their own index: joining every row to its document just to check would
     # cost a lookup per row of the register.
     recalled = Document.objects.filter(recalled_at__isnull=False).values("pk")
     scopes: dict[str, QuerySet[IncomingRecord]] = {}
-    found = {}
     for box in boxes:
+        if box in built:
+            continue
         kind = "inbox" if box in BOXES and box != "so" else box
         if kind not in scopes:
             scopes[kind] = _scope(user, box).exclude(document_id__in=recalled)
-        found[box] = _in_tab(scopes[kind], user, box, today)
-    return found
+        built[box] = _in_tab(scopes[kind], user, box, today)
+    return {box: built[box] for box in boxes}
 
 
 def _in_tab(qs: QuerySet[IncomingRecord], user: User, box: str, today: datetime.date) -> QuerySet[IncomingRecord]:
