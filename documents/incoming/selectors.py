@@ -159,7 +159,7 @@ def tabs(user: User, boxes, today: datetime.date | None = None) -> dict[str, Que
     tab on every page; the querysets' Python, not their SQL, is what the counts cost)."""
     today = timezone.localdate() if today is None else today
     # Within a request the tabs are built once (a list page counts its tabs, then lists one of them). What is kept is
-    # the querysets, unevaluated: each read still asks the database, so a change made by the request shows.
+    # the querysets, unevaluated, handed out as copies: each read still asks the database.
     answers = memo.of(user)
     built: dict[str, QuerySet[IncomingRecord]] = {} if answers is None else answers.setdefault(("tabs", today), {})
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement). The
@@ -174,7 +174,7 @@ def tabs(user: User, boxes, today: datetime.date | None = None) -> dict[str, Que
         if kind not in scopes:
             scopes[kind] = _scope(user, box).exclude(document_id__in=recalled)
         built[box] = _in_tab(scopes[kind], user, box, today)
-    return {box: built[box] for box in boxes}
+    return {box: built[box].all() for box in boxes}  # copies: one read's results are not handed to the next
 
 
 def _in_tab(qs: QuerySet[IncomingRecord], user: User, box: str, today: datetime.date) -> QuerySet[IncomingRecord]:

@@ -221,3 +221,27 @@ def test_no_service_selector_or_view_compares_roles_itself():
     ]
     assert len(_modules_that_ask_the_policy()) > 10
     assert offenders == []
+
+
+def test_visibility_kept_for_a_request_still_reads_the_database(world):
+    """Within a request (the policy memo on) visible_to and the inbox tabs are built once and handed out as fresh
+    copies: a list read once does not hide what the same request then adds."""
+    from documents.core import memo
+    from documents.incoming import selectors as incoming
+
+    clerk = user("vanthu.canhhien")
+    memo.start(clerk)
+    try:
+        first = meetings_policy.visible_to(clerk, MeetingMaterial)
+        before = set(first.values_list("pk", flat=True))
+        meeting = MeetingMaterial.objects.filter(pk__in=before, confidential=True).first().meeting
+        added = with_material(meeting, "them.pdf", by="truong.tuphap")
+        again = meetings_policy.visible_to(clerk, MeetingMaterial)
+
+        assert again is not first and again.query is not first.query
+        assert set(again.values_list("pk", flat=True)) == before | {added.pk}
+        listed = list(incoming.tab(clerk, "so"))
+        assert incoming.tab(clerk, "so")._result_cache is None  # not the copy just read
+        assert list(incoming.tab(clerk, "so")) == listed
+    finally:
+        memo.forget(clerk)
