@@ -42,17 +42,12 @@ def probe_web(spec: dict) -> dict:
     for uid, url in spec.get("pdfs", []):
         get(uid, url)
     out["pdfs"] = vm_hwm_mb()
-    if spec.get("register_entries"):
-        from documents.core import pdf
-
-        book = register_book(users[spec["register_user"]].unit, spec["register_entries"])
-        pdf.register_book_pdf(book=book, template="documents/incoming/pdf/register.html")
-        out["register_pdf"] = vm_hwm_mb()
     return out
 
 
 def probe_worker(spec: dict) -> dict:
-    """A worker running the daily tasks: the compliance computation (with its refresh days) and the reminders."""
+    """A worker running the daily tasks (the compliance computation with its refresh days, the reminders), then
+    a long register book: books beyond a web request's size are export jobs, which the worker makes."""
     from idesk import tasks
 
     out = {"after_setup": vm_hwm_mb()}
@@ -61,6 +56,14 @@ def probe_worker(spec: dict) -> dict:
     out["compute_compliance"] = vm_hwm_mb()
     tasks.send_daily_reminders(scheduled_for=f"{day}T07:30:00+07:00")
     out["reminders"] = vm_hwm_mb()
+    if spec.get("register_entries"):
+        from accounts.models import User
+        from documents.core import pdf
+
+        unit = User.objects.select_related("unit").get(pk=spec["register_user"]).unit
+        book = register_book(unit, spec["register_entries"])
+        pdf.register_book_pdf(book=book, template="documents/incoming/pdf/register.html")
+        out["register_pdf"] = vm_hwm_mb()
     return out
 
 
@@ -79,17 +82,18 @@ def measure_memory(p: Personas, page_list: list[Page], opts: Options) -> dict:
         "pages": [[ids[page.persona].pk, page.url] for page in page_list],
         "pdfs": [[p.clerk.pk, f"/documents/incoming/register/?year={year}&format=pdf"]]
         + ([[p.clerk.pk, f"/documents/outgoing/{doc_id}/official.pdf"]] if doc_id else []),
-        "register_entries": opts.register_entries,
-        "register_user": p.clerk.pk,
     }
     web = run_probe("web", spec)
-    worker = run_probe("worker", {"day": last_working_day().isoformat()})
+    worker = run_probe(
+        "worker",
+        {"day": last_working_day().isoformat(), "register_entries": opts.register_entries, "register_user": p.clerk.pk},
+    )
     out = {
         "web": web,
         "worker": worker,
         "web_peak_mb": web["pages"],  # serving the pages; the PDFs are reported beside it
-        # the same process after a year's register book, an official PDF and a 1,000-entry book
-        "web_pdf_peak_mb": max(v for v in (web.get("pdfs"), web.get("register_pdf")) if v is not None),
+        # the same process after a year's register book and an official PDF
+        "web_pdf_peak_mb": web["pdfs"],
         "worker_peak_mb": max(v for k, v in worker.items() if v is not None),
     }
     out["pass"] = all(out[k] <= TARGETS["rss_mb"] for k in ("web_peak_mb", "web_pdf_peak_mb", "worker_peak_mb"))
