@@ -1,7 +1,7 @@
 """What waits for the signed-in person, queue by queue, for the navigation's badges and Bàn làm việc.
 
 Each queue counts exactly the list its link opens (tests/idesk/test_navigation.py holds them equal per persona),
-in two queries whatever the role: the inbox's counts (one statement) and every other queue through count_many.
+all in one query whatever the role (count_many over each list's own queryset).
 Pages render the queues' links without counts and the badges arrive by one htmx request after the page
 (idesk.views.nav_counts), so no page waits for seven counts it does not show in its content; Bàn làm việc,
 whose content is those counts, counts them itself and the navigation shows them at once."""
@@ -46,7 +46,8 @@ def queues_for(user: User, counted: bool = True) -> list[Queue]:
         if is_clerk:
             others["paper"] = outgoing.paper_to_send(user)
         others["answers"] = meetings.awaiting_my_answer(user)
-        counts = {**count_many(others), **incoming.box_counts(user, ["cho_xu_ly", "qua_han"], pending=True)}
+        others.update(incoming.box_querysets(user, ["cho_xu_ly", "qua_han"], pending=True))
+        counts = count_many(others)
     else:
         counts = {}  # each queue's count is then None
     incoming_url = reverse("documents:incoming_list")

@@ -394,17 +394,22 @@ class SearchResults:
         return rows
 
 
-def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]:
-    """Counts for the inbox tabs ("so", the unit register, only for those who see it) and with `pending` the
-    clerk's arrivals waiting in "Chờ vào sổ" as "pending": one query (count_many) over the very querysets the
-    tabs list."""
+def box_querysets(user: User, boxes=BOXES, pending: bool = False) -> dict[str, QuerySet]:
+    """What the inbox tabs count ("so", the unit register, only for those who see it) and with `pending` the
+    clerk's arrivals waiting in "Chờ vào sổ": the very querysets the tabs list, for count_many."""
     wanted = [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
+    keys = [*wanted, "pending"] if pending else wanted
     if not user.is_authenticated or not user.is_active:
-        return dict.fromkeys([*wanted, "pending"] if pending else wanted, 0)
+        return {key: IncomingRecord.objects.none() for key in keys}
     querysets = tabs(user, wanted)
     if pending:
         querysets["pending"] = core_policy.deliveries.visible_to(user)
-    return count_many(querysets)
+    return querysets
+
+
+def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]:
+    """The inbox tabs' counts (box_querysets) in one query."""
+    return count_many(box_querysets(user, boxes, pending))
 
 
 def pending_deliveries(user: User) -> QuerySet[Delivery]:

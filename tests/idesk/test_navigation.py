@@ -79,9 +79,9 @@ def test_the_work_is_counted_in_the_queues_of_those_it_waits_for(
 
 
 @pytest.mark.parametrize("name", PERSONAS)
-def test_the_counts_take_two_queries_whatever_the_role(db, request, name, django_assert_num_queries):
+def test_the_counts_take_one_query_whatever_the_role(db, request, name, django_assert_num_queries):
     user = request.getfixturevalue(name)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         queues_for(user)
 
 
@@ -111,7 +111,7 @@ def test_the_badges_request_counts_what_bàn_làm_việc_counts(request, name, w
     client = client_as(request.getfixturevalue(name))
     home = dict((key, n) for _url, key, n in BADGE.findall(client.get("/").content.decode()))
     here = "/documents/incoming/?box=cho_xu_ly"
-    with django_assert_max_num_queries(7):  # session, user, the two counts, the bell's (and the access record's)
+    with django_assert_max_num_queries(6):  # session, user, the counts, the bell's (and the access record's)
         fragment = client.get(
             "/dieu-huong/dem/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{here}"
         ).content.decode()
