@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from tests.helpers import user as who
 
 NOW = datetime.datetime(2025, 3, 12, 9, 0, tzinfo=datetime.UTC)
 ADDRESS = "10.0.0.21"
@@ -265,7 +265,7 @@ def test_django_otp_throttles_codes_sent_too_fast(required, clock, chairman):
 def test_the_admin_site_requires_a_verified_session(required, clock, db):
     from django.contrib.admin import site
 
-    admin = User.objects.get(username="admin")
+    admin = who("admin")
     request = RequestFactory().get("/admin/")
     request.user = admin
     request.session = SessionStore()
@@ -280,7 +280,7 @@ def test_the_admin_site_requires_a_verified_session(required, clock, db):
 
 
 def test_an_administrator_reaches_the_admin_after_the_code(required, clock, db):
-    admin = User.objects.get(username="admin")
+    admin = who("admin")
     device = _device(admin)
     client = _login(admin)
     assert client.get("/admin/")["Location"].startswith(VERIFY)

@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from tests.helpers import user
+
 CHROMIUM = os.environ.get("IDESK_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -60,9 +62,7 @@ def sign_in(page, username: str) -> None:
     from django.conf import settings
     from django.test import Client
 
-    from accounts.models import User
-
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    client.force_login(user(username))
     name = settings.SESSION_COOKIE_NAME
     page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": page.base_url}])

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from tests.e2e.conftest import login
+from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("IDESK_SHOTS")
@@ -16,11 +17,10 @@ OVERFLOWING = """() => Array.from(document.querySelectorAll('main table')).filte
 
 
 def test_the_drill_down_fits_at_1280(page):
-    from accounts.models import User
     from idesk import compliance
     from tests.idesk.factories import MON, TUE, WED, assign, at, deliver, document, record, unit, visit
 
-    visit(User.objects.get(username="vanthu.canhhien"), TUE, "08:00")
+    visit(user("vanthu.canhhien"), TUE, "08:00")
     deliver(
         document("V/v báo cáo nhanh tình hình mưa lũ và thiệt hại trên địa bàn các xã"),
         unit("xa-canh-hien"),

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.e2e.conftest import login
+from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
 
@@ -10,16 +11,15 @@ pytestmark = pytest.mark.e2e
 def test_a_leader_reads_the_dashboard_and_marks_a_notification_read(page):
     from django.utils import timezone
 
-    from accounts.models import User
     from idesk import compliance
     from idesk.models import Notification
     from tests.idesk.factories import TUE, WED, at, deliver, document, unit, visit
 
-    visit(User.objects.get(username="vanthu.canhhiep"), WED, "08:00", "14:00")
+    visit(user("vanthu.canhhiep"), WED, "08:00", "14:00")
     deliver(document("V/v báo cáo nhanh tình hình mưa lũ"), unit("xa-canh-hien"), at(TUE, "09:00"))
     compliance.compute_day(TUE)
     compliance.compute_day(WED)
-    chairman = User.objects.get(username="chutich")
+    chairman = user("chutich")
     Notification.objects.filter(recipient=chairman).delete()
     Notification.objects.create(
         recipient=chairman,

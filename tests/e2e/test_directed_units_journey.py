@@ -15,13 +15,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import User
 from documents.incoming import services
 from documents.incoming.services import IncomingData
 from documents.models import AssignmentStatus, IncomingRecord, IncomingStatus
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import axe_context, axe_source, check  # noqa: F401  (fixtures)
 from tests.e2e.test_incoming_journey import as_person, open_action
+from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
 
@@ -43,12 +43,12 @@ def _shoot(page, name: str) -> None:
 
 
 def _full_name(username: str) -> str:
-    return User.objects.get(username=username).full_name
+    return user(username).full_name
 
 
 def _district_record(today: datetime.date) -> IncomingRecord:
     """The province's document registered by the district clerk and submitted to the Chủ tịch."""
-    clerk = User.objects.get(username="vanthu.ubnd")
+    clerk = user("vanthu.ubnd")
     record = services.register_incoming(
         clerk=clerk,
         data=IncomingData(
@@ -60,7 +60,7 @@ def _district_record(today: datetime.date) -> IncomingRecord:
             due_date=today + datetime.timedelta(days=10),
         ),
     )
-    return services.submit(clerk=clerk, record=record, leader=User.objects.get(username="chutich"))
+    return services.submit(clerk=clerk, record=record, leader=user("chutich"))
 
 
 def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(page, browser, live_server):
@@ -157,7 +157,7 @@ def test_the_directed_documents_pages_have_no_serious_accessibility_violation(ax
 
     record = _district_record(timezone.localdate())
     services.direct(
-        leader=User.objects.get(username="chutich"),
+        leader=user("chutich"),
         record=record,
         text=COMMENT,
         assignments=[
@@ -175,7 +175,7 @@ def test_the_directed_documents_pages_have_no_serious_accessibility_violation(ax
             "Văn bản chờ vào sổ": f"/documents/incoming/arrivals/{delivery.pk}/",
         },
     )
-    own = services.register_delivery(clerk=User.objects.get(username="vanthu.noivu"), delivery=delivery)
+    own = services.register_delivery(clerk=user("vanthu.noivu"), delivery=delivery)
     found += check(axe_context, axe_source, {"Văn bản đến của phòng": own.get_absolute_url()})
     axe_context.context.clear_cookies()
     sign_in(axe_context, "chutich")

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import login
+from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +46,6 @@ def open_meeting(page) -> None:
 def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, tmp_path):
     from django.utils import timezone
 
-    from accounts.models import User
     from documents.models import Attendance, AuditEvent, Delivery, Meeting, MeetingInvitee, Response
     from units.models import Unit
 
@@ -96,7 +96,7 @@ def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, tmp_pa
     assert AuditEvent.objects.filter(
         verb="material_opened", actor__username="vanthu.canhhien", object_id=meeting.pk
     ).exists()
-    deputy = User.objects.get(username="pho.canhhien")
+    deputy = user("pho.canhhien")
     hien.get_by_label("Cử người dự thay").check()
     hien.get_by_label("Người dự thay", exact=True).select_option(label=f"{deputy.full_name} — {deputy.position}")
     hien.get_by_role("button", name="Gửi trả lời").click()

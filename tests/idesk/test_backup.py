@@ -28,12 +28,12 @@ from django.core.management import call_command
 from django.db import connection, connections
 from pypdf import PdfWriter
 
-from accounts.models import User
 from documents.core import files
 from documents.incoming import services
 from documents.models import Document, StoredFile
 from idesk import backup
 from idesk.models import Notice
+from tests.helpers import user as who
 
 # Transactional: the flush after each test takes away what the module committed (and this group runs last).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,7 +122,7 @@ def office(django_db_setup, django_db_blocker, tmp_path_factory) -> Office:
     """The demo office with stored files added through the real services, backed up with `manage.py backup`."""
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0, history=False, force=True)  # idempotent; seeds again after a flush
-        clerk = User.objects.get(username="vanthu.ubnd")
+        clerk = who("vanthu.ubnd")
         document = Document.objects.order_by("pk").first()
         marker = uuid.uuid4().hex  # bytes this module alone stores, whatever earlier tests left
         services.attach_files(

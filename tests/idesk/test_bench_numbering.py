@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from accounts.models import Role, User
+from accounts.models import Role
 from documents.incoming import services
 from documents.models import AuditEvent, Document, IncomingRecord, Register
 from idesk.bench import runner as bench
+from tests.helpers import user
 
 # The benchmark's threads have their own connections: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ def test_the_numbering_benchmark_registers_through_the_service_and_cleans_up(mon
     assert (out["numbers"], out["duplicates"], out["gaps"], out["last_number"]) == (threads * 4, 0, 0, threads * 4)
     assert out["per_second"] > 0 and out["cpu_ms_per_number"] > 0 and out["txn"]["runs"] == threads * 4
     assert _counts() == before
-    clerk = User.objects.get(username=bench.NUMBERING_CLERK)
+    clerk = user(bench.NUMBERING_CLERK)
     assert clerk.role == Role.CLERK and not clerk.has_usable_password()
 
 

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import User
 from documents.meetings import services as meetings
 from idesk.models import Notification
 from idesk.notifications import meeting_reminders
+from tests.helpers import user as who
 from units.models import Unit
 
 
@@ -14,9 +14,9 @@ from units.models import Unit
 def meeting(db):
     start = timezone.now() + datetime.timedelta(hours=20)
     return meetings.create_meeting(
-        organiser=User.objects.get(username="vanthu.ubnd"),
+        organiser=who("vanthu.ubnd"),
         data=meetings.MeetingData(
-            title="Giao ban tuần", chair=User.objects.get(username="chutich"), start=start,
+            title="Giao ban tuần", chair=who("chutich"), start=start,
             end=start + datetime.timedelta(hours=2), place="Hội trường",
             invited_units=[Unit.objects.get(code="xa-canh-hien")],
         ),
@@ -28,7 +28,7 @@ def _reminders(meeting):
 
 
 def test_the_day_before_then_the_hour_before_each_once(meeting):
-    clerk = User.objects.get(username="vanthu.canhhien")
+    clerk = who("vanthu.canhhien")
     meeting_reminders(timezone.now())
     meeting_reminders(timezone.now())  # a second run tells nobody twice
     day_before = _reminders(meeting).filter(recipient=clerk)
@@ -42,7 +42,7 @@ def test_the_day_before_then_the_hour_before_each_once(meeting):
 def test_cancelled_and_far_meetings_get_no_reminder(meeting):
     meeting_reminders(meeting.start - datetime.timedelta(days=3))
     assert not _reminders(meeting).exists()
-    meetings.cancel(user=User.objects.get(username="vanthu.ubnd"), meeting=meeting, reason="Lãnh đạo bận")
+    meetings.cancel(user=who("vanthu.ubnd"), meeting=meeting, reason="Lãnh đạo bận")
     meeting_reminders(timezone.now())
     assert not _reminders(meeting).exists()
 
@@ -51,7 +51,7 @@ def test_a_rescheduled_meeting_is_reminded_again_at_its_new_time(meeting):
     meeting_reminders(timezone.now())
     new_start = meeting.start + datetime.timedelta(hours=3)
     meetings.reschedule(
-        user=User.objects.get(username="vanthu.ubnd"), meeting=meeting, start=new_start,
+        user=who("vanthu.ubnd"), meeting=meeting, start=new_start,
         end=new_start + datetime.timedelta(hours=1), place="Phòng họp số 2",
     )  # fmt: skip
     meeting.refresh_from_db()

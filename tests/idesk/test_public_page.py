@@ -1,5 +1,6 @@
 from accounts.models import User
 from idesk.models import Notice
+from tests.helpers import user as who
 
 
 def test_public_page_needs_no_login_and_lists_clerk_accounts(client, commune_clerk):
@@ -7,7 +8,7 @@ def test_public_page_needs_no_login_and_lists_clerk_accounts(client, commune_cle
     assert response.status_code == 200
     page = response.content.decode()
     assert "vanthu.canhhien" in page and "vanthu.ubnd" in page
-    head = User.objects.get(username="truong.canhhien")
+    head = who("truong.canhhien")
     assert head.full_name in page and head.position in page
 
 
@@ -18,7 +19,7 @@ def test_public_page_shows_no_private_field(client, db):
             assert user.phone not in page, user.username
         if user.email:
             assert user.email not in page, user.username
-    staff = User.objects.get(username="cv1.canhhien")
+    staff = who("cv1.canhhien")
     assert staff.username not in page and staff.full_name not in page
 
 

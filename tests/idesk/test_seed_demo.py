@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
+from tests.helpers import user
 from units.models import Unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,10 +33,10 @@ def test_the_demo_district_has_its_shape(demo, db):
     assert Unit.objects.filter(kind="department").count() == 13  # VP + the twelve phòng/ban
     assert Unit.objects.filter(kind="commune").count() == 7
     assert Unit.objects.filter(kind="external", eoffice_since__isnull=True).count() == 5
-    chairman = User.objects.get(username="chutich")
+    chairman = user("chutich")
     assert chairman.full_name == "Trần Kim Vũ" and chairman.role == Role.LEADER
     assert User.objects.filter(unit__code="ubnd", role=Role.LEADER).count() == 3
-    assert User.objects.get(username="vanthu.ubnd").check_password("idesk-demo")
+    assert user("vanthu.ubnd").check_password("idesk-demo")
     for unit in Unit.objects.on_system().internal():
         roles = list(unit.users.values_list("role", flat=True))
         assert roles.count(Role.CLERK) == 1
@@ -51,7 +52,7 @@ def test_seed_demo_refuses_to_run_without_debug_unless_forced(demo, db, settings
         call_command("seed_demo", verbosity=0, history=False)
     assert not User.objects.filter(username="admin").exists()
     call_command("seed_demo", verbosity=0, history=False, force=True)
-    assert User.objects.get(username="admin").check_password("idesk-demo")
+    assert user("admin").check_password("idesk-demo")
 
 
 def test_seed_demo_without_debug_exits_non_zero_with_the_reason(tmp_path):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import Client
 
 from accounts.models import User
+from tests.helpers import user as who
 
 PERSONAS = [
     "chutich",
@@ -107,7 +108,7 @@ def _crawl(client: Client, urls) -> list[str]:
 @pytest.mark.parametrize("username", PERSONAS)
 def test_hostile_query_strings_never_give_a_server_error(username):
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    client.force_login(who(username))
     failures = _crawl(client, _hostile_urls())
     assert not failures, "\n".join(failures)
 
@@ -115,14 +116,14 @@ def test_hostile_query_strings_never_give_a_server_error(username):
 @pytest.mark.django_db
 def test_hostile_query_strings_on_the_pages_that_are_the_same_for_everyone():
     client = Client()
-    client.force_login(User.objects.get(username="cv1.noivu"))
+    client.force_login(who("cv1.noivu"))
     failures = _crawl(client, _hostile_page_urls(SAME_FOR_EVERYONE))
     assert not failures, "\n".join(failures)
 
 
 def _as(username: str) -> Client:
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    client.force_login(who(username))
     return client
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.evidence import erasing_access_events
 from accounts.models import AccessEvent, AccessKind, User
 from idesk.models import ComplianceDay, Notification, UnitCompliance, UserCompliance
+from tests.helpers import user as who
 from units.models import Unit
 
 EVIDENCE = [AccessEvent, Notification, ComplianceDay, UnitCompliance]
@@ -22,7 +23,7 @@ EVIDENCE = [AccessEvent, Notification, ComplianceDay, UnitCompliance]
 @pytest.fixture
 def admin_client(db):
     client = Client()
-    client.force_login(User.objects.get(username="admin"))
+    client.force_login(who("admin"))
     return client
 
 
@@ -48,7 +49,7 @@ def evidence(commune_clerk):
 @pytest.mark.parametrize("model", EVIDENCE)
 def test_the_admin_can_neither_add_change_nor_delete_evidence(rf, db, model):
     request = rf.get("/admin/")
-    request.user = User.objects.get(username="admin")
+    request.user = who("admin")
     model_admin = site._registry[model]
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.admin.sites import site
 
+from tests.helpers import user
 from units import calendar
 from units.models import CalendarException, CalendarExceptionKind
 
@@ -75,9 +76,8 @@ def test_a_loaded_calendar_answers_without_queries(db, django_assert_num_queries
 
 
 def test_the_admin_lists_exceptions_in_vietnamese(db, client):
-    from accounts.models import User
 
-    admin = User.objects.get(username="admin")
+    admin = user("admin")
     client.force_login(admin)
     CalendarException.objects.create(date=D(2026, 11, 21), kind=CalendarExceptionKind.WORKING_DAY, reason="Làm bù")
     assert CalendarException in site._registry

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.models import User
 from documents.signing import images
 from documents.signing.models import SealImage, SigningCertificate
+from tests.helpers import user as who
 from units.models import Unit
 
 from .conftest import AGENCY
@@ -26,12 +26,12 @@ def blank_slate():
 @pytest.fixture
 def admin_client():
     client = Client()
-    client.force_login(User.objects.get(username="admin"))
+    client.force_login(who("admin"))
     return client
 
 
 def _post(client, leader_cert, password):
-    chairman = User.objects.get(username="chutich")
+    chairman = who("chutich")
     return client.post(
         "/admin/documents/signingcertificate/add/",
         {

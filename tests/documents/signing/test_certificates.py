@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 
-from accounts.models import User
 from documents.signing import keys, pades, testca
 from documents.signing.errors import SigningError
 from documents.signing.models import CertificateKind, KeyStorage, SigningCertificate
 from documents.signing.signers import LocalTestProvider, RemoteSigner, register_provider
 from documents.signing.verify import verify_pdf
+from tests.helpers import user as who
 from units.models import Unit
 
 from .conftest import AGENCY, LEADER, NOW
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def chairman():
-    return User.objects.get(username="chutich")
+    return who("chutich")
 
 
 @pytest.fixture
