@@ -49,20 +49,29 @@ def _visibility(user: User) -> Q:
     if cached is not None and cached[0] == key:
         return cached[1]
     granted = granted_document_ids(user)
-    first, *others = _related_ids(user)
-    if not sees_unit_register(user):
-        # A grant is on the Document, which several units may have registered (one electronic document, N
-        # deliveries): it opens the records of one's own unit or those one is part of, never another unit's.
-        # (Whoever sees the unit's register has every record of it among the relations already.)
-        others.append(
-            IncomingRecord.objects.filter(unit_id=user.unit_id, secrecy__gt=Secrecy.NONE, document_id__in=granted)
-            .order_by()
-            .values("pk")
-        )
+    first, *others = candidate_parts(user)
     candidates = first.union(*others, all=True)
     condition = (Q(secrecy=Secrecy.NONE) | Q(document_id__in=granted)) & Q(pk__in=candidates)
     user._idesk_visibility = (key, condition)
     return condition
+
+
+def candidate_parts(user: User) -> list[QuerySet]:
+    """The record ids visible_to starts from, one query each (duplicates across parts): every record the user
+    sees is among them. (Their size, counted by the one search, says whether testing each one is cheap.)"""
+    parts = _related_ids(user)
+    if not sees_unit_register(user):
+        # A grant is on the Document, which several units may have registered (one electronic document, N
+        # deliveries): it opens the records of one's own unit or those one is part of, never another unit's.
+        # (Whoever sees the unit's register has every record of it among the relations already.)
+        parts.append(
+            IncomingRecord.objects.filter(
+                unit_id=user.unit_id, secrecy__gt=Secrecy.NONE, document_id__in=granted_document_ids(user)
+            )
+            .order_by()
+            .values("pk")
+        )
+    return parts
 
 
 def relations_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = None) -> QuerySet[IncomingRecord]:

@@ -57,17 +57,23 @@ def _issued_visible(user: User, qs: QuerySet[Document]) -> QuerySet[Document]:
     Like `visible_to`: one `id IN (UNION ALL of indexed lookups)`, never an OR across joins (which scanned every
     document of the province)."""
     granted = granted_document_ids(user)
+    first, *others = issued_candidate_parts(user)
+    candidates = first.union(*others, all=True)
+    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(pk__in=granted), pk__in=candidates, register__isnull=False)
+
+
+def issued_candidate_parts(user: User) -> list[QuerySet]:
+    """The document ids the issued documents' visible_to starts from, one query each (duplicates across parts):
+    every issued document the user sees is among them."""
     parts = [
         OutgoingDraft.objects.filter(author_id=user.pk, document__isnull=False).order_by().values("document_id"),
         OutgoingDraft.objects.filter(signer_id=user.pk, document__isnull=False).order_by().values("document_id"),
         # A grant alone opens an issued confidential document.
-        Document.objects.filter(pk__in=granted, secrecy__gt=Secrecy.NONE).order_by().values("pk"),
+        Document.objects.filter(pk__in=granted_document_ids(user), secrecy__gt=Secrecy.NONE).order_by().values("pk"),
     ]
     if sees_unit_register(user):
         parts.append(Document.objects.filter(register__unit_id=user.unit_id).order_by().values("pk"))
-    first, *others = parts
-    candidates = first.union(*others, all=True)
-    return qs.filter(Q(secrecy=Secrecy.NONE) | Q(pk__in=granted), pk__in=candidates, register__isnull=False)
+    return parts
 
 
 # --- Actions ---------------------------------------------------------------------------------------------------
