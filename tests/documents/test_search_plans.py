@@ -7,9 +7,10 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from documents.incoming import policy as incoming_policy
 from documents.search import selectors
 from tests.documents import meeting_builders, outgoing_builders
-from tests.documents.conftest import register
+from tests.documents.conftest import register, submitted
 from tests.helpers import user
 
 
@@ -68,3 +69,21 @@ def test_a_capped_count_reads_the_first_rows_of_every_match(db, monkeypatch):
     # As typed first, though another meeting was scheduled after it.
     assert selectors.meetings_group(person, selectors.words("Ômêga")).rows[0].pk == typed.pk
     assert selectors.meetings_group(person, selectors.words("omega")).rows[0].pk != typed.pk
+
+
+def test_a_record_reached_by_two_relations_counts_once(district_clerk, chairman, monkeypatch):
+    """The Chủ tịch reaches a record submitted to him twice (the district's register, submitted to him): the
+    limit is on records, not on the relations' rows."""
+    for i in range(3):
+        submitted(district_clerk, chairman, summary=f"Tờ trình số {i}")
+    records = incoming_policy.visible_to(chairman).count()
+    rows = sum(part.count() for part in incoming_policy.candidate_parts(chairman))
+    assert rows >= records + 3
+
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", records)
+    assert selectors.few_to_scan(chairman)["incoming"]
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", records - 1)
+    assert not selectors.few_to_scan(chairman)["incoming"]
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", records)
+    monkeypatch.setattr(selectors, "CANDIDATE_ROWS", rows - 1)  # more rows than it reads: too many
+    assert not selectors.few_to_scan(chairman)["incoming"]
