@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Role, User
-from documents.signing import images, testca
+from documents.signing import certs, images, testca
 from documents.signing.models import (
     CertificateKind,
     SealImage,
@@ -32,7 +32,7 @@ UNTIL = datetime.datetime(2045, 12, 31, tzinfo=datetime.UTC)
 # every transactional test's flush, and RSA keys, PKCS#12 and PNG encoding cost about 7 s each time.
 _made: dict[tuple, object] = {}
 
-# What SigningCertificate.set_pkcs12 fills in, copied from the row prepared the first time.
+# What SigningCertificate.set_key_bundle fills in, copied from the row prepared the first time.
 _PREPARED_FIELDS = (*SigningCertificate.CERTIFICATE_FIELDS, "key_storage", "encrypted_pkcs12")
 
 
@@ -83,8 +83,9 @@ def seed_signing() -> int:
 
 
 def _prepare(issue, *names: str) -> dict:
+    issued = issue(*names, not_before=FROM, not_after=UNTIL)
     cert = SigningCertificate()
-    cert.set_pkcs12(issue(*names, not_before=FROM, not_after=UNTIL).pkcs12(None), None)
+    cert.set_key_bundle(certs.KeyBundle(key=issued.key, certificate=issued.certificate, chain=issued.chain))
     return {name: getattr(cert, name) for name in _PREPARED_FIELDS}
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from documents.models import Register, RegisterKind
-from documents.signing import images, testca
+from documents.signing import certs, images, testca
 from documents.signing.models import CertificateKind, SealImage, SignatureImage, SigningCertificate, TrustedRoot
 from units.models import Unit, UnitKind
 
@@ -122,8 +122,9 @@ def test_ca() -> testca.DemoCA:
 
 
 def _prepare(issue, *names: str) -> dict:
+    issued = issue(*names, not_before=CERTIFICATES_FROM, not_after=CERTIFICATES_UNTIL)
     cert = SigningCertificate()
-    cert.set_pkcs12(issue(*names, not_before=CERTIFICATES_FROM, not_after=CERTIFICATES_UNTIL).pkcs12(None), None)
+    cert.set_key_bundle(certs.KeyBundle(key=issued.key, certificate=issued.certificate, chain=issued.chain))
     return {name: getattr(cert, name) for name in _PREPARED_FIELDS}
 
 

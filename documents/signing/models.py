@@ -123,7 +123,11 @@ class SigningCertificate(models.Model):
 
     def set_pkcs12(self, data: bytes, password: str | None) -> None:
         """Open the upload with its password (a wrong one is refused), keep it only encrypted, password-free."""
-        bundle = certs.open_pkcs12(data, password)
+        self.set_key_bundle(certs.open_pkcs12(data, password))
+
+    def set_key_bundle(self, bundle: certs.KeyBundle) -> None:
+        """Keep a key with its certificate, server-held, only encrypted. From an upload through set_pkcs12, whose
+        opening checks the RSA key (~30 ms); the demo and the tests give the keys they have just made directly."""
         self.set_certificate(bundle.certificate, bundle.chain)
         self.key_storage = KeyStorage.SERVER
         self.encrypted_pkcs12 = keys.encrypt(certs.seal_pkcs12(bundle))

@@ -143,6 +143,18 @@ def pdf_bytes(template: str, context: dict, stylesheet: str | None = None) -> by
 _gc_lock = threading.Lock()
 _gc_holders = 0
 _gc_was_enabled = True
+_gc_frozen_for_good = False  # freeze_loaded() was called: the blocks below leave the freeze alone
+
+
+def freeze_loaded() -> None:
+    """Move what the process holds now out of the cyclic collector's sight for good (gc.freeze), after collecting:
+    the full collections after rendering and signing then walk only what was made since. For a process that
+    loads much before its work (the test suite); collecting_by_hand keeps this freeze."""
+    global _gc_frozen_for_good
+    with _gc_lock:
+        gc.collect()
+        gc.freeze()
+        _gc_frozen_for_good = True
 
 
 @contextmanager
@@ -154,13 +166,15 @@ def collecting_by_hand() -> Iterator[None]:
     thousands of times while they are all still alive (a fifth of a register book's time), and every walk also
     crosses everything the process held before. So: automatic collection off, what exists now frozen (left out
     of collections), both undone when the block ends. Counted, so that threads printing at once undo it only
-    when the last one is done, and leave the collector as they found it."""
+    when the last one is done, and leave the collector as they found it. After freeze_loaded() nothing is frozen
+    or thawed here (unfreezing would thaw that too): the block's collections also walk what was made since."""
     global _gc_holders, _gc_was_enabled
     with _gc_lock:
         if _gc_holders == 0:
             _gc_was_enabled = gc.isenabled()
             gc.disable()
-            gc.freeze()
+            if not _gc_frozen_for_good:
+                gc.freeze()
         _gc_holders += 1
     try:
         yield
@@ -168,6 +182,7 @@ def collecting_by_hand() -> Iterator[None]:
         with _gc_lock:
             _gc_holders -= 1
             if _gc_holders == 0:
-                gc.unfreeze()
+                if not _gc_frozen_for_good:
+                    gc.unfreeze()
                 if _gc_was_enabled:
                     gc.enable()

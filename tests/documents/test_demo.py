@@ -14,7 +14,8 @@ from documents.models import Delivery, DeliveryStatus, Document, IncomingRecord
 from documents.signing.models import IssuedSignedFile
 from units.models import Unit, UnitKind
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+# One worker takes the whole module (make test): the demo is seeded once for it, not once on each worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo"), pytest.mark.xdist_group("demo-documents")]
 
 
 def local_days(events) -> set[datetime.date]:

@@ -23,6 +23,7 @@ from documents.core import registers as core_registers
 from documents.incoming import registers
 from documents.models import RegisterKind
 from documents.outgoing import registers as outgoing_registers
+from idesk.lib import reports
 from idesk.lib.reports import collecting_by_hand
 from units.models import Unit
 
@@ -272,7 +273,17 @@ def test_the_closing_line_and_the_empty_book(db):
 # --- The garbage collector ---------------------------------------------------------------------------------------
 
 
-def test_printing_leaves_the_garbage_collector_as_it_found_it(db):
+@pytest.fixture
+def nothing_frozen(monkeypatch):
+    """A process that never called freeze_loaded (a web server): each printing freezes what exists and thaws it.
+    The suite's own freeze (tests/conftest.py) is thawed for the test and made again after it."""
+    monkeypatch.setattr(reports, "_gc_frozen_for_good", False)
+    gc.unfreeze()
+    yield
+    reports.freeze_loaded()
+
+
+def test_printing_leaves_the_garbage_collector_as_it_found_it(db, nothing_frozen):
     printed(book(incoming_rows(20)), part_rows=6)
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
@@ -285,7 +296,17 @@ def test_printing_leaves_the_garbage_collector_as_it_found_it(db):
     assert gc.get_freeze_count() == 0
 
 
-def test_collecting_by_hand_ends_with_the_last_holder_and_on_errors():
+def test_printing_keeps_a_freeze_made_before_it(db):
+    held = [[]]  # a container the collector tracks; frozen, it is out of gc.get_objects()
+    reports.freeze_loaded()  # what tests/conftest.py does once the suite is loaded
+    assert not any(thing is held for thing in gc.get_objects())
+    printed(book(incoming_rows(20)), part_rows=6)
+    assert gc.isenabled()
+    assert not any(thing is held for thing in gc.get_objects())  # not thawed (the freeze count may drop: frozen
+    # objects are still freed when nothing refers to them)
+
+
+def test_collecting_by_hand_ends_with_the_last_holder_and_on_errors(nothing_frozen):
     in_thread = threading.Event()
     leave = threading.Event()
 

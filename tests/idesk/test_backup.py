@@ -35,8 +35,9 @@ from idesk import backup
 from idesk.models import Notice
 from tests.helpers import user as who
 
-# Transactional: the flush after each test takes away what the module committed (and this group runs last).
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional: the flush after each test takes away what the module committed (and this group runs last). One
+# worker runs the module (make test), so the office is seeded and backed up once.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("backup")]
 
 ENGINE = connection.vendor
 REPO = Path(__file__).resolve().parents[2]

@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-pytestmark = pytest.mark.slow
+# One worker runs both (make test): they share the module's migrated database.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
 
 
 def slow_task(marker: str) -> str:

@@ -14,6 +14,10 @@ from units.models import Unit
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The tests on the demo go to one worker (make test), which seeds it once for them.
+ON_ONE_WORKER = pytest.mark.xdist_group("seed-demo")
+
+
 def _counts():
     return {
         m._meta.label: m.objects.count()
@@ -22,12 +26,14 @@ def _counts():
     }
 
 
+@ON_ONE_WORKER
 def test_seed_demo_twice_leaves_the_same_counts(demo, db):
     before = _counts()
     call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
     assert _counts() == before
 
 
+@ON_ONE_WORKER
 def test_the_demo_district_has_its_shape(demo, db):
     assert Unit.objects.get(code="ubnd").name == "UBND huyện Vân Canh"
     assert Unit.objects.filter(kind="department").count() == 13  # VP + the twelve phòng/ban
@@ -44,6 +50,7 @@ def test_the_demo_district_has_its_shape(demo, db):
         assert roles.count(Role.STAFF) >= 2
 
 
+@ON_ONE_WORKER
 def test_seed_demo_refuses_to_run_without_debug_unless_forced(demo, db, settings):
     """The demo accounts, admin included, share the README's password: not on a production site by accident."""
     settings.DEBUG = False

@@ -31,10 +31,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PROVINCE, DISTRICT = "000.00.00.H09", "000.00.31.H09"
-# Both tests share the module's two servers: under xdist (--dist loadgroup) they should land on the same worker. With
-# pytest 9.2 and pytest-xdist 3.8 the mark is ignored (xdist suffixes `item._nodeid`, which pytest 9 no longer
-# reads: pytest-xdist issue 1386), so `make test -n 2` may start a pair on each of two workers, side by side; the
-# seeded database they are copied from is then made once for both (_seeded_template).
+# Both tests share the module's two servers: under xdist (--dist loadgroup) the mark sends them to the same worker
+# (tests/conftest.py puts the group in the node id where pytest 9 reads it: pytest-xdist issue 1386).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("two-idesk-servers")]
 
 
@@ -227,9 +225,8 @@ def _configure_peers(a: Server, b: Server) -> None:
 
 def _seeded_template(tmp_path_factory, worker_id: str) -> tuple[Path, str]:
     """The migrated and seeded var directory both servers are copied from, with the signing key its stored keys
-    are encrypted under. Under xdist the two tests may land on two workers (the xdist_group mark is ignored, see
-    above), so the template is made once per session: the first worker builds it under a file lock in the session's
-    temporary directory and the other copies it (the pattern of pytest-xdist's docs for once-only fixtures)."""
+    are encrypted under. Made once per session under a file lock in the session's temporary directory (the pattern
+    of pytest-xdist's docs for once-only fixtures), should the group's tests ever be split over workers again."""
     from cryptography.fernet import Fernet
 
     if worker_id == "master":  # no xdist: the module's own directory
