@@ -177,10 +177,17 @@ def markdown(r: Results) -> str:
             f"| the same process then serving a year's register book (PDF) and an official PDF | {w['pdfs']:.0f} MB "
             f"| ≤ {t['rss_mb']:.0f} MB | {_ok(w['pdfs'] <= t['rss_mb'])} |"
         )
+        recycled = k.get("recycled_after") or []
         lines.append(
             f"| worker peak RSS (VmHWM) | {mem['worker_peak_mb']:.0f} MB (after start {k['after_setup']}, compliance "
             f"{k['compute_compliance']}, reminders {k['reminders']}"
-            + (f", then a 1,000-entry register book {k['register_pdf']}" if k.get("register_pdf") else "")
+            + (f", a 1,000-entry register book {k['register_pdf']}" if k.get("register_pdf") else "")
+            + (
+                f"; a fresh process after {', '.join(recycled)}, as django-q2 replaces a worker whose peak reached "
+                "Q_CLUSTER max_rss"
+                if recycled
+                else ""
+            )
             + f") | ≤ {t['rss_mb']:.0f} MB | {_ok(mem['worker_peak_mb'] <= t['rss_mb'])} |"
         )
     return "\n".join(lines) + "\n"
