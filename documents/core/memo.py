@@ -5,6 +5,10 @@ tests that change state between checks) there is no memo and every question is a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+
 _ATTR = "_idesk_policy_memo"
 
 
@@ -14,6 +18,19 @@ def of(user) -> dict | None:
 
 def start(user) -> None:
     setattr(user, _ATTR, {})
+
+
+def queryset(user, key: tuple, build: Callable[[], QuerySet]) -> QuerySet:
+    """`build()` once a request for this user as they are now (role, unit), kept unevaluated and handed out as a
+    fresh copy: every read still asks the database, and no read's results reach the next caller. Without a memo,
+    built each time."""
+    answers = of(user)
+    if answers is None:
+        return build()
+    key = (*key, user.pk, user.role, user.unit_id)
+    if key not in answers:
+        answers[key] = build()
+    return answers[key].all()
 
 
 def forget(user) -> None:

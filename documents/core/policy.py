@@ -56,15 +56,10 @@ class Policy:
             return self._visible(user, qs) if user.is_authenticated and user.is_active else qs.none()
         if not user.is_authenticated or not user.is_active:
             return self.model.objects.none()
-        # Built once a request (Bàn làm việc asks a kind's visibility for its count and again for its list): the
-        # queryset is kept unevaluated and handed out as a fresh copy, so every read still asks the database.
-        answers = memo.of(user)
-        key = (type(self).__name__, "visible_to", user.pk, user.role, user.unit_id)
-        if answers is None:
-            return self._visible(user, self.model.objects.all())
-        if key not in answers:
-            answers[key] = self._visible(user, self.model.objects.all())
-        return answers[key].all()
+        # Built once a request: Bàn làm việc asks a kind's visibility for its count and again for its list.
+        return memo.queryset(
+            user, (type(self).__name__, "visible_to"), lambda: self._visible(user, self.model.objects.all())
+        )
 
     def _key(self, user: User, obj) -> tuple:
         # The policy's own class, not only the model: two policies may judge one model (an issued Document, any

@@ -162,23 +162,20 @@ def tabs(user: User, boxes, today: datetime.date | None = None) -> dict[str, Que
     """`tab` for several boxes at once: the inbox boxes share one scope, built once (box_counts builds every
     tab on every page; the querysets' Python, not their SQL, is what the counts cost)."""
     today = timezone.localdate() if today is None else today
-    # Within a request the tabs are built once (a list page counts its tabs, then lists one of them). What is kept is
-    # the querysets, unevaluated, handed out as copies: each read still asks the database.
-    answers = memo.of(user)
-    built: dict[str, QuerySet[IncomingRecord]] = {} if answers is None else answers.setdefault(("tabs", today), {})
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement). The
     # few recalled documents come from their own index: joining every row to its document just to check would
     # cost a lookup per row of the register.
     recalled = Document.objects.filter(recalled_at__isnull=False).values("pk")
     scopes: dict[str, QuerySet[IncomingRecord]] = {}
-    for box in boxes:
-        if box in built:
-            continue
+
+    def build(box: str) -> QuerySet[IncomingRecord]:
         kind = "inbox" if box in BOXES and box != "so" else box
         if kind not in scopes:
             scopes[kind] = _scope(user, box).exclude(document_id__in=recalled)
-        built[box] = _in_tab(scopes[kind], user, box, today)
-    return {box: built[box].all() for box in boxes}  # copies: one read's results are not handed to the next
+        return _in_tab(scopes[kind], user, box, today)
+
+    # Within a request each tab is built once (a list page counts its tabs, then lists one of them).
+    return {box: memo.queryset(user, ("incoming_tab", box, today), lambda box=box: build(box)) for box in boxes}
 
 
 def _in_tab(qs: QuerySet[IncomingRecord], user: User, box: str, today: datetime.date) -> QuerySet[IncomingRecord]:
