@@ -37,14 +37,15 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
     if not filters.narrowed and not forced_box and filters.box in counts:
         paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.incoming_rows(page.object_list)
+    today = timezone.localdate()
+    page.object_list = selectors.incoming_rows(page.object_list, today)
     return {
         "form": form,
         "filters": filters,
         "page": page,
         "boxes": selectors.BOXES,
         "counts": counts,
-        "today": timezone.localdate(),
+        "today": today,
         "is_clerk": roles.is_clerk(request.user),
         "pending_count": counts["pending"],
         "recalls": list(core_selectors.recalls_to_acknowledge(request.user)[:20]),
