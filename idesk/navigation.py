@@ -4,12 +4,16 @@ Each queue counts exactly the list its link opens (tests/idesk/test_navigation.p
 all in one query whatever the role (count_many over each list's own queryset).
 Pages render the queues' links without counts and the badges arrive by one htmx request after the page
 (idesk.views.nav_counts), so no page waits for seven counts it does not show in its content; Bàn làm việc,
-whose content is those counts, counts them itself and the navigation shows them at once."""
+whose content is those counts, counts them itself and the navigation shows them at once. A list page's tabs
+(Văn bản đến, Văn bản đi) get their badges the same way: the page counts only its own list, and the badges'
+request counts the other tabs with the queues (most are the same querysets) in the same statement."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,20 +38,55 @@ class Queue:
     urgent: bool = False  # counted in red (late)
 
 
-def queues_for(user: User, counted: bool = True) -> list[Queue]:
+def _incoming_tabs(user: User) -> dict[str, QuerySet]:
+    return incoming.box_querysets(user, pending=True)
+
+
+def _outgoing_tabs(user: User) -> dict[str, QuerySet]:
+    querysets = outgoing.tab_querysets(user)
+    if roles.is_clerk(user):
+        querysets["paper"] = outgoing.paper_to_send(user)  # the list's "Bản giấy cần gửi" button
+    return querysets
+
+
+# A list page's tab group (its `tab_group`, sent as ?tabs=): what each of its tabs counts, by key.
+TAB_GROUPS: dict[str, Callable[[User], dict[str, QuerySet]]] = {"incoming": _incoming_tabs, "outgoing": _outgoing_tabs}
+
+# A tab's badge when its count is not zero; any other: light.
+TAB_BADGES = {"qua_han": "text-bg-danger", "pending": "text-bg-primary", "paper": "text-bg-warning"}
+
+
+def tab_badge(key: str, count: int | None) -> str:
+    return TAB_BADGES.get(key, "text-bg-light border") if count else "text-bg-light border"
+
+
+@dataclass(frozen=True)
+class TabCount:
+    key: str
+    count: int
+
+
+def queues_for(user: User, counted: bool = True, tabs: str | None = None) -> list[Queue]:
     """The queues this person has (by role), in the navigation's order, each with its count unless `counted` is
     False (then no query runs, and Quá hạn, listed only when something is late, is left out)."""
+    return _counted(user, counted, tabs)[0]
+
+
+def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], list[TabCount]]:
+    """The queues, and the counts of the tab group `tabs` (TAB_GROUPS) counted with them in one statement."""
     if not user.is_authenticated or not user.is_active:
-        return []
+        return [], []
     is_clerk = roles.is_clerk(user)
     signing = outgoing.tab_keys(user, ["cho_duyet", "cho_ky", "cho_phat_hanh"])
+    tab_querysets = TAB_GROUPS[tabs](user) if counted and tabs in TAB_GROUPS else {}
     if counted:
         others = outgoing.tab_querysets(user, signing)
         if is_clerk:
             others["paper"] = outgoing.paper_to_send(user)
         others["answers"] = meetings.awaiting_my_answer(user)
         others.update(incoming.box_querysets(user, ["cho_xu_ly", "qua_han"], pending=True))
-        counts = count_many(others)
+        # A tab and a queue of the same key count the same list: counted once.
+        counts = count_many({**tab_querysets, **others})
     else:
         counts = {}  # each queue's count is then None
     incoming_url = reverse("documents:incoming_list")
@@ -76,16 +115,17 @@ def queues_for(user: User, counted: bool = True) -> list[Queue]:
     queues.append(
         Queue("answers", _("Chờ trả lời"), reverse("meetings") + "?cho_tra_loi=1", counts.get("answers"), "meetings")
     )
-    return queues
+    return queues, [TabCount(key, counts[key]) for key in tab_querysets]
 
 
 class Navigation:
     """The queues of one request for the navigation: with their counts when the page has counted them (Bàn làm
     việc), otherwise their links alone, and `counted` False tells the template to fetch the badges after the page."""
 
-    def __init__(self, request):
+    def __init__(self, request, tab_counts: list[TabCount] | None = None):
         self._request = request
         self._queues: list[Queue] | None = None
+        self.tab_counts = tab_counts or []  # the badges' request: the page's tabs, counted
 
     @property
     def counted(self) -> bool:
@@ -116,7 +156,9 @@ class Navigation:
         return self.group("meetings")
 
 
-def counted_navigation(request) -> Navigation:
-    """The navigation with every queue counted (for the badges' own request and for Bàn làm việc)."""
-    setattr(request, REQUEST_QUEUES, queues_for(request.user))
-    return Navigation(request)
+def counted_navigation(request, tabs: str | None = None) -> Navigation:
+    """The navigation with every queue counted (for the badges' own request and for Bàn làm việc), and with
+    `tabs` (a key of TAB_GROUPS, else ignored) that tab group's counts too."""
+    queues, tab_counts = _counted(request.user, True, tabs)
+    setattr(request, REQUEST_QUEUES, queues)
+    return Navigation(request, tab_counts)

@@ -43,12 +43,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def nav_counts(request: HttpRequest) -> HttpResponse:
     """The navigation's queues with their counts, fetched by htmx after each page (components/sidebar.html): each
-    group's list replaces the uncounted one out of band."""
+    group's list replaces the uncounted one out of band, and so do the badges of the page's tabs (`?tabs=`, a list
+    page's tab group: idesk.navigation.TAB_GROUPS)."""
     from idesk.navigation import counted_navigation
 
     # The page's own address (htmx sends it) marks its queue as the current one, as the page itself did.
     here = request.htmx.current_url_abs_path if request.htmx else None
-    return render(request, "components/nav_counts.html", {"nav": counted_navigation(request), "here": here or ""})
+    nav = counted_navigation(request, tabs=request.GET.get("tabs"))
+    return render(request, "components/nav_counts.html", {"nav": nav, "here": here or ""})
 
 
 @login_required

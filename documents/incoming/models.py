@@ -70,7 +70,7 @@ class IncomingRecord(models.Model):
             # after its rows, not by sorting every row of a register (or every match of a search).
             models.Index(fields=["unit", "-urgency", "-arrived_at", "-id"], name="incoming_unit_list_order"),
             models.Index(fields=["-urgency", "-arrived_at", "-id"], name="incoming_list_order"),
-            # The tab counts (selectors.box_counts): the clerk's records waiting to be submitted, and the
+            # The tab counts (selectors.box_querysets): the clerk's records waiting to be submitted, and the
             # register's size counted from the index alone (secrecy and document checked without the table).
             models.Index(fields=["unit"], condition=Q(status="registered"), name="incoming_unit_registered"),
             models.Index(fields=["unit", "secrecy", "document"], name="incoming_unit_visible"),

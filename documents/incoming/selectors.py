@@ -33,7 +33,6 @@ from documents.incoming.models import (
     IncomingStatus,
     ProgressNote,
 )
-from idesk.lib.queries import count_many
 from units.text import fold
 
 # Inbox boxes (Văn bản đến tabs). "so" is the unit's register.
@@ -144,6 +143,23 @@ class IncomingFilters:
         )
 
 
+# What a list of records shows (incoming_rows, Bàn làm việc, Tìm văn bản): only these are read, as a document's
+# 40 columns, its text and search keys among them, cost more to fetch and build than the rest of the row.
+LISTED_FIELDS = (
+    "arrival_number",
+    "arrived_at",
+    "urgency",
+    "secrecy",
+    "status",
+    "due_date",
+    "document__doc_type",
+    "document__summary",
+    "document__number_symbol",
+    "document__issued_date",
+    "document__issuer_name",
+)
+
+
 def incoming_list(
     user: User, filters: IncomingFilters, *, scan: bool = False
 ) -> QuerySet[IncomingRecord] | SearchResults:
@@ -154,13 +170,13 @@ def incoming_list(
 
 def tab(user: User, box: str, today: datetime.date | None = None) -> QuerySet[IncomingRecord]:
     """What a tab of Văn bản đến ("so", the unit register, or an inbox box) holds before the list's own filters
-    and order: the one definition its list and its count (box_counts) share."""
+    and order: the one definition its list and its count (box_querysets) share."""
     return tabs(user, [box], today)[box]
 
 
 def tabs(user: User, boxes, today: datetime.date | None = None) -> dict[str, QuerySet[IncomingRecord]]:
-    """`tab` for several boxes at once: the inbox boxes share one scope, built once (box_counts builds every
-    tab on every page; the querysets' Python, not their SQL, is what the counts cost)."""
+    """`tab` for several boxes at once: the inbox boxes share one scope, built once (the badges' request builds every
+    tab after every list page; the querysets' Python, not their SQL, is what the counts cost)."""
     today = timezone.localdate() if today is None else today
     # A recalled document is withdrawn from every list (its notice waits for the clerk's acknowledgement). The
     # few recalled documents come from their own index: joining every row to its document just to check would
@@ -246,7 +262,12 @@ def _narrowed(
     order = SORTS.get(filters.sort, SORTS["ngay_den"])
 
     def shown(records: QuerySet[IncomingRecord]) -> QuerySet[IncomingRecord]:
-        return records.select_related("document").annotate(seen=Exists(opened)).order_by("-urgency", *order)
+        return (
+            records.select_related("document")
+            .only(*LISTED_FIELDS)
+            .annotate(seen=Exists(opened))
+            .order_by("-urgency", *order)
+        )
 
     if filters.q:
         # The search reads a page of few matches by their ids (found within qs): from the bare table.
@@ -414,10 +435,15 @@ class SearchResults:
         return rows
 
 
+def box_keys(user: User, boxes=BOXES) -> list[str]:
+    """The inbox tabs (of `boxes`) this user has: "so", the unit register, only for those who see it."""
+    return [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
+
+
 def box_querysets(user: User, boxes=BOXES, pending: bool = False) -> dict[str, QuerySet]:
-    """What the inbox tabs count ("so", the unit register, only for those who see it) and with `pending` the
-    clerk's arrivals waiting in "Chờ vào sổ": the very querysets the tabs list, for count_many."""
-    wanted = [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
+    """What the inbox tabs count (box_keys) and with `pending` the clerk's arrivals waiting in "Chờ vào sổ": the
+    very querysets the tabs list, for count_many."""
+    wanted = box_keys(user, boxes)
     keys = [*wanted, "pending"] if pending else wanted
     if not user.is_authenticated or not user.is_active:
         return {key: IncomingRecord.objects.none() for key in keys}
@@ -425,11 +451,6 @@ def box_querysets(user: User, boxes=BOXES, pending: bool = False) -> dict[str, Q
     if pending:
         querysets["pending"] = core_policy.deliveries.visible_to(user)
     return querysets
-
-
-def box_counts(user: User, boxes=BOXES, pending: bool = False) -> dict[str, int]:
-    """The inbox tabs' counts (box_querysets) in one query."""
-    return count_many(box_querysets(user, boxes, pending))
 
 
 def pending_deliveries(user: User) -> QuerySet[Delivery]:

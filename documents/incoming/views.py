@@ -32,11 +32,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
     if forced_box:
         filters.box = forced_box
     rows = selectors.incoming_list(request.user, filters)
-    counts = selectors.box_counts(request.user, pending=True)  # the tabs', and "pending" for Chờ vào sổ
-    paginator = Paginator(rows, page_size())
-    if not filters.narrowed and not forced_box and filters.box in counts:
-        paginator.count = counts[filters.box]  # (a cached property) the tab's count is the list's: not asked twice
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
     today = timezone.localdate()
     page.object_list = selectors.incoming_rows(page.object_list, today)
     return {
@@ -44,11 +40,21 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "filters": filters,
         "page": page,
         "boxes": selectors.BOXES,
-        "counts": counts,
+        **_tabs(request.user, None if filters.narrowed or forced_box else filters.box),
         "today": today,
         "is_clerk": roles.is_clerk(request.user),
-        "pending_count": counts["pending"],
         "recalls": list(core_selectors.recalls_to_acknowledge(request.user)[:20]),
+    }
+
+
+def _tabs(user: User, counted: str | None) -> dict:
+    """The inbox tabs this user has. Their counts come with the navigation's badges after the page (tab_group,
+    idesk.views.nav_counts); the page counts only its own list, whose count is `counted`'s when the list is that
+    tab unfiltered."""
+    return {
+        "tabs": {key: selectors.BOXES[key] for key in selectors.box_keys(user)},
+        "counted_tab": counted,
+        "tab_group": "incoming",
     }
 
 
@@ -323,10 +329,7 @@ def _run_action(action: str, form, user: User, record) -> str:
 @require_GET
 def deliveries(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
-    counts = selectors.box_counts(request.user, pending=True)  # the inbox's tabs, shown here too
-    paginator = Paginator(selectors.pending_deliveries(request.user), page_size())
-    paginator.count = counts["pending"]  # (a cached property) the tab's count is the list's: not asked twice
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(selectors.pending_deliveries(request.user), page_size()).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     carried = directions.directed_from([d.pk for d in page.object_list])  # a leader's comment travels with it
     for d in page.object_list:
@@ -338,10 +341,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "notices": notices.order_by("-sent_at")[:200],
-            "boxes": selectors.BOXES,
-            "counts": counts,
+            **_tabs(request.user, "pending"),
             "is_clerk": True,
-            "pending_count": counts["pending"],
         },
     )
 

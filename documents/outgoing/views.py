@@ -50,12 +50,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.issued(user, q=q, year=year)
     else:
         rows = selectors.drafts(user, tab, q=q)
-    counts = selectors.tab_counts(user, paper=True)
-    paper_count = counts.pop("paper")
-    paginator = Paginator(rows, page_size())
-    if not q and not year:
-        paginator.count = counts[tab]  # (a cached property) the tab's count is the list's: not asked twice
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
     if tab == "da_phat_hanh":
         page.object_list = selectors.issued_rows(page.object_list)
     return render(
@@ -64,12 +59,14 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         {
             "tab": tab,
             "tabs": {t: selectors.TABS[t] for t in tabs},
-            "counts": counts,
+            # The other tabs' counts (and the paper copies') come with the navigation's badges after the page
+            # (idesk.views.nav_counts); the page counts only its own list.
+            "counted_tab": None if q or year else tab,
+            "tab_group": "outgoing",
             "page": page,
             "form": form,
             "q": q,
             "is_clerk": roles.is_clerk(user),
-            "paper_count": paper_count,
         },
     )
 

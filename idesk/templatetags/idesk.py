@@ -81,6 +81,14 @@ def due_class(due, today, status: str = "") -> str:
 
 
 @register.filter
+def tab_badge(key: str, count) -> str:
+    """A list tab's count badge class (idesk.navigation.TAB_BADGES)."""
+    from idesk.navigation import tab_badge
+
+    return tab_badge(key, count)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
 

@@ -57,12 +57,19 @@
   window.addEventListener("resize", focusableScrollers);
 
   // A tab strip scrolled sideways on a phone (.idesk-tabs): the current tab in view, with a part of its neighbours.
-  document.querySelectorAll(".idesk-tabs").forEach(function (strip) {
+  function centreCurrentTab(strip) {
     var current = strip.querySelector("[aria-current=page], .active");
     if (!current || strip.scrollWidth <= strip.clientWidth) return;
     var item = (current.closest("li") || current).getBoundingClientRect();
     var box = strip.getBoundingClientRect();
     strip.scrollLeft += item.left - box.left - (strip.clientWidth - item.width) / 2;
+  }
+  document.querySelectorAll(".idesk-tabs").forEach(centreCurrentTab);
+  // The tabs' counts arrive after the page (with the navigation's badges) and widen the tabs: centre it again.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt && event.detail.elt.hasAttribute("data-nav-counts")) {
+      document.querySelectorAll(".idesk-tabs").forEach(centreCurrentTab);
+    }
   });
   // ... and the tab the keyboard reaches shown whole (the browser scrolls only a tab entirely out of view).
   document.addEventListener("focusin", function (event) {

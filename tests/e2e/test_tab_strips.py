@@ -29,17 +29,26 @@ CASES = [
 ]
 
 
+# The tabs' counts arrive after the page, with the navigation's badges (idesk.views.nav_counts).
+COUNTED = "() => [...document.querySelectorAll('.idesk-tabs [id^=tab-count-]')].every(b => b.textContent !== '')"
+
+
+def open_counted(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function(COUNTED)
+
+
 @pytest.mark.parametrize("username, path, current", CASES)
 def test_tab_strips_are_one_scrolling_row_on_a_phone(page, username, path, current):
     login(page, username)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(page.base_url + path)
+    open_counted(page, page.base_url + path)
     strip = page.locator(STRIP)
     wide = strip.evaluate(TABS)
     assert len(wide) >= 4 and all(t["inside"] for t in wide), wide
 
     page.set_viewport_size({"width": 360, "height": 800})
-    page.goto(page.base_url + path)
+    open_counted(page, page.base_url + path)
     strip = page.locator(STRIP)
     tabs = strip.evaluate(TABS)
     assert [t["label"] for t in tabs] == [t["label"] for t in wide]  # the same tabs, none dropped

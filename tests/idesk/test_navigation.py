@@ -6,12 +6,17 @@ import re
 
 import pytest
 from django.core.paginator import Page
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from documents.incoming import selectors as incoming_selectors
+from documents.outgoing import selectors as outgoing_selectors
 from idesk.navigation import queues_for
 from tests.conftest import client_as
 
 PERSONAS = ["chairman", "district_clerk", "dept_head", "dept_staff", "commune_clerk", "outsider"]
 BELL = re.compile(r'<a id="bell".*?<span class="visually-hidden">([^<]*)</span>', re.S)
+TAB_BADGE = re.compile(r'<span id="tab-count-(\w+)" class="badge[^"]*" hx-swap-oob="true">(\d+)</span>')
 BADGE = re.compile(r'href="([^"]+)" data-queue="([a-z_]+)"[^>]*>[^<]*<span[^>]*data-testid="queue-count">(\d+)<')
 
 # The queues each persona has (by role): a leader signs, a clerk registers, issues and posts paper.
@@ -95,11 +100,21 @@ def test_a_page_lists_the_queues_uncounted_and_fetches_the_badges_after_it(distr
     # The queues' links are there at once, without counts, and the page asks for the badges after itself.
     assert 'data-queue="pending"' in page and 'data-queue="paper"' in page
     assert 'data-testid="queue-count"' not in page
-    assert 'hx-get="/dieu-huong/dem/"' in page
-    # The page counts its inbox once (its tabs); the other queues are not counted for it.
-    counts = [q["sql"] for q in queries.captured_queries if "counted_0" in q["sql"]]
-    assert sum("documents_incomingrecord" in sql for sql in counts) == 1
-    assert not any("documents_outgoingdraft" in sql for sql in counts)
+    assert 'hx-get="/dieu-huong/dem/?tabs=incoming"' in page
+    # The page counts its own list only: its tabs' badges and the other queues come with the badges' request.
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "documents_incomingrecord" in counts[0] and "counted_0" not in counts[0]
+    tabs = dict(re.findall(r'<span id="tab-count-(\w+)" class="badge[^"]*">(\d*)</span>', page))
+    assert tabs == {
+        "so": "",
+        "cho_xu_ly": tabs["cho_xu_ly"],
+        "dang_xu_ly": "",
+        "qua_han": "",
+        "da_xong": "",
+        "de_biet": "",
+        "pending": "",
+    }
+    assert tabs["cho_xu_ly"].isdigit()
     # Nor the unread notifications: the bell is there without its count, which arrives with the badges.
     assert not any("idesk_notification" in q["sql"] for q in queries.captured_queries)
     bell = re.search(r'<a id="bell"[^>]*>.*?</a>', page, re.S).group(0)
@@ -123,6 +138,26 @@ def test_the_badges_request_counts_what_bàn_làm_việc_counts(request, name, w
     assert bell == BELL.search(client.get("/").content.decode()).group(1)
     assert 'id="nav-queues-incoming"' in fragment
     assert f'href="{here.replace("&", "&amp;")}" data-queue="cho_xu_ly" aria-current="page"' in fragment
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_badges_request_counts_the_pages_tabs_as_their_lists_count(request, name, work):
+    user = request.getfixturevalue(name)
+    client = client_as(user)
+    for group, list_url, param, tab_keys in (
+        ("incoming", "/documents/incoming/", "box", lambda: list(incoming_selectors.box_keys(user))),
+        ("outgoing", "/documents/outgoing/", "tab", lambda: outgoing_selectors.visible_tabs(user)),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            fragment = client.get("/dieu-huong/dem/", {"tabs": group}, HTTP_HX_REQUEST="true").content.decode()
+        # The tabs are counted in the navigation's one statement, not in one of their own.
+        assert sum("counted_0" in q["sql"] for q in queries.captured_queries) == 1
+        badges = dict(TAB_BADGE.findall(fragment))
+        for key in tab_keys():
+            listed = client.get(list_url, {param: key}).context["page"].paginator.count
+            assert badges[key] == str(listed), (group, key)
+    # An unknown group asks for no tab.
+    assert not TAB_BADGE.findall(client.get("/dieu-huong/dem/", {"tabs": "globals"}).content.decode())
 
 
 def test_a_signed_out_visitor_has_no_queues(client, db):

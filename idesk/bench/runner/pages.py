@@ -38,6 +38,9 @@ class Page:
     rows: Callable[[int], list[int]] | None = None  # ids the page shows at n rows (for the same-rows check)
 
 
+NAV_COUNTS_LABEL = "Số đếm hàng việc và các tab (sau trang Văn bản đến)"
+
+
 def pages(p: Personas, month: tuple[datetime.date, datetime.date]) -> list[Page]:
     from documents.incoming import selectors
     from documents.models import IncomingRecord
@@ -57,9 +60,10 @@ def pages(p: Personas, month: tuple[datetime.date, datetime.date]) -> list[Page]
     out = [
         Page("home_clerk", "Bàn làm việc", "clerk", "/"),
         Page("home_leader", "Bàn làm việc", "leader", "/"),
-        # The navigation's badges, which every other page fetches after itself (idesk.views.nav_counts).
-        Page("nav_counts_clerk", "Số đếm hàng việc (sau mỗi trang)", "clerk", "/dieu-huong/dem/"),
-        Page("nav_counts_leader", "Số đếm hàng việc (sau mỗi trang)", "leader", "/dieu-huong/dem/"),
+        # The navigation's badges, which every other page fetches after itself (idesk.views.nav_counts), here with
+        # the most tabs to count along: Văn bản đến's, which its list pages leave to this request.
+        Page("nav_counts_clerk", NAV_COUNTS_LABEL, "clerk", "/dieu-huong/dem/?tabs=incoming"),
+        Page("nav_counts_leader", NAV_COUNTS_LABEL, "leader", "/dieu-huong/dem/?tabs=incoming"),
         Page(
             "inbox_head",
             "Văn bản đến — Chờ xử lý",
