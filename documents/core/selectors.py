@@ -35,11 +35,23 @@ def due_css(due: datetime.date | None, today: datetime.date, status: str = "") -
 
 
 def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
+    """The recall notices on top of Văn bản đến, with only what they show (the list asks on every page)."""
     if not roles.is_clerk(user):
         return Delivery.objects.none()
-    return Delivery.objects.filter(
-        recipient_unit_id=user.unit_id,
-        status=DeliveryStatus.RECALLED,
-        recall_acknowledged_at__isnull=True,
-        electronic=True,
-    ).select_related("document", "sender_unit")
+    return (
+        Delivery.objects.filter(
+            recipient_unit_id=user.unit_id,
+            status=DeliveryStatus.RECALLED,
+            recall_acknowledged_at__isnull=True,
+            electronic=True,
+        )
+        .select_related("document", "sender_unit")
+        .only(
+            "exchange",
+            "document__number_symbol",
+            "document__doc_type",
+            "document__summary",
+            "document__recall_reason",
+            "sender_unit__name",
+        )
+    )
