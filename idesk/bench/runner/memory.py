@@ -23,7 +23,9 @@ def vm_hwm_mb() -> float | None:
 def probe_web(spec: dict) -> dict:
     """A web process serving the pages (Django's WSGI handler, as the test client drives it), then PDFs."""
     from accounts.models import User
+    from idesk.lib.reports import freeze_loaded
 
+    freeze_loaded()  # as idesk.wsgi does once the server has loaded
     out = {"after_setup": vm_hwm_mb(), "failed": []}
     users = User.objects.in_bulk(spec["users"])
     clients = {uid: logged_in_client(users[uid]) for uid in users}

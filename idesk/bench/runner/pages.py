@@ -157,6 +157,9 @@ def logged_in_client(user) -> Client:
 
 
 def measure_pages(p: Personas, month, opts: Options) -> list[dict]:
+    from idesk.lib.reports import freeze_loaded
+
+    freeze_loaded()  # as idesk.wsgi does in a server once it has loaded, before its first request
     clients = {name: logged_in_client(user) for name, user in p.items()}
     users = dict(p.items())
     results = []
