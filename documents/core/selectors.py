@@ -45,9 +45,10 @@ def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
             recall_acknowledged_at__isnull=True,
             electronic=True,
         )
-        .select_related("document", "sender_unit")
+        # (exchange: a liên thông delivery's package, whose notice may be refused; joined, not asked per notice.)
+        .select_related("document", "sender_unit", "exchange")
         .only(
-            "exchange",
+            "exchange__id",
             "document__number_symbol",
             "document__doc_type",
             "document__summary",
