@@ -80,12 +80,22 @@ def due_class(due, today, status: str = "") -> str:
     return due_css(due, today, status)
 
 
-@register.filter
-def tab_badge(key: str, count) -> str:
-    """A list tab's count badge class (idesk.navigation.TAB_BADGES)."""
+@register.simple_tag
+def tab_count(key: str, count=None, oob: bool = False) -> str:
+    """A list tab's count badge: empty (Bootstrap hides it) until the badges' request (idesk.views.nav_counts)
+    replaces it out of band, unless the page counted it (its own list). A tag: an include per tab cost more."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
     from idesk.navigation import tab_badge
 
-    return tab_badge(key, count)
+    return format_html(
+        '<span id="tab-count-{}" class="badge {}"{}>{}</span>',
+        key,
+        tab_badge(key, count),
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        "" if count is None else count,
+    )
 
 
 @register.filter
