@@ -18,7 +18,6 @@ import datetime
 import functools
 from collections.abc import Iterator
 
-import holidays
 from django.utils.translation import gettext as _
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -28,6 +27,8 @@ SATURDAY = 5
 @functools.lru_cache(maxsize=128)
 def _year(year: int) -> tuple[dict[datetime.date, str], frozenset[datetime.date]]:
     """(public holidays with their names, make-up working weekend days) of one year, in Vietnamese."""
+    import holidays  # here, not with the module: ~2 MB that a process needs only once it counts working days
+
     vn = holidays.country_holidays("VN", years=year, language="vi")
     names = {day: name for day, name in vn.items() if day.year == year}
     workdays = frozenset(day for day in getattr(vn, "weekend_workdays", ()) if day.year == year)

@@ -7,9 +7,8 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import TYPE_CHECKING
 
-from asn1crypto import pem
-from asn1crypto import x509 as asn1_x509
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -17,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.core.models import Delivery, StoredFile
 from units.models import Unit, UnitKind
+
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
 
 
 def hash_token(raw: str) -> str:
@@ -30,6 +32,9 @@ def new_token() -> str:
 
 def certificates_in(text: str) -> list[asn1_x509.Certificate]:
     """The X.509 certificates of a PEM text (one or more BEGIN CERTIFICATE blocks); ValueError when unreadable."""
+    from asn1crypto import pem  # here: every process imports the models, few read a certificate
+    from asn1crypto import x509 as asn1_x509
+
     raw = text.strip().encode()
     if not raw:
         return []

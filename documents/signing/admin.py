@@ -11,7 +11,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from documents.signing import certs
 from documents.signing.errors import SigningError
 from documents.signing.models import (
     CertificateKind,
@@ -51,6 +50,8 @@ class SigningCertificateForm(forms.ModelForm):
             if data.get("key_storage") == KeyStorage.SERVER and upload:
                 instance.set_pkcs12(upload.read(), data.get("pkcs12_password") or None)
             elif data.get("key_storage") == KeyStorage.REMOTE and data.get("certificate_file"):
+                from documents.signing import certs  # cryptography: only when a certificate is read (see models)
+
                 raw = data["certificate_file"].read()
                 found = certs.load_pem_certificates(raw) or [certs.load_certificate(raw)]
                 instance.set_certificate(found[0], found[1:])
@@ -151,6 +152,8 @@ class TrustedRootForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("upload"):
+            from documents.signing import certs  # cryptography: only when a certificate is read (see models)
+
             try:
                 self.instance.set_certificate(certs.load_certificate(data["upload"].read()))
             except SigningError as exc:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.checks import Warning as CheckWarning
 from django.core.checks import register
 from django.utils.translation import gettext as _
 
 from documents.signing.errors import SigningError
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 logger = logging.getLogger(__name__)
 _warned = False
@@ -25,6 +28,10 @@ def _derived_from_secret_key() -> bytes:
 
 
 def fernet() -> Fernet:
+    # cryptography is imported here, not with the module: the models import this module (its system check), and a
+    # process that never opens a key (the worker's daily tasks, most web requests) saves ~10 MB.
+    from cryptography.fernet import Fernet
+
     global _warned
     configured = getattr(settings, "IDESK_SIGNING_KEY", "")
     if configured:
@@ -44,6 +51,8 @@ def encrypt(data: bytes) -> bytes:
 
 
 def decrypt(token: bytes) -> bytes:
+    from cryptography.fernet import InvalidToken
+
     try:
         return fernet().decrypt(bytes(token))
     except InvalidToken as exc:

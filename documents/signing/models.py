@@ -6,6 +6,7 @@ Imported by documents/models.py so Django sees them in the documents app. Nothin
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,8 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from documents.signing import certs, keys
+# certs (cryptography's X.509, ~10 MB) is imported where a certificate is read, not with the models: every process
+# imports these, few read a certificate. keys is light, and registers a system check.
+from documents.signing import keys
 from documents.signing.errors import SigningError
+
+if TYPE_CHECKING:
+    from documents.signing.certs import KeyBundle
 
 
 class CertificateKind(models.TextChoices):
@@ -111,6 +117,8 @@ class SigningCertificate(models.Model):
     )
 
     def set_certificate(self, cert, chain=()) -> None:
+        from documents.signing import certs
+
         info = certs.describe(cert)
         self.certificate_pem = certs.to_pem(cert)
         self.chain_pem = "".join(certs.to_pem(c) for c in chain)
@@ -123,11 +131,15 @@ class SigningCertificate(models.Model):
 
     def set_pkcs12(self, data: bytes, password: str | None) -> None:
         """Open the upload with its password (a wrong one is refused), keep it only encrypted, password-free."""
+        from documents.signing import certs
+
         self.set_key_bundle(certs.open_pkcs12(data, password))
 
-    def set_key_bundle(self, bundle: certs.KeyBundle) -> None:
+    def set_key_bundle(self, bundle: KeyBundle) -> None:
         """Keep a key with its certificate, server-held, only encrypted. From an upload through set_pkcs12, whose
         opening checks the RSA key (~30 ms); the demo and the tests give the keys they have just made directly."""
+        from documents.signing import certs
+
         self.set_certificate(bundle.certificate, bundle.chain)
         self.key_storage = KeyStorage.SERVER
         self.encrypted_pkcs12 = keys.encrypt(certs.seal_pkcs12(bundle))
@@ -136,10 +148,14 @@ class SigningCertificate(models.Model):
 
     @property
     def certificate(self):
+        from documents.signing import certs
+
         return certs.load_certificate(self.certificate_pem)
 
     @property
     def chain(self) -> list:
+        from documents.signing import certs
+
         return certs.load_pem_certificates(self.chain_pem)
 
     def expected_names(self) -> list[str]:
@@ -151,6 +167,8 @@ class SigningCertificate(models.Model):
         """Refuse (SigningError) a certificate switched off, not valid now, unfit to sign, or naming someone else."""
         if not self.active:
             raise SigningError(_("Chứng thư số này đã bị ngừng sử dụng."))
+        from documents.signing import certs
+
         certs.check_can_sign(self.certificate, now=now or timezone.now(), expected_names=self.expected_names())
 
     def signer(self, *, now: datetime.datetime | None = None, description: str = ""):
@@ -238,6 +256,8 @@ class TrustedRoot(models.Model):
         return self.name
 
     def set_certificate(self, cert) -> None:
+        from documents.signing import certs
+
         info = certs.describe(cert)
         self.certificate_pem = certs.to_pem(cert)
         self.fingerprint = info.fingerprint

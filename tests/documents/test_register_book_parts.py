@@ -251,6 +251,22 @@ def test_every_page_says_its_number_out_of_the_total_once(db):
         assert ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — năm 2031" in text) == (number > 1)
 
 
+def test_the_numbers_are_laid_out_a_run_of_pages_at_a_time(db, monkeypatch):
+    """Page numbers are made NUMBER_PAGES pages at a time (memory): each run starts at its own page and says the
+    book's total, and the pages are those of the book laid out at once, numbered by WeasyPrint itself."""
+    a_book = book(incoming_rows(40))
+    whole = printed(a_book, part_rows=1000)
+    monkeypatch.setattr(pdf, "NUMBER_PAGES", 2)
+
+    parted = printed(a_book, part_rows=8)
+
+    total = pages_of(parted)
+    assert total >= 5  # three runs at least
+    for number in range(1, total + 1):
+        assert page_text(parted, number).count(f"Trang {number}/{total}") == 1
+    assert_same_pages(parted, whole)
+
+
 def test_the_joined_book_keeps_its_title_language_and_outline(db):
     reader = PdfReader(io.BytesIO(printed(book(incoming_rows(30)), part_rows=8)))
 
