@@ -39,7 +39,7 @@ class Queue:
 
 
 def _incoming_tabs(user: User) -> dict[str, QuerySet]:
-    return incoming.box_querysets(user, pending=True)
+    return incoming.box_querysets(user, pending=roles.is_clerk(user))  # Chờ vào sổ: the clerk's tab
 
 
 def _outgoing_tabs(user: User) -> dict[str, QuerySet]:
@@ -66,10 +66,10 @@ class TabCount:
     count: int
 
 
-def queues_for(user: User, counted: bool = True, tabs: str | None = None) -> list[Queue]:
+def queues_for(user: User, counted: bool = True) -> list[Queue]:
     """The queues this person has (by role), in the navigation's order, each with its count unless `counted` is
     False (then no query runs, and Quá hạn, listed only when something is late, is left out)."""
-    return _counted(user, counted, tabs)[0]
+    return _counted(user, counted, None)[0]
 
 
 def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], list[TabCount]]:
