@@ -40,7 +40,6 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "filters": filters,
         "page": page,
         "boxes": selectors.BOXES,
-        **_tabs(request.user, None if filters.narrowed or forced_box else filters.box),
         "today": today,
         "is_clerk": roles.is_clerk(request.user),
         "recalls": list(core_selectors.recalls_to_acknowledge(request.user)[:20]),
@@ -67,6 +66,8 @@ def _results_only(request: HttpRequest) -> bool:
 @require_GET
 def incoming_list(request: HttpRequest) -> HttpResponse:
     context = _incoming_page(request)
+    filters = context["filters"]
+    context.update(_tabs(request.user, None if filters.narrowed else filters.box))
     template = "documents/incoming/_table.html" if _results_only(request) else "documents/incoming/list.html"
     return render(request, template, context)
 

@@ -140,6 +140,14 @@ def test_the_badges_request_counts_what_bàn_làm_việc_counts(request, name, w
     assert f'href="{here.replace("&", "&amp;")}" data-queue="cho_xu_ly" aria-current="page"' in fragment
 
 
+def test_a_page_without_tabs_asks_for_the_badges_alone(district_clerk):
+    client = client_as(district_clerk)
+    for url in ("/documents/search/?q=kế+hoạch", "/units/", "/documents/incoming/arrivals/"):
+        page = client.get(url).content.decode()
+        asked = re.findall(r'hx-get="(/dieu-huong/dem/[^"]*)"', page)
+        assert asked == (["/dieu-huong/dem/?tabs=incoming"] if "arrivals" in url else ["/dieu-huong/dem/"]), url
+
+
 @pytest.mark.parametrize("name", PERSONAS)
 def test_the_badges_request_counts_the_pages_tabs_as_their_lists_count(request, name, work):
     user = request.getfixturevalue(name)
