@@ -86,6 +86,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         world.build()
+        world.keep()
     freeze_what_is_loaded()
 
 
