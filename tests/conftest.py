@@ -86,6 +86,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         world.build()
+        world.keep()
     freeze_what_is_loaded()
 
 
@@ -125,13 +126,17 @@ def demo(django_db_setup, django_db_blocker):
         # The rows the migrations made (the worker's schedules) are put back as they were after the last flush, so
         # the tests that check them, later on this worker, still see the migrations' own work.
         made_by_migrations = serializers.serialize("json", Schedule.objects.all())
-        call_command("flush", verbosity=0, interactive=False)
-        call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
+        # On SQLite the demo is seeded once a process and copied back for the next module (world.keep/restore).
+        if not world.restore("demo"):
+            call_command("flush", verbosity=0, interactive=False)
+            call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
+            world.keep("demo")
         yield
-        call_command("flush", verbosity=0, interactive=False)
-        for row in serializers.deserialize("json", made_by_migrations):
-            row.save()
-        world.build()
+        if not world.restore():  # the session's database, migrations' rows and world, copied back
+            call_command("flush", verbosity=0, interactive=False)
+            for row in serializers.deserialize("json", made_by_migrations):
+                row.save()
+            world.build()
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ logged-in client, a moment in Vietnam's time. Builders of documents live beside 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.test import Client
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,3 +37,21 @@ def client_as(person) -> Client:
 def vn_time(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
     """A moment in Vietnam's local time (the year of a register is the local year)."""
     return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def module_rows(build: Callable[[], object]):
+    """A module-scoped fixture of the rows `build()` makes, made once for the module's tests instead of once per
+    test (Django's TestCase.setUpTestData): inside a transaction rolled back when the module ends, each test's own
+    changes rolled back to them (pytest-django's per-test transaction is then a savepoint). For rows that the
+    module's tests may change but whose Python objects they do not share: what `build` returns is the same object
+    for every test. Once made, the rows are there for the module's later tests too, asked for or not."""
+    from django.db import transaction
+
+    @pytest.fixture(scope="module")
+    def rows(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build()
+            transaction.set_rollback(True)
+
+    rows.__doc__ = build.__doc__
+    return rows

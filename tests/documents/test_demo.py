@@ -15,7 +15,7 @@ from documents.signing.models import IssuedSignedFile
 from units.models import Unit, UnitKind
 
 # One worker takes the whole module (make test): the demo is seeded once for it, not once on each worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo"), pytest.mark.xdist_group("demo-documents")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo"), pytest.mark.xdist_group("demo")]
 
 
 def local_days(events) -> set[datetime.date]:

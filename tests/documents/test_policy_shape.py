@@ -29,6 +29,7 @@ from tests.conftest import client_as
 from tests.documents.conftest import unit, user
 from tests.documents.meeting_builders import meeting_data, with_material
 from tests.documents.outgoing_builders import drafted
+from tests.helpers import module_rows
 
 PERSONAS = [
     "chutich",
@@ -48,8 +49,7 @@ PERSONAS = [
 CLOCK = datetime.datetime(2030, 3, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-@pytest.fixture
-def world(db):
+def _world_rows():
     """A confidential and an ordinary draft, issued; a restricted and an ordinary meeting with materials, one
     confidential and granted to the invited unit's clerk."""
     from documents.outgoing import services as outgoing
@@ -77,6 +77,14 @@ def world(db):
             meetings_services.grant_material(
                 user=user("truong.tuphap"), material=secret, people=[user("vanthu.canhhien")]
             )
+
+
+world_rows = module_rows(_world_rows)  # made once for the module: the tests read them, or change them and roll back
+
+
+@pytest.fixture
+def world(world_rows, db):
+    with time_machine.travel(CLOCK, tick=False):
         yield
 
 

@@ -1,8 +1,12 @@
+import pytest
 from django.utils import timezone
 
 from documents.models import Attendance, Meeting, MeetingInvitee
 from idesk.demo_history import seed_history
 from idesk.models import ComplianceDay, UnitCompliance
+
+# On the worker that seeds the demo for its other modules (tests/idesk/test_seed_demo.py), which copies it here.
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_the_demo_history_fills_the_dashboard_once(demo, db):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from idesk import desk
 from tests.conftest import client_as
-from tests.idesk.test_navigation import work  # noqa: F401  (the fixture: a piece of work in each queue)
+from tests.idesk.test_navigation import _work
 
 NOW = dt.datetime(2026, 11, 18, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 ACTION = re.compile(r'<a class="btn btn-primary btn-sm" href="([^"]+)" data-action>')
@@ -21,6 +21,13 @@ QUEUE = re.compile(r'href="([^"]+)" data-queue="([a-z_]+)">')
 ITEM = re.compile(
     r'<li class="list-group-item px-0" data-kind="([a-z]+)"><a class="text-body text-decoration-none" href="([^"]+)">'
 )
+
+
+@pytest.fixture
+def work(db):
+    """A piece of work in each queue (tests/idesk/test_navigation.py), made for each test that asks: this module's
+    empty desk must stay empty."""
+    _work()
 
 
 def _home(user):

@@ -14,8 +14,9 @@ from units.models import Unit
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# The tests on the demo go to one worker (make test), which seeds it once for them.
-ON_ONE_WORKER = pytest.mark.xdist_group("seed-demo")
+# The tests on the demo go to one worker (make test), which seeds it once for them and for the other modules of
+# the group (tests/documents/test_demo.py, tests/idesk/test_demo_history.py: the demo fixture copies it back).
+ON_ONE_WORKER = pytest.mark.xdist_group("demo")
 
 
 def _counts():
