@@ -2,7 +2,8 @@
 
 Each virtual user is a thread with its own keep-alive connection and cookies (http.client, nothing to install). It
 logs in through the login form, opens every page once to warm up, then for `duration` seconds walks the main pages
-in its own shuffled order with a think time between clicks, like a person at work. Every request is timed from
+in its own shuffled order with a think time between clicks, like a person at work; after each page it sends the
+request a browser sends right after it (the navigation's and the tabs' badges, by htmx). Every request is timed from
 sending it to its last byte; anything but a 200 with a whole page is an error. The run is bounded: each request
 times out, every user stops at the deadline, and the threads are waited for at most that long again.
 
@@ -11,6 +12,7 @@ Used by `manage.py loadtest` (which can start gunicorn itself) and `make loadtes
 
 from __future__ import annotations
 
+import html
 import http.client
 import random
 import re
@@ -24,6 +26,9 @@ from http.cookies import SimpleCookie
 REQUEST_TIMEOUT = 30  # seconds; a request slower than this counts as an error
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _RECORD_LINK = re.compile(rb'href="(/documents/incoming/\d+/)"')
+# What a browser asks right after a page (components/sidebar.html): the navigation's and the tabs' counts, by htmx.
+_BADGES = re.compile(rb'data-nav-counts hx-get="([^"]+)"')
+BADGES = "Số đếm hàng việc (sau mỗi trang)"
 
 
 class LoadTestError(Exception):
@@ -96,8 +101,10 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict[str, str], bytes]:
-        headers = {"Host": f"{self.host}:{self.port}", "Accept": "text/html"}
+    def request(
+        self, method: str, path: str, body: dict | None = None, extra: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Host": f"{self.host}:{self.port}", "Accept": "text/html", **(extra or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
@@ -135,18 +142,31 @@ def login(browser: Browser, login_path: str, username: str, password: str) -> No
         raise LoadTestError(f"{username}: login answered {status}, not a redirect with a session")
 
 
-def fetch(browser: Browser, page: Page) -> Sample:
+def fetch(browser: Browser, page: Page) -> list[Sample]:
+    """The page, then what the browser asks right after it (its badges' request), each timed."""
+    sample, content = _timed(browser, page.name, page.path)
+    badges = _BADGES.search(content) if not sample.error else None
+    if badges is None:
+        return [sample]
+    path = html.unescape(badges.group(1).decode())
+    follow_up, _ = _timed(browser, BADGES, path, {"HX-Request": "true"}, whole_page=False)
+    return [sample, follow_up]
+
+
+def _timed(
+    browser: Browser, name: str, path: str, extra: dict[str, str] | None = None, whole_page: bool = True
+) -> tuple[Sample, bytes]:
     started = time.perf_counter()
     try:
-        status, _, content = browser.request("GET", page.path)
+        status, _, content = browser.request("GET", path, extra=extra)
     except (OSError, http.client.HTTPException) as exc:
-        return Sample(page.name, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
+        return Sample(name, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"), b""
     seconds = time.perf_counter() - started
     if status != 200:
-        return Sample(page.name, seconds, f"HTTP {status}")
-    if b"</html>" not in content[-512:]:
-        return Sample(page.name, seconds, "incomplete page")
-    return Sample(page.name, seconds)
+        return Sample(name, seconds, f"HTTP {status}"), content
+    if whole_page and b"</html>" not in content[-512:]:
+        return Sample(name, seconds, "incomplete page"), content
+    return Sample(name, seconds), content
 
 
 def record_page(browser: Browser, list_path: str) -> Page | None:
@@ -203,7 +223,7 @@ def run(
             for page in order:
                 if time.perf_counter() >= deadline:
                     break
-                samples[i].append(fetch(browsers[i], page))
+                samples[i].extend(fetch(browsers[i], page))
                 time.sleep(min(rng.uniform(0.5 * think, 1.5 * think), max(deadline - time.perf_counter(), 0)))
 
     _all(work, len(usernames), timeout=duration + REQUEST_TIMEOUT + 5)
@@ -216,7 +236,7 @@ def run(
         think=think,
         login_seconds=login_seconds,
         samples=[s for own in samples for s in own],
-        order=list(dict.fromkeys([p.name for p in pages] + [p.name for own in own_pages for p in own])),
+        order=list(dict.fromkeys([p.name for p in pages] + [p.name for own in own_pages for p in own] + [BADGES])),
     )
 
 

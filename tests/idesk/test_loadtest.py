@@ -42,6 +42,9 @@ def test_a_short_run_logs_people_in_and_times_every_page(seeded, live_server):
     by_page = {row["page"]: row for row in report.rows()}
     # The clerk sees records in Văn bản đến, so one of them joins the round; the missing page is an error, not a pass.
     assert {"Bàn làm việc", "Danh bạ", "Một hồ sơ văn bản đến", "Không có", "Tất cả"} <= set(by_page)
+    # After every page but Bàn làm việc (which counts its queues itself) the browser asks for the badges.
+    badges = by_page[loadtest.BADGES]
+    assert badges["errors"] == 0 and badges["requests"] >= by_page["Danh bạ"]["requests"]
     assert by_page["Bàn làm việc"]["errors"] == 0 and by_page["Bàn làm việc"]["p95"] > 0
     assert by_page["Không có"]["errors"] == by_page["Không có"]["requests"] > 0
     assert {e.error for e in report.errors} == {"HTTP 404"}

@@ -138,7 +138,7 @@ class Command(BaseCommand):
             f"Measured {when} on {os.cpu_count()} CPU cores shared by the server, the database and the load "
             f"generator; {server}; {version}; load average at the end {load}. Dataset: the demo district "
             f"(`seed_demo`). Pages: Bàn làm việc, Văn bản đến, one incoming record each person can see, Văn bản đi, "
-            f"Lịch họp, Danh bạ."
+            f"Lịch họp, Danh bạ; after each, the badges' request a browser sends (htmx)."
         )
 
 
