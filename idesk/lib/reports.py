@@ -149,7 +149,8 @@ _gc_frozen_for_good = False  # freeze_loaded() was called: the blocks below leav
 def freeze_loaded() -> None:
     """Move what the process holds now out of the cyclic collector's sight for good (gc.freeze), after collecting:
     the full collections after rendering and signing then walk only what was made since. For a process that
-    loads much before its work (the test suite); collecting_by_hand keeps this freeze."""
+    loads much before its work (the web server once loaded, idesk.wsgi; the test suite); collecting_by_hand keeps
+    this freeze."""
     global _gc_frozen_for_good
     with _gc_lock:
         gc.collect()
