@@ -104,6 +104,41 @@ def freeze_what_is_loaded() -> None:
     reports.freeze_loaded()
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, whose thread shares the test's in-memory SQLite connection: each use of that
+    connection is made one at a time (_serialized). Otherwise a page's background request (the badges' fetch) can
+    bind its parameters, holding Python's GIL and waiting for SQLite's connection mutex, while the test's own query
+    holds that mutex and calls one of Django's SQL functions written in Python, waiting for the GIL: the worker
+    hangs for good (seen in tests/e2e/test_meeting_journey.py's compute_day)."""
+    for connection in live_server.thread.connections_override.values():
+        _serialized(connection)
+    return live_server
+
+
+def _serialized(connection) -> None:
+    import threading
+
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    lock = threading.RLock()
+
+    def held(method):
+        def call(self, *args):
+            with lock:
+                return method(self, *args)
+
+        return call
+
+    class SerialCursor(SQLiteCursorWrapper):
+        # Every call that reaches SQLite with the GIL held (binding, reading columns) or may call back into Python.
+        execute, executemany = held(SQLiteCursorWrapper.execute), held(SQLiteCursorWrapper.executemany)
+        fetchone, fetchmany = held(SQLiteCursorWrapper.fetchone), held(SQLiteCursorWrapper.fetchmany)
+        fetchall, __next__ = held(SQLiteCursorWrapper.fetchall), held(SQLiteCursorWrapper.__next__)
+
+    connection.create_cursor = lambda name=None: connection.connection.cursor(factory=SerialCursor)
+
+
 @pytest.fixture
 def seeded(transactional_db):
     """For transactional tests (live server, threads): the flush after each test wipes the world."""
