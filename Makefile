@@ -52,9 +52,13 @@ TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 8 ] && n=8; 
 PYTEST_PARALLEL = $(if $(filter-out 0 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 CLOCK ?=
 NEED_FAKETIME = command -v faketime >/dev/null || { echo "Cần faketime: apt-get install faketime"; exit 1; }
+## The tests keep their compiled modules (__pycache__, git-ignored) even where the environment sets
+## PYTHONDONTWRITEBYTECODE: otherwise every worker and every process a test starts compiles iDesk and rewrites
+## the tests' assertions anew (collecting the suite: 7 s of CPU, 2.5 s with them kept).
+TEST_ENV = env -u PYTHONDONTWRITEBYTECODE
 test: install
 	@[ -z "$(CLOCK)" ] || $(NEED_FAKETIME)
-	$(if $(CLOCK),faketime "$(CLOCK)") $(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	$(TEST_ENV) $(if $(CLOCK),faketime "$(CLOCK)") $(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## The SQLite suite with the system clock moved (Debian's faketime): the first working Monday of a year, when
 ## every register restarts, and a Sunday in the middle of a month. The suite must pass on any day.
@@ -63,7 +67,7 @@ test-anyday: install
 	@$(NEED_FAKETIME)
 	@echo '$(ANYDAY)' | tr '|' '\n' | while IFS= read -r when; do \
 		echo "== make test at $$when (UTC)"; \
-		env -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS) </dev/null || exit 1; \
+		$(TEST_ENV) -u DATABASE_URL faketime "$$when" $(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS) </dev/null || exit 1; \
 	done
 
 ## Benchmarks (issue 8; docs/performance.md). PostgreSQL on 127.0.0.1; not part of `make test` or CI.
