@@ -4,7 +4,8 @@ whose UBND carries the province's mã định danh); the province's clerk regist
 the province's số đến. On the same two servers, the province returns a second one with a reason (02: the district
 sees Bị trả lại and the reason), and the district recalls a third (revocation + 13) which the province's clerk agrees
 to (15). A Chromium journey drives the same three on both servers' pages. The worker's part is played by calling
-its task functions (the real sending path, over HTTP to the other server) from `manage.py shell`.
+its task functions (the real sending path, over HTTP to the other server) in a `manage.py shell` of each server, one
+long-lived process per server as the worker is (each step a process of its own cost about 2 s of CPU apiece).
 
 The two servers are started once for the module and shared by its tests, each of which issues its own documents.
 Their databases are one migrated and seeded var directory copied twice: two separate SQLite files, media and secret
@@ -22,6 +23,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -56,7 +58,7 @@ class Server:
     encrypts the server-held signing keys is given (IDESK_SIGNING_KEY) so a copied database can still sign."""
 
     def __init__(self, var: Path, signing_key: str) -> None:
-        self.var, self.port, self.process = var, _free_port(), None
+        self.var, self.port, self.process, self.session = var, _free_port(), None, None
         self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
         self.env.update(
             IDESK_VAR_DIR=str(var), PYTHONUNBUFFERED="1", DEBUG="1", IDESK_2FA="0", IDESK_SIGNATURES_REQUIRED="0",
@@ -77,9 +79,26 @@ class Server:
         return done.stdout
 
     def shell(self, code: str) -> dict:
-        """Run `code` in the server's Django; it leaves its answer in `out`, printed as JSON on the last line."""
-        out = self.manage("shell", "-c", f"out = {{}}\n{code}\nimport json; print(json.dumps(out))")
-        return json.loads(out.strip().splitlines()[-1])
+        """Run `code` in the server's Django, in a namespace of its own; it leaves its answer in `out`. The same
+        `manage.py shell` process runs each step (started on the first), as the worker's process would."""
+        if self.session is None:
+            self.session_log = (self.var / "shell.log").open("wb")
+            self.session = subprocess.Popen(
+                self._command("shell", "-c", SESSION), cwd=ROOT, env=self.env, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=self.session_log, text=True, preexec_fn=_die_with_the_tests,
+            )  # fmt: skip
+        self.session.stdin.write(json.dumps(code) + "\n")
+        self.session.stdin.flush()
+        watchdog = threading.Timer(300, self.session.kill)  # a step that hangs ends the process, and the test
+        watchdog.start()
+        try:
+            answer = next((line for line in self.session.stdout if line.startswith(ANSWER)), None)
+        finally:
+            watchdog.cancel()
+        assert answer is not None, (self.var / "shell.log").read_text(errors="replace")[-3000:]
+        answer = json.loads(answer[len(ANSWER) :])
+        assert "error" not in answer, answer["error"][-3000:]
+        return answer["out"]
 
     def start(self) -> None:
         self.log = (self.var / "runserver.log").open("wb")
@@ -104,6 +123,15 @@ class Server:
         return (self.var / "runserver.log").read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
+        if self.session is not None:
+            self.session.stdin.close()  # the end of its input ends the shell's loop
+            try:
+                self.session.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.session.kill()
+                self.session.wait(timeout=10)
+            self.session.stdout.close()
+            self.session_log.close()
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -114,6 +142,21 @@ class Server:
         if self.process is not None:
             self.log.close()
 
+
+# What a server's shell runs: a step a line (its code as JSON), each in a namespace of its own holding `out`; the
+# answer, after whatever the step printed, is a line of its own: ANSWER, then `out` or the step's error, as JSON.
+ANSWER = "\x1eanswer "
+SESSION = f"""
+import json, sys, traceback
+for line in sys.stdin:
+    space = {{"out": {{}}}}
+    try:
+        exec(json.loads(line), space)
+        answer = {{"out": space["out"]}}
+    except BaseException:
+        answer = {{"error": traceback.format_exc()}}
+    print({ANSWER!r} + json.dumps(answer), flush=True)
+"""
 
 ISSUE_INVITATION = """
 from accounts.models import User
