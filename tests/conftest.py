@@ -6,6 +6,8 @@ cv1.noivu (its staff), vanthu.canhhien (commune clerk), cv1.canhhien (an outside
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -80,12 +82,87 @@ def _uses_database(item) -> bool:
     return bool(item.get_closest_marker("django_db") or names & {"db", "transactional_db", "live_server"})
 
 
+class _SharedWorld:
+    """Under xdist on SQLite, the migrated database with the world is made by the first worker that needs it and
+    copied by the others (and by a worker started again after a crash) from a file in the session's temporary
+    directory, with the test CA its certificates come from: the others skip the migrations (tables made straight
+    from the models, then replaced by the copy) and the world's RSA keys, ~9 s of CPU each. A file lock makes the
+    others wait for the first (pytest-xdist's pattern for once-a-session work)."""
+
+    def __init__(self, folder) -> None:
+        self.database, self.ca = folder / "test-world.sqlite3", folder / "test-world-ca.pem"
+        self.lock = open(folder / "test-world.lock", "w")  # noqa: SIM115  held until made() by the first
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        self.ready = self.ca.exists()  # written last: the copy is whole
+        if self.ready:
+            self._release()
+
+    def _release(self) -> None:
+        fcntl.flock(self.lock, fcntl.LOCK_UN)
+        self.lock.close()
+
+    abandon = _release
+
+    def load(self) -> None:
+        import sqlite3
+
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        from tests import factories
+
+        connection.ensure_connection()
+        with contextlib.closing(sqlite3.connect(self.database)) as made:
+            made.backup(connection.connection)
+        ContentType.objects.clear_cache()
+        factories.adopt_test_ca(self.ca.read_bytes())
+
+    def made(self) -> None:
+        import sqlite3
+
+        from django.db import connection
+
+        from tests import factories
+
+        with contextlib.closing(sqlite3.connect(self.database)) as copy:
+            connection.connection.backup(copy)
+        self.ca.write_bytes(factories.test_ca_pem())
+        self._release()
+
+
+_shared_world: _SharedWorld | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, worker_id, tmp_path_factory):
+    """Before the test database is made: whether this worker copies the shared world (_SharedWorld), and then
+    makes its tables without the migrations."""
+    global _shared_world
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if worker_id != "master" and database["ENGINE"] == "django.db.backends.sqlite3":
+        _shared_world = _SharedWorld(tmp_path_factory.getbasetemp().parent)  # this session's, above each worker's
+        if _shared_world.ready:
+            database.setdefault("TEST", {})["MIGRATE"] = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tests import world
 
     with django_db_blocker.unblock():
-        world.build()
+        if _shared_world and _shared_world.ready:
+            _shared_world.load()
+        else:
+            try:
+                world.build()
+            except BaseException:
+                if _shared_world:  # the others make their own
+                    _shared_world.abandon()
+                raise
+            if _shared_world:
+                _shared_world.made()
         world.keep()
     freeze_what_is_loaded()
 

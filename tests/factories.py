@@ -121,6 +121,31 @@ def test_ca() -> testca.DemoCA:
     return _once(("ca",), lambda: testca.DemoCA(now=CERTIFICATES_FROM + testca.ONE_DAY, years=31))
 
 
+def test_ca_pem() -> bytes:
+    """The process's CA, key and certificate, for another process to adopt_test_ca()."""
+    from cryptography.hazmat.primitives import serialization
+
+    ca = test_ca()
+    key = ca.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key + ca.certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def adopt_test_ca(pem: bytes) -> None:
+    """Make test_ca_pem()'s CA this process's, as if test_ca() had made it: for a database whose trusted root and
+    certificates another process made (tests/conftest.py's shared world), what this one issues is trusted there."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    ca = testca.DemoCA.__new__(testca.DemoCA)
+    ca.now, ca.revoked = CERTIFICATES_FROM + testca.ONE_DAY, []
+    ca.key = serialization.load_pem_private_key(pem, password=None)
+    ca.certificate = x509.load_pem_x509_certificate(pem)
+    _once(("ca",), lambda: ca)
+    assert test_ca() is ca, "a CA was made in this process before"
+
+
 def _prepare(issue, *names: str) -> dict:
     issued = issue(*names, not_before=CERTIFICATES_FROM, not_after=CERTIFICATES_UNTIL)
     cert = SigningCertificate()
