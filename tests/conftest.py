@@ -14,6 +14,7 @@ import tempfile
 
 import pytest
 
+from tests import keypool
 from tests.helpers import client_as, user
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the ORM
@@ -26,6 +27,8 @@ def pytest_configure(config):
 
     # Hashing with PBKDF2's full cost on every login would make the suite minutes slower.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test CA's RSA keys come from the previous runs' (tests/keypool.py), ~40 ms of CPU each otherwise.
+    keypool.install()
     # Tests run with DEBUG=False, where two-factor sign-in is compulsory for leaders and administrators: the
     # personas sign in with their password only, and tests/accounts/test_two_factor.py turns it back on.
     settings.IDESK_2FA = False
