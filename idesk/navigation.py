@@ -24,6 +24,7 @@ from documents.meetings import selectors as meetings
 from documents.outgoing import selectors as outgoing
 from idesk.lib.queries import count_many
 
+
 @dataclass(frozen=True)
 class Queue:
     key: str
