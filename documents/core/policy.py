@@ -110,7 +110,11 @@ class Policy:
             raise PermissionDenied
 
     def get_visible_or_404(self, user: User, pk, qs: QuerySet | None = None):
-        obj = self.visible_to(user, qs).filter(pk=pk).first()
+        # Seen or not is asked apart from the page's joins: PostgreSQL planned the visibility's union together with
+        # a detail page's six joined tables in 4-6 ms, the two plain queries in well under one.
+        if not self.visible_to(user).filter(pk=pk).exists():
+            raise Http404
+        obj = (qs if qs is not None else self.model.objects.all()).filter(pk=pk).first()
         if obj is None:
             raise Http404
         # The page then asks can() for each action it might offer: each would repeat this visibility query.
