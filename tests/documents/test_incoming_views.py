@@ -659,6 +659,25 @@ def test_the_list_filters_in_the_url(district_clerk, varied, query, expected):
         assert shown_count(response) == demo_rows
 
 
+def test_a_date_filter_takes_whole_days_of_vietnam_time(district_clerk):
+    """The dates are days in Vietnam (UTC+7), filtered as a range of arrival times: a record that arrived at
+    23:30 on the 10th is in "to 10/03", one that arrived at 00:10 on the 11th (still the 10th in UTC) is not."""
+    vn = datetime.timezone(datetime.timedelta(hours=7))
+    late_evening = register(district_clerk, "V/v đến lúc 23 giờ 30")
+    just_after_midnight = register(district_clerk, "V/v đến lúc 0 giờ 10")
+    IncomingRecord.objects.filter(pk=late_evening.pk).update(
+        arrived_at=datetime.datetime(2026, 3, 10, 23, 30, tzinfo=vn)
+    )
+    IncomingRecord.objects.filter(pk=just_after_midnight.pk).update(
+        arrived_at=datetime.datetime(2026, 3, 11, 0, 10, tzinfo=vn)
+    )
+    records = {"evening": late_evening, "midnight": just_after_midnight}
+
+    assert names_in(listed(district_clerk, "?date_to=10/03/2026"), records) == {"evening"}
+    assert names_in(listed(district_clerk, "?date_from=11/03/2026&date_to=11/03/2026"), records) == {"midnight"}
+    assert names_in(listed(district_clerk, "?date_from=10/03/2026&date_to=11/03/2026"), records) == set(records)
+
+
 def test_the_list_shows_its_count_and_urgent_documents_first(district_clerk, varied):
     response = listed(district_clerk, "?sort=so_den")
 
