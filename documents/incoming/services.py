@@ -595,9 +595,7 @@ def grant_access(*, granter: User, record: IncomingRecord, users: Sequence[User]
 
 def remind(*, leader: User, record: IncomingRecord, assignment: Assignment) -> None:
     """Đôn đốc by hand: a leader chases an open assignment."""
-    policy.require(leader, "view", record)
-    if not (roles.leads_unit(leader) and leader.unit_id == record.unit_id):
-        raise PermissionDenied
+    policy.require(leader, policy.REMIND, record)
     if assignment.record_id != record.pk or assignment.status == AssignmentStatus.DONE:
         raise ServiceError(_("Phân công này đã xong hoặc không thuộc văn bản."))
     with transaction.atomic():

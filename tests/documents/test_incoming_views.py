@@ -566,6 +566,18 @@ def test_a_leader_reminds_an_open_assignment(district_clerk, chairman, vp_head, 
     assert AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="reminded").exists()
 
 
+def test_no_reminder_on_a_recalled_document(district_clerk, chairman):
+    """The service asks the policy's REMIND, which refuses a withdrawn record: it no longer judged the leader's
+    role by itself (and let a reminder through on a recalled document)."""
+    record = directed(submitted(district_clerk, chairman), chairman, lead=unit("vp"))
+    assignment = record.assignments.get()
+    record.document.recalled_at = timezone.now()
+    record.document.save(update_fields=["recalled_at"])
+
+    assert act(chairman, record, "remind", {"assignment": assignment.pk}).status_code == 403
+    assert not AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="reminded").exists()
+
+
 @pytest.mark.parametrize("value", ["", "abc", "987654"])
 def test_reminding_a_missing_or_malformed_assignment_is_a_404(district_clerk, chairman, value):
     record = directed(submitted(district_clerk, chairman), chairman, lead=unit("vp"))
