@@ -57,7 +57,7 @@ class User(AbstractUser):
             # Founding letter R4: one clerk account represents the unit.
             models.UniqueConstraint(
                 fields=["unit"],
-                condition=Q(role="clerk", is_active=True),
+                condition=Q(role=Role.CLERK, is_active=True),
                 name="one_active_clerk_per_unit",
                 violation_error_message=_("Đơn vị này đã có một tài khoản văn thư đang hoạt động."),
             ),

@@ -1,5 +1,6 @@
 """No module of iDesk imports another module's underscore names (issue 13): what one module shares with another is
-public in it, so a reader knows what may be relied on. Checked on the source with `ast`, so it fails on the line."""
+public in it, so a reader knows what may be relied on. Nor does any dispatch on a name made at run time. Checked on
+the source with `ast`, so it fails on the line."""
 
 from __future__ import annotations
 
@@ -33,3 +34,45 @@ def test_no_module_imports_another_modules_private_names():
 def test_the_check_sees_a_private_import():
     assert private_imports("from documents.signing.pades import Box, _font_path\n") == [(1, "_font_path")]
     assert private_imports("from django.utils.translation import gettext as _\nfrom x import _y\n") == []
+
+
+# --- No dispatch on a name made at run time (issue 13): explicit dicts name what can be called ------------------
+
+
+def string_dispatch(source: str) -> list[int]:
+    """Lines that call what `getattr` found under a computed name (`getattr(self, options["action"])(…)`), look up
+    a name built from strings (`getattr(obj, f"do_{x}")`), or reach into `globals()`."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        inner = node.func
+        if isinstance(inner, ast.Call) and _is_getattr(inner) and not isinstance(inner.args[1], ast.Constant):
+            lines.append(node.lineno)
+        elif _is_getattr(node) and isinstance(node.args[1], ast.JoinedStr | ast.BinOp):
+            lines.append(node.lineno)
+        elif isinstance(node.func, ast.Name) and node.func.id == "globals":
+            lines.append(node.lineno)
+    return lines
+
+
+def _is_getattr(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(call.args) >= 2
+
+
+def test_nothing_is_dispatched_on_a_name_made_at_run_time():
+    offenders = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            offenders += [f"{path.relative_to(ROOT)}:{line}" for line in string_dispatch(path.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_the_check_sees_a_dispatch_on_a_string():
+    assert string_dispatch('getattr(self, options["action"])(options)\n') == [1]
+    assert string_dispatch('x = getattr(self, f"do_{action}")\n') == [1]
+    assert string_dispatch("fn = globals()[name]\n") == [1]
+    # Reading a field by its name is not dispatch, nor is a call under a fixed name.
+    assert string_dispatch("row = {n: getattr(d, n) for n in FIELDS}\ngetattr(obj, 'save')()\n") == []
