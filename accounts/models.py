@@ -79,18 +79,6 @@ class User(AbstractUser):
         return self.full_name.rsplit(" ", 1)[-1] if self.full_name else self.username
 
     @property
-    def is_clerk(self) -> bool:
-        return self.role == Role.CLERK
-
-    @property
-    def is_leader(self) -> bool:
-        return self.role == Role.LEADER
-
-    @property
-    def is_head(self) -> bool:
-        return self.role in (Role.HEAD, Role.DEPUTY_HEAD)
-
-    @property
     def sees_compliance(self) -> bool:
         return self.role in (Role.LEADER, Role.HEAD, Role.DEPUTY_HEAD, Role.ADMIN) or self.is_superuser
 

@@ -1,8 +1,8 @@
 """The register books of a unit (incoming and outgoing), each named in one explicit table, and their page.
 
 A short book's PDF is made in the request; a longer one (over `SYNC_BOOK_ROWS` entries) is made by the worker:
-the page's PDF button posts to idesk's export jobs, which call `build` and `book_pdf` here. Documents does not
-import idesk, so the page names that URL only in its template.
+the page's PDF button posts to idesk's export jobs, which call `build` and `book_pdf` here. Documents imports
+no part of idesk but its library (idesk.lib), so the page names that URL only in its template.
 """
 
 from __future__ import annotations

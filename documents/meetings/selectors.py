@@ -102,11 +102,6 @@ def session_of(moment: datetime.datetime) -> str:
     return "sang" if timezone.localtime(moment).time() < NOON else "chieu"
 
 
-def participants(meeting: Meeting) -> str:
-    """Thành phần: the invited units and people, as the weekly schedule prints them."""
-    return "; ".join(inv.label for inv in meeting.invitees.all())
-
-
 def material_paper_decisions(meeting: Meeting, today: datetime.date) -> list[paper.PaperLine]:
     """Founding letter R3 for this meeting's materials, per invited unit, grouped by decision; its confidential
     materials stay on paper for everyone (the state-secret rule, the letter's "họp mật" exception)."""
