@@ -110,9 +110,9 @@ class Policy:
             raise PermissionDenied
 
     def get_visible_or_404(self, user: User, pk, qs: QuerySet | None = None):
-        # Seen or not is asked apart from the page's joins: PostgreSQL planned the visibility's union together with
-        # a detail page's six joined tables in 4-6 ms, the two plain queries in well under one. (By its pk, one row
-        # at most: no ORDER BY … LIMIT, which alone doubled the joined read's planning.)
+        # Seen or not is asked apart from the page's joins, whose planning together with the visibility's union cost
+        # more than two plain queries; by its pk, one row at most, read without ORDER BY … LIMIT (which slowed the
+        # planning too): docs/performance.md, "Constants".
         if not self.visible_to(user).filter(pk=pk).exists():
             raise Http404
         found = list((qs if qs is not None else self.model.objects.all()).filter(pk=pk).order_by())

@@ -186,10 +186,9 @@ def sign_face(document: Document, leader, cert: SigningCertificate) -> bytes:
 
 
 def collect_garbage() -> None:
-    """One full collection after a document is signed (Ký duyệt, Cấp số và phát hành). Left to the automatic
-    collector, the cyclic garbage of rendering and signing stayed: a web process grew ~1.3 MB with each signed
-    document past its 150 MB; with this it stays near 140 MB (docs/performance.md). Costs a full walk of the
-    process's objects (tens of ms), once per signed document."""
+    """One full collection after a document is signed (Ký duyệt, Cấp số và phát hành): left to the automatic
+    collector, the cyclic garbage of rendering and signing stayed and a web process grew with each signed document
+    (docs/performance.md, "Constants"). A full walk of the objects, once per signed document."""
     gc.collect()
 
 
