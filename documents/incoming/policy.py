@@ -201,7 +201,8 @@ class IncomingPolicy(core_policy.Policy):
 
 records = IncomingPolicy()
 part = core_policy.Part(records)
-visible_to = records.visible_to
-can = records.can
-require = records.require
+# The part's three entry points, as every part exports them (visible_to(user, model or queryset)).
+visible_to = part.visible_to
+can = part.can
+require = part.require
 get_visible_or_404 = records.get_visible_or_404
