@@ -1107,12 +1107,12 @@ def test_the_home_page_runs_the_same_queries_with_3_and_60_rows(db, django_asser
         head = who("truong.canhhien")
         for record in _commune_records(10, 200):
             services.submit(clerk=who("vanthu.canhhien"), record=record, leader=head)
-        _deliveries_to(who("vanthu.canhhien"), 10)
+        deliveries_to(who("vanthu.canhhien"), 10)
 
     assert_same_queries(client_as(who(username)), "/", add, django_assert_num_queries)
 
 
-def _deliveries_to(clerk: User, n: int, start: int = 0) -> None:
+def deliveries_to(clerk: User, n: int, start: int = 0) -> None:
     district = unit("ubnd")
     for i in range(n):
         doc = Document.objects.create(
@@ -1126,13 +1126,13 @@ def _deliveries_to(clerk: User, n: int, start: int = 0) -> None:
 
 def test_the_arrivals_page_runs_the_same_queries_with_3_and_60_rows(db, django_assert_num_queries):
     clerk = who("vanthu.canhhiep")
-    _deliveries_to(clerk, 3)
+    deliveries_to(clerk, 3)
 
     def check(response):
         assert shown_count(response) == 63
 
     assert_same_queries(
-        client_as(clerk), ARRIVALS, lambda: _deliveries_to(clerk, 60, 3), django_assert_num_queries, check
+        client_as(clerk), ARRIVALS, lambda: deliveries_to(clerk, 60, 3), django_assert_num_queries, check
     )
 
 

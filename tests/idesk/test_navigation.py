@@ -31,7 +31,7 @@ EXPECTED_KEYS = {
 }
 
 
-def _work():
+def make_work():
     """A piece of work in each queue: a draft before the Nội vụ head, one before the Chủ tịch, one signed for the
     district clerk to issue, an issued letter waiting in the communes' "Chờ vào sổ", a meeting they must answer."""
     from documents.outgoing import services as outgoing
@@ -47,7 +47,7 @@ def _work():
     scheduled()
 
 
-work_rows = module_rows(_work)  # made once for the module's tests, which only read them
+work_rows = module_rows(make_work)  # made once for the module's tests, which only read them
 
 
 @pytest.fixture
