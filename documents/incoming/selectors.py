@@ -12,7 +12,7 @@ from django.db.models.functions import StrIndex
 from django.utils import timezone
 
 from accounts.models import User
-from documents.core import memo, roles
+from documents.core import memo
 from documents.core import policy as core_policy
 from documents.core.models import (
     AssignmentRole,
@@ -54,13 +54,7 @@ SORTS = {
 }
 
 
-def my_assignments(user: User) -> Q:
-    """Assignments I hold: to me, or to my unit while undelegated when I lead it; not those a delivery carries to
-    my unit's clerk (the unit handles them on its own record: policy._held_by_unit_head)."""
-    mine = Q(assignee_user_id=user.pk)
-    if roles.leads_unit(user):
-        mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True, delivery__isnull=True)
-    return mine
+my_assignments = policy.my_assignments
 
 
 def _assignment_records(user: User, **filters) -> QuerySet:
@@ -80,7 +74,7 @@ def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
                 user, status=AssignmentStatus.PENDING, record__status=IncomingStatus.IN_PROGRESS, **handling
             ),
         ]
-        if roles.is_clerk(user):
+        if policy.records.can_for_unit(user, policy.SUBMIT):
             # The clerk's own next step: registered records not yet submitted (trình) to a leader.
             waiting.append(
                 IncomingRecord.objects.filter(unit_id=user.unit_id, status=IncomingStatus.REGISTERED)
@@ -109,7 +103,12 @@ def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
 
 
 def default_box(user: User) -> str:
-    return "so" if roles.sees_unit_register(user) else "cho_xu_ly"
+    return "so" if _reads_register(user) else "cho_xu_ly"
+
+
+def _reads_register(user: User) -> bool:
+    """The "so" tab: the user's unit register."""
+    return core_policy.registers.can_for_unit(user, core_policy.READ_REGISTER)
 
 
 @dataclass
@@ -199,7 +198,7 @@ def _in_tab(qs: QuerySet[IncomingRecord], user: User, box: str, today: datetime.
     condition = box_filter(user, box, today)
     if condition is not None:
         return qs.filter(condition)
-    if box == "so" and roles.sees_unit_register(user):
+    if box == "so" and _reads_register(user):
         return qs.filter(unit_id=user.unit_id)
     return qs
 
@@ -210,7 +209,7 @@ def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
     the union of every relation); a search or any other list takes visible_to whole."""
     if box in BOXES and box != "so":
         return policy.relations_visible_to(user)
-    if box == "so" and roles.sees_unit_register(user):
+    if box == "so" and _reads_register(user):
         return policy.unit_register_visible_to(user)
     return policy.visible_to(user)
 
@@ -438,7 +437,7 @@ class SearchResults:
 
 def box_keys(user: User, boxes=BOXES) -> list[str]:
     """The inbox tabs (of `boxes`) this user has: "so", the unit register, only for those who see it."""
-    return [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
+    return [box for box in boxes if box != "so" or _reads_register(user)]
 
 
 def box_querysets(user: User, boxes=BOXES, pending: bool = False) -> dict[str, QuerySet]:
@@ -467,7 +466,7 @@ def paper_notices(user: User) -> QuerySet[Delivery]:
     """Classified documents sent to the clerk's unit on paper only: the system carries a notice of them (issuer,
     number and symbol, date, secrecy), never the file or the summary. It waits until the paper copy is registered
     from it. (Not a policy on Document: the notice gives no access to the document itself.)"""
-    if not user.is_authenticated or not user.is_active or not roles.is_clerk(user):
+    if not policy.records.can_for_unit(user, policy.REGISTER):
         return Delivery.objects.none()
     return Delivery.objects.filter(
         recipient_unit_id=user.unit_id,
