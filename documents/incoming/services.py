@@ -31,7 +31,7 @@ from documents.core.models import (
 from documents.core.registers import NEXT_NUMBER_SQL, NumberingAtomic, register_row, take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import directions, policy, selectors
-from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments, unit_leaders
+from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments
 from documents.incoming.models import (
     Assignment,
     AssignmentStatus,
@@ -413,11 +413,6 @@ def return_delivery(*, clerk: User, delivery: Delivery, reason: str) -> Delivery
 
 def _locked(record: IncomingRecord) -> IncomingRecord:
     return IncomingRecord.objects.select_for_update().get(pk=record.pk)
-
-
-def leaders_for(record_unit: Unit) -> list[User]:
-    """Who a record of this unit can be submitted to: its leaders (Chủ tịch/Phó Chủ tịch, or thủ trưởng/phó)."""
-    return unit_leaders(record_unit.pk)
 
 
 def submit(*, clerk: User, record: IncomingRecord, leader: User, note: str = "") -> IncomingRecord:

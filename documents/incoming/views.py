@@ -256,7 +256,7 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi nhắc việc (đôn đốc) tới %(a)s.") % {"a": assignment.assignee_label})
         return redirect(record)
-    if not policy.can(user, action if action != "forward" else "forward", record):
+    if not policy.can(user, action, record):
         raise PermissionDenied
     form = _bound_form(action, request, record)
     if form.is_valid():
