@@ -57,7 +57,7 @@ class User(AbstractUser):
             # Founding letter R4: one clerk account represents the unit.
             models.UniqueConstraint(
                 fields=["unit"],
-                condition=Q(role="clerk", is_active=True),
+                condition=Q(role=Role.CLERK, is_active=True),
                 name="one_active_clerk_per_unit",
                 violation_error_message=_("Đơn vị này đã có một tài khoản văn thư đang hoạt động."),
             ),
@@ -77,18 +77,6 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.rsplit(" ", 1)[-1] if self.full_name else self.username
-
-    @property
-    def is_clerk(self) -> bool:
-        return self.role == Role.CLERK
-
-    @property
-    def is_leader(self) -> bool:
-        return self.role == Role.LEADER
-
-    @property
-    def is_head(self) -> bool:
-        return self.role in (Role.HEAD, Role.DEPUTY_HEAD)
 
     @property
     def sees_compliance(self) -> bool:

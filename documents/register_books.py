@@ -1,8 +1,8 @@
 """The register books of a unit (incoming and outgoing), each named in one explicit table, and their page.
 
 A short book's PDF is made in the request; a longer one (over `SYNC_BOOK_ROWS` entries) is made by the worker:
-the page's PDF button posts to idesk's export jobs, which call `build` and `book_pdf` here. Documents does not
-import idesk, so the page names that URL only in its template.
+the page's PDF button posts to idesk's export jobs, which call `build` and `book_pdf` here. Documents imports
+no part of idesk but its library (idesk.lib), so the page names that URL only in its template.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from documents.core import exports, roles
+from documents.core import exports
 from documents.core import pdf as core_pdf
+from documents.core import policy as core_policy
 from documents.core.forms import RegisterExportForm
 from documents.core.registers import RegisterBook
 from documents.incoming import policy as incoming_policy
@@ -103,7 +104,8 @@ REGISTER_BOOKS = {
 
 def require_book(user: User, kind: str) -> BookKind:
     """The book kind, if this person keeps their unit's registers (else 403)."""
-    if not roles.sees_unit_register(user) or kind not in REGISTER_BOOKS:
+    core_policy.registers.require_for_unit(user, core_policy.READ_REGISTER)
+    if kind not in REGISTER_BOOKS:
         raise PermissionDenied
     return REGISTER_BOOKS[kind]
 

@@ -36,7 +36,7 @@ class WorkItem:
         return (-self.urgency, self.due is None, self.due or dt.date.max)
 
 
-# (get_FOO_display() hashes the field's lazy choices at every call: a tenth of the desk's time.)
+# (get_FOO_display() hashes the field's lazy choices at every call.)
 _ROLE_LABELS = dict(AssignmentRole.choices)
 _DOC_TYPE_LABELS = dict(DocType.choices)
 

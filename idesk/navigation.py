@@ -3,10 +3,10 @@
 Each queue counts exactly the list its link opens (tests/idesk/test_navigation.py holds them equal per persona),
 all in one query whatever the role (count_many over each list's own queryset).
 Pages render the queues' links without counts and the badges arrive by one htmx request after the page
-(idesk.views.nav_counts), so no page waits for seven counts it does not show in its content; Bàn làm việc,
-whose content is those counts, counts them itself and the navigation shows them at once. A list page's tabs
-(Văn bản đến, Văn bản đi) get their badges the same way: the page counts only its own list, and the badges'
-request counts the other tabs with the queues (most are the same querysets) in the same statement."""
+(idesk.views.nav_counts), so no page waits for seven counts before its content. A list page's tabs (Văn bản
+đến, Văn bản đi) get their badges the same way: the page counts only its own list, and the badges' request
+counts the other tabs with the queues (most are the same querysets) in the same statement; Bàn làm việc's
+strip of queues is the navigation's queues again, replaced by that request too."""
 
 from __future__ import annotations
 
@@ -23,9 +23,6 @@ from documents.incoming import selectors as incoming
 from documents.meetings import selectors as meetings
 from documents.outgoing import selectors as outgoing
 from idesk.lib.queries import count_many
-
-# Set by a page that has counted the queues itself (Bàn làm việc): the navigation shows its counts at once.
-REQUEST_QUEUES = "idesk_queues"
 
 
 @dataclass(frozen=True)
@@ -49,8 +46,17 @@ def _outgoing_tabs(user: User) -> dict[str, QuerySet]:
     return querysets
 
 
-# A list page's tab group (its `tab_group`, sent as ?tabs=): what each of its tabs counts, by key.
-TAB_GROUPS: dict[str, Callable[[User], dict[str, QuerySet]]] = {"incoming": _incoming_tabs, "outgoing": _outgoing_tabs}
+def _no_tabs(user: User) -> dict[str, QuerySet]:
+    return {}
+
+
+# A page's tab group (its `tab_group`, sent as ?tabs=): what each of its tabs counts, by key. Bàn làm việc's group
+# counts nothing more: its strip shows the queues, which the request counts anyway (components/nav_counts.html).
+TAB_GROUPS: dict[str, Callable[[User], dict[str, QuerySet]]] = {
+    "incoming": _incoming_tabs,
+    "outgoing": _outgoing_tabs,
+    "desk": _no_tabs,
+}
 
 # A tab's badge when its count is not zero; any other: light.
 TAB_BADGES = {"qua_han": "text-bg-danger", "pending": "text-bg-primary", "paper": "text-bg-warning"}
@@ -119,25 +125,21 @@ def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], 
 
 
 class Navigation:
-    """The queues of one request for the navigation: with their counts when the page has counted them (Bàn làm
-    việc), otherwise their links alone, and `counted` False tells the template to fetch the badges after the page."""
+    """The queues of one request for the navigation: their links alone on a page (the badges arrive after it), and
+    counted, with the page's tab group (`tabs`) and its counts, in the badges' request (counted_navigation)."""
 
-    def __init__(self, request, tab_counts: list[TabCount] | None = None):
+    def __init__(
+        self, request, queues: list[Queue] | None = None, tabs: str | None = None, tab_counts: list[TabCount] = ()
+    ):
         self._request = request
-        self._queues: list[Queue] | None = None
-        self.tab_counts = tab_counts or []  # the badges' request: the page's tabs, counted
-
-    @property
-    def counted(self) -> bool:
-        return getattr(self._request, REQUEST_QUEUES, None) is not None
+        self._queues = queues
+        self.tabs = tabs
+        self.tab_counts = tab_counts
 
     @property
     def queues(self) -> list[Queue]:
         if self._queues is None:
-            request = self._request
-            self._queues = getattr(request, REQUEST_QUEUES, None)
-            if self._queues is None:
-                self._queues = queues_for(request.user, counted=False)
+            self._queues = queues_for(self._request.user, counted=False)
         return self._queues
 
     def group(self, name: str) -> list[Queue]:
@@ -157,8 +159,8 @@ class Navigation:
 
 
 def counted_navigation(request, tabs: str | None = None) -> Navigation:
-    """The navigation with every queue counted (for the badges' own request and for Bàn làm việc), and with
-    `tabs` (a key of TAB_GROUPS, else ignored) that tab group's counts too."""
+    """The navigation with every queue counted (for the badges' request), and with `tabs` (a key of TAB_GROUPS,
+    else ignored) that tab group's counts too."""
+    tabs = tabs if tabs in TAB_GROUPS else None
     queues, tab_counts = _counted(request.user, True, tabs)
-    setattr(request, REQUEST_QUEUES, queues)
-    return Navigation(request, tab_counts)
+    return Navigation(request, queues, tabs, tab_counts)

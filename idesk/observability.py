@@ -24,10 +24,6 @@ _WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(process)d [%(context)s] %(name)s: %(message)s"
 
 
-def current_request_id() -> str:
-    return _request_id.get()
-
-
 class RequestIdMiddleware:
     """First in MIDDLEWARE: every request gets an id (the proxy's X-Request-ID when well-formed), every log line
     written while answering it carries that id, and the response says it, so a user's report finds its lines."""

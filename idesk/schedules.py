@@ -36,9 +36,7 @@ def next_run_at(hours: int, minutes: int, now: datetime.datetime | None = None) 
 
 def ensure(schedule_model, *, reset_times: bool = False) -> int:
     """Create the schedules that are missing; with reset_times, also move existing ones to the configured times.
-
-    Takes the model as an argument so the data migration can pass its historical version.
-    """
+    (The model is an argument: setup_schedules passes django-q2's Schedule.)"""
     changed = 0
     for name, (func, setting) in SCHEDULES.items():
         hours, minutes = getattr(settings, setting)

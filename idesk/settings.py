@@ -251,8 +251,8 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "label": "Hàng đợi",
     # A worker process whose peak memory has reached this (KB) is replaced by a fresh one after its task: what a
-    # big task leaves behind (the daily reminders, a long register book) is not carried into the next one. A fresh
-    # worker holds ~70 MB (bench, issue 13), the compliance computation takes it to ~85 MB, the reminders to ~115.
+    # big task leaves behind (the daily reminders, a long register book) is not carried into the next one (a fresh
+    # worker's size and each task's: docs/performance.md, "Constants").
     "max_rss": envint("Q_MAX_RSS_MB", 100) * 1024,
 }
 if REDIS_URL:

@@ -26,7 +26,7 @@ def _day(scheduled_for: str | None) -> datetime.date:
 
 
 def handle_event(event: str, ids: dict) -> int:
-    """Turn a domain event from documents (see documents/notify.py) into notifications."""
+    """Turn a domain event from documents (see documents/core/notify.py) into notifications."""
     from idesk import notifications
 
     return len(notifications.handle_event(event, ids))

@@ -12,20 +12,20 @@ from idesk.models import Notice
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Bàn làm việc: what waits for me, most urgent first, with my role's buttons; then the meetings ahead."""
+    """Bàn làm việc: what waits for me, most urgent first, with my role's buttons; then the meetings ahead. Its strip
+    of queues gets its counts with the navigation's badges after the page, as every page's queues do."""
     from django.utils import timezone
 
     from documents.meetings import policy as meetings
     from documents.models import MeetingStatus
     from idesk import desk
-    from idesk.navigation import counted_navigation
 
     user = request.user
-    nav = counted_navigation(request)  # the queues are this page's content: counted here, shown at once
     upcoming = list(
         meetings.visible_to(user)
         .filter(end__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
         .select_related("chair")
+        .only("title", "start", "place", "chair__full_name")  # what the card shows: not the agenda, not the chair's row
         .order_by("start")[:5]
     )
     context = {
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "work_empty": desk.empty_text(user),
         "meetings": upcoming,
         "today": timezone.localdate(),
-        "nav": nav,
+        "tab_group": "desk",
     }
     return render(request, "idesk/home.html", context)
 

@@ -1,6 +1,10 @@
 """The administrator sees every confidential grant (on documents here, on meeting materials in meetings/admin.py)
 and revokes one by deleting it: the delete goes through grants.revoke, so it is in the audit trail like a grant.
-Grants are given in the flow and on the documents' pages, never added or edited here."""
+Grants are given in the flow and on the documents' pages, never added or edited here.
+
+Not guardian's GuardedModelAdmin: its object-permissions page assigns and removes any permission with guardian's
+shortcuts, so a grant made there would skip the policy (who may hold a confidential document) and the audit trail.
+These lists show the same rows, guardian's direct-foreign-key tables, with revoking as the only change."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -243,7 +242,3 @@ class RegisterExportForm(StyledForm):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("“Đến ngày” phải sau “Từ ngày”."))
         return data
-
-
-def today_year() -> int:
-    return timezone.localdate().year

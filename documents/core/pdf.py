@@ -19,14 +19,11 @@ from django.utils import timezone
 from documents.core import registers
 from idesk.lib.reports import collecting_by_hand, font_config, html_without_markers
 
-# Rows laid out at once (about six pages). WeasyPrint keeps a document's styles and boxes until it is written,
-# ~0.25 MB a row here: in parts of this size a book of any length adds ~15 MB to a process, not ~300 MB for
-# 1,000 entries. Smaller parts cost time (each lays out again the rows of its last page): 100 rows were ~5 %
-# faster and ~10 MB bigger.
+# Rows laid out at once (about six pages): WeasyPrint keeps a document's boxes until it is written, so a book is
+# laid out in parts to bound a process's memory whatever its length (figures: docs/performance.md, "Constants").
 BOOK_PART_ROWS = 50
 
-# A book longer than this is made by the worker (idesk's export jobs), not in the web request: about 2 s of
-# layout here. Shorter ones are served at once.
+# A book longer than this is made by the worker (idesk's export jobs): a web request spends at most ~2 s on a PDF.
 SYNC_BOOK_ROWS = 150
 
 
@@ -183,9 +180,7 @@ def _join_and_number(parts: list[bytes], out) -> None:
     writer.write(out)
 
 
-# Pages of numbers laid out at once. WeasyPrint keeps ~100 KB of styles and boxes a page until the document is
-# written: a 1,000-entry book's 123 pages of numbers in one document added ~12 MB at the join, in runs of 20 ~3 MB
-# (and ~0.3 s).
+# Pages of numbers laid out at once, for the same reason as BOOK_PART_ROWS (docs/performance.md, "Constants").
 NUMBER_PAGES = 20
 
 

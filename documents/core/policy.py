@@ -12,6 +12,13 @@ in documents/core/roles.py; confidential grants (django-guardian) in documents/c
 
 Each part's policy.py exposes the same three functions over its kinds (see `Part`).
 
+Some actions have no object to ask about yet, or are judged by a service under its lock before the object's own
+state is checked with its own message (registering into one's unit, creating a meeting, posting a delivery's paper
+copy): those are the policy's `unit_rules` (action → predicate on the user and a unit id), asked through
+`can_for_unit(user, action, unit_id)` / `require_for_unit(…)` (PermissionDenied: a unit is never hidden); without
+`unit_id`, of the user's own unit (an anonymous user has none: False). Where an object rule says the same of the
+object's unit, it calls the unit rule, so the two never drift.
+
 Whether the user sees an object is asked by a page many times (each action it may offer): the answer is kept
 for the request on the user object (documents/core/memo.py), keyed by the object's own state so a change the
 request itself makes is not answered from before it. `prime(user, objs)` answers a whole list
@@ -29,13 +36,15 @@ from django.http import Http404
 
 from accounts.models import User
 from documents.core import grants, memo, roles
-from documents.core.models import Delivery, DeliveryStatus, Document
+from documents.core.models import Delivery, DeliveryStatus, Document, Register
 
 VIEW = "view"
 VIEW_CONFIDENTIAL = grants.VIEW_CONFIDENTIAL
 _SEEN = "_idesk_seen_by"
+OWN_UNIT = object()  # can_for_unit's default: the user's own unit
 
 Rule = Callable[[User, Any], bool]
+UnitRule = Callable[[User, "int | None"], bool]
 
 
 class Policy:
@@ -44,6 +53,7 @@ class Policy:
 
     model: type[Model]
     rules: dict[str, Rule] = {}
+    unit_rules: dict[str, UnitRule] = {}
 
     def _visible(self, user: User, qs: QuerySet) -> QuerySet:
         raise NotImplementedError
@@ -109,10 +119,28 @@ class Policy:
         if not self.can(user, action, obj):
             raise PermissionDenied
 
+    def can_for_unit(self, user: User, action: str, unit_id: int | None | object = OWN_UNIT) -> bool:
+        """May the user do `action` in (or for) this unit, by default their own: see the module's docstring."""
+        if action not in self.unit_rules:
+            raise ValueError(f"unknown unit action {action!r} for {self.model.__name__}")
+        if not user.is_authenticated:
+            return False
+        return self.unit_rules[action](user, user.unit_id if unit_id is OWN_UNIT else unit_id)
+
+    def require_for_unit(self, user: User, action: str, unit_id: int | None | object = OWN_UNIT) -> None:
+        if not self.can_for_unit(user, action, unit_id):
+            raise PermissionDenied
+
     def get_visible_or_404(self, user: User, pk, qs: QuerySet | None = None):
-        obj = self.visible_to(user, qs).filter(pk=pk).first()
-        if obj is None:
+        # Seen or not is asked apart from the page's joins, whose planning together with the visibility's union cost
+        # more than two plain queries; by its pk, one row at most, read without ORDER BY … LIMIT (which slowed the
+        # planning too): docs/performance.md, "Constants".
+        if not self.visible_to(user).filter(pk=pk).exists():
             raise Http404
+        found = list((qs if qs is not None else self.model.objects.all()).filter(pk=pk).order_by())
+        if not found:
+            raise Http404
+        obj = found[0]
         # The page then asks can() for each action it might offer: each would repeat this visibility query.
         self.mark_seen(user, obj)
         return obj
@@ -124,6 +152,12 @@ class Part:
     def __init__(self, *policies: Policy):
         self.by_model: dict[type[Model], Policy] = {p.model: p for p in policies}
         self.main = policies[0]
+        self.by_unit_action: dict[str, Policy] = {}
+        for p in policies:
+            for action in p.unit_rules:
+                if action in self.by_unit_action:
+                    raise ValueError(f"unit action {action!r} in two policies of one part")
+                self.by_unit_action[action] = p
 
     def policy_for(self, model_or_obj) -> Policy:
         model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
@@ -147,6 +181,18 @@ class Part:
     def require(self, user: User, action: str, obj) -> None:
         self.policy_for(obj).require(user, action, obj)
 
+    def _unit_policy(self, action: str) -> Policy:
+        try:
+            return self.by_unit_action[action]
+        except KeyError:
+            raise ValueError(f"unknown unit action {action!r} here") from None
+
+    def can_for_unit(self, user: User, action: str, unit_id: int | None | object = OWN_UNIT) -> bool:
+        return self._unit_policy(action).can_for_unit(user, action, unit_id)
+
+    def require_for_unit(self, user: User, action: str, unit_id: int | None | object = OWN_UNIT) -> None:
+        self._unit_policy(action).require_for_unit(user, action, unit_id)
+
 
 # --- Confidential grants as a subquery ---------------------------------------------------------------------
 
@@ -160,13 +206,18 @@ def granted_document_ids(user: User):
 
 
 RECEIVE = "receive"
+# Acknowledge or refuse a sender's recall of a delivery (a recalled delivery is no longer in "Chờ vào sổ").
+ANSWER_RECALL = "answer_recall"
 
 
 class DeliveryPolicy(Policy):
-    """Deliveries waiting in the clerk's "Chờ vào sổ": only the receiving unit's clerk sees them, and receives."""
+    """Deliveries waiting in the clerk's "Chờ vào sổ": only the receiving unit's clerk sees them, and receives;
+    the same clerk answers a recall. By unit (`recipient_unit_id`): a service checks the delivery's status itself,
+    under its lock and with its own message."""
 
     model = Delivery
-    rules = {RECEIVE: lambda user, delivery: roles.is_clerk_of(user, delivery.recipient_unit_id)}
+    unit_rules = {RECEIVE: roles.is_clerk_of, ANSWER_RECALL: roles.is_clerk_of}
+    rules = {RECEIVE: lambda user, delivery: DeliveryPolicy.unit_rules[RECEIVE](user, delivery.recipient_unit_id)}
 
     def _visible(self, user: User, qs: QuerySet) -> QuerySet:
         if not roles.is_clerk(user):
@@ -180,3 +231,27 @@ class DeliveryPolicy(Policy):
 
 
 deliveries = DeliveryPolicy()
+
+
+# --- Register books -----------------------------------------------------------------------------------------
+
+# The unit's register as a whole: its list (the "Sổ" tab of Văn bản đến, "Đã phát hành" of Văn bản đi) and the
+# books printed from it (incoming, outgoing, follow-up, postal).
+READ_REGISTER = "read_register"
+
+
+def reads_register(user: User, unit_id: int | None) -> bool:
+    return roles.sees_unit_register(user) and unit_id is not None and user.unit_id == unit_id
+
+
+class RegisterPolicy(Policy):
+    """A unit's registers: seen by its clerk, heads and (for UBND huyện) the district leaders."""
+
+    model = Register
+    unit_rules = {READ_REGISTER: reads_register}
+
+    def _visible(self, user: User, qs: QuerySet) -> QuerySet:
+        return qs.filter(unit_id=user.unit_id) if roles.sees_unit_register(user) else qs.none()
+
+
+registers = RegisterPolicy()

@@ -112,12 +112,15 @@ class RegisterBook:
     last_number: int | None = None
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Local midnight at the start of `day`: a filter on whole days as a range of the column, which an index on
+    it serves (`__date` compares a converted value and reads every row)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def local_day_bounds(heading: BookHeading) -> tuple[datetime.datetime, datetime.datetime]:
     """[start of date_from, start of the day after date_to) in local time, so the filter stays an index range."""
-    start = timezone.make_aware(datetime.datetime.combine(heading.date_from, datetime.time.min))
-    day_after = heading.date_to + datetime.timedelta(days=1)
-    end = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
-    return start, end
+    return day_start(heading.date_from), day_start(heading.date_to + datetime.timedelta(days=1))
 
 
 def local_date(value: datetime.datetime | None) -> datetime.date | None:

@@ -8,7 +8,7 @@ import datetime
 from django.db.models import QuerySet
 
 from accounts.models import User
-from documents.core import roles
+from documents.core import policy
 from documents.core.models import Delivery, DeliveryStatus
 
 
@@ -36,7 +36,7 @@ def due_css(due: datetime.date | None, today: datetime.date, status: str = "") -
 
 def recalls_to_acknowledge(user: User) -> QuerySet[Delivery]:
     """The recall notices on top of Văn bản đến, with only what they show (the list asks on every page)."""
-    if not roles.is_clerk(user):
+    if not policy.deliveries.can_for_unit(user, policy.ANSWER_RECALL):
         return Delivery.objects.none()
     return (
         Delivery.objects.filter(

@@ -179,7 +179,7 @@ class Package(models.Model):
             # type (and update) from a peer; a concurrent twin fails here and is answered as a repeat.
             models.UniqueConstraint(
                 fields=["peer", "document_id", "business_doc_type", "update_key"],
-                condition=Q(direction="in", kind="document", state="received"),
+                condition=Q(direction=Direction.IN, kind="document", state=PackageState.RECEIVED),
                 name="exchange_package_received_once",
             ),
         ]

@@ -19,7 +19,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from documents.core import audit, files, notify, roles
+from documents.core import audit, files, notify
+from documents.core import policy as core_policy
 from documents.core.models import (
     Delivery,
     DeliveryStatus,
@@ -398,7 +399,7 @@ def refuse_recall(*, clerk: User, delivery: Delivery, reason: str) -> Delivery:
         link = Link.objects.filter(delivery=delivery, direction=Direction.IN, recall_requested_at__isnull=False).first()
         if (
             link is None
-            or not roles.is_clerk_of(clerk, delivery.recipient_unit_id)
+            or not core_policy.deliveries.can_for_unit(clerk, core_policy.ANSWER_RECALL, delivery.recipient_unit_id)
             or delivery.status != DeliveryStatus.RECALLED
             or delivery.recall_acknowledged_at is not None
         ):

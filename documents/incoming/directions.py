@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from documents.core import audit, liaison, notify, roles
 from documents.core.models import AssignmentRole, Delivery, DeliveryStatus
 from documents.core.services import ServiceError, grant_confidential
+from documents.incoming import policy
 from documents.incoming.models import Assignment, AssignmentStatus, Direction, IncomingRecord, IncomingStatus
 from units.models import Unit, UnitKind
 
@@ -47,7 +48,7 @@ def lead_refusal(leader: User, record: IncomingRecord, lead: AssignmentSpec) -> 
     """Why this leader may not make `lead` chủ trì, or None. Only the district's leaders give work to other units:
     a phòng's (or xã's) head directs the unit's own record within the unit, and cannot hand the district's work
     back to UBND huyện or over to another phòng, ban."""
-    if roles.is_district_leader(leader):
+    if policy.records.can_for_unit(leader, policy.DIRECT_OTHER_UNITS, record.unit_id):
         return None
     own_unit = record.unit_id
     if (lead.unit is not None and lead.unit.pk != own_unit) or (
@@ -125,7 +126,10 @@ def send_to_units(leader: User, record: IncomingRecord, created: Sequence[Assign
     sổ", linked to the unit's assignment (which is how it carries the comment). The paper rule decides each as for
     a document with a leadership comment (letter R3's exception). A unit that already has the document delivered,
     or has no văn thư, keeps the assignment alone."""
-    if not roles.is_district_leader(leader) or record.unit.kind != UnitKind.DISTRICT:
+    if (
+        not policy.records.can_for_unit(leader, policy.DIRECT_OTHER_UNITS, record.unit_id)
+        or record.unit.kind != UnitKind.DISTRICT
+    ):
         return []
     units = [a.assignee_unit_id for a in created if a.assignee_unit_id and a.assignee_user_id is None]
     if not units:

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents.core import audit
-from documents.core.models import AuditEvent, Document, DocumentUserObjectPermission
+from documents.core import grants
+from documents.core.models import Document, DocumentUserObjectPermission
 from documents.core.services import view_confidential_id
 from documents.incoming.models import IncomingRecord
 
@@ -42,37 +42,27 @@ def hand_over_grants(unit_id: int, former_ids: Iterable[int] = ()) -> int:
                 added.setdefault(doc_id, []).append(person)
     if not added:
         return 0
+    formers = {
+        doc_id: sorted(names)
+        for doc_id, names in _names_by_document(held.filter(content_object_id__in=list(added))).items()
+    }
+    # Told on the unit's record of the document when it has one (its timeline), else on the document.
+    records = {r.document_id: r for r in IncomingRecord.objects.filter(unit_id=unit_id, document_id__in=list(added))}
+    documents = Document.objects.in_bulk(list(added))
     with transaction.atomic():
-        DocumentUserObjectPermission.objects.bulk_create(
-            [
-                DocumentUserObjectPermission(user_id=p.pk, permission_id=perm_id, content_object_id=doc_id)
-                for doc_id, people in added.items()
-                for p in people
-            ],
-            ignore_conflicts=True,
-        )
-        formers = {
-            doc_id: sorted(names)
-            for doc_id, names in _names_by_document(held.filter(content_object_id__in=list(added))).items()
-        }
-        # On the unit's record of the document when it has one (its timeline), else on the document.
-        records = IncomingRecord.objects.filter(unit_id=unit_id, document_id__in=list(added))
-        records = {r.document_id: r for r in records}
-        documents = Document.objects.in_bulk([d for d in added if d not in records])
-        AuditEvent.objects.bulk_create(
-            [
-                audit.event(
-                    None,
-                    "handed_over",
-                    records.get(doc_id) or documents[doc_id],
-                    to=", ".join(p.full_name for p in people),
-                    reason=_("Bàn giao từ tài khoản văn thư cũ: %(f)s") % {"f": ", ".join(formers.get(doc_id, []))},
-                    holders=[p.pk for p in people],
-                    document_id=doc_id,
-                )  # fmt: skip
-                for doc_id, people in added.items()
-            ]
-        )
+        for doc_id, people in added.items():
+            # The one grant mechanism (documents/core/grants.py): guardian's table and an audit event each.
+            grants.grant(
+                None,
+                people,
+                documents[doc_id],
+                verb="handed_over",
+                on=records.get(doc_id) or documents[doc_id],
+                to=", ".join(p.full_name for p in people),
+                reason=_("Bàn giao từ tài khoản văn thư cũ: %(f)s") % {"f": ", ".join(formers.get(doc_id, []))},
+                holders=[p.pk for p in people],
+                document_id=doc_id,
+            )
     return sum(len(people) for people in added.values())
 
 

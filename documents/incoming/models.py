@@ -72,7 +72,9 @@ class IncomingRecord(models.Model):
             models.Index(fields=["-urgency", "-arrived_at", "-id"], name="incoming_list_order"),
             # The tab counts (selectors.box_querysets): the clerk's records waiting to be submitted, and the
             # register's size counted from the index alone (secrecy and document checked without the table).
-            models.Index(fields=["unit"], condition=Q(status="registered"), name="incoming_unit_registered"),
+            models.Index(
+                fields=["unit"], condition=Q(status=IncomingStatus.REGISTERED), name="incoming_unit_registered"
+            ),
             models.Index(fields=["unit", "secrecy", "document"], name="incoming_unit_visible"),
         ]
 
@@ -164,7 +166,9 @@ class Assignment(models.Model):
                 condition=Q(assignee_unit__isnull=False) | Q(assignee_user__isnull=False),
                 name="assignment_has_assignee",
             ),
-            models.UniqueConstraint(fields=["record"], condition=Q(role="lead"), name="one_lead_per_record"),
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(role=AssignmentRole.LEAD), name="one_lead_per_record"
+            ),
         ]
         indexes = [
             models.Index(fields=["assignee_user", "status", "due_date"], name="assignment_user_due"),

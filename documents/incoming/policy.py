@@ -102,6 +102,16 @@ def unit_register_visible_to(user: User, qs: QuerySet[IncomingRecord] | None = N
     return relations_visible_to(user, qs).filter(unit_id=user.unit_id)
 
 
+def my_assignments(user: User) -> Q:
+    """Assignments I hold, as a condition: to me, or to my unit while undelegated when I lead it; not those a
+    delivery carries to my unit's clerk (the unit handles them on its own record). The query side of
+    `_held_by_unit_head` below."""
+    mine = Q(assignee_user_id=user.pk)
+    if leads_unit(user):
+        mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True, delivery__isnull=True)
+    return mine
+
+
 def _held_by_unit_head(user: User, a: Assignment) -> bool:
     """An assignment to the user's unit that its head holds on this record. Not one a delivery carries (a district
     leader's direction sent to the unit's clerk): the unit handles that one on its own record, and the district
@@ -146,6 +156,10 @@ def handler_assignments(user: User, record: IncomingRecord) -> list:
 VIEW = core_policy.VIEW
 SUBMIT, DIRECT, FORWARD, REASSIGN, DELEGATE = "submit", "direct", "forward", "reassign", "delegate"
 NOTE, COMPLETE, GRANT, EXPORT, REMIND = "note", "complete", "grant", "export", "remind"
+# By unit (documents/core/policy.py): vào sổ an arrival into the unit's register (no record yet); who submits the
+# unit's records (the clerk's "Chờ xử lý"); whether a direction may give work beyond the record's unit (only the
+# district's leaders do: a phòng's head directs within the unit).
+REGISTER, DIRECT_OTHER_UNITS = "register", "direct_other_units"
 
 
 def _may_delegate(user: User, record: IncomingRecord) -> bool:
@@ -173,10 +187,16 @@ def _live(rule):
 
 class IncomingPolicy(core_policy.Policy):
     model = IncomingRecord
+    unit_rules = {
+        REGISTER: is_clerk_of,
+        SUBMIT: is_clerk_of,
+        DIRECT_OTHER_UNITS: lambda user, unit_id: roles.is_district_leader(user),
+    }
     rules = {
         SUBMIT: _live(
             lambda user, r: (
-                is_clerk_of(user, r.unit_id) and r.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
+                IncomingPolicy.unit_rules[SUBMIT](user, r.unit_id)
+                and r.status in (IncomingStatus.REGISTERED, IncomingStatus.SUBMITTED)
             )
         ),
         DIRECT: _live(_may_direct),
@@ -187,7 +207,7 @@ class IncomingPolicy(core_policy.Policy):
         NOTE: _live(lambda user, r: r.status == IncomingStatus.IN_PROGRESS and bool(handler_assignments(user, r))),
         COMPLETE: _live(_may_complete),
         GRANT: lambda user, r: r.confidential and (is_clerk_of(user, r.unit_id) or roles.leads(user, r.unit_id)),
-        EXPORT: lambda user, r: sees_unit_register(user) and user.unit_id == r.unit_id,
+        EXPORT: lambda user, r: core_policy.reads_register(user, r.unit_id),
         # Nhắc việc: the unit's leaders remind those handling its records.
         REMIND: _live(lambda user, r: roles.leads(user, r.unit_id)),
     }
@@ -201,7 +221,8 @@ class IncomingPolicy(core_policy.Policy):
 
 records = IncomingPolicy()
 part = core_policy.Part(records)
-visible_to = records.visible_to
-can = records.can
-require = records.require
+# The part's three entry points, as every part exports them (visible_to(user, model or queryset)).
+visible_to = part.visible_to
+can = part.can
+require = part.require
 get_visible_or_404 = records.get_visible_or_404

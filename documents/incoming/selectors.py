@@ -12,7 +12,7 @@ from django.db.models.functions import StrIndex
 from django.utils import timezone
 
 from accounts.models import User
-from documents.core import memo, roles
+from documents.core import memo
 from documents.core import policy as core_policy
 from documents.core.models import (
     AssignmentRole,
@@ -23,6 +23,7 @@ from documents.core.models import (
     Secrecy,
     listed_summary,
 )
+from documents.core.registers import day_start
 from documents.core.selectors import Row, due_css
 from documents.incoming import policy
 from documents.incoming.models import (
@@ -53,13 +54,7 @@ SORTS = {
 }
 
 
-def my_assignments(user: User) -> Q:
-    """Assignments I hold: to me, or to my unit while undelegated when I lead it; not those a delivery carries to
-    my unit's clerk (the unit handles them on its own record: policy._held_by_unit_head)."""
-    mine = Q(assignee_user_id=user.pk)
-    if roles.leads_unit(user):
-        mine |= Q(assignee_unit_id=user.unit_id, assignee_user__isnull=True, delivery__isnull=True)
-    return mine
+my_assignments = policy.my_assignments
 
 
 def _assignment_records(user: User, **filters) -> QuerySet:
@@ -79,7 +74,7 @@ def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
                 user, status=AssignmentStatus.PENDING, record__status=IncomingStatus.IN_PROGRESS, **handling
             ),
         ]
-        if roles.is_clerk(user):
+        if policy.records.can_for_unit(user, policy.SUBMIT):
             # The clerk's own next step: registered records not yet submitted (trình) to a leader.
             waiting.append(
                 IncomingRecord.objects.filter(unit_id=user.unit_id, status=IncomingStatus.REGISTERED)
@@ -108,7 +103,12 @@ def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
 
 
 def default_box(user: User) -> str:
-    return "so" if roles.sees_unit_register(user) else "cho_xu_ly"
+    return "so" if _reads_register(user) else "cho_xu_ly"
+
+
+def _reads_register(user: User) -> bool:
+    """The "so" tab: the user's unit register."""
+    return core_policy.registers.can_for_unit(user, core_policy.READ_REGISTER)
 
 
 @dataclass
@@ -198,7 +198,7 @@ def _in_tab(qs: QuerySet[IncomingRecord], user: User, box: str, today: datetime.
     condition = box_filter(user, box, today)
     if condition is not None:
         return qs.filter(condition)
-    if box == "so" and roles.sees_unit_register(user):
+    if box == "so" and _reads_register(user):
         return qs.filter(unit_id=user.unit_id)
     return qs
 
@@ -209,7 +209,7 @@ def _scope(user: User, box: str) -> QuerySet[IncomingRecord]:
     the union of every relation); a search or any other list takes visible_to whole."""
     if box in BOXES and box != "so":
         return policy.relations_visible_to(user)
-    if box == "so" and roles.sees_unit_register(user):
+    if box == "so" and _reads_register(user):
         return policy.unit_register_visible_to(user)
     return policy.visible_to(user)
 
@@ -235,9 +235,9 @@ def _narrowed(
     elif filters.secrecy == "thuong":
         qs = qs.filter(secrecy=0)
     if filters.date_from:
-        qs = qs.filter(arrived_at__date__gte=filters.date_from)
+        qs = qs.filter(arrived_at__gte=day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(arrived_at__date__lte=filters.date_to)
+        qs = qs.filter(arrived_at__lt=day_start(filters.date_to + datetime.timedelta(days=1)))
     if filters.issuer:
         qs = qs.filter(document__issuer_key__contains=fold(filters.issuer))
     if filters.doc_type:
@@ -282,7 +282,7 @@ _STATUS_LABELS = dict(IncomingStatus.choices)
 def incoming_rows(records, today: datetime.date | None = None) -> list[Row]:
     """The Văn bản đến table's rows (documents/incoming/_table.html): what it shows of each record, read once,
     with the trích yếu as lists show it ("V/v …" for a công văn) and the deadline's colour worked out here rather
-    than by a tag per row. (Rendering the rows from model instances cost 6.1 ms for 50; from these, 3.7 ms.)"""
+    than by a tag per row: rendering plain values costs less than model instances (docs/performance.md)."""
     today = timezone.localdate() if today is None else today
     rows = []
     for r in records:
@@ -353,10 +353,10 @@ def key_matches(qs: QuerySet, field: str, key: str, scan: bool = False) -> Query
     index over every document, or with `scan` the same test as `strpos(field, key) > 0`, which no index serves,
     so PostgreSQL starts from the rows qs allows (a person's few thousand) and tests each.
 
-    A name is made of the commonest trigrams ("le thanh tuan": " th", "nh ", "an "…): their posting lists hold
-    most of a million documents, and merging them cost 40-60 ms a query however few documents a person sees,
-    while the planner, guessing a hundred matches, preferred them to reading the person's 1,500 records
-    (about 10 ms). Both forms match the same rows (`key` and the keys are folded, without wildcards)."""
+    A name is made of the commonest trigrams ("le thanh tuan": " th", "nh ", "an "…), whose posting lists hold most
+    documents: merging them costs more than reading a person's records, which the planner, guessing few matches,
+    did not see (docs/performance.md, "Constants"). Both forms match the same rows (`key` and the keys are folded,
+    without wildcards)."""
     if not scan:
         return qs.filter(**{f"{field}__contains": key})
     return qs.alias(key_at=StrIndex(field, Value(key))).filter(key_at__gt=0)
@@ -437,7 +437,7 @@ class SearchResults:
 
 def box_keys(user: User, boxes=BOXES) -> list[str]:
     """The inbox tabs (of `boxes`) this user has: "so", the unit register, only for those who see it."""
-    return [box for box in boxes if box != "so" or roles.sees_unit_register(user)]
+    return [box for box in boxes if box != "so" or _reads_register(user)]
 
 
 def box_querysets(user: User, boxes=BOXES, pending: bool = False) -> dict[str, QuerySet]:
@@ -466,7 +466,7 @@ def paper_notices(user: User) -> QuerySet[Delivery]:
     """Classified documents sent to the clerk's unit on paper only: the system carries a notice of them (issuer,
     number and symbol, date, secrecy), never the file or the summary. It waits until the paper copy is registered
     from it. (Not a policy on Document: the notice gives no access to the document itself.)"""
-    if not user.is_authenticated or not user.is_active or not roles.is_clerk(user):
+    if not policy.records.can_for_unit(user, policy.REGISTER):
         return Delivery.objects.none()
     return Delivery.objects.filter(
         recipient_unit_id=user.unit_id,

@@ -31,7 +31,7 @@ from documents.core.models import (
 from documents.core.registers import NEXT_NUMBER_SQL, NumberingAtomic, register_row, take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import directions, policy, selectors
-from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments, unit_leaders
+from documents.incoming.directions import AssignmentSpec, check_specs, create_assignments
 from documents.incoming.models import (
     Assignment,
     AssignmentStatus,
@@ -251,8 +251,7 @@ def register_incoming(
     """Vào sổ a paper (or e-mail) arrival: the next số đến of the unit's register for the year; confidential
     documents go to the separate confidential register. With `notice` (a classified document's paper-only
     delivery announced in Chờ vào sổ), the paper copy it announced: the notice is closed in the same transaction."""
-    if not roles.is_clerk(clerk):
-        raise PermissionDenied
+    policy.records.require_for_unit(clerk, policy.REGISTER)
     now = timezone.now()
     _check_incoming_dates(data, timezone.localdate(now))
     try:
@@ -346,8 +345,8 @@ def register_delivery(
 def _register_delivery(clerk: User, delivery: Delivery, due_date, note: str, confirm_duplicate: bool):
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
-        if not roles.is_clerk_of(clerk, delivery.recipient_unit_id):
-            raise PermissionDenied
+        # By unit: a delivery no longer waiting is refused below with its own message, not a bare 403.
+        core_policy.deliveries.require_for_unit(clerk, core_policy.RECEIVE, delivery.recipient_unit_id)
         if delivery.status not in (DeliveryStatus.SENT, DeliveryStatus.OPENED):
             raise ServiceError(_("Văn bản này đã được xử lý (%(s)s).") % {"s": delivery.get_status_display()})
         document = delivery.document
@@ -416,11 +415,6 @@ def _locked(record: IncomingRecord) -> IncomingRecord:
     return IncomingRecord.objects.select_for_update().get(pk=record.pk)
 
 
-def leaders_for(record_unit: Unit) -> list[User]:
-    """Who a record of this unit can be submitted to: its leaders (Chủ tịch/Phó Chủ tịch, or thủ trưởng/phó)."""
-    return unit_leaders(record_unit.pk)
-
-
 def submit(*, clerk: User, record: IncomingRecord, leader: User, note: str = "") -> IncomingRecord:
     """Trình: put the record before a leader of the unit."""
     with transaction.atomic():
@@ -482,10 +476,10 @@ def delegate(*, head: User, assignment: Assignment, to_user: User) -> Assignment
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("record").get(pk=assignment.pk)
         record = assignment.record
-        policy.require(head, "delegate", record)
+        policy.require(head, policy.DELEGATE, record)  # only the head of a unit the record is assigned to
+        # Which assignment: one to the head's own unit, still undelegated and open.
         if not (
-            roles.leads_unit(head)
-            and assignment.assignee_unit_id == head.unit_id
+            assignment.assignee_unit_id == head.unit_id
             and assignment.assignee_user_id is None
             and assignment.delivery_id is None  # sent to the unit's clerk: handled on the unit's own record
             and assignment.status != AssignmentStatus.DONE
@@ -595,9 +589,7 @@ def grant_access(*, granter: User, record: IncomingRecord, users: Sequence[User]
 
 def remind(*, leader: User, record: IncomingRecord, assignment: Assignment) -> None:
     """Đôn đốc by hand: a leader chases an open assignment."""
-    policy.require(leader, "view", record)
-    if not (roles.leads_unit(leader) and leader.unit_id == record.unit_id):
-        raise PermissionDenied
+    policy.require(leader, policy.REMIND, record)
     if assignment.record_id != record.pk or assignment.status == AssignmentStatus.DONE:
         raise ServiceError(_("Phân công này đã xong hoặc không thuộc văn bản."))
     with transaction.atomic():

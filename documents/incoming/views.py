@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from documents.core import audit, files, roles
+from documents.core import audit, files
 from documents.core import selectors as core_selectors
 from documents.core.forms import apply_service_error
 from documents.core.models import AssignmentRole, Delivery
@@ -41,7 +41,7 @@ def _incoming_page(request: HttpRequest, forced_box: str | None = None) -> dict:
         "page": page,
         "boxes": selectors.BOXES,
         "today": today,
-        "is_clerk": roles.is_clerk(request.user),
+        "is_clerk": policy.records.can_for_unit(request.user, policy.REGISTER),
         "recalls": list(core_selectors.recalls_to_acknowledge(request.user)[:20]),
     }
 
@@ -94,8 +94,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 
 def _require_clerk(user: User) -> None:
-    if not roles.is_clerk(user):
-        raise PermissionDenied
+    # The clerk's pages (Vào sổ, Chờ vào sổ): registering into one's own unit.
+    policy.records.require_for_unit(user, policy.REGISTER)
 
 
 @login_required
@@ -256,7 +256,7 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi nhắc việc (đôn đốc) tới %(a)s.") % {"a": assignment.assignee_label})
         return redirect(record)
-    if not policy.can(user, action if action != "forward" else "forward", record):
+    if not policy.can(user, action, record):
         raise PermissionDenied
     form = _bound_form(action, request, record)
     if form.is_valid():

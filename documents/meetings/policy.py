@@ -69,6 +69,14 @@ def is_organiser(user: User, meeting: Meeting) -> bool:
     )
 
 
+def answered_by(user: User) -> Q:
+    """The invitations this user answers, as a condition on MeetingInvitee (the query side of my_invitations)."""
+    mine = Q(user_id=user.pk) | Q(deputy_id=user.pk)
+    if roles.acts_for_unit(user):
+        mine |= Q(unit_id=user.unit_id, user__isnull=True)
+    return mine
+
+
 def my_invitations(user: User, meeting: Meeting) -> list[MeetingInvitee]:
     """The invitations this user answers: to them personally, or to their unit when they lead it or are its clerk."""
     out = []
@@ -88,6 +96,13 @@ EDIT, CANCEL, MATERIALS, INVITE = "edit", "cancel", "materials", "invite"
 ATTENDANCE, JUDGE, ANSWER, ISSUE_INVITATION = "attendance", "judge", "answer", "issue_invitation"
 # Materials
 READ, GRANT, HOLD = "read", "grant", "hold"
+# By unit (documents/core/policy.py): Lên lịch họp, a meeting of one's own unit (no meeting yet); the organising
+# unit's clerk posts the paper copies of its meetings' materials (Bản giấy cần gửi).
+ORGANISE, PAPER_MATERIALS = "organise", "paper_materials"
+
+
+def _may_organise(user: User, unit_id: int | None) -> bool:
+    return roles.may_organise(user) and unit_id is not None and user.unit_id == unit_id
 
 
 def _open(meeting: Meeting) -> bool:
@@ -100,6 +115,7 @@ def _organises_open(user: User, meeting: Meeting) -> bool:
 
 class MeetingPolicy(core_policy.Policy):
     model = Meeting
+    unit_rules = {ORGANISE: _may_organise, PAPER_MATERIALS: roles.is_clerk_of}
     rules = {
         EDIT: _organises_open,
         CANCEL: _organises_open,
@@ -175,5 +191,5 @@ require = part.require
 
 
 def may_organise(user: User) -> bool:
-    """Who may press "Lên lịch họp": the same rule create_meeting enforces."""
-    return roles.may_organise(user)
+    """Who may press "Lên lịch họp" (a meeting of their own unit): the same rule create_meeting enforces."""
+    return meetings.can_for_unit(user, ORGANISE)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from documents.core import roles
 from documents.core.models import Document
 from documents.meetings import policy
 from documents.meetings.models import Attendance, CalendarFeed, Meeting, MeetingInvitee, MeetingStatus, Response
@@ -34,10 +33,7 @@ def with_people(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 def awaiting_my_answer(user: User) -> QuerySet[Meeting]:
     """Meetings not yet over whose invitation I answer (policy.my_invitations) and nobody has answered yet."""
-    mine = Q(user_id=user.pk) | Q(deputy_id=user.pk)
-    if roles.acts_for_unit(user):
-        mine |= Q(unit_id=user.unit_id, user__isnull=True)
-    pending = MeetingInvitee.objects.filter(mine, response=Response.PENDING).values("meeting_id")
+    pending = MeetingInvitee.objects.filter(policy.answered_by(user), response=Response.PENDING).values("meeting_id")
     return policy.visible_to(user).filter(pk__in=pending, end__gt=timezone.now(), status=MeetingStatus.SCHEDULED)
 
 
@@ -102,11 +98,6 @@ def session_of(moment: datetime.datetime) -> str:
     return "sang" if timezone.localtime(moment).time() < NOON else "chieu"
 
 
-def participants(meeting: Meeting) -> str:
-    """Thành phần: the invited units and people, as the weekly schedule prints them."""
-    return "; ".join(inv.label for inv in meeting.invitees.all())
-
-
 def material_paper_decisions(meeting: Meeting, today: datetime.date) -> list[paper.PaperLine]:
     """Founding letter R3 for this meeting's materials, per invited unit, grouped by decision; its confidential
     materials stay on paper for everyone (the state-secret rule, the letter's "họp mật" exception)."""
@@ -131,7 +122,7 @@ def material_paper_decisions(meeting: Meeting, today: datetime.date) -> list[pap
 def paper_materials_to_send(user: User, now: datetime.datetime | None = None) -> list[tuple[Meeting, list]]:
     """For Bản giấy cần gửi: the organising unit's coming meetings whose materials go on paper to some invited
     units (a security meeting's, a confidential material, a unit off the system), until the meeting ends."""
-    if not roles.is_clerk(user):
+    if not policy.meetings.can_for_unit(user, policy.PAPER_MATERIALS):
         return []
     now = now or timezone.now()
     meetings = (

@@ -45,8 +45,7 @@ def make_copy(
     inactive = [u.name for u in recipient_units if not u.active]
     if inactive:
         raise ServiceError({"recipient_units": _("Đơn vị không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)}})
-    if not roles.is_clerk(clerk):
-        raise PermissionDenied
+    policy.issued.require_for_unit(clerk, policy.COPY)
     cert = _copying_certificate(clerk.unit)
     with transaction.atomic():
         # Read again under the lock recall() and cancel_number() take: never copy what is being withdrawn.

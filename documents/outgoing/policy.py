@@ -83,11 +83,14 @@ VIEW = core_policy.VIEW
 EDIT, SUBMIT, REVIEW, SIGN, ISSUE = "edit", "submit", "review", "sign", "issue"
 # Issued documents
 RECALL, CANCEL, PAPER, COPY, UPDATE = "recall", "cancel", "paper", "copy", "update"
+# By unit (documents/core/policy.py): a unit's clerk makes copies into its copy register, posts its paper copies
+# and retries the agency's signature on what it issued.
+RESIGN = "resign"
 # Deliveries
 RECEIVE = core_policy.RECEIVE
 
 
-def _issuer_unit(document: Document) -> int | None:
+def issuer_unit(document: Document) -> int | None:
     return document.register.unit_id if document.register_id else None
 
 
@@ -97,12 +100,14 @@ def _live(document: Document) -> bool:
 
 class DraftPolicy(core_policy.Policy):
     model = OutgoingDraft
+    # By unit: who reviews the unit's drafts, who issues what the unit issues (tabs, "who takes this step").
+    unit_rules = {REVIEW: roles.leads, ISSUE: is_clerk_of}
     rules = {
         EDIT: lambda user, d: d.author_id == user.pk and d.status in (DraftStatus.DRAFT, DraftStatus.RETURNED),
         SUBMIT: lambda user, d: d.author_id == user.pk and d.status in (DraftStatus.DRAFT, DraftStatus.RETURNED),
-        REVIEW: lambda user, d: d.status == DraftStatus.IN_REVIEW and roles.leads(user, d.unit_id),
+        REVIEW: lambda user, d: d.status == DraftStatus.IN_REVIEW and DraftPolicy.unit_rules[REVIEW](user, d.unit_id),
         SIGN: lambda user, d: d.status == DraftStatus.TO_SIGN and d.signer_id == user.pk,
-        ISSUE: lambda user, d: d.status == DraftStatus.SIGNED and is_clerk_of(user, d.issuer_unit_id),
+        ISSUE: lambda user, d: d.status == DraftStatus.SIGNED and DraftPolicy.unit_rules[ISSUE](user, d.issuer_unit_id),
     }
 
     def _visible(self, user: User, qs: QuerySet) -> QuerySet:
@@ -114,14 +119,15 @@ class DraftPolicy(core_policy.Policy):
 
 class IssuedPolicy(core_policy.Policy):
     model = Document
+    unit_rules = {PAPER: is_clerk_of, COPY: is_clerk_of, RESIGN: is_clerk_of}
     rules = {
-        RECALL: lambda user, doc: _live(doc) and roles.leads(user, _issuer_unit(doc)),
-        CANCEL: lambda user, doc: _live(doc) and is_clerk_of(user, _issuer_unit(doc)),
-        PAPER: lambda user, doc: _live(doc) and is_clerk_of(user, _issuer_unit(doc)),
-        COPY: lambda user, doc: _live(doc) and is_clerk_of(user, _issuer_unit(doc)),
+        RECALL: lambda user, doc: _live(doc) and roles.leads(user, issuer_unit(doc)),
+        CANCEL: lambda user, doc: _live(doc) and is_clerk_of(user, issuer_unit(doc)),
+        PAPER: lambda user, doc: _live(doc) and IssuedPolicy.unit_rules[PAPER](user, issuer_unit(doc)),
+        COPY: lambda user, doc: _live(doc) and IssuedPolicy.unit_rules[COPY](user, issuer_unit(doc)),
         # Cập nhật văn bản đã phát hành: the issuing clerk, on a live, unclassified document that is not a copy.
         UPDATE: lambda user, doc: (
-            _live(doc) and doc.secrecy == Secrecy.NONE and not doc.copy_kind and is_clerk_of(user, _issuer_unit(doc))
+            _live(doc) and doc.secrecy == Secrecy.NONE and not doc.copy_kind and is_clerk_of(user, issuer_unit(doc))
         ),
     }
 

@@ -114,10 +114,6 @@ def legal_register_book(**kwargs) -> RegisterBook:
     return outgoing_register_book(series=RegisterKind.LEGAL, **kwargs)
 
 
-def outgoing_register_rows(**kwargs) -> list[OutgoingRegisterRow]:
-    return outgoing_register_book(**kwargs).rows
-
-
 def _listed(text: str) -> list[str]:
     """The items of a face's list ('- Phòng Nội vụ;' → 'Phòng Nội vụ')."""
     return [line.strip().lstrip("-").strip().rstrip(";.").strip() for line in text.splitlines() if line.strip()]

@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from documents.core import policy as core_policy
 from documents.core import roles
 from documents.core.models import Delivery, DeliveryStatus, Document, listed_summary
 from documents.core.selectors import Row
@@ -36,11 +37,11 @@ def draft_tab_filter(user: User, tab: str) -> Q | None:
 
 def visible_tabs(user: User) -> list[str]:
     tabs = ["du_thao"]
-    if roles.leads_unit(user):
+    if policy.drafts.can_for_unit(user, policy.REVIEW):
         tabs += ["cho_duyet", "cho_ky"]
-    if roles.is_clerk(user):
+    if policy.drafts.can_for_unit(user, policy.ISSUE):
         tabs.append("cho_phat_hanh")
-    if roles.sees_unit_register(user):
+    if core_policy.registers.can_for_unit(user, core_policy.READ_REGISTER):
         tabs.append("da_phat_hanh")
     return tabs
 
@@ -162,7 +163,7 @@ def issued_detail(user: User, pk: int) -> Document:
 
 def paper_to_send(user: User) -> QuerySet[Delivery]:
     """Bản giấy cần gửi: paper copies the sending clerk still has to print and post."""
-    if not roles.is_clerk(user):
+    if not policy.issued.can_for_unit(user, policy.PAPER):
         return Delivery.objects.none()
     return (
         Delivery.objects.filter(sender_unit_id=user.unit_id, paper_required=True, paper_sent_at__isnull=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.core import audit, faces, liaison, notify, roles
+from documents.core import policy as core_policy
 from documents.core.models import AuditEvent, Delivery, DeliveryStatus, DocType, Document, DocumentFile
 from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
@@ -149,7 +150,8 @@ def submit_draft(*, author: User, draft: OutgoingDraft) -> OutgoingDraft:
         if not resolve_recipients(draft) and not draft.external_recipients.strip():
             raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận.")})
         _snapshot(draft, author)
-        head_drafted = roles.leads_unit(author) and author.unit_id == draft.unit_id
+        # A head's own draft: its author reviews the unit's drafts, so it goes straight to the signer.
+        head_drafted = policy.drafts.can_for_unit(author, policy.REVIEW, draft.unit_id)
         draft.status = DraftStatus.TO_SIGN if head_drafted else DraftStatus.IN_REVIEW
         draft.save(update_fields=["status", "updated_at"])
         audit.record(author, "draft_submitted", draft, to=draft.get_status_display())
@@ -484,7 +486,8 @@ def mark_paper_sent(*, clerk: User, delivery: Delivery) -> Delivery:
     """Bản giấy đã gửi: the clerk posted the paper copy."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("document").get(pk=delivery.pk)
-        if not roles.is_clerk_of(clerk, delivery.sender_unit_id) or not delivery.paper_required:
+        policy.issued.require_for_unit(clerk, policy.PAPER, delivery.sender_unit_id)
+        if not delivery.paper_required:
             raise PermissionDenied
         if delivery.paper_sent_at is None:
             delivery.paper_sent_at = timezone.now()
@@ -543,7 +546,8 @@ def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
     """The recipient's clerk confirms the withdrawal (edXML status 15: recall agreed)."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if not roles.is_clerk_of(clerk, delivery.recipient_unit_id) or delivery.status != DeliveryStatus.RECALLED:
+        policy.deliveries.require_for_unit(clerk, core_policy.ANSWER_RECALL, delivery.recipient_unit_id)
+        if delivery.status != DeliveryStatus.RECALLED:
             raise PermissionDenied
         if delivery.recall_acknowledged_at is None:
             delivery.recall_acknowledged_at = timezone.now()

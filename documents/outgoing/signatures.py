@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.core import audit, faces, files, roles
+from documents.core import audit, faces, files
 from documents.core.models import Document, DocumentFile, StoredFile
 from documents.outgoing import held
 from documents.outgoing import pdf as official_pdf
+from documents.outgoing import policy as outgoing_policy
 from documents.outgoing.models import CopyKind, OutgoingDraft
 from documents.signing.errors import SigningError
 from documents.signing.models import IssuedSignedFile, SealImage, SignatureImage, SigningCertificate
@@ -186,10 +186,9 @@ def sign_face(document: Document, leader, cert: SigningCertificate) -> bytes:
 
 
 def collect_garbage() -> None:
-    """One full collection after a document is signed (Ký duyệt, Cấp số và phát hành). Left to the automatic
-    collector, the cyclic garbage of rendering and signing stayed: a web process grew ~1.3 MB with each signed
-    document past its 150 MB; with this it stays near 140 MB (docs/performance.md). Costs a full walk of the
-    process's objects (tens of ms), once per signed document."""
+    """One full collection after a document is signed (Ký duyệt, Cấp số và phát hành): left to the automatic
+    collector, the cyclic garbage of rendering and signing stayed and a web process grew with each signed document
+    (docs/performance.md, "Constants"). A full walk of the objects, once per signed document."""
     gc.collect()
 
 
@@ -411,8 +410,7 @@ def awaiting_agency(document: Document) -> bool:
 def sign_again(*, clerk, document: Document, name: str) -> DocumentFile:
     """Ký lại: the issuing unit's clerk retries the agency's signature of a document `awaiting_agency`, attached
     as `name` like at issue. SigningError (nothing attached) when it fails again; the reason is for the clerk."""
-    if not roles.is_clerk_of(clerk, document.register.unit_id if document.register_id else None):
-        raise PermissionDenied
+    outgoing_policy.issued.require_for_unit(clerk, outgoing_policy.RESIGN, outgoing_policy.issuer_unit(document))
     document.refresh_from_db(fields=["cancelled_at", "recalled_at"])  # as it is now, not as the caller read it
     if document.cancelled_at or document.recalled_at:
         raise SigningError(_("Văn bản đã bị hủy số hoặc thu hồi: không ký lại."))

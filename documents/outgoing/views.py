@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from documents.core import audit, files, roles
+from documents.core import audit, files
 from documents.core.forms import apply_service_error
 from documents.core.models import Delivery, Document
 from documents.core.views import page_size
@@ -66,7 +66,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "q": q,
-            "is_clerk": roles.is_clerk(user),
+            "is_clerk": policy.issued.can_for_unit(user, policy.PAPER),
         },
     )
 
@@ -176,9 +176,9 @@ def _step_already_taken(user: User, action: str, draft: OutgoingDraft) -> bool:
     deputy approved while the head had the page open): say where it is rather than a bare 403."""
     takes_it = {
         "submit": draft.author_id == user.pk,
-        "review": roles.leads(user, draft.unit_id),
+        "review": policy.drafts.can_for_unit(user, policy.REVIEW, draft.unit_id),
         "sign": draft.signer_id == user.pk,
-        "issue": roles.is_clerk_of(user, draft.issuer_unit_id),
+        "issue": policy.drafts.can_for_unit(user, policy.ISSUE, draft.issuer_unit_id),
     }.get(action, False)
     return takes_it and draft.status not in _ACTION_STAGES[action]
 
@@ -301,7 +301,6 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
         "can_copy": policy.can(user, "copy", document),
         "can_update": policy.can(user, policy.UPDATE, document),
         "update_form": bound.get("cap-nhat") or UpdateForm(),
-        "is_sender_clerk": roles.is_clerk_of(user, document.register.unit_id if document.register_id else None),
         "recall_form": bound.get("recall") or ReasonForm(),
         "cancel_form": bound.get("cancel") or ReasonForm(),
         "draft": getattr(document, "draft", None) if hasattr(document, "draft") else None,
@@ -409,8 +408,7 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Sao y / sao lục / trích sao of a document the clerk's unit has (received or issued)."""
     user = request.user
-    if not roles.is_clerk(user):
-        raise PermissionDenied
+    policy.issued.require_for_unit(user, policy.COPY)
     source = get_object_or_404(Document, pk=pk)
     policy.documents.require(user, policy.VIEW_FILE, source)
     form = CopyForm(request.POST or None, user=user)
@@ -448,8 +446,7 @@ def copy_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def paper_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not roles.is_clerk(user):
-        raise PermissionDenied
+    policy.issued.require_for_unit(user, policy.PAPER)
     page = Paginator(selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
     year = timezone.localdate().year
     saved = services.paper_pages_saved(user.unit, year)

@@ -34,11 +34,9 @@ from units.text import fold
 
 FIRST_ROWS = 5  # rows shown per group; "Xem tất cả" opens the kind's own list
 COUNT_CAP = incoming.SEARCH_COUNT_CAP
-# Up to this many rows of a person's relations (the records, or issued documents, each relation reaches; one record
-# may count twice) the words are tested on each record: about 5 µs a record (the 1,537 of a district's Chủ tịch,
-# reached by 5,956 rows: 10-15 ms; 4,572: 18-25 ms; 8,000 at most: about 40 ms), where a name's common trigrams cost
-# 30-60 ms through the index over a million documents whatever the person sees. The rows are counted from the
-# relations' indexes alone (under a millisecond); their distinct records would need every row read (3-15 ms).
+# Up to this many rows of a person's relations (one record may count twice) the words are tested on each record the
+# person sees, cheaper than a name's common trigrams through the index over every document; the rows are counted
+# from the relations' indexes alone (figures: docs/performance.md, "Constants").
 SCAN_LIMIT = 8_000
 MAX_QUERY = 200
 

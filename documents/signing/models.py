@@ -89,13 +89,13 @@ class SigningCertificate(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="signingcert_owner_matches_kind",
-                condition=(Q(kind="person", user__isnull=False, unit__isnull=True))
-                | Q(kind="agency", unit__isnull=False, user__isnull=True),
+                condition=(Q(kind=CertificateKind.PERSON, user__isnull=False, unit__isnull=True))
+                | Q(kind=CertificateKind.AGENCY, unit__isnull=False, user__isnull=True),
             ),
             models.CheckConstraint(
                 name="signingcert_key_matches_storage",
-                condition=Q(key_storage="server", encrypted_pkcs12__isnull=False)
-                | (Q(key_storage="remote") & ~Q(remote_provider="")),
+                condition=Q(key_storage=KeyStorage.SERVER, encrypted_pkcs12__isnull=False)
+                | (Q(key_storage=KeyStorage.REMOTE) & ~Q(remote_provider="")),
             ),
         ]
 

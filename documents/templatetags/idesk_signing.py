@@ -22,9 +22,9 @@ def verification_code(context, document) -> dict:
 @register.inclusion_tag("documents/signing/_awaiting.html", takes_context=True)
 def agency_signature_pending(context, document) -> dict:
     """The "chưa ký số cơ quan — ký lại" state of an issued document whose agency signature failed (issue 16)."""
-    from documents.core import roles
     from documents.core.models import AuditEvent
     from documents.outgoing import held, signatures
+    from documents.outgoing import policy as outgoing_policy
 
     if not signatures.awaiting_agency(document):
         return {"awaiting": False}
@@ -39,6 +39,8 @@ def agency_signature_pending(context, document) -> dict:
         "doc": document,
         "reason": failed.data.get("reason", "") if failed else "",
         "held": held.pending(document),  # deliveries created but not sent until the agency signs
-        "can_retry": roles.is_clerk_of(user, document.register.unit_id if document.register_id else None),
+        "can_retry": outgoing_policy.issued.can_for_unit(
+            user, outgoing_policy.RESIGN, outgoing_policy.issuer_unit(document)
+        ),
         "csrf_token": context.get("csrf_token"),
     }

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.documents.test_incoming_views import _deliveries_to
+from tests.documents.test_incoming_views import deliveries_to
 from tests.helpers import client_as
 from tests.helpers import user as who
 
@@ -29,7 +29,7 @@ def tab_strip(page: str) -> dict[str, tuple[str, str]]:
 
 def test_the_arrivals_page_shows_the_inbox_tabs_with_the_list_pages_counts(db):
     clerk = who("vanthu.canhhiep")
-    _deliveries_to(clerk, 3)
+    deliveries_to(clerk, 3)
     client = client_as(clerk)
     response = client.get(reverse("documents:deliveries"))
     page = response.content.decode()
@@ -57,11 +57,11 @@ def test_the_tabs_cost_the_arrivals_page_no_more_queries(db):
     """The page counts its own list only (the paginator); the tabs are counted with the navigation's badges after
     it. 9 queries before the tabs, 8 when the page counted them, 7 since the badges' request does."""
     clerk = who("vanthu.canhhiep")
-    _deliveries_to(clerk, 3)
+    deliveries_to(clerk, 3)
     client = client_as(clerk)
     url = reverse("documents:deliveries")
     client.get(url)  # first visit: session and access event
     few = _queries(client, url)
-    _deliveries_to(clerk, 40, 3)
+    deliveries_to(clerk, 40, 3)
     assert _queries(client, url) == few
     assert few <= 7

@@ -566,6 +566,18 @@ def test_a_leader_reminds_an_open_assignment(district_clerk, chairman, vp_head, 
     assert AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="reminded").exists()
 
 
+def test_no_reminder_on_a_recalled_document(district_clerk, chairman):
+    """The service asks the policy's REMIND, which refuses a withdrawn record: it no longer judged the leader's
+    role by itself (and let a reminder through on a recalled document)."""
+    record = directed(submitted(district_clerk, chairman), chairman, lead=unit("vp"))
+    assignment = record.assignments.get()
+    record.document.recalled_at = timezone.now()
+    record.document.save(update_fields=["recalled_at"])
+
+    assert act(chairman, record, "remind", {"assignment": assignment.pk}).status_code == 403
+    assert not AuditEvent.objects.filter(object_type="incomingrecord", object_id=record.pk, verb="reminded").exists()
+
+
 @pytest.mark.parametrize("value", ["", "abc", "987654"])
 def test_reminding_a_missing_or_malformed_assignment_is_a_404(district_clerk, chairman, value):
     record = directed(submitted(district_clerk, chairman), chairman, lead=unit("vp"))
@@ -657,6 +669,25 @@ def test_the_list_filters_in_the_url(district_clerk, varied, query, expected):
     if query:  # every row shown is counted, and the count matches what the filters kept
         demo_rows = len(re.findall(r'href="/documents/incoming/\d+/"', html(response)))
         assert shown_count(response) == demo_rows
+
+
+def test_a_date_filter_takes_whole_days_of_vietnam_time(district_clerk):
+    """The dates are days in Vietnam (UTC+7), filtered as a range of arrival times: a record that arrived at
+    23:30 on the 10th is in "to 10/03", one that arrived at 00:10 on the 11th (still the 10th in UTC) is not."""
+    vn = datetime.timezone(datetime.timedelta(hours=7))
+    late_evening = register(district_clerk, "V/v đến lúc 23 giờ 30")
+    just_after_midnight = register(district_clerk, "V/v đến lúc 0 giờ 10")
+    IncomingRecord.objects.filter(pk=late_evening.pk).update(
+        arrived_at=datetime.datetime(2026, 3, 10, 23, 30, tzinfo=vn)
+    )
+    IncomingRecord.objects.filter(pk=just_after_midnight.pk).update(
+        arrived_at=datetime.datetime(2026, 3, 11, 0, 10, tzinfo=vn)
+    )
+    records = {"evening": late_evening, "midnight": just_after_midnight}
+
+    assert names_in(listed(district_clerk, "?date_to=10/03/2026"), records) == {"evening"}
+    assert names_in(listed(district_clerk, "?date_from=11/03/2026&date_to=11/03/2026"), records) == {"midnight"}
+    assert names_in(listed(district_clerk, "?date_from=10/03/2026&date_to=11/03/2026"), records) == set(records)
 
 
 def test_the_list_shows_its_count_and_urgent_documents_first(district_clerk, varied):
@@ -1076,12 +1107,12 @@ def test_the_home_page_runs_the_same_queries_with_3_and_60_rows(db, django_asser
         head = who("truong.canhhien")
         for record in _commune_records(10, 200):
             services.submit(clerk=who("vanthu.canhhien"), record=record, leader=head)
-        _deliveries_to(who("vanthu.canhhien"), 10)
+        deliveries_to(who("vanthu.canhhien"), 10)
 
     assert_same_queries(client_as(who(username)), "/", add, django_assert_num_queries)
 
 
-def _deliveries_to(clerk: User, n: int, start: int = 0) -> None:
+def deliveries_to(clerk: User, n: int, start: int = 0) -> None:
     district = unit("ubnd")
     for i in range(n):
         doc = Document.objects.create(
@@ -1095,13 +1126,13 @@ def _deliveries_to(clerk: User, n: int, start: int = 0) -> None:
 
 def test_the_arrivals_page_runs_the_same_queries_with_3_and_60_rows(db, django_assert_num_queries):
     clerk = who("vanthu.canhhiep")
-    _deliveries_to(clerk, 3)
+    deliveries_to(clerk, 3)
 
     def check(response):
         assert shown_count(response) == 63
 
     assert_same_queries(
-        client_as(clerk), ARRIVALS, lambda: _deliveries_to(clerk, 60, 3), django_assert_num_queries, check
+        client_as(clerk), ARRIVALS, lambda: deliveries_to(clerk, 60, 3), django_assert_num_queries, check
     )
 
 

@@ -5,7 +5,9 @@ confidential documents and materials go through guardian and the audit trail, an
 
 from __future__ import annotations
 
+import ast
 import datetime
+import inspect
 import pathlib
 import re
 from zoneinfo import ZoneInfo
@@ -199,8 +201,10 @@ def test_the_draft_page_asks_the_drafts_visibility_once(db):
     client.get(draft.get_absolute_url())
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(draft.get_absolute_url()).status_code == 200
-    asks = [q["sql"] for q in ctx.captured_queries if 'FROM "documents_outgoingdraft"' in q["sql"]]
-    assert len(asks) == 1, asks
+    drafts = [q["sql"] for q in ctx.captured_queries if 'FROM "documents_outgoingdraft"' in q["sql"]]
+    # The visibility (the secrecy rule is in it) once, apart from the page's read of the draft by its pk.
+    asks = [sql for sql in drafts if '"secrecy"' in sql.split(" WHERE ", 1)[-1]]
+    assert len(asks) == 1, drafts
 
 
 # --- Role predicates in one place --------------------------------------------------------------------------------
@@ -209,11 +213,18 @@ def test_the_draft_page_asks_the_drafts_visibility_once(db):
 _INLINE_ROLE_CHECK = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\bRole\.[A-Z_]+|\bis_superuser\b|\bis_staff\b")
 
 
+_ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
 def _modules_that_ask_the_policy() -> list[pathlib.Path]:
-    root = pathlib.Path(__file__).resolve().parents[2]
-    found = [root / "documents" / "views.py", root / "idesk" / "desk.py", root / "idesk" / "navigation.py"]
-    for name in ("services.py", "selectors.py", "views.py"):
-        found += sorted((root / "documents").glob(f"*/{name}"))
+    """Every module of documents that is not a policy, roles.py itself or a migration (services, selectors, views,
+    template tags and the service modules beside them), and the site's desk and navigation."""
+    found = [_ROOT / "idesk" / "desk.py", _ROOT / "idesk" / "navigation.py"]
+    for path in sorted((_ROOT / "documents").rglob("*.py")):
+        rel = path.relative_to(_ROOT).as_posix()
+        if "/migrations/" in rel or path.name == "policy.py" or rel == "documents/core/roles.py":
+            continue
+        found.append(path)
     return found
 
 
@@ -221,14 +232,88 @@ def test_no_service_selector_or_view_compares_roles_itself():
     """Role predicates live in documents/core/roles.py, rules in the parts' policies: a view or a service that
     compared user.role itself would drift from the policy's answer (and from the permission matrix)."""
     offenders = [
-        f"{path.relative_to(path.parents[2])}:{number}: {line.strip()}"
+        f"{path.relative_to(_ROOT)}:{number}: {line.strip()}"
         for path in _modules_that_ask_the_policy()
+        # (Other modules compare roles to choose people, e.g. a unit's clerks to deliver to: see the next test.)
+        if path.parent.name == "idesk" or path.name in ("services.py", "selectors.py", "views.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         # (An assignment's role, chủ trì or phối hợp, is the task's, not the person's.)
         if _INLINE_ROLE_CHECK.search(line) and "AssignmentRole" not in line
     ]
     assert len(_modules_that_ask_the_policy()) > 10
     assert offenders == []
+
+
+# Calls of a role predicate that are not a permission decision, by (module, function): each with why.
+_NOT_A_PERMISSION = {
+    ("documents/incoming/services.py", "submit"): "validates the leader the step names (SUBMIT is asked above)",
+    ("documents/incoming/services.py", "forward"): "validates the leader the step names (FORWARD is asked above)",
+    ("documents/incoming/services.py", "open_record"): "which assignments the read receipt stamps (VIEW asked first)",
+    ("documents/meetings/services.py", "_check"): "validates the chair the form names",
+    ("documents/outgoing/services.py", "_check_draft"): "validates the signer the form names",
+    ("documents/outgoing/copies.py", "make_copy"): "validates the signer the form names (COPY is asked below)",
+    ("documents/outgoing/selectors.py", "default_tab"): "which tab opens first; every tab's rows come from visible_to",
+}
+
+
+def _role_predicates() -> set[str]:
+    """The predicates of documents/core/roles.py over one person (not the Q builders over people)."""
+    from documents.core import roles
+
+    return {
+        name
+        for name, fn in inspect.getmembers(roles, inspect.isfunction)
+        if fn.__module__ == roles.__name__ and next(iter(inspect.signature(fn).parameters), None) == "user"
+    }
+
+
+def _predicate_calls(path: pathlib.Path, predicates: set[str]) -> list[tuple[str, int, str]]:
+    """(enclosing function, line, call) of each `roles.<predicate>(…)` or imported `<predicate>(…)` in the module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "documents.core.roles"
+        for alias in node.names
+    }
+    found = []
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            func = getattr(child, "func", None) if isinstance(child, ast.Call) else None
+            by_module = (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "roles"
+                and func.attr in predicates
+            )
+            by_name = isinstance(func, ast.Name) and func.id in imported and func.id in predicates
+            if by_module or by_name:
+                found.append((function, child.lineno, ast.unparse(func)))
+            visit(child, inner)
+
+    visit(tree, None)
+    return found
+
+
+def test_no_module_outside_the_policies_decides_by_a_role_predicate():
+    """Who may do what is the policy's (`can`/`require`, or `can_for_unit`/`require_for_unit` where there is no
+    object yet): a service, view or tag that asked roles.is_clerk_of(…) itself let a reminder through on a
+    recalled document the policy refuses. Only the uses above, which decide nothing about permission, remain."""
+    predicates = _role_predicates()
+    assert {"is_clerk", "is_clerk_of", "leads_unit", "sees_unit_register", "may_organise"} <= predicates
+    documents = [p for p in _modules_that_ask_the_policy() if p.relative_to(_ROOT).parts[0] == "documents"]
+    seen, offenders = set(), []
+    for path in documents:
+        rel = path.relative_to(_ROOT).as_posix()
+        for function, number, call in _predicate_calls(path, predicates):
+            if (rel, function) in _NOT_A_PERMISSION:
+                seen.add((rel, function))
+            else:
+                offenders.append(f"{rel}:{number} in {function}(): {call}(…)")
+    assert offenders == []
+    assert seen == set(_NOT_A_PERMISSION), "an allow-list entry no longer needed"
 
 
 def test_visibility_kept_for_a_request_still_reads_the_database(world):

@@ -1,4 +1,4 @@
-"""The benchmark (`make bench`, idesk/bench/runner.py) on tiny data, so it does not rot: every part runs and reports,
+"""The benchmark (`make bench`, idesk/bench/runner/) on tiny data, so it does not rot: every part runs and reports,
 no target is asserted. Runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations

@@ -239,7 +239,7 @@ def test_in_breach_needs_both_non_compliance_and_a_consequence(db):
     assert not unit_row(TUE, hoa.code).compliant
 
 
-def _meeting(day, hhmm="08:00", **extra):
+def meeting_at(day, hhmm="08:00", **extra):
     from documents.models import Meeting
 
     start = at(day, hhmm)
@@ -258,12 +258,12 @@ def _meeting(day, hhmm="08:00", **extra):
 def test_unexcused_meeting_absences_count_on_the_meetings_day(db):
     from documents.models import Attendance, MeetingInvitee, MeetingStatus
 
-    meeting = _meeting(TUE)
+    meeting = meeting_at(TUE)
     absent = MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED)
     person = MeetingInvitee.objects.create(meeting=meeting, user=user("cv1.noivu"), attendance=Attendance.UNEXCUSED)
     MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hiep"), attendance=Attendance.EXCUSED)
     MeetingInvitee.objects.create(meeting=meeting, unit=unit("xa-canh-hoa"), attendance=Attendance.PRESENT)
-    cancelled = _meeting(TUE, "14:00", status=MeetingStatus.CANCELLED)
+    cancelled = meeting_at(TUE, "14:00", status=MeetingStatus.CANCELLED)
     MeetingInvitee.objects.create(meeting=cancelled, unit=unit("xa-canh-lien"), attendance=Attendance.UNEXCUSED)
     for day in (TUE, WED):
         compliance.compute_day(day)
@@ -280,7 +280,7 @@ def test_a_reason_judged_later_is_picked_up_by_recomputing(db):
     from documents.models import Attendance, MeetingInvitee
 
     invitee = MeetingInvitee.objects.create(
-        meeting=_meeting(TUE), unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED
+        meeting=meeting_at(TUE), unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED
     )
     compliance.compute_day(TUE)
     assert unit_row(TUE, "xa-canh-hien").unexcused_absences == 1
@@ -483,7 +483,7 @@ def test_the_report_has_exactly_the_documented_shape(db):
 # --- Cost -------------------------------------------------------------------------------------------------------
 
 
-def _add_units(n: int) -> None:
+def add_units(n: int) -> None:
     """n more communes, each with a clerk and two staff who visit, and a late delivery."""
     for i in range(n):
         u = UnitFactory(
@@ -506,7 +506,7 @@ def _queries_to_compute(day) -> int:
 
 def test_the_computation_costs_the_same_number_of_queries_for_any_number_of_units(db):
     before = _queries_to_compute(TUE)
-    _add_units(15)
+    add_units(15)
     after = _queries_to_compute(TUE)
     assert after == before
     assert after <= 16

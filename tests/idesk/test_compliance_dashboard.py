@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm
 from documents.models import Secrecy
 from idesk import compliance
 from tests.idesk.factories import MON, TUE, WED, assign, at, deliver, document, record, unit, user, visit
-from tests.idesk.test_compliance import _add_units
+from tests.idesk.test_compliance import add_units
 
 SECRET = "V/v kế hoạch bảo vệ an ninh dịp Tết Nguyên đán"
 
@@ -161,7 +161,7 @@ def test_the_dashboard_reads_a_constant_number_of_queries(two_days, chairman, as
     client.get("/")  # settle the session
     before = _queries(client, "/units/compliance/" + RANGE)
     before_unit = _queries(client, "/units/compliance/xa-canh-hien/" + RANGE)
-    _add_units(12)
+    add_units(12)
     compliance.compute_day(TUE)
     compliance.compute_day(WED)
     assert _queries(client, "/units/compliance/" + RANGE) == before
@@ -189,9 +189,9 @@ def test_ranges_are_capped_and_future_dates_clamped(two_days, chairman, as_user)
 
 def test_the_drill_down_lists_unexcused_meeting_absences(db, chairman, as_user):
     from documents.models import Attendance, MeetingInvitee
-    from tests.idesk.test_compliance import _meeting
+    from tests.idesk.test_compliance import meeting_at
 
-    MeetingInvitee.objects.create(meeting=_meeting(TUE), unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED)
+    MeetingInvitee.objects.create(meeting=meeting_at(TUE), unit=unit("xa-canh-hien"), attendance=Attendance.UNEXCUSED)
     compliance.compute_day(TUE)
     page = as_user(chairman).get(f"/units/compliance/xa-canh-hien/?from={TUE}&to={TUE}").content.decode()
     assert "Vắng họp không có lý do chính đáng" in page and "Họp giao ban tháng 11" in page
@@ -227,7 +227,7 @@ def test_a_summarized_month_reads_a_constant_number_of_queries(two_days, chairma
     client.get("/")
     compliance.summarize_month(TUE)
     before = _queries(client, "/units/compliance/" + MONTH)
-    _add_units(12)
+    add_units(12)
     compliance.compute_days([TUE, WED])
     assert compliance.summarized_month(*compliance.month_bounds(TUE))
     assert _queries(client, "/units/compliance/" + MONTH) == before

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from idesk import desk
 from tests.conftest import client_as
-from tests.idesk.test_navigation import _work
+from tests.idesk.test_navigation import make_work
 
 NOW = dt.datetime(2026, 11, 18, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 ACTION = re.compile(r'<a class="btn btn-primary btn-sm" href="([^"]+)" data-action>')
@@ -27,7 +27,7 @@ ITEM = re.compile(
 def work(db):
     """A piece of work in each queue (tests/idesk/test_navigation.py), made for each test that asks: this module's
     empty desk must stay empty."""
-    _work()
+    make_work()
 
 
 def _home(user):

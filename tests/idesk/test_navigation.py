@@ -31,7 +31,7 @@ EXPECTED_KEYS = {
 }
 
 
-def _work():
+def make_work():
     """A piece of work in each queue: a draft before the Nội vụ head, one before the Chủ tịch, one signed for the
     district clerk to issue, an issued letter waiting in the communes' "Chờ vào sổ", a meeting they must answer."""
     from documents.outgoing import services as outgoing
@@ -47,12 +47,20 @@ def _work():
     scheduled()
 
 
-work_rows = module_rows(_work)  # made once for the module's tests, which only read them
+work_rows = module_rows(make_work)  # made once for the module's tests, which only read them
 
 
 @pytest.fixture
 def work(work_rows, db):
     return work_rows
+
+
+DESK_STRIP = re.compile(r'<nav id="desk-queues"[^>]*hx-swap-oob="true">.*?</nav>', re.S)
+
+
+def _desk_strip(fragment: str) -> str:
+    """Bàn làm việc's strip of queues as the badges' request sends it (out of band)."""
+    return DESK_STRIP.search(fragment).group(0)
 
 
 def _listed(response) -> int:
@@ -67,7 +75,7 @@ def _listed(response) -> int:
 def test_each_badge_is_the_count_of_the_list_it_opens(request, name, work):
     user = request.getfixturevalue(name)
     client = client_as(user)
-    page = client.get("/").content.decode()
+    page = _desk_strip(client.get("/dieu-huong/dem/?tabs=desk", HTTP_HX_REQUEST="true").content.decode())
     badges = {key: (url.replace("&amp;", "&"), int(n)) for url, key, n in BADGE.findall(page)}
 
     assert EXPECTED_KEYS[name] <= badges.keys() <= EXPECTED_KEYS[name] | {"qua_han"}
@@ -130,22 +138,36 @@ def test_a_page_lists_the_queues_uncounted_and_fetches_the_badges_after_it(distr
 
 
 @pytest.mark.parametrize("name", PERSONAS)
-def test_the_badges_request_counts_what_bàn_làm_việc_counts(request, name, work, django_assert_max_num_queries):
-    client = client_as(request.getfixturevalue(name))
-    home = dict((key, n) for _url, key, n in BADGE.findall(client.get("/").content.decode()))
+def test_the_badges_request_counts_each_queue_for_the_navigation_and_bàn_làm_việc(
+    request, name, work, django_assert_max_num_queries
+):
+    from idesk.models import Notification
+
+    user = request.getfixturevalue(name)
+    client = client_as(user)
+    expected = {q.key: str(q.count) for q in queues_for(user)}
+    # Bàn làm việc shows its strip of queues uncounted, as the navigation's, and asks for the badges with it.
+    home = client.get("/").content.decode()
+    assert 'data-testid="queue-count"' not in home and 'id="desk-queues"' in home
+    assert re.findall(r'hx-get="(/dieu-huong/dem/[^"]*)"', home) == ["/dieu-huong/dem/?tabs=desk"]
     here = "/documents/incoming/?box=cho_xu_ly"
     with django_assert_max_num_queries(6):  # session, user, the counts, the bell's (and the access record's)
         fragment = client.get(
-            "/dieu-huong/dem/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{here}"
+            "/dieu-huong/dem/?tabs=desk", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{here}"
         ).content.decode()
-    badges = {key: (url.replace("&amp;", "&"), n) for url, key, n in BADGE.findall(fragment)}
-    assert {key: n for key, (_url, n) in badges.items()} == home
+    strip = _desk_strip(fragment)
+    assert {key: n for _url, key, n in BADGE.findall(strip)} == expected
+    sidebar = fragment.replace(strip, "")
+    assert {key: n for _url, key, n in BADGE.findall(sidebar)} == expected
     # Each group's list replaces the page's uncounted one, and the page's own queue stays marked as current.
-    assert fragment.count('hx-swap-oob="true"') == fragment.count("<ul ") + 1  # and the bell
+    assert sidebar.count('hx-swap-oob="true"') == sidebar.count("<ul ") + 1  # and the bell
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     bell = BELL.search(fragment).group(1)
-    assert bell == BELL.search(client.get("/").content.decode()).group(1)
+    assert bell == (f"Thông báo: {unread} chưa đọc" if unread else "Thông báo: không có thông báo mới")
     assert 'id="nav-queues-incoming"' in fragment
     assert f'href="{here.replace("&", "&amp;")}" data-queue="cho_xu_ly" aria-current="page"' in fragment
+    # Another page's badges do not send the strip.
+    assert 'id="desk-queues"' not in client.get("/dieu-huong/dem/", HTTP_HX_REQUEST="true").content.decode()
 
 
 def test_a_page_without_tabs_asks_for_the_badges_alone(district_clerk):

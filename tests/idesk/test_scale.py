@@ -1,4 +1,4 @@
-"""generate_scale_data (idesk/bench/scale.py): the load builds the big tables' indexes and constraints after the
+"""generate_scale_data (idesk/bench/scale/): the load builds the big tables' indexes and constraints after the
 rows, in one transaction with them, and writes the same rows as before its shortcuts (folded search keys from pieces,
 access events as COPY text)."""
 

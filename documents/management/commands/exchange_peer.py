@@ -35,7 +35,8 @@ class Command(BaseCommand):
         organ.add_argument("organ_id")
 
     def handle(self, *args, **options) -> None:
-        getattr(self, options["action"])(options)
+        actions = {"add": self.add, "list": self.list, "organ": self.organ}
+        actions[options["action"]](options)
 
     @transaction.atomic
     def add(self, options) -> None:

@@ -118,7 +118,7 @@ _capture = None
 
 
 @pytest.fixture(autouse=True)
-def _on_commit(django_capture_on_commit_callbacks):
+def run_after_commit(django_capture_on_commit_callbacks):
     """Tests run in a transaction that never commits: run what each step leaves for after its commit (the
     worker's tasks, which run inline in tests) at the end of the step, as a real commit would."""
     global _capture
@@ -277,14 +277,14 @@ def test_a_local_delivery_sends_nothing(peer, fake_peer):
 # --- Sending -----------------------------------------------------------------------------------------------
 
 
-def _invitation_to_province():
+def invitation_to_province():
     draft = signed(doc_type=DocType.GIAY_MOI, recipient_groups=[], recipient_units=[unit("ubnd-tinh")],
                    summary="Mời dự hội nghị triển khai liên thông")  # fmt: skip
     return act(outgoing.issue, clerk=user("vanthu.ubnd"), draft=draft)
 
 
 def test_issuing_to_a_unit_behind_a_peer_sends_an_edxml_package_electronically_only(peer, fake_peer):
-    document = _invitation_to_province()
+    document = invitation_to_province()
     delivery = document.deliveries.get()
     assert delivery.electronic and not delivery.paper_required  # a giấy mời: electronic only, as on the system
     assert delivery.status == DeliveryStatus.SENT  # the peer answered 200
@@ -302,7 +302,7 @@ def test_issuing_to_a_unit_behind_a_peer_sends_an_edxml_package_electronically_o
 def test_the_peer_down_means_retries_then_gui_loi_then_success_when_back_delivered_once(peer, fake_peer):
     fake_peer.answers = [503] * services.MAX_ATTEMPTS
     with time_machine.travel(NOW, tick=False) as clock:
-        document = _invitation_to_province()
+        document = invitation_to_province()
         delivery = document.deliveries.get()
         package = Package.objects.get(direction=Direction.OUT, kind="document")
         assert delivery.status == DeliveryStatus.SENDING and package.attempts == 1
@@ -346,7 +346,7 @@ def test_the_peer_down_means_retries_then_gui_loi_then_success_when_back_deliver
 
 
 def test_statuses_from_the_peer_update_the_delivery_and_the_issued_page(peer, fake_peer):
-    document = _invitation_to_province()
+    document = invitation_to_province()
     document_id = document.deliveries.get().exchange.document_id
 
     def status(code, description=""):
@@ -373,7 +373,7 @@ def test_statuses_from_the_peer_update_the_delivery_and_the_issued_page(peer, fa
 
 
 def test_a_02_from_the_peer_returns_the_delivery_with_the_reason(peer, fake_peer):
-    document = _invitation_to_province()
+    document = invitation_to_province()
     delivery = document.deliveries.get()
     package = edxml.StatusPackage(
         from_organ=Organ(PROVINCE), status_code=StatusCode.REFUSED, description="Sai thẩm quyền",
@@ -396,7 +396,7 @@ def test_a_confidential_document_never_crosses_to_a_peer(peer, fake_peer):
 
 
 def test_recalling_sends_13_and_the_revocation_package(peer, fake_peer):
-    document = _invitation_to_province()
+    document = invitation_to_province()
     act(outgoing.recall, leader=user("chutich"), document=document, reason="Thay đổi thời gian họp")
     first, thirteen, revocation = fake_peer.packages()
     assert thirteen.status_code == StatusCode.RECALL_REQUESTED and thirteen.description == "Thay đổi thời gian họp"
@@ -437,7 +437,7 @@ def test_a_peer_recall_refused_brings_the_copy_back_and_sends_16_with_the_reason
 
 
 def test_15_and_16_reach_the_senders_delivery(peer, fake_peer):
-    document = _invitation_to_province()
+    document = invitation_to_province()
     act(outgoing.recall, leader=user("chutich"), document=document, reason="Thay đổi")
     delivery = document.deliveries.get()
     package = edxml.StatusPackage(
@@ -465,7 +465,7 @@ def _replacement(**business) -> edxml.DocumentPackage:
     )
 
 
-def _page(path: str) -> str:
+def page_as_commune_clerk(path: str) -> str:
     client = Client()
     client.force_login(user("vanthu.canhhien"))
     response = client.get(path)
@@ -480,13 +480,13 @@ def test_a_replacement_links_to_the_original_and_registering_it_shows_both_ways(
     assert response.status_code == 200, response.content
     arrival = Delivery.objects.get(document__number_symbol="502/UBND-VX")
     assert arrival.document.replaces == first.document
-    page = _page(f"/documents/incoming/arrivals/{arrival.pk}/")
+    page = page_as_commune_clerk(f"/documents/incoming/arrivals/{arrival.pk}/")
     assert "Văn bản thay thế cho" in page and f'href="{first.get_absolute_url()}"' in page
     second = act(incoming.register_delivery, clerk=clerk, delivery=arrival)
     assert second.document.replaces == first.document
-    original_page = _page(first.get_absolute_url())
+    original_page = page_as_commune_clerk(first.get_absolute_url())
     assert "Đã được thay thế bởi" in original_page and f'href="{second.get_absolute_url()}"' in original_page
-    assert "Văn bản thay thế cho" in _page(second.get_absolute_url())
+    assert "Văn bản thay thế cho" in page_as_commune_clerk(second.get_absolute_url())
 
 
 def test_an_update_with_the_same_document_id_updates_the_original_where_it_waits(peer, fake_peer):
@@ -505,7 +505,7 @@ def test_an_update_with_the_same_document_id_updates_the_original_where_it_waits
     # No second arrival: the original's record gets the new file (the PDF it had already is not added again).
     assert Delivery.objects.filter(document__number_symbol="501/UBND-VX").get() == original
     assert sorted(original.document.files.values_list("name", flat=True)) == ["501-UBND-VX.pdf", "phu-luc.pdf"]
-    page = _page(f"/documents/incoming/arrivals/{original.pk}/")
+    page = page_as_commune_clerk(f"/documents/incoming/arrivals/{original.pk}/")
     assert "Văn bản đã được cập nhật" in page and "Đổi giờ họp" in page and "phu-luc.pdf" in page
     assert "(đổi giờ)" in page  # a changed subject is told, the registered one stays
 
@@ -521,11 +521,11 @@ def test_a_replacement_of_something_never_received_lands_unlinked(peer, fake_pee
     assert post(edxml.build(_replacement(replaces=[f"{PROVINCE},2026/01/02,1/UBND"]))).status_code == 200
     arrival = Delivery.objects.get(document__number_symbol="502/UBND-VX")
     assert arrival.document.replaces is None
-    assert 'data-testid="exchange-change"' not in _page(f"/documents/incoming/arrivals/{arrival.pk}/")
+    assert 'data-testid="exchange-change"' not in page_as_commune_clerk(f"/documents/incoming/arrivals/{arrival.pk}/")
 
 
 def test_an_issued_replacement_goes_as_type_3_naming_the_document_it_replaces(peer, fake_peer):
-    first = _invitation_to_province()
+    first = invitation_to_province()
     draft = signed(doc_type=DocType.GIAY_MOI, recipient_groups=[], recipient_units=[unit("ubnd-tinh")],
                    summary="Mời dự hội nghị triển khai liên thông (thay thế)", replaces=first)  # fmt: skip
     second = act(outgoing.issue, clerk=user("vanthu.ubnd"), draft=draft)
@@ -543,7 +543,7 @@ def test_an_issued_replacement_goes_as_type_3_naming_the_document_it_replaces(pe
 def test_the_pdfs_of_an_arriving_package_are_verified_as_they_land(peer, fake_peer):
     from documents.signing.models import PdfVerification
 
-    ours = _invitation_to_province()  # its official PDF, signed here, travels in a province package
+    ours = invitation_to_province()  # its official PDF, signed here, travels in a province package
     [package] = fake_peer.packages()
     official = package.attachments[0]
     carrying = province_package([unit("xa-canh-hien").organ_id], attachments=[official])
@@ -551,7 +551,7 @@ def test_the_pdfs_of_an_arriving_package_are_verified_as_they_land(peer, fake_pe
     landed = Document.objects.exclude(pk=ours.pk).get(summary__startswith="Mời dự hội nghị tổng kết").files.get()
     verification = PdfVerification.objects.get(blob=landed.blob)  # recorded at intake, before anyone opened it
     assert verification.signatures.count() >= 1
-    assert 'data-testid="signature-checks"' in _page(
+    assert 'data-testid="signature-checks"' in page_as_commune_clerk(
         f"/documents/incoming/arrivals/{Delivery.objects.get(document=landed.document).pk}/"
     )
 
@@ -581,7 +581,7 @@ def test_a_package_carries_the_official_pdf_once_even_when_issue_attached_it_at_
         return mine
 
     monkeypatch.setattr(packages, "attach_official_pdf", racing)
-    document = _invitation_to_province()
+    document = invitation_to_province()
     [package] = fake_peer.packages()
     official = outgoing.official_file(document)
     assert [a.name for a in package.attachments].count(official.name) == 1
@@ -620,7 +620,7 @@ def test_a_send_that_dies_in_the_transport_is_picked_up_by_the_5_minute_schedule
     monkeypatch.setattr(urllib.request, "urlopen", dying)
     with time_machine.travel(NOW, tick=False) as clock:
         with pytest.raises(WorkerKilled):
-            _invitation_to_province()
+            invitation_to_province()
         package = Package.objects.get(direction=Direction.OUT, kind="document")
         delivery = package.delivery
         assert package.state == PackageState.PENDING and package.attempts == 1

@@ -15,8 +15,14 @@ from documents.exchange.models import Direction, Package
 from documents.incoming import services as incoming
 from documents.outgoing import updates
 from tests.documents.conftest import unit, user
-
-from .test_exchange import PROVINCE, _invitation_to_province, _on_commit, _page, act, post  # noqa: F401
+from tests.documents.exchange.test_exchange import (
+    PROVINCE,
+    act,
+    invitation_to_province,
+    page_as_commune_clerk,
+    post,
+    run_after_commit,  # noqa: F401 (an autouse fixture: imported, it runs here too)
+)
 
 
 def appendix(marker: str) -> SimpleUploadedFile:
@@ -35,7 +41,7 @@ def _update(document, reason: str, marker: str):
 
 
 def test_an_update_goes_to_the_peer_as_type_2_with_the_same_document_id_and_the_new_file(peer, fake_peer):
-    document = _invitation_to_province()
+    document = invitation_to_province()
     update = _update(document, "Bổ sung phụ lục danh sách đại biểu", "phu-luc-dai-bieu")
     original, sent = fake_peer.packages()
     assert original.business.doc_type == BusinessDocType.NEW
@@ -61,7 +67,7 @@ def test_round_trip_our_update_read_back_and_received_shows_on_the_recipients_re
     """Our two packages (the document, then its update) read back by edxml and received by the receiving code,
     as the province's iDesk would receive them: here the same packages are re-addressed from the province to a
     commune of this server, because one database cannot be both ends."""
-    document = _invitation_to_province()
+    document = invitation_to_province()
     _update(document, "Bổ sung phụ lục danh sách đại biểu", "phu-luc-dai-bieu")
     commune = unit("xa-canh-hien")
 
@@ -82,7 +88,7 @@ def test_round_trip_our_update_read_back_and_received_shows_on_the_recipients_re
     assert received.reason == "Bổ sung phụ lục danh sách đại biểu" and received.created_by is None
     assert set(record.document.files.values_list("name", flat=True)) == files_before | {"phu-luc-dai-bieu.pdf"}
     assert [f.name for f in received.files.all()] == ["phu-luc-dai-bieu.pdf"]
-    page = _page(record.get_absolute_url())
+    page = page_as_commune_clerk(record.get_absolute_url())
     assert "Văn bản đã được cập nhật" in page and "Bổ sung phụ lục danh sách đại biểu" in page
     assert "phu-luc-dai-bieu.pdf" in page
     # No second arrival in Chờ vào sổ for the update.
@@ -92,7 +98,7 @@ def test_round_trip_our_update_read_back_and_received_shows_on_the_recipients_re
     _update(document, "Sửa phụ lục: bổ sung 2 đại biểu", "phu-luc-sua")
     assert post(as_received(edxml.parse(fake_peer.posts[-1][1]))).status_code == 200
     assert DocumentUpdate.objects.filter(document=record.document).count() == 2
-    assert "phu-luc-sua.pdf" in _page(record.get_absolute_url())
+    assert "phu-luc-sua.pdf" in page_as_commune_clerk(record.get_absolute_url())
 
 
 def _arrival(document_id: str):

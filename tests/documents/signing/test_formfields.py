@@ -5,9 +5,9 @@ from __future__ import annotations
 import time_machine
 
 from documents.signing import formfields, pades, verify
+from tests.documents.signing.test_visible_blocks import count_pixels, dark, render_page
 
 from .conftest import AGENCY, NOW, pdfsig, server_signer
-from .test_visible_blocks import _count, _dark, _render
 
 NUMBER = pades.Placement(0, (85.0, 400.0, 263.0, 416.0))  # empty parts of the test page
 DATE = pades.Placement(0, (263.0, 400.0, 553.0, 416.0))
@@ -47,10 +47,10 @@ def test_filled_fields_keep_the_leaders_signature(
     assert not results[0].covers_whole_file and results[1].covers_whole_file
     assert pdfsig(tmp_path, issued).count("Signature is Valid.") == 2
     # The number and date show where the fields are, and were not there when the leader signed.
-    before, after = _render(face, tmp_path), _render(issued, tmp_path)
+    before, after = render_page(face, tmp_path), render_page(issued, tmp_path)
     for placement in (NUMBER, DATE):
-        assert _count(before, placement.box, _dark) == 0
-        assert _count(after, placement.box, _dark) > 40
+        assert count_pixels(before, placement.box, dark) == 0
+        assert count_pixels(after, placement.box, dark) > 40
 
 
 def test_a_changed_byte_in_the_filling_breaks_the_agencys_signature(
