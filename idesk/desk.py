@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from documents.core import policy as core_policy
 from documents.core import roles
 from documents.core.models import AssignmentRole, DocType, listed_summary
+from documents.incoming import policy as incoming_policy
 from documents.incoming import selectors as incoming
 from documents.outgoing import selectors as outgoing
 
@@ -52,7 +54,7 @@ def work_for(user: User) -> list[WorkItem]:
     reading only the columns a work item shows: whole rows of four tables cost more to build than the page."""
     items: list[WorkItem] = []
     record_url = _detail_urls("documents:incoming_detail")
-    if roles.is_clerk(user):
+    if core_policy.deliveries.can_for_unit(user, core_policy.RECEIVE):
         delivery_url = _detail_urls("documents:delivery_detail")
         arrivals = incoming.pending_deliveries(user).only(
             "document__doc_type",
@@ -150,7 +152,7 @@ def work_for(user: User) -> list[WorkItem]:
 def actions_for(user: User) -> list[tuple[str, str, str]]:
     """The role's buttons that start work (label, url, icon); the queues themselves come from the navigation."""
     actions = []
-    if roles.is_clerk(user):
+    if incoming_policy.records.can_for_unit(user, incoming_policy.REGISTER):
         actions.append((_("Vào sổ văn bản đến"), reverse("documents:incoming_new"), "bi-journal-plus"))
     if user.unit_id:
         actions.append((_("Soạn văn bản"), reverse("documents:draft_new"), "bi-pencil-square"))

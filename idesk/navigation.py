@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from documents.core import roles
+from documents.core import policy as core_policy
 from documents.incoming import selectors as incoming
 from documents.meetings import selectors as meetings
+from documents.outgoing import policy as outgoing_policy
 from documents.outgoing import selectors as outgoing
 from idesk.lib.queries import count_many
 
@@ -35,13 +36,23 @@ class Queue:
     urgent: bool = False  # counted in red (late)
 
 
+def _receives(user: User) -> bool:
+    """Chờ vào sổ: the unit's electronic arrivals, for whoever registers them (the policy's RECEIVE)."""
+    return core_policy.deliveries.can_for_unit(user, core_policy.RECEIVE)
+
+
+def _posts_paper(user: User) -> bool:
+    """Bản giấy cần gửi: the paper copies the unit must post, for whoever posts them (the policy's PAPER)."""
+    return outgoing_policy.issued.can_for_unit(user, outgoing_policy.PAPER)
+
+
 def _incoming_tabs(user: User) -> dict[str, QuerySet]:
-    return incoming.box_querysets(user, pending=roles.is_clerk(user))  # Chờ vào sổ: the clerk's tab
+    return incoming.box_querysets(user, pending=_receives(user))  # Chờ vào sổ: the clerk's tab
 
 
 def _outgoing_tabs(user: User) -> dict[str, QuerySet]:
     querysets = outgoing.tab_querysets(user)
-    if roles.is_clerk(user):
+    if _posts_paper(user):
         querysets["paper"] = outgoing.paper_to_send(user)  # the list's "Bản giấy cần gửi" button
     return querysets
 
@@ -82,12 +93,12 @@ def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], 
     """The queues, and the counts of the tab group `tabs` (TAB_GROUPS) counted with them in one statement."""
     if not user.is_authenticated or not user.is_active:
         return [], []
-    is_clerk = roles.is_clerk(user)
+    receives, posts_paper = _receives(user), _posts_paper(user)
     signing = outgoing.tab_keys(user, ["cho_duyet", "cho_ky", "cho_phat_hanh"])
     tab_querysets = TAB_GROUPS[tabs](user) if counted and tabs in TAB_GROUPS else {}
     if counted:
         others = outgoing.tab_querysets(user, signing)
-        if is_clerk:
+        if posts_paper:
             others["paper"] = outgoing.paper_to_send(user)
         others["answers"] = meetings.awaiting_my_answer(user)
         others.update(incoming.box_querysets(user, ["cho_xu_ly", "qua_han"], pending=True))
@@ -98,7 +109,7 @@ def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], 
     incoming_url = reverse("documents:incoming_list")
     outgoing_url = reverse("documents:outgoing_list")
     queues = []
-    if is_clerk:
+    if receives:
         queues.append(
             Queue("pending", _("Chờ vào sổ"), reverse("documents:deliveries"), counts.get("pending"), "incoming")
         )
@@ -114,7 +125,7 @@ def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], 
     for key, label in (("cho_duyet", _("Chờ duyệt")), ("cho_ky", _("Chờ ký")), ("cho_phat_hanh", _("Chờ phát hành"))):
         if key in signing:
             queues.append(Queue(key, label, f"{outgoing_url}?tab={key}", counts.get(key), "outgoing"))
-    if is_clerk:
+    if posts_paper:
         queues.append(
             Queue("paper", _("Bản giấy cần gửi"), reverse("documents:paper_list"), counts.get("paper"), "outgoing")
         )
