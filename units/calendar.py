@@ -18,6 +18,7 @@ import datetime
 import functools
 from collections.abc import Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -25,6 +26,12 @@ SATURDAY = 5
 
 
 @functools.lru_cache(maxsize=128)
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of `day` in Vietnam (the site's time zone): whole days are filtered as a range from one local
+    midnight to the next, which an index on the column serves (`__date` converts every row's value)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
+
+
 def _year(year: int) -> tuple[dict[datetime.date, str], frozenset[datetime.date]]:
     """(public holidays with their names, make-up working weekend days) of one year, in Vietnamese."""
     import holidays  # here, not with the module: ~2 MB that a process needs only once it counts working days

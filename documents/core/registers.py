@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.core.models import Register, RegisterKind
+from units.calendar import local_midnight
 from units.models import Unit
 
 # --- What every register book shares ------------------------------------------------------------------------
@@ -112,15 +113,9 @@ class RegisterBook:
     last_number: int | None = None
 
 
-def day_start(day: datetime.date) -> datetime.datetime:
-    """Local midnight at the start of `day`: a filter on whole days as a range of the column, which an index on
-    it serves (`__date` compares a converted value and reads every row)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def local_day_bounds(heading: BookHeading) -> tuple[datetime.datetime, datetime.datetime]:
     """[start of date_from, start of the day after date_to) in local time, so the filter stays an index range."""
-    return day_start(heading.date_from), day_start(heading.date_to + datetime.timedelta(days=1))
+    return local_midnight(heading.date_from), local_midnight(heading.date_to + datetime.timedelta(days=1))
 
 
 def local_date(value: datetime.datetime | None) -> datetime.date | None:

@@ -23,7 +23,6 @@ from documents.core.models import (
     Secrecy,
     listed_summary,
 )
-from documents.core.registers import day_start
 from documents.core.selectors import Row, due_css
 from documents.incoming import policy
 from documents.incoming.models import (
@@ -34,6 +33,7 @@ from documents.incoming.models import (
     IncomingStatus,
     ProgressNote,
 )
+from units.calendar import local_midnight
 from units.text import fold
 
 # Inbox boxes (Văn bản đến tabs). "so" is the unit's register.
@@ -235,9 +235,9 @@ def _narrowed(
     elif filters.secrecy == "thuong":
         qs = qs.filter(secrecy=0)
     if filters.date_from:
-        qs = qs.filter(arrived_at__gte=day_start(filters.date_from))
+        qs = qs.filter(arrived_at__gte=local_midnight(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(arrived_at__lt=day_start(filters.date_to + datetime.timedelta(days=1)))
+        qs = qs.filter(arrived_at__lt=local_midnight(filters.date_to + datetime.timedelta(days=1)))
     if filters.issuer:
         qs = qs.filter(document__issuer_key__contains=fold(filters.issuer))
     if filters.doc_type:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from units.calendar import WorkCalendar
+from units.calendar import WorkCalendar, local_midnight
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -20,10 +20,6 @@ MEETING = gettext_lazy("Cuộc họp")
 
 
 # --- Time helpers ---------------------------------------------------------------------------------------------
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def workday_end(day: datetime.date) -> datetime.datetime:

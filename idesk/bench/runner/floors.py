@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.template import engines
-from django.utils import timezone
+
+from units.calendar import local_midnight
 
 # --- Floors: the same rows by one SQL query and a bare template ---------------------------------------------------
 
@@ -112,10 +113,10 @@ def register_floor(user, rows: int, q: str = "", date_from=None, date_to=None) -
     where, params, order, order_params = _search_sql(q)
     if date_from:
         where += " AND r.arrived_at >= %s"
-        params.append(_local_start(date_from))
+        params.append(local_midnight(date_from))
     if date_to:
         where += " AND r.arrived_at < %s"
-        params.append(_local_start(date_to + datetime.timedelta(days=1)))
+        params.append(local_midnight(date_to + datetime.timedelta(days=1)))
     return Floor(
         f"SELECT {INCOMING_COLUMNS} {INCOMING_FROM} AND r.unit_id = %s{where} ORDER BY {order} LIMIT %s",
         [user.unit_id, *params, *order_params, rows],
@@ -198,7 +199,3 @@ def directory_floor(people: int) -> Floor:
         DIRECTORY_TABLE,
         shape,
     )
-
-
-def _local_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
