@@ -6,13 +6,25 @@ logged-in client, a moment in Vietnam's time. Builders of documents live beside 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+ROOT = Path(__file__).resolve().parents[1]
+APPS = ("accounts", "documents", "idesk", "units")
+
+
+def source_modules(*packages: str) -> Iterator[tuple[Path, str]]:
+    """(path relative to the checkout, source) of every module of these top-level packages but their migrations:
+    what the tests that read the code (layering, private names, grants, role checks) walk."""
+    for package in packages:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(ROOT), path.read_text("utf-8")
 
 
 def user(username: str):

@@ -5,9 +5,9 @@ or administered (the admin's revoke goes through grants.revoke)."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import APPS, source_modules
+
 GRANT_TABLES = {"DocumentUserObjectPermission", "MeetingMaterialUserObjectPermission", "UserObjectPermission"}
 WRITES = {"create", "bulk_create", "get_or_create", "update_or_create", "update", "delete", "save"}
 GUARDIAN_WRITES = {"assign_perm", "remove_perm", "assign_perm_to_many", "bulk_assign_perm", "bulk_remove_perm"}
@@ -28,12 +28,12 @@ def grant_writes(source: str) -> list[int]:
 
 
 def test_only_the_grants_module_writes_grants():
-    offenders = []
-    for package in ("accounts", "documents", "idesk", "units"):
-        for path in (ROOT / package).rglob("*.py"):
-            if "migrations" in path.parts or path == ROOT / "documents" / "core" / "grants.py":
-                continue
-            offenders += [f"{path.relative_to(ROOT)}:{n}" for n in grant_writes(path.read_text("utf-8"))]
+    offenders = [
+        f"{path}:{n}"
+        for path, source in source_modules(*APPS)
+        if path.as_posix() != "documents/core/grants.py"
+        for n in grant_writes(source)
+    ]
     assert offenders == []
 
 

@@ -5,10 +5,10 @@ the source with `ast`, so it fails on the line."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("accounts", "documents", "idesk", "units")
+from tests.helpers import APPS as PACKAGES
+from tests.helpers import ROOT, source_modules
+
 OURS = (*PACKAGES, "tests")  # the tests share helpers the same way: public in the module that offers them
 
 
@@ -49,15 +49,12 @@ def private_uses(source: str, roots: tuple[str, ...] = OURS) -> list[tuple[int, 
 
 def test_no_module_imports_another_modules_private_names():
     offenders = []
-    for package in OURS:
-        for path in (ROOT / package).rglob("*.py"):
-            if "migrations" in path.parts:
-                continue
-            source = path.read_text("utf-8")
-            # A test may reach into the module it tests (a fault injected into backup._copy), not into another test.
-            roots = ("tests",) if package == "tests" else OURS
-            for line, name in private_imports(source) + private_uses(source, roots):
-                offenders.append(f"{path.relative_to(ROOT)}:{line} uses {name}")
+    for path, source in source_modules(*OURS):
+        # A test may reach into the module it tests (a fault injected into backup._copy), not into another test.
+        roots = ("tests",) if path.parts[0] == "tests" else OURS
+        offenders += [
+            f"{path}:{line} uses {name}" for line, name in private_imports(source) + private_uses(source, roots)
+        ]
     assert offenders == []
 
 
@@ -94,12 +91,7 @@ def _is_getattr(call: ast.Call) -> bool:
 
 
 def test_nothing_is_dispatched_on_a_name_made_at_run_time():
-    offenders = []
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
-            if "migrations" in path.parts:
-                continue
-            offenders += [f"{path.relative_to(ROOT)}:{line}" for line in string_dispatch(path.read_text("utf-8"))]
+    offenders = [f"{path}:{line}" for path, source in source_modules(*PACKAGES) for line in string_dispatch(source)]
     assert offenders == []
 
 
