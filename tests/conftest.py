@@ -193,7 +193,41 @@ def live_server(live_server):
     hangs for good (seen in tests/e2e/test_meeting_journey.py's compute_day)."""
     for connection in live_server.thread.connections_override.values():
         _serialized(connection)
+    live_server.in_flight = _counted(live_server.thread.httpd)
     return live_server
+
+
+class _InFlight:
+    """Requests the live server is answering, so that `seeded` can wait for none before the flush."""
+
+    def __init__(self):
+        import threading
+
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def wait_idle(self, timeout: float = 15) -> None:
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.count == 0, timeout):
+                raise AssertionError(f"the live server still answers {self.count} request(s) after {timeout} s")
+
+
+def _counted(httpd) -> _InFlight:
+    in_flight = _InFlight()
+    app = httpd.get_app()
+
+    def counted(environ, start_response):
+        with in_flight.idle:
+            in_flight.count += 1
+        try:
+            return app(environ, start_response)
+        finally:
+            with in_flight.idle:
+                in_flight.count -= 1
+                in_flight.idle.notify_all()
+
+    httpd.set_app(counted)
+    return in_flight
 
 
 def _serialized(connection) -> None:
@@ -220,11 +254,19 @@ def _serialized(connection) -> None:
 
 
 @pytest.fixture
-def seeded(transactional_db):
+def seeded(request, transactional_db):
     """For transactional tests (live server, threads): the flush after each test wipes the world."""
     from tests import world
 
     world.ensure()
+    yield
+    if "live_server" in request.fixturenames:
+        # Nothing may still read when the flush truncates: on PostgreSQL each request thread has its own connection,
+        # and a page's last background request (the badges' fetch) reading during the TRUNCATE deadlocks the two.
+        if "browser" in request.fixturenames:
+            for context in request.getfixturevalue("browser").contexts:
+                context.close()
+        request.getfixturevalue("live_server").in_flight.wait_idle()
 
 
 @pytest.fixture(scope="module")
