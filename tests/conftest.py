@@ -283,7 +283,7 @@ def demo(django_db_setup, django_db_blocker):
         # The rows the migrations made (the worker's schedules) are put back as they were after the last flush, so
         # the tests that check them, later on this worker, still see the migrations' own work.
         made_by_migrations = serializers.serialize("json", Schedule.objects.all())
-        # On SQLite the demo is seeded once a process and copied back for the next module (world.keep/restore).
+        # The demo is seeded once a process and copied back for the next module (world.keep/restore).
         if not world.restore("demo"):
             call_command("flush", verbosity=0, interactive=False)
             call_command("seed_demo", verbosity=0, history=False, force=True)  # pytest runs with DEBUG=False
