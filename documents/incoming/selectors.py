@@ -54,11 +54,8 @@ SORTS = {
 }
 
 
-my_assignments = policy.my_assignments
-
-
 def _assignment_records(user: User, **filters) -> QuerySet:
-    return Assignment.objects.filter(my_assignments(user), **filters).order_by().values("record_id")
+    return Assignment.objects.filter(policy.my_assignments(user), **filters).order_by().values("record_id")
 
 
 def box_filter(user: User, box: str, today: datetime.date) -> Q | None:
@@ -499,7 +496,7 @@ def my_tasks(user: User) -> QuerySet[Assignment]:
     if not user.is_authenticated or not user.is_active:
         return Assignment.objects.none()
     return (
-        Assignment.objects.filter(my_assignments(user))
+        Assignment.objects.filter(policy.my_assignments(user))
         .filter(policy.confidentiality_rule(user, "record__"))
         .exclude(role=AssignmentRole.INFORM)
         .exclude(status=AssignmentStatus.DONE)

@@ -63,7 +63,7 @@ def test_a_recalled_document_leaves_the_tab_counts_with_its_row(world, persona):
 @pytest.mark.parametrize("persona", list(PERSONAS), indirect=True)
 def test_my_tasks_are_my_open_assignments_on_records_visible_to_me(world, persona):  # noqa: F811
     expected = (
-        Assignment.objects.filter(selectors.my_assignments(persona), record__in=policy.visible_to(persona))
+        Assignment.objects.filter(policy.my_assignments(persona), record__in=policy.visible_to(persona))
         .exclude(role=AssignmentRole.INFORM)
         .exclude(status=AssignmentStatus.DONE)
     )
