@@ -196,10 +196,9 @@ def keep(name: str = "world") -> None:
     elif connection.vendor == "postgresql":
         rows = {}
         with connection.connection.cursor() as cursor:
-            for table in _tables(connection):
-                if cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
-                    with cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
-                        rows[table] = b"".join(copy)
+            for table in _filled(cursor, _tables(connection)):
+                with cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy:
+                    rows[table] = b"".join(copy)
         _snapshots[name] = rows
 
 
@@ -207,6 +206,12 @@ def _tables(connection) -> list[str]:
     """The tables a flush empties, quoted."""
     names = connection.introspection.django_table_names(only_existing=True, include_views=False)
     return [connection.ops.quote_name(name) for name in sorted(names)]
+
+
+def _filled(cursor, tables: list[str]) -> list[str]:
+    """Those of `tables` (quoted) that hold a row, in one query."""
+    query = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in tables)
+    return [table for (table,) in cursor.execute(query).fetchall()]
 
 
 def restore(name: str = "world") -> bool:
@@ -238,8 +243,7 @@ def restore(name: str = "world") -> bool:
                 # the rows its post_migrate made again are there. As a replica the session skips the triggers
                 # (foreign keys, the audit trail's append-only rule): the copy is whole and consistent.
                 cursor.execute("SET LOCAL session_replication_role = replica")
-                filled = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in tables)
-                for (table,) in cursor.execute(filled).fetchall():
+                for table in _filled(cursor, tables):
                     cursor.execute(f"DELETE FROM {table}")
             else:  # the foreign keys are checked at the commit (Django makes them deferrable): any order
                 cursor.execute(f"TRUNCATE {', '.join(tables)}")
