@@ -193,18 +193,31 @@ def live_server(live_server):
     hangs for good (seen in tests/e2e/test_meeting_journey.py's compute_day)."""
     for connection in live_server.thread.connections_override.values():
         _serialized(connection)
-    live_server.in_flight = _counted(live_server.thread.httpd)
+    live_server.in_flight = _InFlight(live_server.thread.httpd)
     return live_server
 
 
 class _InFlight:
-    """Requests the live server is answering, so that `seeded` can wait for none before the flush."""
+    """The requests the live server is answering: its WSGI app, wrapped to count them."""
 
-    def __init__(self):
+    def __init__(self, httpd):
         import threading
 
         self.count = 0
         self.idle = threading.Condition()
+        app = httpd.get_app()
+
+        def counted(environ, start_response):
+            with self.idle:
+                self.count += 1
+            try:
+                return app(environ, start_response)
+            finally:
+                with self.idle:
+                    self.count -= 1
+                    self.idle.notify_all()
+
+        httpd.set_app(counted)
 
     def wait_idle(self, timeout: float = 15) -> None:
         with self.idle:
@@ -212,22 +225,21 @@ class _InFlight:
                 raise AssertionError(f"the live server still answers {self.count} request(s) after {timeout} s")
 
 
-def _counted(httpd) -> _InFlight:
-    in_flight = _InFlight()
-    app = httpd.get_app()
-
-    def counted(environ, start_response):
-        with in_flight.idle:
-            in_flight.count += 1
-        try:
-            return app(environ, start_response)
-        finally:
-            with in_flight.idle:
-                in_flight.count -= 1
-                in_flight.idle.notify_all()
-
-    httpd.set_app(counted)
-    return in_flight
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """A live-server test's database is flushed after it, and nothing may still read then: on PostgreSQL each
+    request thread has its own connection, and a page's last background request (the badges' fetch) reading
+    during the TRUNCATE deadlocks the two. Asking for transactional_db here, as pytest-django's own live-server
+    fixture does, puts this teardown before the flush."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+    request.getfixturevalue("live_server").in_flight.wait_idle()
 
 
 def _serialized(connection) -> None:
@@ -254,19 +266,11 @@ def _serialized(connection) -> None:
 
 
 @pytest.fixture
-def seeded(request, transactional_db):
+def seeded(transactional_db):
     """For transactional tests (live server, threads): the flush after each test wipes the world."""
     from tests import world
 
     world.ensure()
-    yield
-    if "live_server" in request.fixturenames:
-        # Nothing may still read when the flush truncates: on PostgreSQL each request thread has its own connection,
-        # and a page's last background request (the badges' fetch) reading during the TRUNCATE deadlocks the two.
-        if "browser" in request.fixturenames:
-            for context in request.getfixturevalue("browser").contexts:
-                context.close()
-        request.getfixturevalue("live_server").in_flight.wait_idle()
 
 
 @pytest.fixture(scope="module")
