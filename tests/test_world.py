@@ -3,7 +3,6 @@ the database comes back whole, and new rows still get ids of their own after it,
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django_q.models import Schedule
 
@@ -11,8 +10,7 @@ from tests import world
 from units.models import Unit
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_restored_world_is_the_kept_one_and_takes_new_rows_after_a_flush_that_restarted_the_ids():
+def test_a_restored_world_is_the_kept_one_and_takes_new_rows_after_a_flush_that_restarted_the_ids(seeded):
     units = set(Unit.objects.values_list("code", flat=True))
     schedules = set(Schedule.objects.values_list("pk", flat=True))
     assert units and schedules  # the world, and the worker's schedules the migrations made
