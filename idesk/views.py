@@ -16,17 +16,14 @@ def home(request: HttpRequest) -> HttpResponse:
     of queues gets its counts with the navigation's badges after the page, as every page's queues do."""
     from django.utils import timezone
 
-    from documents.meetings import policy as meetings
-    from documents.models import MeetingStatus
+    from documents.meetings import selectors as meetings
     from idesk import desk
 
     user = request.user
     upcoming = list(
-        meetings.visible_to(user)
-        .filter(end__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
+        meetings.upcoming(user)
         .select_related("chair")
-        .only("title", "start", "place", "chair__full_name")  # what the card shows: not the agenda, not the chair's row
-        .order_by("start")[:5]
+        .only("title", "start", "place", "chair__full_name")[:5]  # what the card shows: not the agenda, the chair's row
     )
     context = {
         "work": desk.work_for(user),

@@ -61,7 +61,11 @@ class Meeting(models.Model):
         verbose_name = _("cuộc họp")
         verbose_name_plural = _("cuộc họp")
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["start"], name="meeting_start")]
+        # By end too: what is not over yet (a few meetings among years of past ones) is found by its end.
+        indexes = [
+            models.Index(fields=["start"], name="meeting_start"),
+            models.Index(fields=["end"], name="meeting_end"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_end_after_start")]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,18 @@ def with_people(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     invitees = MeetingInvitee.objects.select_related("unit", "user", "user__unit", "deputy", "deputy__unit")
     return qs.select_related("chair", "chair__unit", "organiser", "organiser_unit", "invitation").prefetch_related(
         Prefetch("invitees", queryset=invitees)
+    )
+
+
+def upcoming(user: User) -> QuerySet[Meeting]:
+    """The scheduled meetings I see that are not over yet, the soonest first.
+
+    Ordered by an expression, not by the column: through the start index PostgreSQL would walk every past meeting
+    before the first upcoming one; so it reads the upcoming ones by their end (index meeting_end) and sorts them."""
+    return (
+        policy.visible_to(user)
+        .filter(end__gte=timezone.now(), status=MeetingStatus.SCHEDULED)
+        .order_by(F("start") + datetime.timedelta(0), "id")
     )
 
 

@@ -176,3 +176,35 @@ def test_a_draft_cong_van_is_listed_with_its_v_v(district_clerk):
     html = _home(user("truong.vp")).content.decode()
 
     assert "V/v lịch trực tết của văn phòng" in html
+
+
+def test_the_meetings_card_lists_what_is_not_over_yet_that_i_see_soonest_first(commune_clerk, chairman):
+    """Cuộc họp sắp tới: scheduled meetings not over yet (one that began yesterday and lasts three days too), the
+    soonest first, five at most; not an ended, a cancelled or another commune's meeting."""
+    from documents.meetings import selectors
+    from documents.meetings import services as meetings
+    from tests.helpers import user as who
+    from units.models import Unit
+
+    organiser, mine, other = who("vanthu.ubnd"), commune_clerk.unit, Unit.objects.get(code="xa-canh-hiep")
+
+    def meeting(title, start, hours, unit=mine):
+        data = meetings.MeetingData(
+            title=title, chair=chairman, start=start, end=start + dt.timedelta(hours=hours), place="Hội trường",
+            invited_units=[unit],
+        )  # fmt: skip
+        return meetings.create_meeting(organiser=organiser, data=data)
+
+    with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
+        ended = meeting("Đã họp xong", NOW - dt.timedelta(days=1, hours=3), 2)
+        ongoing = meeting("Tập huấn ba ngày", NOW - dt.timedelta(days=1), 72)
+        later = [meeting(f"Họp lần {n}", NOW + dt.timedelta(days=n), 2) for n in (6, 2, 5, 3, 4)]
+        cancelled = meeting("Sẽ hủy", NOW + dt.timedelta(hours=1), 1)
+        elsewhere = meeting("Của xã khác", NOW + dt.timedelta(hours=2), 1, unit=other)
+    with time_machine.travel(NOW, tick=False):
+        meetings.cancel(user=organiser, meeting=cancelled, reason="Lãnh đạo bận")
+        expected = [ongoing, later[1], later[3], later[4], later[2], later[0]]
+        assert list(selectors.upcoming(commune_clerk)) == expected
+        shown = _home(commune_clerk).context["meetings"]
+    assert [m.pk for m in shown] == [m.pk for m in expected[:5]]
+    assert not {ended.pk, cancelled.pk, elsewhere.pk} & {m.pk for m in selectors.upcoming(commune_clerk)}
