@@ -97,13 +97,13 @@ def _counted(user: User, counted: bool, tabs: str | None) -> tuple[list[Queue], 
     signing = outgoing.tab_keys(user, ["cho_duyet", "cho_ky", "cho_phat_hanh"])
     tab_querysets = TAB_GROUPS[tabs](user) if counted and tabs in TAB_GROUPS else {}
     if counted:
-        others = outgoing.tab_querysets(user, signing)
-        if posts_paper:
+        # A tab and a queue of the same key count the same list: built and counted once.
+        others = outgoing.tab_querysets(user, [key for key in signing if key not in tab_querysets])
+        if posts_paper and "paper" not in tab_querysets:
             others["paper"] = outgoing.paper_to_send(user)
         others["answers"] = meetings.awaiting_my_answer(user)
         others.update(incoming.box_querysets(user, ["cho_xu_ly", "qua_han"], pending=True))
-        # A tab and a queue of the same key count the same list: counted once.
-        counts = count_many({**tab_querysets, **others})
+        counts = count_many({**others, **tab_querysets})
     else:
         counts = {}  # each queue's count is then None
     incoming_url = reverse("documents:incoming_list")
