@@ -87,6 +87,20 @@ def pytest_collection_modifyitems(items):
     first = [item for item in items if item.get_closest_marker("slow") and not _uses_database(item)]
     moved = set(first)
     items[:] = first + [item for item in items if item not in moved]
+    _once_for_both_databases(first)
+
+
+def _once_for_both_databases(servers) -> None:
+    """Those slow tests (`make run`, two iDesk servers) start servers on SQLite databases of their own whatever the
+    test database is: on PostgreSQL they would repeat the SQLite pass exactly (~90 s of a worker's time), so they
+    are skipped there, saying why. Run the suite on SQLite (`make test`) to run them."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="its servers run on SQLite whatever the test database: run by the SQLite pass")
+    for item in servers:
+        item.add_marker(skip)
 
 
 def _honour_xdist_groups(items) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import platform
@@ -63,12 +64,34 @@ def machine() -> dict:
     if connection.vendor == "postgresql":
         info["database"] = one_value("SHOW server_version")
         info["database"] = f"PostgreSQL {info['database']}"
+    info["template_reference_ms"] = template_reference_ms()
     try:
         with open("/proc/meminfo") as meminfo:
             info["memory_gb"] = round(int(meminfo.readline().split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
     return info
+
+
+def template_reference_ms(runs: int = 30) -> float:
+    """This machine's speed where pages spend it: the median time of the floors' bare 50-row incoming table
+    rendered from fixed values (no database). Pages' times move with it from one machine to another."""
+    import statistics
+
+    from django.template import engines
+
+    from idesk.bench.runner.floors import INCOMING_TABLE
+
+    template = engines["django"].from_string(INCOMING_TABLE)
+    day = datetime.date(2026, 11, 18)
+    row = (1, 1234, day, "123/UBND-VP", day, "UBND huyện Vân Canh", "V/v báo cáo kết quả", day, "Đang xử lý")
+    rows = [(i, *row[1:]) for i in range(50)]
+    samples = []
+    for _ in range(runs + 3):
+        t0 = time.perf_counter()
+        template.render({"rows": rows})
+        samples.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(samples[3:]), 2)
 
 
 @dataclass
