@@ -25,13 +25,13 @@ ONE_DAY = datetime.timedelta(days=1)
 SATURDAY = 5
 
 
-@functools.lru_cache(maxsize=128)
 def local_midnight(day: datetime.date) -> datetime.datetime:
     """The start of `day` in Vietnam (the site's time zone): whole days are filtered as a range from one local
     midnight to the next, which an index on the column serves (`__date` converts every row's value)."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
 
 
+@functools.lru_cache(maxsize=128)  # ~14 ms to work out a year; asked for every day a calendar looks at
 def _year(year: int) -> tuple[dict[datetime.date, str], frozenset[datetime.date]]:
     """(public holidays with their names, make-up working weekend days) of one year, in Vietnamese."""
     import holidays  # here, not with the module: ~2 MB that a process needs only once it counts working days

@@ -83,3 +83,22 @@ def test_the_admin_lists_exceptions_in_vietnamese(db, client):
     assert CalendarException in site._registry
     page = client.get("/admin/units/calendarexception/").content.decode()
     assert "Làm bù" in page and "Thứ Bảy" in page
+
+
+def test_a_years_holidays_are_worked_out_once_however_many_days_are_asked(db, monkeypatch):
+    """The holidays package takes ~14 ms for a year: asked for each day, the daily reminders over a province's
+    overdue assignments (a deadline years back is hundreds of days to walk) took minutes instead of seconds."""
+    import holidays
+
+    made = []
+    real = holidays.country_holidays
+
+    def counted(*args, **kwargs):
+        made.append(kwargs.get("years"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(holidays, "country_holidays", counted)
+    calendar._year.cache_clear()
+    work = calendar.WorkCalendar(D(2024, 1, 1), D(2026, 12, 31))
+    assert work.working_days_between(D(2024, 1, 1), D(2026, 12, 31)) > 700
+    assert sorted(made) == [2024, 2025, 2026]
