@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     upcoming = list(
         meetings.upcoming(user)
         .select_related("chair")
-        .only("title", "start", "place", "chair__full_name")[:5]  # what the card shows: not the agenda, the chair's row
+        .only("title", "start", "place", "chair__full_name")[:5]  # the card's fields: no agenda, no whole chair row
     )
     context = {
         "work": desk.work_for(user),

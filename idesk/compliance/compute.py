@@ -230,8 +230,8 @@ def summarize_month(day: datetime.date) -> bool:
             return False
         if connection.vendor == "postgresql":
             # The days just computed are newer than the planner's statistics (autovacuum analyzes these tables
-            # every few weeks of days): it then took a month's days for one row and joined by nested loops,
-            # 2.5 s instead of 0.09 on the province (docs/performance.md). Analyzing the two tables: ~35 ms.
+            # every few weeks of days): it then took a month's days for one row and joined by nested loops, 2.6 s
+            # on the bench's province; analyzed first (~35 ms), 0.14-0.18 s (docs/performance.md).
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {t['unit_day']}, {t['day']}")
         loose = loosest(first, last)
