@@ -19,7 +19,7 @@ from idesk.bench.runner.compliance import ensure_month_computed, measure_complia
 from idesk.bench.runner.find import measure_find
 from idesk.bench.runner.memory import measure_memory
 from idesk.bench.runner.numbering import measure_numbering
-from idesk.bench.runner.options import TARGETS, Options
+from idesk.bench.runner.options import TARGETS, Options, summarize, timings
 from idesk.bench.runner.pages import measure_pages, pages
 from idesk.bench.runner.pdfs import measure_pdfs
 from idesk.bench.runner.personas import one_value, pick_personas
@@ -76,8 +76,6 @@ def machine() -> dict:
 def template_reference_ms(runs: int = 30) -> float:
     """This machine's speed where pages spend it: the median time of the floors' bare 50-row incoming table
     rendered from fixed values (no database). Pages' times move with it from one machine to another."""
-    import statistics
-
     from django.template import engines
 
     from idesk.bench.runner.floors import INCOMING_TABLE
@@ -86,12 +84,7 @@ def template_reference_ms(runs: int = 30) -> float:
     day = datetime.date(2026, 11, 18)
     row = (1, 1234, day, "123/UBND-VP", day, "UBND huyện Vân Canh", "V/v báo cáo kết quả", day, "Đang xử lý")
     rows = [(i, *row[1:]) for i in range(50)]
-    samples = []
-    for _ in range(runs + 3):
-        t0 = time.perf_counter()
-        template.render({"rows": rows})
-        samples.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(samples[3:]), 2)
+    return summarize(timings(lambda: template.render({"rows": rows}), runs, 3))["median"]
 
 
 @dataclass
