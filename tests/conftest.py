@@ -261,11 +261,11 @@ class _InFlight:
 
 
 @pytest.fixture(autouse=True)
-def _live_server_idle_before_flush(request):
-    """A live-server test's database is flushed after it, and nothing may still read then: on PostgreSQL each
-    request thread has its own connection, and a page's last background request (the badges' fetch) reading
-    during the TRUNCATE deadlocks the two. Asking for transactional_db here, as pytest-django's own live-server
-    fixture does, puts this teardown before the flush."""
+def _live_server_idle_before_teardown(request):
+    """A live-server test's database is emptied after it (the world copied back, or Django's flush), and nothing
+    may still read then: on PostgreSQL each request thread has its own connection, and a page's last background
+    request (the badges' fetch) reading during the DELETE or TRUNCATE deadlocks the two. Asking for
+    transactional_db here, as pytest-django's own live-server fixture does, puts this teardown before that."""
     if "live_server" not in request.fixturenames:
         yield
         return

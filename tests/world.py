@@ -171,9 +171,9 @@ def build(*, certificates: bool = True) -> Unit:
 
 
 def ensure() -> None:
-    """Build the world unless it is there (a transactional test's database is flushed after it, not before: the
-    first one of a session still has the world of the session's setup), by copying back the snapshot of the
-    session's setup (keep/restore) where this process has one."""
+    """Build the world unless it is there (after a transactional test it is copied back, unless the test asked
+    Django for a flush; the first one of a session still has the world of the session's setup), by copying back
+    the snapshot of the session's setup (keep/restore) where this process has one."""
     if not Unit.objects.filter(code="ubnd").exists() and not restore():
         build()
 
@@ -239,8 +239,8 @@ def restore(name: str = "world") -> bool:
             tables = _tables(connection)
             sequences = connection.introspection.sequence_list()
             if cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
-                # A TRUNCATE costs ~8 ms a table whatever it holds (0.7 s for all of them); after a flush only
-                # the rows its post_migrate made again are there. As a replica the session skips the triggers
+                # A TRUNCATE costs ~8 ms a table whatever it holds (0.7 s for all of them); after a test only a
+                # few tables hold rows, and only those are emptied. As a replica the session skips the triggers
                 # (foreign keys, the audit trail's append-only rule): the copy is whole and consistent.
                 cursor.execute("SET LOCAL session_replication_role = replica")
                 for table in _filled(cursor, tables):
