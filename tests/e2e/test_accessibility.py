@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import new_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -35,14 +35,9 @@ def axe_source() -> str:
 
 @pytest.fixture
 def axe_context(browser, live_server, seeded, axe_source):
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.base_url = live_server.url
+    page = new_page(browser, live_server.url, bypass_csp=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def report(found: dict) -> str:

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import sign_in
 from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def test_the_drill_down_fits_at_1280(page):
     compliance.compute_day(TUE)
     compliance.compute_day(WED)
 
-    login(page, "chutich")
+    sign_in(page, "chutich")
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(page.base_url + f"/units/compliance/xa-canh-hien/?from={MON}&to={WED}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def test_a_long_email_fits_the_preferences_page_on_a_phone(page, shots):
     from accounts.models import User
 
     User.objects.filter(username="cv1.noivu").update(email="nguyen.thi.thanh.huong.phongnoivu@vancanh.binhdinh.gov.vn")
-    login(page, "cv1.noivu")
+    sign_in(page, "cv1.noivu")
     assert look(page, shots, "tuy-chon-thong-bao", "/notifications/preferences/") == {}
 
 

@@ -18,9 +18,9 @@ from playwright.sync_api import expect
 from documents.incoming import services
 from documents.incoming.services import IncomingData
 from documents.models import AssignmentStatus, IncomingRecord, IncomingStatus
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import as_person, sign_in
 from tests.e2e.test_accessibility import axe_context, axe_source, check  # noqa: F401  (fixtures)
-from tests.e2e.test_incoming_journey import as_person, open_action
+from tests.e2e.test_incoming_journey import open_action
 from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
@@ -63,14 +63,13 @@ def _district_record(today: datetime.date) -> IncomingRecord:
     return services.submit(clerk=clerk, record=record, leader=user("chutich"))
 
 
-def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(page, browser, live_server):
+def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(browser, live_server, seeded):
     today = timezone.localdate()
     record = _district_record(today)
-    district_url = page.base_url + record.get_absolute_url()
+    district_path = record.get_absolute_url()
 
     # 1. The Chủ tịch writes his bút phê: Phòng Nội vụ chủ trì, Phòng Tư pháp phối hợp.
-    chairman = as_person(browser, live_server, "chutich")
-    chairman.goto(district_url)
+    chairman = as_person(browser, live_server.url, "chutich", district_path)
     open_action(chairman, "Cho ý kiến chỉ đạo và phân công")
     chairman.get_by_label("Ý kiến chỉ đạo (bút phê)").fill(COMMENT)
     chairman.get_by_role("combobox", name="Chủ trì", exact=True).select_option(label="Phòng Nội vụ")
@@ -84,8 +83,7 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
     numbers = {}
     for code, slug, name in DEPARTMENTS:
         # 2. The department's clerk finds it in Chờ vào sổ with the comment and registers it in its own book.
-        unit_clerk = as_person(browser, live_server, f"vanthu.{slug}")
-        unit_clerk.goto(page.base_url + "/documents/incoming/arrivals/")
+        unit_clerk = as_person(browser, live_server.url, f"vanthu.{slug}", "/documents/incoming/arrivals/")
         row = unit_clerk.get_by_role("row", name=re.compile("chuyển đổi số trong cải cách hành chính"))
         expect(row.get_by_test_id("delivery-direction")).to_contain_text("Giao Phòng Nội vụ chủ trì")
         if code == "noi-vu":
@@ -107,12 +105,11 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
         unit_clerk.get_by_label("Trình lãnh đạo").select_option(label=f"{head_name} — Trưởng phòng")
         unit_clerk.get_by_role("button", name="Trình", exact=True).click()
         expect(unit_clerk.get_by_role("alert")).to_contain_text(f"Đã trình {head_name}.")
-        own_url = unit_clerk.url
+        own_path = own.get_absolute_url()
         unit_clerk.context.close()
 
         # 3. The head assigns a staff member of the department ...
-        head = as_person(browser, live_server, f"truong.{slug}")
-        head.goto(own_url)
+        head = as_person(browser, live_server.url, f"truong.{slug}", own_path)
         open_action(head, "Cho ý kiến chỉ đạo và phân công")
         head.get_by_label("Ý kiến chỉ đạo (bút phê)").fill(f"Giao đồng chí tham mưu phần việc của {name}.")
         staff_name = _full_name(f"cv1.{slug}")
@@ -124,8 +121,7 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
         head.context.close()
 
         # 4. ... who completes it.
-        staff = as_person(browser, live_server, f"cv1.{slug}")
-        staff.goto(own_url)
+        staff = as_person(browser, live_server.url, f"cv1.{slug}", own_path)
         open_action(staff, "Hoàn thành xử lý")
         staff.get_by_label("Kết quả xử lý").fill(f"{name} đã hoàn thành phần việc được giao.")
         staff.get_by_role("button", name="Hoàn thành", exact=True).click()
@@ -135,8 +131,7 @@ def test_the_chairman_directs_to_two_departments_each_registers_and_handles_it(p
     assert numbers["noi-vu"] >= 1 and numbers["tu-phap"] >= 1  # each in its own book
 
     # 5. The district sees both departments done, and its record done.
-    chairman = as_person(browser, live_server, "chutich")
-    chairman.goto(district_url)
+    chairman = as_person(browser, live_server.url, "chutich", district_path)
     expect(chairman.get_by_test_id("record-status")).to_have_text("Đã xong")
     progress = chairman.get_by_test_id("unit-progress")
     expect(progress.nth(0)).to_have_text(re.compile(rf"Số đến {numbers['noi-vu']} của đơn vị — Đã xong"))

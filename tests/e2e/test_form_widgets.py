@@ -11,7 +11,7 @@ import pytest
 from documents.models import DraftStatus
 from documents.outgoing import services as outgoing
 from tests.documents import outgoing_builders as ob
-from tests.e2e.conftest import login
+from tests.e2e.conftest import new_page, sign_in
 from tests.helpers import user as who
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,19 +25,14 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def english_page(browser, live_server, seeded):
-    context = browser.new_context(
-        locale="en-US", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.base_url = live_server.url
+    page = new_page(browser, live_server.url, locale="en-US")
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_the_registering_form_reads_vietnamese_in_an_english_browser(english_page, tmp_path):
     page = english_page
-    login(page, "vanthu.ubnd")
+    sign_in(page, "vanthu.ubnd")
     page.goto(page.base_url + "/documents/incoming/new/")
 
     face = page.locator("[data-file-picker] .idesk-file-face")
@@ -73,7 +68,7 @@ def test_the_signing_button_follows_the_decision(page):
     draft.refresh_from_db()
     if draft.status == DraftStatus.IN_REVIEW:
         draft = outgoing.review_draft(head=who("truong.vp"), draft=draft, approve=True)
-    login(page, draft.signer.username)
+    sign_in(page, draft.signer.username)
     page.goto(page.base_url + draft.get_absolute_url())
 
     form = page.locator(f"form[action$='/{draft.pk}/sign/']")
@@ -86,7 +81,7 @@ def test_the_signing_button_follows_the_decision(page):
 
 
 def test_a_picker_filters_by_touch_and_ticks_a_whole_group(page):
-    login(page, "vanthu.ubnd")
+    sign_in(page, "vanthu.ubnd")
     page.goto(page.base_url + "/documents/meetings/new/")
     picker = page.locator("#id_invited_units")
 
@@ -104,7 +99,7 @@ def test_a_picker_filters_by_touch_and_ticks_a_whole_group(page):
     page.set_viewport_size({"width": 360, "height": 800})
     shot(page, "meeting-picker-360")
     page.context.clear_cookies()
-    login(page, "cv1.vp")
+    sign_in(page, "cv1.vp")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base_url + "/documents/outgoing/new/")
     units = page.locator("#id_recipient_units")
@@ -123,7 +118,7 @@ def test_the_leader_ticks_the_communes_to_cooperate_and_is_not_offered_himself(p
     clerk, chairman = who("vanthu.ubnd"), who("chutich")
     record = register(clerk, confirm_duplicate=True, summary="V/v kiểm tra bộ chọn đơn vị")
     incoming.submit(clerk=clerk, record=record, leader=chairman)
-    login(page, "chutich")
+    sign_in(page, "chutich")
     page.goto(page.base_url + record.get_absolute_url())
 
     cooperate = page.locator("#id_cooperate")

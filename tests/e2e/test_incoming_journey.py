@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 
 from accounts.models import User
 from documents.models import AssignmentRole, IncomingRecord, IncomingStatus
-from tests.e2e.conftest import login
+from tests.e2e.conftest import as_person, login, new_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -36,18 +36,6 @@ SUMMARY = "V/v tổng kiểm tra tài khoản Văn phòng điện tử của cá
 
 def dmy(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
-
-
-def as_person(browser, live_server, username: str):
-    """A fresh browser context (its own cookies) logged in as `username`."""
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.base_url = live_server.url
-    login(page, username)
-    return page
 
 
 def open_action(page, title: str) -> None:
@@ -98,7 +86,7 @@ def test_an_incoming_document_from_registering_to_done(page, browser, live_serve
     expect(clerk.get_by_test_id("record-status")).to_have_text("Chờ ý kiến chỉ đạo")
 
     # 3. The Chủ tịch finds it waiting for him, writes a bút phê and assigns Văn phòng with Phòng VHTT.
-    chairman = as_person(browser, live_server, "chutich")
+    chairman = as_person(browser, live_server.url, "chutich")
     chairman.get_by_role("link", name="Văn bản đến").first.click()
     chairman.locator("main").get_by_role("link", name=re.compile("Chờ xử lý")).click()  # the tab, not the sidebar's
     chairman.get_by_role("link", name=re.compile("tổng kiểm tra tài khoản")).click()
@@ -116,8 +104,7 @@ def test_an_incoming_document_from_registering_to_done(page, browser, live_serve
     chairman.context.close()
 
     # 4. The Chánh Văn phòng gives the work to a staff member.
-    head = as_person(browser, live_server, "truong.vp")
-    head.goto(record_url)
+    head = as_person(browser, live_server.url, "truong.vp", record.get_absolute_url())
     open_action(head, "Giao người xử lý")
     staff_name = record.assignments.get(role=AssignmentRole.LEAD).assignee_unit.users.get(username="cv1.vp").full_name
     head.get_by_label("Giao cho").select_option(label=f"{staff_name} — Chuyên viên")
@@ -126,7 +113,7 @@ def test_an_incoming_document_from_registering_to_done(page, browser, live_serve
     head.context.close()
 
     # 5. The staff member finds it in Nhiệm vụ, opens it (read receipt), reports progress and completes it.
-    handler = as_person(browser, live_server, "cv1.vp")
+    handler = as_person(browser, live_server.url, "cv1.vp")
     handler.get_by_role("link", name="Nhiệm vụ").first.click()
     handler.get_by_role("link", name=re.compile("tổng kiểm tra tài khoản")).click()
     handler.wait_for_url(record_url)
@@ -200,12 +187,8 @@ def test_the_incoming_pages_fit_a_phone_without_sideways_scrolling(browser, live
     )
     delivery = builders.make_delivery(unit("xa-canh-hien"), number_symbol="77/TB-UBND", summary=summary)
     ids = {"@282": str(record.pk), "@77": str(delivery.pk)}
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 360, "height": 740}
-    )
-    page = context.new_page()
-    page.base_url = live_server.url
-    login(page, username)
+    page = new_page(browser, live_server.url, width=360, height=740)
+    sign_in(page, username)
     for path in paths:
         for key, value in ids.items():
             path = path.replace(key, value)
@@ -215,4 +198,4 @@ def test_the_incoming_pages_fit_a_phone_without_sideways_scrolling(browser, live
             page.get_by_role("button", name="Vào sổ").click()
             expect(page.get_by_text("Ngày tháng văn bản không thể ở tương lai.")).to_be_visible()
         assert _overflow(page) == [], path
-    context.close()
+    page.context.close()

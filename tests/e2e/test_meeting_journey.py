@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import as_person, login
 from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
@@ -23,18 +23,6 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n% e2e\n%%EOF\n"
 )
-
-
-def as_user(page, browser, username: str):
-    """A fresh browser context (its own cookies) logged in as `username`."""
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
-    other = context.new_page()
-    other.base_url = page.base_url
-    login(other, username)
-    return context, other
 
 
 def open_meeting(page) -> None:
@@ -86,8 +74,7 @@ def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, tmp_pa
     assert not deliveries.filter(paper_required=True).exists()
 
     # Canh Hiển's clerk finds it in Lịch họp, reads the material and sends the Phó Chủ tịch xã.
-    hien_context, hien = as_user(page, browser, "vanthu.canhhien")
-    hien.goto(hien.base_url + "/meetings/")
+    hien = as_person(browser, page.base_url, "vanthu.canhhien", "/meetings/")
     assert "Chưa trả lời" in hien.get_by_test_id("upcoming").inner_text()
     open_meeting(hien)
     with hien.expect_download() as download:
@@ -101,16 +88,16 @@ def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, tmp_pa
     hien.get_by_label("Người dự thay", exact=True).select_option(label=f"{deputy.full_name} — {deputy.position}")
     hien.get_by_role("button", name="Gửi trả lời").click()
     hien.get_by_text("Đã cử người dự thay").wait_for()
-    hien_context.close()
+    hien.context.close()
 
     # Canh Vinh's clerk declines with a reason.
-    vinh_context, vinh = as_user(page, browser, "vanthu.canhvinh")
+    vinh = as_person(browser, page.base_url, "vanthu.canhvinh")
     open_meeting(vinh)
     vinh.get_by_label("Báo vắng (nêu lý do)").check()
     vinh.get_by_label("Lý do vắng", exact=True).fill("Lãnh đạo xã bận tiếp dân định kỳ")
     vinh.get_by_role("button", name="Gửi trả lời").click()
     vinh.get_by_text("Đã báo vắng").wait_for()
-    vinh_context.close()
+    vinh.context.close()
 
     # The office sees the answers as they came and rejects Canh Vinh's reason.
     page.reload()

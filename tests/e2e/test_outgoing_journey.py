@@ -11,42 +11,28 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import as_person, login
 
 pytestmark = pytest.mark.e2e
 
 SUMMARY = "Mời dự Hội nghị triển khai hệ thống Văn phòng điện tử iDesk"
 
 
-def as_user(page, browser, username: str):
-    """A fresh browser context (its own cookies) logged in as `username`."""
-    context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
-    other = context.new_page()
-    other.base_url = page.base_url
-    login(other, username)
-    return context, other
-
-
 def approve_and_sign(page, browser, summary: str) -> None:
     """The head of Văn phòng approves the draft from "Chờ duyệt", then the Chủ tịch signs it from "Chờ ký duyệt"."""
-    head_ctx, head = as_user(page, browser, "truong.vp")
-    head.goto(page.base_url + "/documents/outgoing/")
+    head = as_person(browser, page.base_url, "truong.vp", "/documents/outgoing/")
     head.get_by_role("link", name=summary).click()
     head.get_by_label("Duyệt, trình ký").check()
     head.get_by_role("button", name="Gửi ý kiến duyệt").click()
     head.get_by_text("Đã duyệt, chuyển lãnh đạo ký.").wait_for()
-    head_ctx.close()
+    head.context.close()
 
-    leader_ctx, leader = as_user(page, browser, "chutich")
-    leader.goto(page.base_url + "/documents/outgoing/")
+    leader = as_person(browser, page.base_url, "chutich", "/documents/outgoing/")
     leader.get_by_role("link", name=summary).click()
     leader.get_by_role("radio", name="Ký duyệt").check()
     leader.get_by_role("button", name="Ký duyệt").click()
     leader.get_by_text("Đã ký duyệt; văn thư sẽ cấp số và phát hành.").wait_for()
-    leader_ctx.close()
+    leader.context.close()
 
 
 def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
@@ -81,8 +67,7 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     approve_and_sign(page, browser, SUMMARY)
 
     # The district clerk numbers and dispatches it.
-    clerk_ctx, clerk = as_user(page, browser, "vanthu.ubnd")
-    clerk.goto(page.base_url + "/documents/outgoing/")
+    clerk = as_person(browser, page.base_url, "vanthu.ubnd", "/documents/outgoing/")
     clerk.get_by_role("link", name=SUMMARY).click()
     clerk.get_by_role("button", name="Cấp số và phát hành").click()
     clerk.get_by_text("và phát hành tới 3 nơi nhận").wait_for()
@@ -91,7 +76,7 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     issued_url = clerk.url
 
     # The clerk of Canh Hiển registers it from "Chờ vào sổ" and gets their own số đến.
-    commune_ctx, commune = as_user(page, browser, "vanthu.canhhien")
+    commune = as_person(browser, page.base_url, "vanthu.canhhien")
     commune.get_by_role("link", name="Văn bản đến").first.click()
     commune.locator("main").get_by_role("link", name=re.compile("^Chờ vào sổ")).click()  # the tab
     commune.get_by_role("link", name=re.compile(re.escape(SUMMARY))).click()
@@ -102,7 +87,7 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     row = commune.get_by_role("row").filter(has_text=number_symbol)
     assert row.count() == 1
     assert row.get_by_role("cell").first.inner_text().strip() == str(record.arrival_number)  # their own số đến
-    commune_ctx.close()
+    commune.context.close()
 
     # The sender sees each commune's state.
     clerk.goto(issued_url)
@@ -120,7 +105,7 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     thuan = deliveries.locator("tbody").filter(has_text="UBND xã Canh Thuận").get_by_test_id("paper-reason")
     reason = "Gửi bản giấy: đơn vị nhận chưa tham gia hệ thống văn phòng điện tử (Công văn số 3261/UBND"
     assert reason in thuan.inner_text()
-    clerk_ctx.close()
+    clerk.context.close()
 
     document = Document.objects.get(number_symbol=number_symbol)
     states = dict(Delivery.objects.filter(document=document).values_list("recipient_unit__code", "status"))

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login
-from tests.e2e.test_outgoing_journey import approve_and_sign, as_user
+from tests.e2e.conftest import as_person, login
+from tests.e2e.test_outgoing_journey import approve_and_sign
 
 pytestmark = pytest.mark.e2e
 
@@ -47,8 +47,7 @@ def test_draft_sign_issue_and_the_recipient_sees_both_signatures_verified(page, 
 
     approve_and_sign(page, browser, SUMMARY)
 
-    clerk_ctx, clerk = as_user(page, browser, "vanthu.ubnd")
-    clerk.goto(page.base_url + "/documents/outgoing/")
+    clerk = as_person(browser, page.base_url, "vanthu.ubnd", "/documents/outgoing/")
     clerk.get_by_role("link", name=SUMMARY).click()
     clerk.get_by_role("button", name="Cấp số và phát hành").click()
     clerk.get_by_text("và phát hành tới 1 nơi nhận").wait_for()
@@ -58,10 +57,10 @@ def test_draft_sign_issue_and_the_recipient_sees_both_signatures_verified(page, 
     signed = IssuedSignedFile.objects.get(document=document)
     assert signed.code in clerk.get_by_test_id("verification-code").inner_text()
     assert clerk.get_by_test_id("awaiting-agency").count() == 0
-    clerk_ctx.close()
+    clerk.context.close()
 
     # The recipient's clerk opens the arrival: both signatures verified, named, nothing flagged.
-    commune_ctx, commune = as_user(page, browser, "vanthu.canhhien")
+    commune = as_person(browser, page.base_url, "vanthu.canhhien")
     commune.get_by_role("link", name="Văn bản đến").first.click()
     commune.locator("main").get_by_role("link", name=re.compile("^Chờ vào sổ")).click()
     commune.get_by_role("link", name=re.compile(re.escape(SUMMARY.removeprefix("V/v ")))).click()
@@ -73,4 +72,4 @@ def test_draft_sign_issue_and_the_recipient_sees_both_signatures_verified(page, 
     commune.get_by_role("button", name="Vào sổ").click()
     commune.get_by_text("Đã vào sổ văn bản đến số").wait_for()
     assert len(checks_of(commune)) == 2  # the record keeps the verification made when it arrived
-    commune_ctx.close()
+    commune.context.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ def open_counted(page, url: str) -> None:
 
 @pytest.mark.parametrize("username, path, current", CASES)
 def test_tab_strips_are_one_scrolling_row_on_a_phone(page, username, path, current):
-    login(page, username)
+    sign_in(page, username)
     page.set_viewport_size({"width": 1280, "height": 900})
     open_counted(page, page.base_url + path)
     strip = page.locator(STRIP)
