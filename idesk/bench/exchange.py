@@ -110,7 +110,8 @@ def _measure_sending(batch: int, pdf: bytes) -> dict:
     from documents.exchange.store import keep
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Inbox)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next look at its flag (every 0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     _Inbox.received = 0
     try:
