@@ -7,6 +7,7 @@ headless mode (measured in docs/performance.md); `/usr/bin/chromium` otherwise, 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -67,6 +68,17 @@ def as_person(browser, base_url: str, username: str, path: str = "/vao/", **opti
     sign_in(page, username)
     page.goto(base_url + path)
     return page
+
+
+# A list's tab counts arrive after the page, with the navigation's badges (idesk.views.nav_counts).
+TABS_COUNTED = "() => [...document.querySelectorAll('.idesk-tabs [id^=tab-count-]')].every(b => b.textContent !== '')"
+
+
+def open_tab(page, name: str) -> None:
+    """Click a list's tab once its counts are in: each badge that arrives widens its tab, and a click aimed before
+    then can land on the tab next to it."""
+    page.wait_for_function(TABS_COUNTED)
+    page.locator("main").get_by_role("link", name=re.compile(name)).click()
 
 
 def login(page, username: str, password: str = "idesk-demo") -> None:

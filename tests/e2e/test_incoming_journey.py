@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 
 from accounts.models import User
 from documents.models import AssignmentRole, IncomingRecord, IncomingStatus
-from tests.e2e.conftest import as_person, login, new_page, sign_in
+from tests.e2e.conftest import as_person, login, new_page, open_tab, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -88,7 +88,7 @@ def test_an_incoming_document_from_registering_to_done(page, browser, live_serve
     # 3. The Chủ tịch finds it waiting for him, writes a bút phê and assigns Văn phòng with Phòng VHTT.
     chairman = as_person(browser, live_server.url, "chutich")
     chairman.get_by_role("link", name="Văn bản đến").first.click()
-    chairman.locator("main").get_by_role("link", name=re.compile("Chờ xử lý")).click()  # the tab, not the sidebar's
+    open_tab(chairman, "Chờ xử lý")  # the tab, not the sidebar's
     chairman.get_by_role("link", name=re.compile("tổng kiểm tra tài khoản")).click()
     chairman.wait_for_url(record_url)
     open_action(chairman, "Cho ý kiến chỉ đạo và phân công")

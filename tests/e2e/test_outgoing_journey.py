@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import as_person, login
+from tests.e2e.conftest import as_person, login, open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def test_a_giay_moi_goes_from_draft_to_the_communes_registers(page, browser):
     # The clerk of Canh Hiển registers it from "Chờ vào sổ" and gets their own số đến.
     commune = as_person(browser, page.base_url, "vanthu.canhhien")
     commune.get_by_role("link", name="Văn bản đến").first.click()
-    commune.locator("main").get_by_role("link", name=re.compile("^Chờ vào sổ")).click()  # the tab
+    open_tab(commune, "^Chờ vào sổ")
     commune.get_by_role("link", name=re.compile(re.escape(SUMMARY))).click()
     commune.get_by_role("button", name="Vào sổ").click()
     commune.get_by_text("Đã vào sổ văn bản đến số").wait_for()

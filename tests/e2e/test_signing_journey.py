@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import as_person, login
+from tests.e2e.conftest import as_person, login, open_tab
 from tests.e2e.test_outgoing_journey import approve_and_sign
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +62,7 @@ def test_draft_sign_issue_and_the_recipient_sees_both_signatures_verified(page, 
     # The recipient's clerk opens the arrival: both signatures verified, named, nothing flagged.
     commune = as_person(browser, page.base_url, "vanthu.canhhien")
     commune.get_by_role("link", name="Văn bản đến").first.click()
-    commune.locator("main").get_by_role("link", name=re.compile("^Chờ vào sổ")).click()
+    open_tab(commune, "^Chờ vào sổ")
     commune.get_by_role("link", name=re.compile(re.escape(SUMMARY.removeprefix("V/v ")))).click()
     rows = checks_of(commune)
     assert len(rows) == 2, rows

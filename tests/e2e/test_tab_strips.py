@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import TABS_COUNTED, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -29,13 +29,9 @@ CASES = [
 ]
 
 
-# The tabs' counts arrive after the page, with the navigation's badges (idesk.views.nav_counts).
-COUNTED = "() => [...document.querySelectorAll('.idesk-tabs [id^=tab-count-]')].every(b => b.textContent !== '')"
-
-
 def open_counted(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function(COUNTED)
+    page.wait_for_function(TABS_COUNTED)
 
 
 @pytest.mark.parametrize("username, path, current", CASES)
