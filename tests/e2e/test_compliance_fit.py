@@ -1,14 +1,11 @@
 """The compliance drill-down at 1280 px (issue 18): every table fits its box, nothing scrolls sideways."""
 
-import os
-
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.helpers import user
 
 pytestmark = pytest.mark.e2e
-SHOTS = os.environ.get("IDESK_SHOTS")
 
 OVERFLOWING = """() => Array.from(document.querySelectorAll('main table')).filter(t => {
   const box = t.closest('.table-responsive') || t.parentElement;
@@ -38,8 +35,7 @@ def test_the_drill_down_fits_at_1280(page):
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(page.base_url + f"/units/compliance/xa-canh-hien/?from={MON}&to={WED}")
-        if SHOTS:
-            page.screenshot(path=os.path.join(SHOTS, f"compliance-unit-{width}.png"), full_page=True)
+        screenshot(page, f"compliance-unit-{width}")
         if width == 1280:
             assert page.evaluate(OVERFLOWING) == []
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

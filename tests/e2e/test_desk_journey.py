@@ -3,13 +3,10 @@ the screen; screenshots go to $IDESK_SCREENSHOTS, when it is set, to be looked a
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, sign_in
+from tests.e2e.conftest import login, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,29 +24,19 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.fixture
-def shots() -> Path | None:
-    """Where the screens go when someone will look at them (a full-page screenshot costs ~0.15 s)."""
-    if not (folder := os.environ.get("IDESK_SCREENSHOTS")):
-        return None
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    return Path(folder)
-
-
-def look(page, shots: Path | None, name: str, path: str) -> dict[int, str]:
+def look(page, name: str, path: str) -> dict[int, str]:
     overflows = {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(page.base_url + path)
-        if shots:
-            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        screenshot(page, f"{name}-{width}")
         if found := page.evaluate(OVERFLOW):
             overflows[width] = found
     return overflows
 
 
-def test_the_public_notices_page_fits_a_phone(page, shots):
-    assert look(page, shots, "cong-thong-bao", "/thong-bao/") == {}
+def test_the_public_notices_page_fits_a_phone(page):
+    assert look(page, "cong-thong-bao", "/thong-bao/") == {}
     # Its accounts table is not scrolled sideways on a phone: each unit is a block with its labelled fields.
     page.set_viewport_size({"width": 360, "height": 900})
     table = page.locator("table.idesk-stack-xs")
@@ -67,25 +54,25 @@ def test_the_public_notices_page_fits_a_phone(page, shots):
         ("cv1.canhhien", "Soạn văn bản"),  # a commune's staff member, nothing waiting: the empty state
     ],
 )
-def test_the_desk_of_each_role(page, shots, username, first_button):
+def test_the_desk_of_each_role(page, username, first_button):
     login(page, username)
     assert page.url == page.base_url + "/"
     assert page.get_by_role("heading", name="Việc chờ tôi").is_visible()
     assert page.locator("[data-action]").first.inner_text().strip() == first_button
     if username == "cv1.canhhien":
         assert page.get_by_text("Không có việc nào đang chờ bạn").is_visible()
-    assert look(page, shots, f"ban-lam-viec-{username}", "/") == {}
+    assert look(page, f"ban-lam-viec-{username}", "/") == {}
 
 
-def test_a_long_email_fits_the_preferences_page_on_a_phone(page, shots):
+def test_a_long_email_fits_the_preferences_page_on_a_phone(page):
     from accounts.models import User
 
     User.objects.filter(username="cv1.noivu").update(email="nguyen.thi.thanh.huong.phongnoivu@vancanh.binhdinh.gov.vn")
     sign_in(page, "cv1.noivu")
-    assert look(page, shots, "tuy-chon-thong-bao", "/notifications/preferences/") == {}
+    assert look(page, "tuy-chon-thong-bao", "/notifications/preferences/") == {}
 
 
-def test_a_leader_lands_on_cho_xu_ly_and_finds_the_desk(page, shots):
+def test_a_leader_lands_on_cho_xu_ly_and_finds_the_desk(page):
     login(page, "chutich")
     assert page.url.endswith("/documents/incoming/?box=cho_xu_ly")
     # The badges arrive after the page (idesk.views.nav_counts); the current queue stays marked.
@@ -96,4 +83,4 @@ def test_a_leader_lands_on_cho_xu_ly_and_finds_the_desk(page, shots):
     page.get_by_role("link", name="Bàn làm việc").first.click()
     page.wait_for_url(page.base_url + "/")
     assert page.locator("[data-queue=cho_ky]").first.is_visible()
-    assert look(page, shots, "ban-lam-viec-chutich", "/") == {}
+    assert look(page, "ban-lam-viec-chutich", "/") == {}

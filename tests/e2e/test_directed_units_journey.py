@@ -7,9 +7,7 @@ $IDESK_SCREENSHOTS when it is set."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,7 +16,7 @@ from playwright.sync_api import expect
 from documents.incoming import services
 from documents.incoming.services import IncomingData
 from documents.models import AssignmentStatus, IncomingRecord, IncomingStatus
-from tests.e2e.conftest import as_person, sign_in
+from tests.e2e.conftest import as_person, screenshot, sign_in
 from tests.e2e.test_accessibility import axe_context, axe_source, check  # noqa: F401  (fixtures)
 from tests.e2e.test_incoming_journey import open_action
 from tests.helpers import user
@@ -32,13 +30,10 @@ DEPARTMENTS = [("noi-vu", "noivu", "Phòng Nội vụ"), ("tu-phap", "tuphap", "
 
 def _shoot(page, name: str) -> None:
     """The screen at desktop width and on a phone, nothing wider than the phone."""
-    folder = os.environ.get("IDESK_SCREENSHOTS")
     for width, height in ((1280, 900), (360, 740)):
         page.set_viewport_size({"width": width, "height": height})
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"directed-{name}-{width}.png"), full_page=True)
+        screenshot(page, f"directed-{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -4,23 +4,15 @@ button follows the chosen decision."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from documents.models import DraftStatus
 from documents.outgoing import services as outgoing
 from tests.documents import outgoing_builders as ob
-from tests.e2e.conftest import new_page, sign_in
+from tests.e2e.conftest import new_page, screenshot, sign_in
 from tests.helpers import user as who
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("IDESK_SHOTS")  # a directory: screenshots of each page for a person to look at
-
-
-def shot(page, name: str) -> None:
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -54,9 +46,9 @@ def test_the_registering_form_reads_vietnamese_in_an_english_browser(english_pag
     assert page.locator("#id_issued_date").input_value() == "09/03/2026"
     page.locator("#id_due_date").fill("5/4/2026")  # typing still works
     assert page.locator("#id_due_date").input_value() == "5/4/2026"
-    shot(page, "incoming-form-1280")
+    screenshot(page, "incoming-form-1280")
     page.set_viewport_size({"width": 360, "height": 800})
-    shot(page, "incoming-form-360")
+    screenshot(page, "incoming-form-360")
 
     page.get_by_role("button", name="Vào sổ").click()  # nothing filled: the server answers, in Vietnamese
     assert page.locator(".alert-danger").get_by_text("Vui lòng sửa các lỗi dưới đây.").is_visible()
@@ -75,7 +67,7 @@ def test_the_signing_button_follows_the_decision(page):
     assert form.locator("button[type=submit]").inner_text() == "Ký duyệt"
     form.get_by_label("Trả lại để sửa").check()
     assert form.locator("button[type=submit]").inner_text() == "Trả lại để sửa"
-    shot(page, "sign-return-1280")
+    screenshot(page, "sign-return-1280")
     form.get_by_label("Ký duyệt").check()
     assert form.locator("button[type=submit]").inner_text() == "Ký duyệt"
 
@@ -95,9 +87,9 @@ def test_a_picker_filters_by_touch_and_ticks_a_whole_group(page):
     communes.click()
     ticked = picker.locator("[data-picker-item] input:checked").count()
     assert ticked > 1 and f"Đã chọn {ticked}" in picker.locator("[data-picker-count]").inner_text()
-    shot(page, "meeting-picker-1280")
+    screenshot(page, "meeting-picker-1280")
     page.set_viewport_size({"width": 360, "height": 800})
-    shot(page, "meeting-picker-360")
+    screenshot(page, "meeting-picker-360")
     page.context.clear_cookies()
     sign_in(page, "cv1.vp")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -106,9 +98,9 @@ def test_a_picker_filters_by_touch_and_ticks_a_whole_group(page):
     units.get_by_role("searchbox", name="Lọc danh sách").fill("tu phap")
     assert units.locator("[data-picker-item]:visible").count() >= 1
     assert units.locator("[data-heading]:visible").count() >= 1
-    shot(page, "draft-form-1280")
+    screenshot(page, "draft-form-1280")
     page.set_viewport_size({"width": 360, "height": 800})
-    shot(page, "draft-form-360")
+    screenshot(page, "draft-form-360")
 
 
 def test_the_leader_ticks_the_communes_to_cooperate_and_is_not_offered_himself(page):
@@ -130,6 +122,6 @@ def test_the_leader_ticks_the_communes_to_cooperate_and_is_not_offered_himself(p
         for t in cooperate.locator("[data-picker-item]:has(input:checked)").all_inner_texts()
     )
     assert chairman.full_name not in cooperate.inner_text()
-    shot(page, "direction-1280")
+    screenshot(page, "direction-1280")
     page.set_viewport_size({"width": 360, "height": 800})
-    shot(page, "direction-360")
+    screenshot(page, "direction-360")

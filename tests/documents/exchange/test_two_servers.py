@@ -374,10 +374,10 @@ out["revocation"] = tasks.send_recall(%(document)s)
 
 def _shoot(page, name: str) -> None:
     """The screen at 1280 px into $IDESK_SCREENSHOTS, when it is set, to be looked at."""
-    if folder := os.environ.get("IDESK_SCREENSHOTS"):
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.evaluate("window.scrollTo(0, 0)")  # the sticky header stays at the top of a full-page shot
-        page.screenshot(path=str(Path(folder) / f"two-servers-{name}.png"), full_page=True)
+    from tests.e2e.conftest import screenshot
+
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header stays at the top of a full-page shot
+    screenshot(page, f"two-servers-{name}")
 
 
 @pytest.mark.e2e
@@ -389,7 +389,7 @@ def test_clerks_on_each_server_in_chromium_register_return_and_recall(servers):
     district's chairman (a leader recalls, not a clerk) recalls a third the province registered; the province's
     clerk agrees on Văn bản đến; the district's page shows the agreement and the province's record is withdrawn.
     The worker's sending is `manage.py shell` calling its tasks, as in the test above."""
-    from tests.e2e.conftest import ARGS, CHROMIUM
+    from tests.e2e.conftest import ARGS, CHROMIUM, login, new_page
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed")
@@ -404,16 +404,9 @@ def test_clerks_on_each_server_in_chromium_register_return_and_recall(servers):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
 
         def person_on(server: Server, username: str):
-            context = browser.new_context(
-                locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
-            )
-            context.set_default_timeout(20000)
-            page = context.new_page()
-            page.goto(server.base + "/accounts/login/")
-            page.get_by_label("Tên đăng nhập").fill(username)
-            page.get_by_label("Mật khẩu").fill("idesk-demo")
-            page.get_by_role("button", name="Đăng nhập").click()
-            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+            page = new_page(browser, server.base)
+            page.context.set_default_timeout(20000)
+            login(page, username)  # the form: the other server's database is not this process's
             return page
 
         def province_row(page):
