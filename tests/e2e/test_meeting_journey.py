@@ -31,7 +31,7 @@ def open_meeting(page) -> None:
     page.get_by_role("heading", name=TITLE).wait_for()
 
 
-def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, tmp_path):
+def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, live_server, tmp_path):
     from django.utils import timezone
 
     from documents.models import Attendance, AuditEvent, Delivery, Meeting, MeetingInvitee, Response
@@ -111,7 +111,9 @@ def test_a_meeting_from_invitation_to_an_unexcused_absence(page, browser, tmp_pa
         "Lý do không chính đáng" in page.locator("tr[data-unit='xa-canh-vinh']").get_by_test_id("verdict").inner_text()
     )
 
-    # The meeting took place (a test may move it into the past; no page can).
+    # The meeting took place (a test may move it into the past; no page can). The page's badges may still be being
+    # read: on SQLite that read holds the test database's tables, and this write would find them locked.
+    live_server.in_flight.wait_idle()
     start = timezone.now() - datetime.timedelta(hours=3)
     Meeting.objects.filter(pk=meeting.pk).update(start=start, end=start + datetime.timedelta(hours=2))
     page.reload()
