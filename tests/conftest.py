@@ -212,6 +212,20 @@ def pytest_collection_finish(session):
     freeze_what_is_loaded()
 
 
+_FREEZE_EVERY = 20  # tests
+_finished = 0
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """Every few tests, what survived them is frozen as well (freeze_what_is_loaded): the full collections iDesk
+    makes after each PDF (idesk/lib/reports.py) and each face laid out for signing walk everything made since the
+    last freeze, which in a test process grows test after test (~20 s of CPU a run, measured by py-spy)."""
+    global _finished
+    _finished += 1
+    if _finished % _FREEZE_EVERY == 0:
+        freeze_what_is_loaded()
+
+
 def freeze_what_is_loaded() -> None:
     """What the process holds now (pytest, Django, the test modules, the world) is moved out of the cyclic
     collector's sight: the full collection iDesk makes after each signature (documents/outgoing/signatures.py)
