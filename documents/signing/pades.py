@@ -27,6 +27,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -167,9 +168,6 @@ def sign_pdf(
     """
     if signer.signing_cert is None:
         raise SigningError(_("Không có chứng thư số để ký."))
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    if prepare is not None:
-        prepare(writer)
     spec = None
     style = None
     if box is not None:
@@ -183,16 +181,46 @@ def sign_pdf(
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, new_field_spec=spec, stamp_style=style)
-    out = io.BytesIO()
+
+    def attempt(room: int | None) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+        if prepare is not None:
+            prepare(writer)
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer, timestamper=timestamper, new_field_spec=spec, stamp_style=style
+        )
+        out = io.BytesIO()
+        outside_running_loop(pdf_signer.sign_pdf, writer, output=out, bytes_reserved=room)
+        return out.getvalue()
+
     try:
-        outside_running_loop(pdf_signer.sign_pdf, writer, output=out)
+        try:
+            return attempt(container_room(signer, timestamper))
+        except PyHankoSigningError:
+            # The container outgrew its room (or pyHanko refused for another reason, which it will again):
+            # once more with the room pyHanko measures itself.
+            return attempt(None)
     except SigningError:
         raise
     except Exception as exc:
         # pyHanko's own errors (a field name taken, a locked document) are refusals too.
         raise SigningError(_("Không ký được tệp PDF: %(error)s") % {"error": exc}) from exc
-    return out.getvalue()
+
+
+# DER bytes kept in a signature container beside its certificates and signature value: the signed attributes
+# (~0.5 KB), and a timestamp token with its authority's certificates (3-6 KB seen).
+ATTRIBUTES_ROOM = 4 * 1024
+TIMESTAMP_ROOM = 16 * 1024
+
+
+def container_room(signer: signers.Signer, timestamper: TimeStamper | None) -> int:
+    """The room for the signature container in the file, in hex digits, from what the container holds. Left to
+    pyHanko, it builds a whole container first to measure it (dry run): a quarter of a signature's time."""
+    certificates = [signer.signing_cert, *signer.cert_registry]
+    der = sum(len(c.dump()) for c in certificates) + signer.signing_cert.public_key.byte_size + ATTRIBUTES_ROOM
+    if timestamper is not None:
+        der += TIMESTAMP_ROOM
+    return 2 * der
 
 
 def make_long_term(pdf_bytes: bytes, *, timestamper: TimeStamper, validation_context: ValidationContext) -> bytes:
