@@ -63,3 +63,31 @@ def test_tab_strips_are_one_scrolling_row_on_a_phone(page, username, path, curre
         focused = strip.evaluate(TABS)
         assert focused[i]["inside"], (i, focused)
         assert strip.locator("a.nav-link").nth(i).evaluate("a => a === document.activeElement")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_tabs_keep_their_place_when_their_counts_arrive(page, width):
+    """The counts come after the page (the badges' request): until then each empty badge keeps a one-digit count's
+    room, so a tab whose count has one digit does not move, nor push the tabs after it, when its count arrives."""
+    sign_in(page, "vanthu.ubnd")
+    page.set_viewport_size({"width": width, "height": 900})
+    held = []
+    page.route("**/dieu-huong/dem/**", lambda route: held.append(route))
+    page.goto(page.base_url + "/documents/incoming/?box=all")
+    page.wait_for_function("() => document.querySelectorAll('nav ul.idesk-tabs a.nav-link').length >= 4")
+    page.wait_for_timeout(100)  # the badges' request is sent after the page's load
+    place = "s => [...s.querySelectorAll('a.nav-link')].map(a => [a.offsetLeft, a.offsetWidth, a.innerText.trim()])"
+    before = page.locator(STRIP).evaluate(place)
+    assert held, "the counts were not asked for"
+    for route in held:
+        route.continue_()
+    page.unroute("**/dieu-huong/dem/**")
+    page.wait_for_function(TABS_COUNTED)
+    after = page.locator(STRIP).evaluate(place)
+    assert len(after) == len(before) >= 4
+    for (left, wide, _), (left_after, wide_after, label) in zip(before, after, strict=True):
+        digits = sum(ch.isdigit() for ch in label)
+        assert digits >= 1, label  # each tab shows its count now
+        if digits == 1:
+            assert abs(wide_after - wide) <= 2, (label, wide, wide_after)
+        assert abs(left_after - left) <= 2 * len(after), (label, left, left_after)
