@@ -219,10 +219,6 @@ IDESK_SIGNING_KEY = envstr("IDESK_SIGNING_KEY", "")
 # B-T); empty, signatures are B-B.
 IDESK_SIGNATURES_REQUIRED = envbool("IDESK_SIGNATURES_REQUIRED", True)
 IDESK_TSA_URL = envstr("IDESK_TSA_URL", "")
-# One full collection of the cyclic garbage after each signed document keeps a web process from growing with each
-# (documents.outgoing.signatures.collect_garbage). The test suite turns it off: its process holds far more objects
-# than a server, each walk there costs 30-60 ms, about 30 s of CPU a run.
-IDESK_COLLECT_AFTER_SIGNING = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

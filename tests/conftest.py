@@ -35,9 +35,6 @@ def pytest_configure(config):
     # People and units made by tests have no certificates: they sign off and issue unsigned; the world's signed
     # flow and the refusals are in tests/documents/test_signed_flow.py, which turns the requirement on.
     settings.IDESK_SIGNATURES_REQUIRED = False
-    # No full garbage collection after each signature (a server's memory, not the tests' subject): in this process
-    # each costs 30-60 ms. tests/documents/signing/test_collect_after_signing.py checks it with the setting on.
-    settings.IDESK_COLLECT_AFTER_SIGNING = False
     # Stored files go to a directory of this process's own (each xdist worker has one), removed at the end.
     settings.MEDIA_ROOT = config.stash[_media_root] = tempfile.mkdtemp(prefix="idesk-test-media-")
     # Tasks run inline in tests (one integration test starts a real qcluster).

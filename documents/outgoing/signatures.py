@@ -188,10 +188,8 @@ def sign_face(document: Document, leader, cert: SigningCertificate) -> bytes:
 def collect_garbage() -> None:
     """One full collection after a document is signed (Ký duyệt, Cấp số và phát hành): left to the automatic
     collector, the cyclic garbage of rendering and signing stayed and a web process grew with each signed document
-    (docs/performance.md, "Constants"). A full walk of the objects, once per signed document; off where
-    IDESK_COLLECT_AFTER_SIGNING is (the test suite)."""
-    if settings.IDESK_COLLECT_AFTER_SIGNING:
-        gc.collect()
+    (docs/performance.md, "Constants"). A full walk of the objects, once per signed document."""
+    gc.collect()
 
 
 def store_pdf(data: bytes, name: str) -> StoredFile:

@@ -1,6 +1,6 @@
-"""One full garbage collection after each signed document (IDESK_COLLECT_AFTER_SIGNING, on outside the test suite):
-after the leader's Ký duyệt and after the agency's signature at issue, so that a web process does not grow with
-each document it signs (docs/performance.md, "Constants")."""
+"""One full garbage collection after each signed document: after the leader's Ký duyệt and after the agency's
+signature at issue, so that a web process does not grow with each document it signs
+(docs/performance.md, "Constants")."""
 
 from __future__ import annotations
 
@@ -32,17 +32,10 @@ def full_collections(monkeypatch) -> list[int]:
     return made
 
 
-def test_each_signature_is_followed_by_one_full_collection(settings, full_collections):
-    settings.IDESK_COLLECT_AFTER_SIGNING = True
+def test_each_signature_is_followed_by_one_full_collection(full_collections):
     draft = signed(summary="V/v thu gom rác sau mỗi chữ ký")
     assert draft.signed_pdf_id  # the Chủ tịch of the test world signs with his certificate
     assert len(full_collections) == 1
     document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=draft)
     assert document.files.exists()  # signed for the agency
     assert len(full_collections) == 2
-
-
-def test_the_suite_turns_it_off(settings, full_collections):
-    settings.IDESK_COLLECT_AFTER_SIGNING = False
-    outgoing.issue(clerk=user("vanthu.ubnd"), draft=signed(summary="V/v không thu gom trong bộ kiểm thử"))
-    assert full_collections == []
