@@ -79,15 +79,21 @@ def pytest_unconfigure(config):
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's order: database tests, then transactional ones, then the rest
 def pytest_collection_modifyitems(items):
-    """The slow tests that need no test database (real servers and workers in processes of their own) go first:
-    under xdist (`make test`) they then run beside the rest instead of last, alone, on one worker. Tests that use
-    the database keep pytest-django's order, since a transactional test's teardown puts the world back as the
-    session's set-up made it, whatever the tests before had changed."""
+    """The slow tests that need no test database (real servers and workers in processes of their own) go first or
+    mid-way: under xdist (`make test`) they then run beside the rest instead of last, alone, on one worker. Tests
+    that use the database keep pytest-django's order, since a transactional test's teardown puts the world back as
+    the session's set-up made it, whatever the tests before had changed."""
     _honour_xdist_groups(items)
-    first = [item for item in items if item.get_closest_marker("slow") and not _uses_database(item)]
-    moved = set(first)
-    items[:] = first + [item for item in items if item not in moved]
-    _once_for_both_databases(first)
+    slow = [item for item in items if item.get_closest_marker("slow") and not _uses_database(item)]
+    # Those that copy the seeded var directory another one makes (tests/seeded_var.py) run mid-way: first, they
+    # would wait for it, idle, while the other worker made it.
+    later = [item for item in slow if item.get_closest_marker("reuses_seeded_var")]
+    first = [item for item in slow if item not in later]
+    moved = set(slow)
+    rest = [item for item in items if item not in moved]
+    middle = len(rest) // 2
+    items[:] = first + rest[:middle] + later + rest[middle:]
+    _once_for_both_databases(slow)
 
 
 def _once_for_both_databases(servers) -> None:

@@ -32,6 +32,7 @@ def test_the_benchmark_measures_every_part_on_tiny_data(tiny_dataset, tmp_path):
         search_runs=1,
         compliance_runs=1,
         pdf_runs=1,
+        signing_runs=1,
         register_pdf_runs=1,
         register_entries=25,
         # SQLite's in-memory test database takes one writer at a time.

@@ -1,5 +1,6 @@
 """Processes that start and stop cleanly (issue 12): `make run` then Ctrl-C leaves nothing running, and the worker
-stops in order on SIGTERM, finishing the task it holds. Real processes on a temporary SQLite database."""
+stops in order on SIGTERM, finishing the task it holds. Real processes on a copy of the seeded demo's SQLite database
+(tests/seeded_var.py): `make run` migrates and seeds it again, as on any start after the first."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-# One worker runs both (make test): they share the module's migrated database.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
+from tests import seeded_var
+
+ROOT, PYTHON = seeded_var.ROOT, seeded_var.PYTHON
+# One worker runs both (make test): they share the module's copy. Under xdist they run mid-way, once the two servers'
+# tests, run first, have made the seeded directory (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes"), pytest.mark.reuses_seeded_var]
 
 
 def slow_task(marker: str) -> str:
@@ -28,17 +31,16 @@ def slow_task(marker: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def var_dir(tmp_path_factory) -> Path:
-    """A migrated SQLite database of its own (never var/): the processes under test share it."""
-    path = tmp_path_factory.mktemp("var")
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=_env(path), check=True)
-    return path
+def var_dir(tmp_path_factory, worker_id) -> tuple[Path, str]:
+    """A var directory of its own (never var/): a copy of the session's seeded one (tests/seeded_var.py), with the
+    signing key its stored keys are encrypted under. The processes under test share it."""
+    path = tmp_path_factory.mktemp("processes") / "var"
+    return path, seeded_var.copy(tmp_path_factory, worker_id, path)
 
 
-def _env(var: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(IDESK_VAR_DIR=str(var), PYTHONUNBUFFERED="1", Q_WORKERS="2", **extra)
-    return env
+def _env(var_dir: tuple[Path, str], **extra: str) -> dict[str, str]:
+    path, signing_key = var_dir
+    return seeded_var.environment(path, Q_WORKERS="2", IDESK_SIGNING_KEY=signing_key, **extra)
 
 
 def _free_port() -> int:
@@ -165,7 +167,7 @@ def test_qcluster_on_sigterm_finishes_the_task_in_flight_and_leaves_nothing(var_
     finally:
         _kill_all(pids)
     assert Path(marker + ".done").exists(), log.read_text()[-3000:]
-    with sqlite3.connect(var_dir / "idesk.sqlite3") as db:
+    with sqlite3.connect(var_dir[0] / "idesk.sqlite3") as db:
         done = db.execute("SELECT success FROM django_q_task WHERE func LIKE '%slow_task'").fetchall()
         queued = db.execute("SELECT count(*) FROM django_q_ormq").fetchone()[0]
     assert done == [(1,)]  # the monitor recorded it before stopping

@@ -93,6 +93,7 @@ class Options:
     search_runs: int = 30
     compliance_runs: int = 5
     pdf_runs: int = 10
+    signing_runs: int = 15  # each step; verification twice as many
     register_pdf_runs: int = 2
     register_entries: int = 1000
     threads: int = 8

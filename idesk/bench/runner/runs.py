@@ -148,7 +148,8 @@ def _run(opts: Options) -> Results:
         results.pdf = measure_pdfs(p, opts)
     if opts.wants("signing"):
         log("Signing (PAdES):")
-        results.signing = measure_signing(runs=opts.pdf_runs + 5, memory=opts.memory)  # --no-memory: no probe
+        # --no-memory: no probe
+        results.signing = measure_signing(runs=opts.signing_runs, warmup=min(2, opts.warmup), memory=opts.memory)
     if opts.wants("exchange"):
         log("Liên thông (edXML receiving):")
         results.exchange = measure_exchange(runs=opts.pdf_runs, batch=opts.exchange_batch, big_mb=opts.exchange_mb)

@@ -8,18 +8,16 @@ its task functions (the real sending path, over HTTP to the other server) in a `
 long-lived process per server as the worker is (each step a process of its own cost about 2 s of CPU apiece).
 
 The two servers are started once for the module and shared by its tests, each of which issues its own documents.
-Their databases are one migrated and seeded var directory copied twice: two separate SQLite files, media and secret
-keys, made for the price of one.
+Their databases are two copies of the session's migrated and seeded var directory (tests/seeded_var.py): two separate
+SQLite files, media and secret keys, made for the price of one.
 """
 
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -30,8 +28,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+from tests import seeded_var
+
+ROOT, PYTHON = seeded_var.ROOT, seeded_var.PYTHON
 PROVINCE, DISTRICT = "000.00.00.H09", "000.00.31.H09"
 # Both tests share the module's two servers: under xdist (--dist loadgroup) the mark sends them to the same worker
 # (tests/conftest.py puts the group in the node id where pytest 9 reads it: pytest-xdist issue 1386).
@@ -59,11 +58,9 @@ class Server:
 
     def __init__(self, var: Path, signing_key: str) -> None:
         self.var, self.port, self.process, self.session = var, _free_port(), None, None
-        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
-        self.env.update(
-            IDESK_VAR_DIR=str(var), PYTHONUNBUFFERED="1", DEBUG="1", IDESK_2FA="0", IDESK_SIGNATURES_REQUIRED="0",
-            IDESK_SIGNING_KEY=signing_key,
-        )  # fmt: skip
+        self.env = seeded_var.environment(
+            var, DEBUG="1", IDESK_2FA="0", IDESK_SIGNATURES_REQUIRED="0", IDESK_SIGNING_KEY=signing_key
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         self.inbox = f"{self.base}/lien-thong/goi-tin/"
 
@@ -266,39 +263,15 @@ def _configure_peers(a: Server, b: Server) -> None:
     assert "iDesk tỉnh" in listed
 
 
-def _seeded_template(tmp_path_factory, worker_id: str) -> tuple[Path, str]:
-    """The migrated and seeded var directory both servers are copied from, with the signing key its stored keys
-    are encrypted under. Made once per session under a file lock in the session's temporary directory (the pattern
-    of pytest-xdist's docs for once-only fixtures), should the group's tests ever be split over workers again."""
-    from cryptography.fernet import Fernet
-
-    if worker_id == "master":  # no xdist: the module's own directory
-        shared = tmp_path_factory.mktemp("two-servers-template")
-    else:
-        shared = tmp_path_factory.getbasetemp().parent  # this session's, above each worker's own
-    template, key_file = shared / "two-servers-var", shared / "two-servers-signing-key"
-    with open(shared / "two-servers.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not key_file.exists():
-            signing_key = Fernet.generate_key().decode()
-            server = Server(template, signing_key)
-            server.manage("migrate", "--noinput", "-v", "0")
-            server.manage("seed_demo", "--no-history")
-            (template / "secret_key").unlink()  # each copy makes its own
-            key_file.write_text(signing_key)  # last: its presence says the template is whole
-    return template, key_file.read_text()
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, worker_id):
     """The district (A) and the province (B), each other's peer, running; shared by the tests here (each issues its
-    own documents). One var directory is migrated and seeded, then copied for each: two databases with the demo, for
-    the price of one. Each copy gets a secret key of its own; the servers are stopped whatever happens."""
+    own documents). Each is a copy of the session's seeded var directory (tests/seeded_var.py): two databases with
+    the demo, for the price of one, each with a secret key of its own. The servers are stopped whatever happens."""
     root = tmp_path_factory.mktemp("two-servers")
-    template, signing_key = _seeded_template(tmp_path_factory, worker_id)
+    signing_key = seeded_var.copy(tmp_path_factory, worker_id, root / "district")
+    seeded_var.copy(tmp_path_factory, worker_id, root / "province")
     a, b = Server(root / "district", signing_key), Server(root / "province", signing_key)
-    for server in (a, b):
-        shutil.copytree(template, server.var)
     try:
         _configure_peers(a, b)
         a.start()

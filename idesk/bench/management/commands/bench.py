@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"--only: không có phần {', '.join(sorted(unknown))}.")
         if o["quick"]:
             opts.runs, opts.warmup, opts.search_runs = min(opts.runs, 10), 2, 5
-            opts.compliance_runs, opts.pdf_runs, opts.register_pdf_runs = 3, 3, 1
+            opts.compliance_runs, opts.pdf_runs, opts.register_pdf_runs, opts.signing_runs = 3, 3, 1, 8
         try:
             results = bench.run(opts)
         except RuntimeError as exc:
