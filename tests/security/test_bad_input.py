@@ -52,6 +52,8 @@ PAGES = [
     ),
     ("/documents/search/", ["q", "status", "date_from", "date_to", "issuer", "page"]),
     ("/documents/outgoing/", ["tab", "q", "year", "page"]),
+    # The issued tab reads the year; no persona lands on it, and a bad tab falls back to the default one.
+    ("/documents/outgoing/?tab=da_phat_hanh", ["q", "year", "page"]),
     ("/documents/outgoing/new/", ["tra_loi"]),
     ("/documents/outgoing/paper/", ["page"]),
     ("/documents/incoming/arrivals/", ["page"]),
@@ -72,13 +74,14 @@ SAME_FOR_EVERYONE = [
 def _hostile_page_urls(pages):
     for path, params in pages:
         values = HOSTILE_PDF if path.endswith(".pdf") else HOSTILE
+        join = "&" if "?" in path else "?"  # a path may fix a parameter (a tab) that the others depend on
         for value in values:
             if params:
-                yield f"{path}?{urlencode({p: value for p in params})}"
+                yield f"{path}{join}{urlencode({p: value for p in params})}"
         # Each alone too: one bad value must not hide behind another's refusal. Not a NUL: the input guard drops
         # control characters before any view, so alone it would reach the view as an empty parameter.
         for param in params:
-            yield f"{path}?{urlencode({param: OVERFLOW})}"
+            yield f"{path}{join}{urlencode({param: OVERFLOW})}"
 
 
 def _hostile_urls():
