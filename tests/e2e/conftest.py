@@ -76,8 +76,8 @@ TABS_COUNTED = "() => [...document.querySelectorAll('.idesk-tabs [id^=tab-count-
 
 
 def open_tab(page, name: str) -> None:
-    """Click a list's tab once its counts are in: each badge that arrives widens its tab, and a click aimed before
-    then can land on the tab next to it."""
+    """Click a list's tab once its counts are in: a count of two digits or more widens its tab when it arrives
+    (an empty badge keeps one digit's room), and a click aimed before then can land on the tab next to it."""
     page.wait_for_function(TABS_COUNTED)
     page.locator("main").get_by_role("link", name=re.compile(name)).click()
 

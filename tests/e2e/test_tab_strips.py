@@ -73,9 +73,9 @@ def test_the_tabs_keep_their_place_when_their_counts_arrive(page, width):
     page.set_viewport_size({"width": width, "height": 900})
     held = []
     page.route("**/dieu-huong/dem/**", lambda route: held.append(route))
-    page.goto(page.base_url + "/documents/incoming/?box=all")
+    with page.expect_request("**/dieu-huong/dem/**"):  # sent after the page's load, then held
+        page.goto(page.base_url + "/documents/incoming/?box=all")
     page.wait_for_function("() => document.querySelectorAll('nav ul.idesk-tabs a.nav-link').length >= 4")
-    page.wait_for_timeout(100)  # the badges' request is sent after the page's load
     place = "s => [...s.querySelectorAll('a.nav-link')].map(a => [a.offsetLeft, a.offsetWidth, a.innerText.trim()])"
     before = page.locator(STRIP).evaluate(place)
     assert held, "the counts were not asked for"
