@@ -5,13 +5,15 @@ worker. Migrating and seeding take ~12 s of CPU; copying the directory takes a f
 It is made once a session, by the first test that asks, under a file lock in the session's temporary directory
 (pytest-xdist's pattern for once-only work); each test copies it to a var directory of its own. The stored signing
 keys are encrypted under the signing key that comes with it: a process working on a copy is given it
-(IDESK_SIGNING_KEY). Each copy makes its own secret key."""
+(IDESK_SIGNING_KEY). Each copy makes its own secret key. With it, what such a process needs: its environment
+and a free port."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -26,6 +28,13 @@ def environment(var: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in NOT_PASSED}
     env.update(IDESK_VAR_DIR=str(var), PYTHONUNBUFFERED="1", **extra)
     return env
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server under test."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _made(folder: Path) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -41,12 +40,6 @@ def var_dir(tmp_path_factory, worker_id) -> tuple[Path, str]:
 def _env(var_dir: tuple[Path, str], **extra: str) -> dict[str, str]:
     path, signing_key = var_dir
     return seeded_var.environment(path, Q_WORKERS="2", IDESK_SIGNING_KEY=signing_key, **extra)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children() -> dict[int, list[int]]:
@@ -113,7 +106,7 @@ def test_make_run_then_ctrl_c_stops_web_and_worker_within_5_seconds(var_dir, tmp
     process group) THEN every process it started is gone within 5 s, make prints no error, and the console held
     no demo e-mail, the server's address coming after the worker's start."""
     log = tmp_path / "make-run.log"
-    port = _free_port()
+    port = seeded_var.free_port()
     with log.open("w") as out:
         make = subprocess.Popen(
             ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],  # installed already: no pip from a test

@@ -37,12 +37,6 @@ PROVINCE, DISTRICT = "000.00.00.H09", "000.00.31.H09"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("two-idesk-servers")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _die_with_the_tests() -> None:
     """In the child, before exec: Linux sends it SIGTERM when the test process dies, even killed with -9, so a
     runserver is never left behind (the fixture's finally covers failures and Ctrl-C)."""
@@ -57,7 +51,7 @@ class Server:
     encrypts the server-held signing keys is given (IDESK_SIGNING_KEY) so a copied database can still sign."""
 
     def __init__(self, var: Path, signing_key: str) -> None:
-        self.var, self.port, self.process, self.session = var, _free_port(), None, None
+        self.var, self.port, self.process, self.session = var, seeded_var.free_port(), None, None
         self.env = seeded_var.environment(
             var, DEBUG="1", IDESK_2FA="0", IDESK_SIGNATURES_REQUIRED="0", IDESK_SIGNING_KEY=signing_key
         )
