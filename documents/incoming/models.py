@@ -65,7 +65,8 @@ class IncomingRecord(models.Model):
         indexes = [
             models.Index(fields=["unit", "year", "arrival_number"], name="incoming_unit_year_no"),
             models.Index(fields=["unit", "arrived_at"], name="incoming_unit_arrived"),
-            models.Index(fields=["submitted_to", "status"], name="incoming_submitted_to"),
+            # `include`: the policy's visibility walks (documents.incoming.policy) read the ids from the index alone.
+            models.Index(fields=["submitted_to", "status"], include=["id"], name="incoming_submitted_to"),
             # The lists' order (urgent first, newest first): a page is read by walking the index and stopping
             # after its rows, not by sorting every row of a register (or every match of a search).
             models.Index(fields=["unit", "-urgency", "-arrived_at", "-id"], name="incoming_unit_list_order"),
@@ -75,7 +76,10 @@ class IncomingRecord(models.Model):
             models.Index(
                 fields=["unit"], condition=Q(status=IncomingStatus.REGISTERED), name="incoming_unit_registered"
             ),
-            models.Index(fields=["unit", "secrecy", "document"], name="incoming_unit_visible"),
+            models.Index(fields=["unit", "secrecy", "document"], include=["id"], name="incoming_unit_visible"),
+            # The visibility checks of the records those walks found (secrecy, recalled document) by id without
+            # the table: the Chủ tịch's search of his district's 1,500 records (docs/performance.md).
+            models.Index(fields=["id"], include=["secrecy", "document"], name="incoming_id_visible"),
         ]
 
     def __str__(self) -> str:
@@ -171,8 +175,13 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["assignee_user", "status", "due_date"], name="assignment_user_due"),
-            models.Index(fields=["assignee_unit", "status", "due_date"], name="assignment_unit_due"),
+            # `include`: the visibility walks read an assignee's records from the index alone.
+            models.Index(
+                fields=["assignee_user", "status", "due_date"], include=["record"], name="assignment_user_due"
+            ),
+            models.Index(
+                fields=["assignee_unit", "status", "due_date"], include=["record"], name="assignment_unit_due"
+            ),
             # Compliance's overdue rule (idesk.compliance): open assignments by unit and deadline, with the
             # columns it reads included.
             models.Index(
