@@ -76,7 +76,5 @@ def test_every_relation_the_policy_starts_from_is_read_from_an_index(db, usernam
 def test_the_records_found_are_checked_from_an_index_led_by_their_id(db):
     checked = _record_fields(policy.visible_to(user("cv1.noivu")).query.where) - {"id"}
     assert {"secrecy", "document"} <= checked
-    led_by_id = [
-        held for keys, held in map(_index_columns, IncomingRecord._meta.indexes) if keys[0] == "id"
-    ]
+    led_by_id = [held for keys, held in map(_index_columns, IncomingRecord._meta.indexes) if keys[0] == "id"]
     assert any(checked <= held for held in led_by_id), f"no index led by id holds {sorted(checked)}"
