@@ -1,8 +1,9 @@
 """Liên thông: sending our documents and statuses to peer systems as edXML packages, and receiving theirs.
 
-The part's one services module by name (documents/core/liaison.py, views, admin and tasks call it); the work is
-split by concern: store (peers, packages kept), sending (documents, retries), statuses (01–16, recall) and
-receiving (the inbox). Every package, either way, is stored before anything else happens to it.
+The part's one services module (views, admin and tasks call it; documents/apps.py connects it to the flows'
+hooks, documents/core/liaison.py); the work is split by concern: store (peers, packages kept), sending (documents,
+retries), statuses (01–16, recall) and receiving (the inbox). Every package, either way, is stored before
+anything else happens to it.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -26,9 +25,6 @@ from documents.incoming import policy
 from documents.incoming.models import Assignment, AssignmentStatus, Direction, IncomingRecord, IncomingStatus
 from units.models import Unit, UnitKind
 
-# The paper rule (founding letter R3) is documents/outgoing's; outgoing builds on incoming, so it is named here
-# rather than imported (the import contracts forbid the cycle), as documents/core/liaison does for the exchange.
-PAPER_DECISION = "documents.outgoing.paper.decide"
 _PAPER_REASON_LENGTH = Delivery._meta.get_field("paper_reason").max_length
 
 
@@ -143,7 +139,8 @@ def send_to_units(leader: User, record: IncomingRecord, created: Sequence[Assign
             "recipient_unit_id", flat=True
         )
     )
-    decide = import_string(PAPER_DECISION)
+    # The paper rule (founding letter R3) is documents/outgoing's, which builds on incoming: through the liaison.
+    decide = liaison.paper_decision()
     sent = []
     for assignment in created:
         if not _reaches_through_clerk(record, assignment, clerks, today):
