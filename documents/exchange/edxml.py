@@ -521,10 +521,12 @@ def _trace(root: _Node) -> dict:
     business = Business()
     if node is not None:
         kind = _int(node.get("BussinessDocType") or node.get("BusinessDocType")) or 0
-        if kind not in BusinessDocType._value2member_map_:
-            raise EdxmlError(_("Loại nghiệp vụ (BussinessDocType) không hợp lệ: %(k)s.") % {"k": kind})
+        try:
+            doc_type = BusinessDocType(kind)
+        except ValueError:
+            raise EdxmlError(_("Loại nghiệp vụ (BussinessDocType) không hợp lệ: %(k)s.") % {"k": kind}) from None
         business = Business(
-            doc_type=BusinessDocType(kind),
+            doc_type=doc_type,
             reason=node.get("BussinessDocReason") or node.get("BusinessDocReason"),
             staff=_staff(node.child("StaffInfo")),
             paper=node.get("Paper") == "1",

@@ -313,6 +313,12 @@ def test_an_empty_document_id_is_refused():
         edxml.parse(text.encode())
 
 
+def test_an_unknown_business_kind_is_refused():
+    text = UNTIDY.replace("<edXML:BussinessDocType>0<", "<edXML:BussinessDocType>9<")
+    with pytest.raises(EdxmlError, match=r"Loại nghiệp vụ \(BussinessDocType\) không hợp lệ: 9"):
+        edxml.parse(text.encode())
+
+
 def test_an_unknown_status_code_is_refused():
     data = edxml.build(status_package(StatusCode.DONE)).replace(b">06<", b">07<")
     with pytest.raises(EdxmlError, match="Mã trạng thái không hợp lệ: 07"):
