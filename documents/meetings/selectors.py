@@ -315,3 +315,13 @@ def print_rows(week: Week) -> list[PrintRow]:
 def current_feed(user: User) -> CalendarFeed | None:
     """The person's calendar feed, if they made one: a page read creates none (services.feed_for, on a POST)."""
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def overlapping(
+    chair: User, start: datetime.datetime, end: datetime.datetime, exclude: int | None = None
+) -> list[Meeting]:
+    """Other meetings of the same chair at the same time (a warning, not a refusal)."""
+    qs = Meeting.objects.filter(chair=chair, status=MeetingStatus.SCHEDULED, start__lt=end, end__gt=start)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return list(qs)

@@ -73,16 +73,6 @@ def _check(data: MeetingData, *, new: bool) -> None:
         raise ServiceError(errors)
 
 
-def overlapping(
-    chair: User, start: datetime.datetime, end: datetime.datetime, exclude: int | None = None
-) -> list[Meeting]:
-    """Other meetings of the same chair at the same time (a warning, not a refusal)."""
-    qs = Meeting.objects.filter(chair=chair, status=MeetingStatus.SCHEDULED, start__lt=end, end__gt=start)
-    if exclude:
-        qs = qs.exclude(pk=exclude)
-    return list(qs)
-
-
 def create_meeting(*, organiser: User, data: MeetingData) -> Meeting:
     """Lên lịch họp: a leader, or the office on the leader's behalf."""
     policy.meetings.require_for_unit(organiser, policy.ORGANISE)

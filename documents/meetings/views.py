@@ -39,7 +39,7 @@ from documents.meetings.forms import (
 from documents.meetings.models import CalendarFeed, Meeting, MeetingInvitee, MeetingMaterial, Response
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing import policy as outgoing_policy
-from documents.outgoing import services as outgoing_services
+from documents.outgoing import selectors as outgoing_selectors
 from idesk.lib import reports
 from units.models import Unit
 
@@ -174,9 +174,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, bound: dict | None =
         event.detail = selectors.describe(event, readable)
     grantable = _grant_choices(user, [m for m in materials if m.confidential])
 
-    overlaps = (
-        [] if meeting.cancelled else services.overlapping(meeting.chair, meeting.start, meeting.end, exclude=meeting.pk)
-    )
+    overlaps = []
+    if not meeting.cancelled:
+        overlaps = selectors.overlapping(meeting.chair, meeting.start, meeting.end, exclude=meeting.pk)
     seen_ids = set(policy.visible_to(user).filter(pk__in=[m.pk for m in overlaps]).values_list("pk", flat=True))
 
     answers = []
@@ -429,13 +429,13 @@ def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_or_404(request.user, pk)
     if meeting.invitation is None:
         raise Http404
-    attached = outgoing_services.official_file(meeting.invitation)  # attached at issue; a GET attaches nothing
+    attached = outgoing_selectors.official_file(meeting.invitation)  # attached at issue; a GET attaches nothing
     if attached is None:
         from documents.outgoing import signatures
 
         if signatures.awaiting_agency(meeting.invitation):  # never an unsigned rendering as the original
             return render(request, signatures.AWAITING_PAGE, {"doc": meeting.invitation}, status=409)
-        pdf = outgoing_services.unattached_official_pdf(meeting.invitation)
+        pdf = outgoing_selectors.unattached_official_pdf(meeting.invitation)
         return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="giay-moi.pdf")
     return official_pdf.serve(request, attached)
 

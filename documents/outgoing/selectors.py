@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from documents.core import policy as core_policy
 from documents.core import roles
-from documents.core.models import Delivery, DeliveryStatus, Document, listed_summary
+from documents.core.models import Delivery, DeliveryStatus, Document, DocumentFile, listed_summary
 from documents.core.selectors import Row
+from documents.outgoing import pdf as official_pdf
 from documents.outgoing import policy
-from documents.outgoing.models import DraftStatus, OutgoingDraft
+from documents.outgoing.models import DraftStatus, OutgoingDraft, RecipientGroup
+from units.models import Unit, UnitKind
 from units.text import fold
 
 TABS = {
@@ -174,3 +178,65 @@ def paper_to_send(user: User) -> QuerySet[Delivery]:
         .select_related("document", "recipient_unit", "assignment")
         .order_by("-document__urgency", "sent_at")
     )
+
+
+# --- Recipients, the official file, paper saved (reads the services and the views share) ------------------
+
+
+def group_units(group: str, exclude: Unit | None = None) -> list[Unit]:
+    kind = {RecipientGroup.DEPARTMENTS: UnitKind.DEPARTMENT, RecipientGroup.COMMUNES: UnitKind.COMMUNE}[group]
+    qs = Unit.objects.filter(kind=kind, active=True)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)
+
+
+def resolve_recipients(draft: OutgoingDraft) -> list[Unit]:
+    """Units a draft goes to: the chosen ones and the members of the chosen groups, once each."""
+    seen: dict[int, Unit] = {}
+    for unit in draft.recipient_units.all():
+        seen.setdefault(unit.pk, unit)
+    for group in draft.recipient_groups:
+        if group in RecipientGroup.values:
+            for unit in group_units(group, exclude=draft.issuer_unit):
+                seen.setdefault(unit.pk, unit)
+    seen.pop(draft.issuer_unit_id, None)
+    return list(seen.values())
+
+
+def safe_filename(symbol: str) -> str:
+    return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
+
+
+def official_file(document: Document) -> DocumentFile | None:
+    """The official PDF attached at issue, if it is (a read: writes nothing)."""
+    name = f"{safe_filename(document.number_symbol)}.pdf"
+    # The official PDF is the one file attached by no one (draft and copied files name who added them).
+    return (
+        DocumentFile.objects.filter(
+            document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
+        )
+        .select_related("blob")
+        .first()
+    )
+
+
+def unattached_official_pdf(document: Document) -> bytes:
+    """The official face of a document issued before its PDF was attached at issue (or whose attaching failed
+    after the commit): rendered for one reply and kept in Django's cache, so a GET writes no row."""
+    return official_pdf.face_pdf(document, extra=official_pdf.copy_context(document))
+
+
+def paper_pages_saved(unit: Unit, year: int) -> list[tuple[int, int]]:
+    """(month, pages not printed) for a sending unit: pages × electronic-only deliveries, per month."""
+    from django.db.models import F, Sum
+    from django.db.models.functions import Coalesce, ExtractMonth
+
+    rows = (
+        Delivery.objects.filter(sender_unit=unit, sent_at__year=year, electronic=True, paper_required=False)
+        .annotate(month=ExtractMonth("sent_at"))
+        .values("month")
+        .annotate(pages=Sum(Coalesce(F("document__pages"), 1)))
+        .order_by("month")
+    )
+    return [(r["month"], r["pages"]) for r in rows]

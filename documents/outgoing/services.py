@@ -6,7 +6,6 @@ transaction, a permission check, an audit event.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +23,7 @@ from documents.core.registers import take_number
 from documents.core.services import ServiceError, grant_confidential
 from documents.incoming import policy as incoming_policy
 from documents.incoming.models import IncomingRecord
-from documents.outgoing import authority, held, paper, policy, symbols
+from documents.outgoing import authority, held, paper, policy, selectors, symbols
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing.models import (
     DraftComment,
@@ -34,7 +33,7 @@ from documents.outgoing.models import (
     OutgoingDraft,
     RecipientGroup,
 )
-from units.models import Unit, UnitKind
+from units.models import Unit
 
 # --- Drafting -----------------------------------------------------------------------------------------------
 
@@ -147,7 +146,7 @@ def submit_draft(*, author: User, draft: OutgoingDraft) -> OutgoingDraft:
     with transaction.atomic():
         draft = OutgoingDraft.objects.select_for_update().get(pk=draft.pk)
         policy.require(author, "submit", draft)
-        if not resolve_recipients(draft) and not draft.external_recipients.strip():
+        if not selectors.resolve_recipients(draft) and not draft.external_recipients.strip():
             raise ServiceError({"recipient_units": _("Hãy chọn nơi nhận.")})
         _snapshot(draft, author)
         # A head's own draft: its author reviews the unit's drafts, so it goes straight to the signer.
@@ -227,27 +226,6 @@ def _leader_signature(leader: User, draft: OutgoingDraft):
 # --- Recipients ---------------------------------------------------------------------------------------------
 
 
-def group_units(group: str, exclude: Unit | None = None) -> list[Unit]:
-    kind = {RecipientGroup.DEPARTMENTS: UnitKind.DEPARTMENT, RecipientGroup.COMMUNES: UnitKind.COMMUNE}[group]
-    qs = Unit.objects.filter(kind=kind, active=True)
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return list(qs)
-
-
-def resolve_recipients(draft: OutgoingDraft) -> list[Unit]:
-    """Units a draft goes to: the chosen ones and the members of the chosen groups, once each."""
-    seen: dict[int, Unit] = {}
-    for unit in draft.recipient_units.all():
-        seen.setdefault(unit.pk, unit)
-    for group in draft.recipient_groups:
-        if group in RecipientGroup.values:
-            for unit in group_units(group, exclude=draft.issuer_unit):
-                seen.setdefault(unit.pk, unit)
-    seen.pop(draft.issuer_unit_id, None)
-    return list(seen.values())
-
-
 def kinh_gui_line(draft: OutgoingDraft) -> str:
     if draft.kinh_gui.strip() or draft.doc_type != DocType.CONG_VAN:
         return draft.kinh_gui.strip()
@@ -272,10 +250,6 @@ def recipients_text(draft: OutgoingDraft, kinh_gui: str) -> str:
 
 
 # --- Number, issue, dispatch ----------------------------------------------------------------------------------
-
-
-def safe_filename(symbol: str) -> str:
-    return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
 
 
 def document_of(draft: OutgoingDraft, today: datetime.date) -> Document:
@@ -326,7 +300,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
                 _("Dự thảo này đã được cấp số và phát hành (%(s)s).") % {"s": draft.document.number_symbol}
             )
         policy.require(clerk, "issue", draft)
-        recipients = resolve_recipients(draft)
+        recipients = selectors.resolve_recipients(draft)
         inactive = [u.name for u in recipients if not u.active]
         if inactive:
             raise ServiceError(_("Đơn vị nhận không còn hoạt động: %(u)s.") % {"u": ", ".join(inactive)})
@@ -431,32 +405,13 @@ def _check_agency_can_sign(draft: OutgoingDraft) -> None:
             raise ServiceError(exc.message) from exc
 
 
-def official_file(document: Document) -> DocumentFile | None:
-    """The official PDF attached at issue, if it is (a read: writes nothing)."""
-    name = f"{safe_filename(document.number_symbol)}.pdf"
-    # The official PDF is the one file attached by no one (draft and copied files name who added them).
-    return (
-        DocumentFile.objects.filter(
-            document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
-        )
-        .select_related("blob")
-        .first()
-    )
-
-
-def unattached_official_pdf(document: Document) -> bytes:
-    """The official face of a document issued before its PDF was attached at issue (or whose attaching failed
-    after the commit): rendered for one reply and kept in Django's cache, so a GET writes no row."""
-    return official_pdf.face_pdf(document, extra=official_pdf.copy_context(document))
-
-
 def attach_official_pdf(document: Document) -> DocumentFile:
     """Render (or reuse) the official PDF outside the numbering transaction and attach it once. Once attached it
     is the document as issued: a later template version does not render it again nor add a second one."""
-    existing = official_file(document)
+    existing = selectors.official_file(document)
     if existing:
         return existing
-    name = f"{safe_filename(document.number_symbol)}.pdf"
+    name = f"{selectors.safe_filename(document.number_symbol)}.pdf"
     if OutgoingDraft.objects.filter(document=document, signed_pdf__isnull=False).exists():
         # Signed by the leader: the agency signs the same bytes; never a fresh rendering.
         from documents.outgoing import signatures
@@ -556,18 +511,3 @@ def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:
             audit.record(clerk, "recall_acknowledged", delivery)
             liaison.recall_acknowledged(delivery)
     return delivery
-
-
-def paper_pages_saved(unit: Unit, year: int) -> list[tuple[int, int]]:
-    """(month, pages not printed) for a sending unit: pages × electronic-only deliveries, per month."""
-    from django.db.models import F, Sum
-    from django.db.models.functions import Coalesce, ExtractMonth
-
-    rows = (
-        Delivery.objects.filter(sender_unit=unit, sent_at__year=year, electronic=True, paper_required=False)
-        .annotate(month=ExtractMonth("sent_at"))
-        .values("month")
-        .annotate(pages=Sum(Coalesce(F("document__pages"), 1)))
-        .order_by("month")
-    )
-    return [(r["month"], r["pages"]) for r in rows]

@@ -132,7 +132,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _draft_context(request: HttpRequest, draft, bound: dict | None = None) -> dict:
     user, bound = request.user, bound or {}
-    recipients = services.resolve_recipients(draft)
+    recipients = selectors.resolve_recipients(draft)
     return {
         "draft": draft,
         "recipients": recipients,
@@ -377,7 +377,7 @@ def _sign_again(request: HttpRequest, document: Document) -> HttpResponse:
     from documents.signing.errors import SigningError
 
     try:
-        name = f"{services.safe_filename(document.number_symbol)}.pdf"  # as attach_official_pdf names it
+        name = f"{selectors.safe_filename(document.number_symbol)}.pdf"  # as attach_official_pdf names it
         signatures.sign_again(clerk=request.user, document=document, name=name)
     except SigningError as exc:
         messages.error(request, exc.message)
@@ -392,13 +392,13 @@ def _sign_again(request: HttpRequest, document: Document) -> HttpResponse:
 def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
     policy.documents.require(request.user, policy.VIEW_FILE, document)
-    attached = services.official_file(document)  # attached at issue; a GET attaches nothing
+    attached = selectors.official_file(document)  # attached at issue; a GET attaches nothing
     if attached is None:
         from documents.outgoing import signatures
 
         if signatures.awaiting_agency(document):  # never the leader-only face nor a fresh rendering as the original
             return render(request, signatures.AWAITING_PAGE, {"doc": document}, status=409)
-        pdf = services.unattached_official_pdf(document)
+        pdf = selectors.unattached_official_pdf(document)
         return FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename="van-ban.pdf")
     return official_pdf.serve(request, attached)
 
@@ -449,7 +449,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
     policy.issued.require_for_unit(user, policy.PAPER)
     page = Paginator(selectors.paper_to_send(user), page_size()).get_page(request.GET.get("page"))
     year = timezone.localdate().year
-    saved = services.paper_pages_saved(user.unit, year)
+    saved = selectors.paper_pages_saved(user.unit, year)
     return render(
         request,
         "documents/outgoing/paper_list.html",

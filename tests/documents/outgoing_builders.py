@@ -24,6 +24,7 @@ from documents.models import (
     RegisterKind,
     StoredFile,
 )
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from documents.outgoing.services import DraftData
 from tests.documents.conftest import unit, user
@@ -132,7 +133,7 @@ def official_pdf_of(document: Document) -> bytes:
     rendered = [
         f
         for f in files
-        if f.name.endswith(".pdf") and f.name.startswith(outgoing.safe_filename(document.number_symbol))
+        if f.name.endswith(".pdf") and f.name.startswith(outgoing_selectors.safe_filename(document.number_symbol))
     ]
     assert len(rendered) == 1, f"expected one official PDF, got {[f.name for f in files]}"
     return blob_bytes(rendered[0].blob)

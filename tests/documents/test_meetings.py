@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from documents.core.services import ServiceError
 from documents.meetings import policy as meetings_policy
+from documents.meetings import selectors as meeting_selectors
 from documents.meetings import services as meetings
 from documents.meetings.selectors import material_paper_decisions
 from documents.models import (
@@ -119,11 +120,11 @@ def test_a_meeting_of_the_same_chair_at_the_same_time_is_an_overlap_not_a_refusa
     second = scheduled(title="Họp Ban chỉ đạo phòng chống thiên tai", start=local(day, 10), end=local(day, 12))
     other_chair = scheduled(chair=user("pct.kinhte"), start=local(day, 9), end=local(day, 10))
     later = scheduled(start=local(day, 14), end=local(day, 16))
-    assert meetings.overlapping(first.chair, first.start, first.end, exclude=first.pk) == [second]
-    assert meetings.overlapping(first.chair, later.start, later.end, exclude=later.pk) == []
-    assert other_chair not in meetings.overlapping(first.chair, first.start, first.end)
+    assert meeting_selectors.overlapping(first.chair, first.start, first.end, exclude=first.pk) == [second]
+    assert meeting_selectors.overlapping(first.chair, later.start, later.end, exclude=later.pk) == []
+    assert other_chair not in meeting_selectors.overlapping(first.chair, first.start, first.end)
     meetings.cancel(user=user("vanthu.ubnd"), meeting=second, reason="Lùi lịch")
-    assert meetings.overlapping(first.chair, first.start, first.end, exclude=first.pk) == []
+    assert meeting_selectors.overlapping(first.chair, first.start, first.end, exclude=first.pk) == []
 
 
 # --- Who sees what ---------------------------------------------------------------------------------------------

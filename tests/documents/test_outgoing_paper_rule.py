@@ -17,6 +17,7 @@ import pytest
 
 from documents.models import CopyKind, Delivery, DocType, Document, MeetingKind, PaperRule, Secrecy
 from documents.outgoing import paper
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from tests.conftest import client_as
 from tests.documents.conftest import unit, user, vn_time
@@ -324,9 +325,9 @@ def test_pages_saved_are_pages_times_electronic_only_deliveries_per_month(db):
     elsewhere = Document.objects.create(issuer_unit=other, issuer_name=other.name, summary="Khác", pages=9)
     _deliver(elsewhere, "xa-canh-hien", march)  # another sender
 
-    assert outgoing.paper_pages_saved(vp, 2017) == [(3, 12), (4, 2)]
-    assert outgoing.paper_pages_saved(vp, 2018) == [(4, 1)]
-    assert outgoing.paper_pages_saved(other, 2017) == [(3, 9)]
+    assert outgoing_selectors.paper_pages_saved(vp, 2017) == [(3, 12), (4, 2)]
+    assert outgoing_selectors.paper_pages_saved(vp, 2018) == [(4, 1)]
+    assert outgoing_selectors.paper_pages_saved(other, 2017) == [(3, 9)]
 
 
 def test_an_invitation_issued_to_the_communes_adds_its_pages_to_this_month(db):
@@ -334,13 +335,13 @@ def test_an_invitation_issued_to_the_communes_adds_its_pages_to_this_month(db):
 
     district = unit("ubnd")
     today = timezone.localdate()
-    before = dict(outgoing.paper_pages_saved(district, today.year)).get(today.month, 0)
+    before = dict(outgoing_selectors.paper_pages_saved(district, today.year)).get(today.month, 0)
 
     document = issued(doc_type=DocType.GIAY_MOI, recipient_units=[unit("so-noi-vu")])
 
     document.refresh_from_db()
     assert document.pages >= 1  # counted from the official PDF
-    after = dict(outgoing.paper_pages_saved(district, today.year))[today.month]
+    after = dict(outgoing_selectors.paper_pages_saved(district, today.year))[today.month]
     assert after - before == document.pages * 7  # the seven communes, not the Sở off the system
     assert user("vanthu.ubnd").unit == district
 

@@ -15,6 +15,7 @@ from pypdf import PdfWriter
 
 from documents.core.services import ServiceError
 from documents.models import AuditEvent, Delivery, DocumentFile, DocumentUpdate, IncomingRecord
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from documents.outgoing import updates
 from documents.signing.models import IssuedSignedFile, trust_store
@@ -60,13 +61,13 @@ def page(login: str, path: str) -> str:
 def test_an_update_adds_the_appendix_beside_the_unchanged_official_pdf_and_the_communes_see_it(
     letter, django_capture_on_commit_callbacks
 ):
-    official = outgoing.official_file(letter)
+    official = outgoing_selectors.official_file(letter)
     with django_capture_on_commit_callbacks(execute=True):
         update = send(letter)
     assert update.document == letter and update.created_by == user("vanthu.ubnd")
     added = DocumentFile.objects.get(update=update)
     assert added.document == letter and added.name == "phu-luc-dai-bieu.pdf"
-    assert outgoing.official_file(letter).blob_id == official.blob_id  # the signed face is as it was
+    assert outgoing_selectors.official_file(letter).blob_id == official.blob_id  # the signed face is as it was
     event = AuditEvent.objects.filter(verb="document_updated", object_id=letter.pk).get()
     assert event.data["reason"] == "Bổ sung phụ lục danh sách đại biểu" and event.data["files"] == [added.name]
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from documents.core import files
 from documents.models import Delivery, DeliveryStatus, DocumentFile
-from documents.outgoing import services as outgoing
+from documents.outgoing import selectors as outgoing_selectors
 from documents.signing.models import IssuedSignedFile, PdfVerification
 from tests.documents.conftest import unit, user
 from tests.documents.outgoing_builders import issued
@@ -76,7 +76,7 @@ def test_a_tampered_arrival_is_flagged_and_return_is_offered_with_the_reason(db,
     assert 'data-testid="signature-problem"' in text and ">không hợp lệ</span>" in text
     assert ">hợp lệ</span>" not in text
     assert '<details class="card" open>' in text
-    official = f"{outgoing.safe_filename(document.number_symbol)}.pdf"
+    official = f"{outgoing_selectors.safe_filename(document.number_symbol)}.pdf"
     reason = f"Tệp {official}: {verification.problem}"
     assert f"{reason}</textarea>" in text
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from documents.core.services import ServiceError
 from documents.models import Document, DraftStatus, OutgoingDraft
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from documents.signing.models import IssuedSignedFile, PdfVerification, SigningCertificate, trust_store
 from documents.signing.verify import verify_pdf
@@ -62,7 +63,7 @@ def test_draft_approve_sign_issue_gives_two_valid_signatures(db, client, tmp_pat
     assert f"Số: {document.number_symbol}".encode() not in face
 
     # The official file is the signed one, and it is verified as delivered.
-    official = outgoing.official_file(document)
+    official = outgoing_selectors.official_file(document)
     assert official.blob_id == signed.blob_id
     assert PdfVerification.objects.get(blob=signed.blob).ok
 
@@ -126,7 +127,7 @@ def test_a_letter_issued_on_its_day_in_2016_is_issued_signed(db):
     roots, crls = trust_store()
     results = verify_pdf(read(signed.blob), trusted_roots=roots, crls=crls)
     assert [r.valid and r.trusted for r in results] == [True, True]
-    assert outgoing.official_file(document).blob_id == signed.blob_id
+    assert outgoing_selectors.official_file(document).blob_id == signed.blob_id
 
 
 def test_issuing_a_signed_draft_renders_nothing(db, monkeypatch):

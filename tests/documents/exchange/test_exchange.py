@@ -23,6 +23,7 @@ from documents.exchange import edxml, services, tasks
 from documents.exchange.edxml import Attachment, Business, BusinessDocType, Organ, StatusCode
 from documents.exchange.models import Direction, Link, Package, PackageState, Peer
 from documents.incoming import services as incoming
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from idesk.models import Notification
 from tests.documents.conftest import unit, user
@@ -584,7 +585,7 @@ def test_a_package_carries_the_official_pdf_once_even_when_issue_attached_it_at_
     monkeypatch.setattr(packages, "attach_official_pdf", racing)
     document = invitation_to_province()
     [package] = fake_peer.packages()
-    official = outgoing.official_file(document)
+    official = outgoing_selectors.official_file(document)
     assert [a.name for a in package.attachments].count(official.name) == 1
     hashes = [__import__("hashlib").sha256(a.data).hexdigest() for a in package.attachments]
     assert len(hashes) == len(set(hashes)) and hashes[0] == official.blob.sha256

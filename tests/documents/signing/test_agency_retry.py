@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from documents.core.models import AuditEvent
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from documents.outgoing import signatures
 from documents.signing.errors import SigningError
@@ -36,7 +37,7 @@ def test_a_failure_after_the_number_leaves_no_official_pdf_and_the_clerk_signs_a
         patched.setattr(signatures, "issue_signed", failing)
         document = outgoing.issue(clerk=clerk, draft=draft)  # issued: the number is not taken back
     assert document.number and not IssuedSignedFile.objects.filter(document=document).exists()
-    assert outgoing.official_file(document) is None and signatures.awaiting_agency(document)
+    assert outgoing_selectors.official_file(document) is None and signatures.awaiting_agency(document)
     failed = AuditEvent.objects.get(object_type="document", object_id=document.pk, verb="agency_signing_failed")
     assert "không trả lời" in failed.data["reason"]
 

@@ -19,6 +19,7 @@ from documents.core.models import AuditEvent, Delivery, DeliveryStatus, Document
 from documents.core.services import ServiceError
 from documents.models import RegisterKind
 from documents.outgoing import copies
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from documents.outgoing.models import CopyKind
 from documents.signing import pades
@@ -61,13 +62,13 @@ def page_one_text(tmp_path, data: bytes) -> str:
 
 def test_a_sao_y_of_the_signed_founding_letter_is_signed_by_the_copying_agency(db, client, tmp_path):
     source = founding_letter()
-    original = read(outgoing.official_file(source).blob)
+    original = read(outgoing_selectors.official_file(source).blob)
     ubnd = unit("ubnd")
     copy = sao_y(source)
 
     rows = {f.name: f for f in DocumentFile.objects.filter(document=copy).select_related("blob")}
-    face, copied = rows[f"{outgoing.safe_filename(copy.number_symbol)}.pdf"], rows["Sao y - 3261-UBND.pdf"]
-    assert outgoing.official_file(copy) == face
+    face, copied = rows[f"{outgoing_selectors.safe_filename(copy.number_symbol)}.pdf"], rows["Sao y - 3261-UBND.pdf"]
+    assert outgoing_selectors.official_file(copy) == face
     assert IssuedSignedFile.objects.get(document=copy).blob_id == face.blob_id
     roots, crls = trust_store()
 
@@ -174,8 +175,8 @@ def test_not_required_and_no_certificate_the_copy_is_made_unsigned_as_before(db,
     copy = sao_y(letter)
     assert not IssuedSignedFile.objects.filter(document=copy).exists()
     copied = DocumentFile.objects.get(document=copy, name="Sao y - 3261-UBND.pdf")
-    assert copied.blob_id == outgoing.official_file(letter).blob_id  # the original's file, as it is
-    face = outgoing.official_file(copy)
+    assert copied.blob_id == outgoing_selectors.official_file(letter).blob_id  # the original's file, as it is
+    face = outgoing_selectors.official_file(copy)
     roots, crls = trust_store()
     assert verify_pdf(read(face.blob), trusted_roots=roots, crls=crls) == []
     assert Delivery.objects.get(document=copy).status == DeliveryStatus.SENT
@@ -203,11 +204,11 @@ def test_the_deliveries_wait_for_the_signed_face_like_an_issued_documents(db, mo
     monkeypatch.setattr(outgoing, "attach_official_pdf", lambda document: None)
     copy = sao_y(founding_letter())
     delivery = Delivery.objects.get(document=copy)
-    assert delivery.status == DeliveryStatus.HELD and outgoing.official_file(copy) is None
+    assert delivery.status == DeliveryStatus.HELD and outgoing_selectors.official_file(copy) is None
 
     face = attach(copy)
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.SENT and face == outgoing.official_file(copy)
+    assert delivery.status == DeliveryStatus.SENT and face == outgoing_selectors.official_file(copy)
     assert face.blob_id == IssuedSignedFile.objects.get(document=copy).blob_id
     assert attach(copy) == face and DocumentFile.objects.filter(document=copy, added_by=None).count() == 1
 

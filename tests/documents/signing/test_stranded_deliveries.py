@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from documents.core.models import Delivery, DeliveryStatus, DocumentFile
 from documents.outgoing import held, signatures, tasks
+from documents.outgoing import selectors as outgoing_selectors
 from documents.outgoing import services as outgoing
 from idesk.models import Notification
 from idesk.schedules import FREQUENT
@@ -46,7 +47,7 @@ def test_a_signed_copy_whose_face_was_never_attached_is_sent_by_the_sweep_once(d
         assert commit(tasks.release_signed) == 1
         assert commit(tasks.release_signed) == 0
     assert _statuses(copy) == {DeliveryStatus.SENT}
-    face = outgoing.official_file(copy)
+    face = outgoing_selectors.official_file(copy)
     assert face is not None and face.blob_id == copy.signed_file.blob_id
     assert DocumentFile.objects.filter(document=copy, added_by=None).count() == 1
     assert Notification.objects.filter(kind="delivered", recipient=user("vanthu.canhhien")).count() == 1
