@@ -54,7 +54,8 @@ class Meeting(models.Model):
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings", verbose_name=_("giấy mời")
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # The content and the place folded (units.text.fold) for the one search, which matches them in SQL.
+    # The content and the place folded (units.text.fold) for the one search, which matches them in SQL;
+    # trigram-indexed on PostgreSQL (migration 0023: a GIN index SQLite cannot build, so not in Meta).
     search_key = models.TextField(editable=False, default="")
 
     class Meta:

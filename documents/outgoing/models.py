@@ -105,7 +105,8 @@ class OutgoingDraft(models.Model):
     signed_pdf = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The trích yếu folded (units.text.fold) for the one search, which matches it in SQL (documents.search).
+    # The trích yếu folded (units.text.fold) for the one search, which matches it in SQL (documents.search);
+    # trigram-indexed on PostgreSQL (migration 0023: a GIN index SQLite cannot build, so not in Meta).
     search_key = models.TextField(editable=False, default="")
 
     class Meta:
