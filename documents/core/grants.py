@@ -1,7 +1,7 @@
 """Confidential grants, one mechanism for confidential documents and confidential meeting materials: a
 django-guardian object permission `view_confidential` in the model's direct-foreign-key table
-(DocumentUserObjectPermission, MeetingMaterialUserObjectPermission), written with guardian's `assign_perm` and
-`remove_perm`. Every grant and revoke writes an audit event.
+(DocumentUserObjectPermission, MeetingMaterialUserObjectPermission), written with guardian's `assign_perm_to_many`
+(many users at once) and `remove_perm`. Every grant and revoke writes an audit event.
 
 The policies read grants through `granted_ids` (a subquery for visible_to) and `has` (one object; answered for a
 whole page at once by `prime`)."""
