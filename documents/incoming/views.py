@@ -361,10 +361,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_clerk(request.user)
     delivery = _pending_delivery_or_404(request.user, pk)
     services.open_delivery(clerk=request.user, delivery=delivery)
-    # Its PDFs verified on arrival (issue 16): a failed signature offers "Trả lại" with the reason filled in.
-    checks = intake.checks_of(delivery.document.files.all())
-    problem = intake.first_problem(checks)
     directed = directions.directed_from([delivery.pk]).get(delivery.pk)
+    # Its PDFs verified on arrival (issue 16): a failed signature offers "Trả lại" with the reason filled in. A
+    # direction forwards the district's own record, whose file is often a paper scan: there, no signature at all is
+    # shown as such, not as a fault (anything else delivered is an issued document its agency signed, NĐ30 Art. 8).
+    unsigned_ok = directed is not None
+    checks = intake.checks_of(delivery.document.files.all())
+    problem = intake.first_problem(checks, unsigned_ok=unsigned_ok)
     receive_form = forms.ReceiveForm(
         request.POST or None if request.POST.get("do") == "register" else None,
         initial={"due_date": directed.assignment.due_date} if directed else None,
@@ -412,6 +415,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": duplicates,
             "checks": checks,
             "signature_problem": problem,
+            "unsigned_ok": unsigned_ok,
             "directed": directed,
         },
         status=400 if request.method == "POST" else 200,

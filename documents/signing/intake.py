@@ -92,9 +92,10 @@ def verify_files(files) -> list[tuple]:
     return checks_of(files, verify=True)
 
 
-def first_problem(checks: list[tuple]) -> str:
-    """The reason to return a document whose PDF failed, for the "Trả lại" form: the file and what is wrong."""
+def first_problem(checks: list[tuple], *, unsigned_ok: bool = False) -> str:
+    """The reason to return a document whose PDF failed, for the "Trả lại" form: the file and what is wrong.
+    unsigned_ok: a PDF with no signature at all is no reason (where a paper document's scan is to be expected)."""
     for f, verification in checks:
-        if not verification.ok:
+        if not verification.ok and not (unsigned_ok and verification.unsigned):
             return _("Tệp %(name)s: %(problem)s") % {"name": f.name, "problem": verification.problem}
     return ""

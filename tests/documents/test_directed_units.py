@@ -5,16 +5,20 @@ unit's clerk registers it under the unit's own số đến, the unit handles it,
 from __future__ import annotations
 
 import datetime
+import html
+import io
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfWriter
 
 from documents.core import policy as core_policy
 from documents.incoming import directions, services
 from documents.incoming.forms import DirectForm
 from documents.models import (
+    Assignment,
     AssignmentRole,
     AssignmentStatus,
     AuditEvent,
@@ -23,7 +27,7 @@ from documents.models import (
     IncomingRecord,
     IncomingStatus,
 )
-from tests.documents.conftest import coop, directed, lead, submitted, unit, user, vn_time
+from tests.documents.conftest import coop, directed, lead, submitted, unit, upload, user, vn_time
 from tests.helpers import client_as
 
 COMMENT = "Giao Phòng Nội vụ chủ trì, Phòng Tư pháp phối hợp tham mưu UBND huyện triển khai; báo cáo trước hạn."
@@ -237,6 +241,35 @@ def test_a_department_heads_direction_to_another_department_is_refused_on_the_pa
     assert response.status_code == 400
     assert "không thể giao UBND huyện hay phòng, ban khác chủ trì" in response.content.decode()
     assert not own.assignments.exists()
+
+
+def _scan_pdf() -> bytes:
+    """A well-formed one-page PDF with no signature, as a scanner makes."""
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_forwarded_paper_scan_is_shown_unsigned_not_as_a_fault_to_return(district_clerk, chairman):
+    """The district's record is often a paper document's scan: its arrival at a directed unit says it carries no
+    signature, without the red fault nor a return reason filled in, which would push the clerk to send back a
+    legitimate document. The same file on an arrival that is not a direction is flagged."""
+    record = submitted(district_clerk, chairman, uploads=[upload("cv-so-noi-vu.pdf", _scan_pdf())])
+    directed(record, chairman, lead(unit("noi-vu"), datetime.date(2026, 12, 15)), text=COMMENT)
+    delivery = _delivery(record, "noi-vu")
+    clerk = client_as(user("vanthu.noivu"))
+    url = reverse("documents:delivery_detail", args=[delivery.pk])
+
+    page = html.unescape(clerk.get(url).content.decode())
+    assert 'data-testid="signature-none"' in page and "không có chữ ký số" in page
+    assert 'data-testid="signature-problem"' not in page and "Tệp PDF không có chữ ký số nào." not in page
+    assert '<details class="card" open>' not in page
+
+    Assignment.objects.filter(delivery=delivery).update(delivery=None)  # the same file, no direction carrying it
+    page = html.unescape(clerk.get(url).content.decode())
+    assert 'data-testid="signature-problem"' in page and 'data-testid="signature-none"' not in page
+    assert '<details class="card" open>' in page and "Tệp cv-so-noi-vu.pdf: Tệp PDF không có chữ ký số nào." in page
 
 
 def test_a_unit_returning_it_shows_the_district_why(district_record):
