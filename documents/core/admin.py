@@ -8,19 +8,33 @@ These lists show the same rows, guardian's direct-foreign-key tables, with revok
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from documents.core import grants
 from documents.core.models import DocumentUserObjectPermission
 
 
 class GrantAdmin(admin.ModelAdmin):
-    list_display = ("user", "content_object")
+    # The columns and fields under our own labels: guardian's base model names them in English.
+    list_display = ("grantee", "granted")
     list_select_related = ("user", "content_object")
     search_fields = ("user__username", "user__full_name")
-    readonly_fields = ("user", "permission", "content_object")
+    fields = readonly_fields = ("grantee", "granted", "right")
     actions = ["revoke_selected"]
+
+    @admin.display(description=_("Người được xem"), ordering="user__full_name")
+    def grantee(self, grant) -> str:
+        return str(grant.user)
+
+    @admin.display(description=_("Được xem"))
+    def granted(self, grant) -> str:
+        return str(grant.content_object)
+
+    @admin.display(description=_("Quyền"))
+    def right(self, grant) -> str:
+        return str(grant._meta.verbose_name).capitalize()
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -42,9 +56,17 @@ class GrantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Thu hồi quyền xem đã chọn"), permissions=["delete"])
     def revoke_selected(self, request, queryset) -> None:
+        count = queryset.count()
         self.delete_queryset(request, queryset)
+        self.message_user(
+            request,
+            ngettext("Đã thu hồi %(n)d quyền xem.", "Đã thu hồi %(n)d quyền xem.", count) % {"n": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(DocumentUserObjectPermission)
 class DocumentGrantAdmin(GrantAdmin):
-    pass
+    @admin.display(description=_("Văn bản"))
+    def granted(self, grant) -> str:
+        return str(grant.content_object)

@@ -303,6 +303,10 @@ class DocumentUserObjectPermission(UserObjectPermissionBase):
         verbose_name = _("quyền xem văn bản mật")
         verbose_name_plural = _("quyền xem văn bản mật")
 
+    def __str__(self) -> str:
+        # guardian's own reads "object | user | codename", in English, on the admin's pages.
+        return f"{self.user} — {self.content_object}"
+
 
 # --- Registers (sổ văn bản) and their counters ----------------------------------------------------------
 

@@ -186,6 +186,10 @@ class MeetingMaterialUserObjectPermission(UserObjectPermissionBase):
         verbose_name = _("quyền xem tài liệu họp mật")
         verbose_name_plural = _("quyền xem tài liệu họp mật")
 
+    def __str__(self) -> str:
+        # guardian's own reads "object | user | codename", in English, on the admin's pages.
+        return f"{self.user} — {self.content_object}"
+
 
 class CalendarFeed(models.Model):
     """A private iCalendar feed URL (secret token, revocable)."""

@@ -161,6 +161,24 @@ def test_the_admin_revokes_a_grant_through_the_audit_trail(world, admin_client):
     )
 
 
+def test_the_admins_grant_pages_read_vietnamese_and_revoking_says_what_it_did(world, admin_client):
+    document = Document.objects.get(secrecy=Secrecy.MAT, register__isnull=False)
+    row = DocumentUserObjectPermission.objects.get(content_object=document, user=user("chutich"))
+    listing_url = reverse("admin:documents_documentuserobjectpermission_changelist")
+    listing = admin_client.get(listing_url).content.decode()
+    assert "Người được xem" in listing and "Văn bản" in listing
+    assert "Content object" not in listing and ">User<" not in listing
+    detail = admin_client.get(reverse("admin:documents_documentuserobjectpermission_change", args=[row.pk]))
+    text = detail.content.decode()
+    assert str(user("chutich")) in text and "Quyền xem văn bản mật" in text
+    assert "view_confidential" not in text and "Content object" not in text and "Permission:" not in text
+
+    response = admin_client.post(listing_url, {"action": "revoke_selected", "_selected_action": [row.pk]}, follow=True)
+    assert "Đã thu hồi 1 quyền xem." in response.content.decode()
+    assert not grants.has(user("chutich"), document)
+    assert AuditEvent.objects.filter(object_type="document", object_id=document.pk, verb="grant_revoked").exists()
+
+
 def _meeting_page(client, meeting) -> list[dict]:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(meeting.get_absolute_url()).status_code == 200
