@@ -50,11 +50,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "guardian",
-    "axes",
+    "accounts.two_factor.apps.AxesConfig",  # axes, named in Vietnamese in the admin
     "django_htmx",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "accounts.two_factor.apps.TOTPConfig",  # django_otp's TOTP devices, named in Vietnamese in the admin
+    "accounts.two_factor.apps.StaticConfig",  # and its backup codes
     "units",
     "accounts",
     "documents",
@@ -185,7 +185,8 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Vietnamese for third-party apps' strings in the admin (django-axes, django-q2); iDesk's own are written in it.
+LOCALE_PATHS = [ASSETS_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [] if INSTALLED else [BASE_DIR / "static"]  # installed: found as the idesk app's

@@ -167,6 +167,7 @@ def test_the_admins_grant_pages_read_vietnamese_and_revoking_says_what_it_did(wo
     listing_url = reverse("admin:documents_documentuserobjectpermission_changelist")
     listing = admin_client.get(listing_url).content.decode()
     assert "Người được xem" in listing and "Văn bản" in listing
+    assert 'rel="icon"' in listing and "favicon.svg" in listing  # the site's icon, not a /favicon.ico 404
     assert "Content object" not in listing and ">User<" not in listing
     detail = admin_client.get(reverse("admin:documents_documentuserobjectpermission_change", args=[row.pk]))
     text = detail.content.decode()
