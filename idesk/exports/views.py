@@ -85,9 +85,13 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress alone, for htmx: polled while the job runs; once done it carries the link and stops."""
     job = _job_or_404(request, pk)
-    return render(
+    response = render(
         request, "idesk/exports/_job_status.html", {"job": job, "poll": POLL_SECONDS, "statuses": ExportStatus}
     )
+    if not job.active:
+        # The worker told the requester as it finished: the page's bell and badges fetch their counts again.
+        response["HX-Trigger"] = "notifications-changed"
+    return response
 
 
 @login_required

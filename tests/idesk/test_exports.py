@@ -126,6 +126,10 @@ def test_the_status_endpoint_shows_progress_and_keeps_polling(letter, long_books
     html = client.get(reverse("export_job_status", args=[job.pk])).content.decode()
     assert "Đang tạo bản PDF… 150/600 mục" in html and 'value="150"' in html and 'max="600"' in html
     assert 'hx-trigger="every 2s"' in html and "tai-ve" not in html
+    assert client.get(reverse("export_job_status", args=[job.pk])).get("HX-Trigger") is None  # still running
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, done=600)
+    # Its last poll: the notification the worker sent counts in the page's bell at once, without a reload.
+    assert client.get(reverse("export_job_status", args=[job.pk]))["HX-Trigger"] == "notifications-changed"
 
 
 def test_a_failed_job_says_so_and_a_new_request_starts_again(
