@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Role, User
 from idesk import compliance
 from idesk.lib import reports
+from units.calendar import working_days_between
 from units.models import Unit
 
 MAX_DAYS = 366
@@ -206,12 +207,24 @@ def _trend_start(period: Period) -> datetime.date:
 
 
 def say_coverage(request: HttpRequest, period: Period, stored: dict) -> None:
-    """A period reaching before the first computed day says so, rather than showing its early days as empty."""
-    if stored["days"] and stored["first"] > period.start:  # no day at all: the page's empty state says it
+    """A period reaching before the first computed day, or past the last one by a working day (today, say, which
+    is computed once it is over), says so, rather than showing those days as missing from its heading's range."""
+    if not stored["days"]:  # no day at all: the page's empty state says it
+        return
+    if stored["first"] > period.start:
         messages.info(
             request,
             _("Số liệu chỉ có từ ngày %(d)s: những ngày trước đó trong khoảng đã chọn chưa được tính.")
             % {"d": _d(stored["first"])},
+        )
+    if stored["last"] < period.end and working_days_between(stored["last"], period.end):
+        messages.info(
+            request,
+            _(
+                "Số liệu đến hết ngày %(d)s: ngày làm việc sau đó trong khoảng đã chọn chưa được tính (mỗi ngày "
+                "được tính khi đã kết thúc)."
+            )
+            % {"d": _d(stored["last"])},
         )
 
 

@@ -33,3 +33,17 @@ def test_a_range_starting_before_the_data_says_where_it_starts(two_days, chairma
         assert "Số liệu chỉ có từ ngày" in page, url
     within = messages_of(as_user(chairman).get(f"/units/compliance/?from={TUE}&to={WED}").content.decode())
     assert "Số liệu chỉ có từ ngày" not in within and "sau ngày kết thúc" not in within
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_range_ending_past_the_last_computed_working_day_says_where_the_data_ends(
+    two_days,
+    chairman,
+    as_user,  # noqa: F811
+):
+    friday = TODAY.date()  # Thursday and today not computed yet
+    for url in ("/units/compliance/", "/units/compliance/xa-canh-hien/"):
+        page = messages_of(as_user(chairman).get(f"{url}?from={TUE}&to={friday}").content.decode())
+        assert "Số liệu đến hết ngày 18/11/2026: ngày làm việc sau đó" in page, url
+        within = messages_of(as_user(chairman).get(f"{url}?from={TUE}&to={WED}").content.decode())
+        assert "Số liệu đến hết ngày" not in within, url
