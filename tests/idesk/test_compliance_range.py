@@ -37,9 +37,9 @@ def test_a_range_starting_before_the_data_says_where_it_starts(two_days, chairma
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_range_ending_past_the_last_computed_working_day_says_where_the_data_ends(
-    two_days,
+    two_days,  # noqa: F811
     chairman,
-    as_user,  # noqa: F811
+    as_user,
 ):
     friday = TODAY.date()  # Thursday and today not computed yet
     for url in ("/units/compliance/", "/units/compliance/xa-canh-hien/"):
