@@ -37,18 +37,19 @@ class Parts:
     paper_decision: Callable[[], Callable]
 
 
-_parts: list[Parts] = []
+_parts: Parts | None = None
 
 
 def connect(parts: Parts) -> None:
     """documents/apps.py, once the app is ready."""
-    _parts[:] = [parts]
+    global _parts
+    _parts = parts
 
 
 def _connected() -> Parts:
-    if not _parts:
+    if _parts is None:
         raise RuntimeError("documents.core.liaison is not connected: the documents app is not ready")
-    return _parts[0]
+    return _parts
 
 
 def exchange() -> Exchange:
