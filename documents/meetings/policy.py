@@ -28,6 +28,10 @@ def _meetings_visible(user: User, qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     if roles.acts_for_unit(user):
         as_unit = MeetingInvitee.objects.filter(unit_id=user.unit_id, user__isnull=True).values("meeting_id")
         concerns |= Q(organiser_unit_id=user.unit_id) | Q(pk__in=as_unit)
+    if roles.is_clerk(user) and user.unit_id is not None:
+        # The giấy mời goes out in the chair's body's name: its clerk numbers and issues it (ISSUE_INVITATION).
+        # (The unit's people as a subquery, not a join of every meeting to its chair.)
+        concerns |= Q(chair_id__in=User.objects.filter(unit_id=user.unit_id).values("pk"))
     if roles.is_district_leader(user):
         return qs.filter(Q(restricted=False) | concerns)
     if user.unit_id is not None:
@@ -59,7 +63,8 @@ def _concerned(meeting: Meeting) -> Q:
     unit_q = Q(unit_id__in=units)
     if meeting.restricted:
         unit_q &= Q(role__in=OFFICER_ROLES)
-    return Q(pk__in=persons) | unit_q
+    issuing_clerk = Q(unit_id=meeting.chair.unit_id, role=Role.CLERK) if meeting.chair.unit_id else Q(pk__in=[])
+    return Q(pk__in=persons) | unit_q | issuing_clerk
 
 
 def is_organiser(user: User, meeting: Meeting) -> bool:
@@ -121,8 +126,9 @@ class MeetingPolicy(core_policy.Policy):
         CANCEL: _organises_open,
         MATERIALS: _organises_open,
         INVITE: _organises_open,
-        # The organising unit's clerk issues the giấy mời (the others in the office ask them to).
-        ISSUE_INVITATION: lambda user, m: _organises_open(user, m) and roles.is_clerk_of(user, m.organiser_unit_id),
+        # The giấy mời goes out in the chair's body's name and takes a number in its register: that body's clerk
+        # issues it, whichever unit organises the meeting (the Văn phòng, say, for the Chủ tịch's meetings).
+        ISSUE_INVITATION: lambda user, m: _open(m) and roles.is_clerk_of(user, m.chair.unit_id),
         ATTENDANCE: lambda user, m: is_organiser(user, m) and not m.cancelled and m.start <= timezone.now(),
         JUDGE: lambda user, m: is_organiser(user, m) and not m.cancelled,
         ANSWER: lambda user, m: bool(my_invitations(user, m)) and _open(m),

@@ -213,15 +213,17 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
     One transaction with the meeting row locked: a refused issue leaves no signed draft behind, and two
     clicks cannot number two giấy mời."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("chair", "organiser_unit").get(pk=meeting.pk)
-        policy.require(user, "invite", meeting)
+        meeting = Meeting.objects.select_for_update().select_related("chair__unit", "organiser_unit").get(pk=meeting.pk)
+        policy.require(user, policy.VIEW, meeting)
         if meeting.invitation_id:
             raise ServiceError(_("Giấy mời của cuộc họp này đã được phát hành."))
-        if not policy.can(user, policy.ISSUE_INVITATION, meeting):  # (INVITE above: only the clerk is missing)
-            raise ServiceError(_("Văn thư của đơn vị tổ chức cấp số và phát hành giấy mời."))
         issuer = meeting.chair.unit
-        if issuer is None or issuer.pk != user.unit_id:
-            # The giấy mời goes out in the chair's body's name and takes a number in that body's register.
+        if not policy.can(user, policy.ISSUE_INVITATION, meeting):
+            if not policy.can(user, policy.INVITE, meeting):
+                raise PermissionDenied  # neither its issuing clerk nor one of its organisers
+            # An organiser asking: the giấy mời goes out in the chair's body's name, numbered in its register.
+            if meeting.cancelled or meeting.ended:
+                raise ServiceError(_("Cuộc họp đã hủy hoặc đã kết thúc: không phát hành giấy mời."))
             raise ServiceError(
                 _("Giấy mời do %(u)s ban hành (đơn vị của người chủ trì); văn thư %(u)s cấp số và phát hành.")
                 % {"u": issuer.name if issuer else meeting.chair.full_name}

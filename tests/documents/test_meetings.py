@@ -452,7 +452,7 @@ def test_a_unit_not_yet_on_the_system_gets_paper(db):
     assert lines[False].units == ["UBND xã Canh Hiển"]
 
 
-def test_only_the_organising_units_clerk_issues_the_giay_moi_once(db):
+def test_only_the_chairs_bodys_clerk_issues_the_giay_moi_once(db):
     meeting = scheduled()
     with pytest.raises(ServiceError):
         meetings.issue_invitation(user=user("chutich"), meeting=meeting)
@@ -477,6 +477,20 @@ def test_a_giay_moi_that_cannot_be_issued_leaves_no_draft_behind(db):
     assert (OutgoingDraft.objects.count(), Delivery.objects.count(), AuditEvent.objects.count()) == before
     meeting.refresh_from_db()
     assert meeting.invitation is None
+
+
+def test_the_chairs_body_issues_a_meeting_the_office_organises_for_the_chu_tich(db):
+    """The Văn phòng schedules the Chủ tịch's meeting: the giấy mời is UBND huyện's, so UBND's clerk sees the
+    meeting and issues it (numbered in UBND's register); the office's clerk is told who does."""
+    meeting = scheduled(organiser="truong.vp")
+    assert meeting.chair == user("chutich") and meeting.organiser_unit == unit("vp")
+    with pytest.raises(ServiceError) as refused:
+        meetings.issue_invitation(user=user("vanthu.vp"), meeting=meeting)
+    assert "văn thư UBND huyện Vân Canh cấp số" in refused.value.messages[0]
+    assert meetings_policy.can(user("vanthu.ubnd"), meetings_policy.ISSUE_INVITATION, meeting)
+    assert meeting in meetings_policy.visible_to(user("vanthu.ubnd"))
+    document = meetings.issue_invitation(user=user("vanthu.ubnd"), meeting=meeting)
+    assert document.issuer_unit == unit("ubnd") and "/GM-UBND" in document.number_symbol
 
 
 def test_a_department_meeting_chaired_by_a_district_leader_is_refused_clearly(db):

@@ -220,14 +220,14 @@ def test_an_overlap_of_the_chair_is_warned_on_the_detail(db):
     assert "Trùng lịch" in html and second.title not in html and "một cuộc họp khác" in html
 
 
-def test_only_the_organising_units_clerk_sees_the_issue_button_and_issues(db):
+def test_only_the_chairs_bodys_clerk_sees_the_issue_button_and_issues(db):
     meeting = scheduled()
     assert "Phát hành giấy mời" in page(client_as(user("vanthu.ubnd")), meeting.get_absolute_url())
     for username in ("chutich", "vanthu.canhhien"):
         assert "Phát hành giấy mời</button>" not in page(client_as(user(username)), meeting.get_absolute_url())
     assert client_as(user("vanthu.canhhien")).post(action(meeting, "invite")).status_code == 403
     refused = client_as(user("chutich")).post(action(meeting, "invite"))
-    assert refused.status_code == 400 and "Văn thư của đơn vị tổ chức" in refused.content.decode()
+    assert refused.status_code == 400 and "văn thư UBND huyện Vân Canh cấp số" in refused.content.decode()
 
     response = client_as(user("vanthu.ubnd")).post(action(meeting, "invite"))
     assert response.status_code == 302
