@@ -51,8 +51,9 @@ def _drafts_visible(user: User, qs: QuerySet[OutgoingDraft]) -> QuerySet[Outgoin
 
 
 def _issued_visible(user: User, qs: QuerySet[Document]) -> QuerySet[Document]:
-    """Documents issued by the user's unit (its outgoing and copy registers), for its clerk, heads and leaders,
-    and documents the user drafted or signed; confidential ones only with a grant.
+    """Documents issued by the user's unit (its outgoing and copy registers), for its clerk, heads and leaders;
+    documents the user drafted or signed, and for a unit's heads those their unit drafted; confidential ones only
+    with a grant.
 
     Like `visible_to`: one `id IN (UNION ALL of indexed lookups)`, never an OR across joins (which scanned every
     document of the province)."""
@@ -73,6 +74,12 @@ def issued_candidate_parts(user: User) -> list[QuerySet]:
     ]
     if sees_unit_register(user):
         parts.append(Document.objects.filter(register__unit_id=user.unit_id).order_by().values("pk"))
+    if leads_unit(user):
+        # What the unit drafted, wherever it was issued (UBND huyện, for a department's draft the Chủ tịch signs):
+        # its head reviewed it and answers for it after the issue too.
+        parts.append(
+            OutgoingDraft.objects.filter(unit_id=user.unit_id, document__isnull=False).order_by().values("document_id")
+        )
     return parts
 
 

@@ -342,6 +342,7 @@ def issue(*, clerk: User, draft: OutgoingDraft, attach_pdf: bool = True) -> Docu
     for delivery in deliveries:
         if delivery.electronic and delivery.status != DeliveryStatus.HELD:  # held ones: when released
             notify.later("delivered", delivery_id=delivery.pk)
+    notify.later("draft_issued", draft_id=draft.pk)
     return document
 
 

@@ -372,6 +372,24 @@ def on_draft_signed(draft_id: int, **_ids) -> list[Message]:
     )
 
 
+def on_draft_issued(draft_id: int, **_ids) -> list[Message]:
+    """Issued: its author learns the number and finds the document (the drafts list no longer shows it)."""
+    draft = _draft(draft_id)
+    if draft is None or draft.document_id is None:
+        return []
+    document = draft.document
+    if document.issued_by_id == draft.author_id:
+        return []  # the clerk issued what they drafted themselves (a meeting's giấy mời)
+    url = link_to([("documents:issued_detail", [document.pk]), ("documents:outgoing_list", [])])
+    title = _("Đã phát hành %(s)s: %(label)s") % {"s": document.number_symbol, "label": _draft_label(draft)}
+    return [
+        Message(
+            draft.author_id, NotificationKind.DRAFT, title, f"draft_issued:{draft.pk}",
+            _("Ngày %(d)s.") % {"d": document.issued_date.strftime("%d/%m/%Y")}, url, draft.confidential,
+        )
+    ]  # fmt: skip
+
+
 def on_exchange_failed(package_id: int, **_ids) -> list[Message]:
     """Liên thông: a package could not be delivered to a peer system after every attempt (Gửi lỗi)."""
     from documents.exchange.models import Package

@@ -534,3 +534,23 @@ def test_only_a_document_issued_by_the_same_body_can_be_replaced(db):
         with pytest.raises(ServiceError) as caught:
             drafted(replaces=other)
         assert "replaces" in caught.value.message_dict
+
+
+def test_the_author_is_told_the_number_and_finds_the_issued_document(db, enqueued, django_capture_on_commit_callbacks):
+    """Issued by UBND huyện from a department's draft: its author is notified with the number and a link to the
+    issued document, which she and the head who reviewed it may open (the drafts list no longer shows it)."""
+    from idesk import tasks
+    from idesk.models import Notification
+    from tests.helpers import client_as
+
+    draft = signed(author="cv1.noivu", head="truong.noivu", summary="V/v rà soát biên chế năm 2027")
+    with django_capture_on_commit_callbacks(execute=True):
+        document = outgoing.issue(clerk=user("vanthu.ubnd"), draft=draft)
+    assert ("draft_issued", {"draft_id": draft.pk}) in enqueued
+    tasks.handle_event("draft_issued", {"draft_id": draft.pk})
+    (note,) = Notification.objects.filter(recipient=user("cv1.noivu"), dedup_key=f"draft_issued:{draft.pk}")
+    assert note.title == f"Đã phát hành {document.number_symbol}: V/v rà soát biên chế năm 2027"
+    for who in ("cv1.noivu", "truong.noivu"):
+        assert client_as(user(who)).get(note.url).status_code == 200, who
+    assert client_as(user("cv1.tuphap")).get(note.url).status_code == 404
+    assert not Notification.objects.filter(recipient=user("vanthu.ubnd"), dedup_key__startswith="draft_issued")

@@ -723,7 +723,9 @@ def test_a_recall_needs_a_reason_and_the_recipient_clerk_acknowledges_it(db):
     url = reverse("documents:issued_action", args=[document.pk, "recall"])
 
     assert as_("cv1.vp").post(url, {"reason": "Sai ngày họp."}).status_code == 403  # the drafter sees, may not recall
-    assert as_("truong.vp").post(url, {"reason": "Sai ngày họp."}).status_code == 404
+    # The drafting unit's head sees it (his unit drafted it), but recalling is the issuing body's leaders'.
+    assert as_("truong.vp").post(url, {"reason": "Sai ngày họp."}).status_code == 403
+    assert as_("truong.noivu").post(url, {"reason": "Sai ngày họp."}).status_code == 404
     response = as_("chutich").post(url, {"reason": " "})
     assert response.status_code == 400
     assert error_next_to(response, "reason", "Trường này là bắt buộc.")

@@ -177,9 +177,14 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("vanthu.ubnd", "mat_issued"): {"view"},
     ("truong.noivu", "other_review"): {"view", "review"},
     ("cv1.noivu", "other_review"): {"view"},
-    # Issued documents: the issuing unit's register (its clerk and leaders), its author and signer; Mật only with
-    # a grant. The leaders recall, the clerk cancels, sends on paper and copies, while it is live; the clerk updates
-    # (Cập nhật văn bản đã phát hành) an unclassified one only (a Mật document travels on paper).
+    # Issued documents: the issuing unit's register (its clerk and leaders), its author and signer, the drafting
+    # unit's heads (Văn phòng's, who reviewed it); Mật only with a grant. The leaders recall, the clerk cancels,
+    # sends on paper and copies, while it is live; the clerk updates (Cập nhật văn bản đã phát hành) an
+    # unclassified one only (a Mật document travels on paper).
+    ("truong.vp", "doc"): {"view"},
+    ("truong.vp", "doc_recalled"): {"view"},
+    ("pho.vp", "doc"): {"view"},
+    ("pho.vp", "doc_recalled"): {"view"},
     ("cv1.vp", "doc"): {"view"},
     ("cv1.vp", "doc_mat"): {"view"},
     ("cv1.vp", "doc_mat_granted"): {"view"},
@@ -268,10 +273,19 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
 # A document's files (outgoing.policy.documents, VIEW_FILE): whoever sees the issued document, or a pending
 # delivery of it (none of these came in as an incoming record).
 FILES: dict[str, set[str]] = {
-    "doc": {"cv1.vp", "chutich", "pct.kinhte", "vanthu.ubnd", "vanthu.canhhien", "vanthu.canhvinh"},
+    "doc": {
+        "cv1.vp",
+        "truong.vp",
+        "pho.vp",
+        "chutich",
+        "pct.kinhte",
+        "vanthu.ubnd",
+        "vanthu.canhhien",
+        "vanthu.canhvinh",
+    },
     "doc_mat": {"cv1.vp", "chutich", "vanthu.ubnd"},
     "doc_mat_granted": {"cv1.vp", "chutich", "vanthu.ubnd", "cv1.noivu"},
-    "doc_recalled": {"cv1.vp", "chutich", "pct.kinhte", "vanthu.ubnd"},
+    "doc_recalled": {"cv1.vp", "truong.vp", "pho.vp", "chutich", "pct.kinhte", "vanthu.ubnd"},
 }
 
 KINDS = [
