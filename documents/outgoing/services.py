@@ -474,28 +474,55 @@ def cancel_number(*, clerk: User, document: Document, reason: str) -> Document:
 
 
 def recall(*, leader: User, document: Document, reason: str) -> Document:
-    """Thu hồi: the document is frozen; every recipient's copy is withdrawn with a notice to acknowledge."""
+    """Thu hồi: the document is frozen; every recipient's copy is withdrawn with a notice to acknowledge. Its
+    copies (sao y, sao lục, trích sao, and copies of those) lose their basis with it: each is recalled too, with
+    the original named as the reason, and their recipients are told the same way."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError({"reason": _("Hãy nêu lý do thu hồi.")})
+    ids = []
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         policy.require(leader, "recall", document)
-        document.recalled_at = timezone.now()
-        document.recall_reason = reason
-        document.save(update_fields=["recalled_at", "recall_reason"])
-        held.withdraw(document)  # never received: nothing to notify nor acknowledge
-        ids = list(
-            document.deliveries.exclude(status__in=[DeliveryStatus.RETURNED, DeliveryStatus.RECALLED]).values_list(
-                "pk", flat=True
-            )
-        )
-        document.deliveries.filter(pk__in=ids).update(status=DeliveryStatus.RECALLED)
-        audit.record(leader, "recalled", document, reason=reason)
-        liaison.recalled(document)
+        now = timezone.now()
+        _withdraw(leader, document, reason, now, ids)
+        copy_reason = _("Bản gốc %(s)s đã bị thu hồi: %(r)s") % {"s": document.number_symbol, "r": reason}
+        for copy in _live_copies(document):
+            _withdraw(leader, copy, copy_reason, now, ids, original=document.pk)
     for pk in ids:
         notify.later("recalled", delivery_id=pk)
     return document
+
+
+def _withdraw(leader: User, document: Document, reason: str, now, delivery_ids: list[int], **audit_extra) -> None:
+    """One document of a recall, inside its transaction: frozen, its deliveries withdrawn (their ids added to
+    `delivery_ids` to be notified after the commit), audited and told to peers."""
+    document.recalled_at, document.recall_reason = now, reason
+    document.save(update_fields=["recalled_at", "recall_reason"])
+    held.withdraw(document)  # never received: nothing to notify nor acknowledge
+    ids = list(
+        document.deliveries.exclude(status__in=[DeliveryStatus.RETURNED, DeliveryStatus.RECALLED]).values_list(
+            "pk", flat=True
+        )
+    )
+    document.deliveries.filter(pk__in=ids).update(status=DeliveryStatus.RECALLED)
+    delivery_ids += ids
+    audit.record(leader, "recalled", document, reason=reason, **audit_extra)
+    liaison.recalled(document)
+
+
+def _live_copies(document: Document) -> list[Document]:
+    """Its copies not yet recalled nor cancelled, and theirs, locked (a copy register's few rows per level)."""
+    found, frontier = [], [document.pk]
+    while frontier:
+        level = list(
+            Document.objects.select_for_update()
+            .filter(copy_of_id__in=frontier, recalled_at__isnull=True, cancelled_at__isnull=True)
+            .order_by("pk")
+        )
+        found += level
+        frontier = [d.pk for d in level]
+    return found
 
 
 def acknowledge_recall(*, clerk: User, delivery: Delivery) -> Delivery:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from documents.core.services import ServiceError
-from documents.models import CopyKind, DocumentFile, RegisterKind, Secrecy
+from documents.models import AuditEvent, CopyKind, Delivery, DeliveryStatus, DocumentFile, RegisterKind, Secrecy
 from documents.outgoing import copies
 from documents.outgoing import services as outgoing
 from documents.signing.models import SigningCertificate
@@ -162,6 +162,31 @@ def test_a_recalled_document_cannot_be_copied(db):
     with pytest.raises(PermissionDenied):
         copy(original, CopyKind.SAO_Y)
     assert not original.copies.exists()
+
+
+def test_recalling_an_original_recalls_its_copies_and_tells_their_recipients(
+    db, enqueued, django_capture_on_commit_callbacks
+):
+    """A sao y of a document (and a sao lục of that copy) loses its basis when the original is recalled: each is
+    recalled with the original named, its deliveries withdrawn and their clerks notified, as the original's are."""
+    original = issued(recipient_units=[unit("xa-canh-hien")])
+    sao_y = copy(original, CopyKind.SAO_Y, to=("xa-canh-vinh",))
+    sao_luc = copy(sao_y, CopyKind.SAO_LUC, to=("xa-canh-thuan",))
+    untouched = issued(recipient_units=[unit("xa-canh-hien")])
+    with django_capture_on_commit_callbacks(execute=True):
+        outgoing.recall(leader=user("chutich"), document=original, reason="Sai ngày hiệu lực.")
+    for document in (sao_y, sao_luc):
+        document.refresh_from_db()
+        assert document.recalled_at is not None
+        assert document.recall_reason == f"Bản gốc {original.number_symbol} đã bị thu hồi: Sai ngày hiệu lực."
+        assert {d.status for d in document.deliveries.all()} == {DeliveryStatus.RECALLED}
+        assert AuditEvent.objects.filter(object_type="document", object_id=document.pk, verb="recalled").exists()
+    notified = {ids["delivery_id"] for event, ids in enqueued if event == "recalled"}
+    # (The original's own deliveries were still held for its agency signature here: withdrawn unannounced.)
+    copies_delivered = Delivery.objects.filter(document__in=[sao_y, sao_luc]).values_list("pk", flat=True)
+    assert len(copies_delivered) == 2 and set(copies_delivered) <= notified
+    untouched.refresh_from_db()
+    assert untouched.recalled_at is None
 
 
 def test_a_document_whose_number_was_cancelled_cannot_be_copied(db):
