@@ -14,7 +14,7 @@ from documents.core.models import Delivery, DeliveryStatus, Document, DocumentFi
 from documents.core.selectors import Row
 from documents.outgoing import pdf as official_pdf
 from documents.outgoing import policy
-from documents.outgoing.models import DraftStatus, OutgoingDraft, RecipientGroup
+from documents.outgoing.models import CopyKind, DraftStatus, OutgoingDraft, RecipientGroup
 from units.models import Unit, UnitKind
 from units.text import fold
 
@@ -109,8 +109,18 @@ def issued_rows(documents) -> list[Row]:
     for d in documents:
         row = Row({name: getattr(d, name) for name in ISSUED_ROW_FIELDS})
         row["subject"] = listed_summary(d.doc_type, d.summary)
+        row["copy_label"] = copy_label(d.copy_kind)
         rows.append(row)
     return rows
+
+
+# The Document's field is the core's and carries no choices (core knows nothing of outgoing's copy kinds).
+_COPY_LABELS = dict(CopyKind.choices)
+
+
+def copy_label(kind: str) -> str:
+    """ "Sao y", "Sao lục", "Trích sao" for a copy's kind ("SY", …); "" for a document that is no copy."""
+    return str(_COPY_LABELS.get(kind, kind)) if kind else ""
 
 
 def _deliveries(**filters) -> Coalesce:

@@ -292,6 +292,7 @@ def _issued_context(request: HttpRequest, document: Document, bound: dict | None
 
     deliveries = list(document.deliveries.all())
     return {
+        "copy_label": selectors.copy_label(document.copy_kind),
         "doc": document,
         "deliveries": deliveries,
         "delivery_groups": _by_paper_reason(deliveries),

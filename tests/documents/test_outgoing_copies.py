@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from documents.core.services import ServiceError
 from documents.models import AuditEvent, CopyKind, Delivery, DeliveryStatus, DocumentFile, RegisterKind, Secrecy
@@ -13,6 +14,7 @@ from documents.outgoing import services as outgoing
 from documents.signing.models import SigningCertificate
 from tests.documents.conftest import pdf_upload, register, unit, user
 from tests.documents.outgoing_builders import issued, last_number, register_of
+from tests.helpers import client_as
 from units.models import Unit
 
 
@@ -207,3 +209,12 @@ def test_a_copy_of_a_confidential_document_is_numbered_in_the_confidential_copy_
     assert sao_y.register == register_of(unit("ubnd"), RegisterKind.COPY, confidential=True)
     assert sao_y.secrecy == Secrecy.MAT
     assert last_number(unit("ubnd"), RegisterKind.COPY) == ordinary_before
+
+
+def test_a_copy_is_labelled_by_its_kind_on_its_page_and_in_the_register(db, province_letter):
+    sao_y = copy(province_letter, CopyKind.SAO_Y)
+    clerk = client_as(user("vanthu.ubnd"))
+    page = clerk.get(reverse("documents:issued_detail", args=[sao_y.pk])).content.decode()
+    register_page = clerk.get(reverse("documents:outgoing_list"), {"tab": "da_phat_hanh"}).content.decode()
+    for html in (page, register_page):
+        assert '">Sao y</span>' in html and '">SY</span>' not in html
