@@ -190,15 +190,21 @@ def cancel(*, user: User, meeting: Meeting, reason: str) -> Meeting:
 
 def invitation_body(meeting: Meeting) -> str:
     start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+    # In the name of the body that issues it (the chair's), which may not be the unit organising the meeting.
+    issuer = meeting.chair.unit or meeting.organiser_unit
     lines = [
-        f"{meeting.organiser_unit.name} trân trọng kính mời đại diện lãnh đạo các cơ quan, đơn vị dự họp:",
+        f"{issuer.name} trân trọng kính mời đại diện lãnh đạo các cơ quan, đơn vị dự họp:",
         f"1. Nội dung: {meeting.title}.",
         f"2. Chủ trì: đồng chí {meeting.chair.full_name}, {meeting.chair.position}.",
         f"3. Thời gian: {start:%H} giờ {start:%M} ngày {start:%d/%m/%Y} (đến {end:%H} giờ {end:%M}).",
         f"4. Địa điểm: {meeting.place}.",
     ]
-    if meeting.agenda.strip():
-        lines.append(f"5. Chương trình: {' '.join(meeting.agenda.split())}")
+    # The agenda keeps its own lines (its items), each tidied of stray spaces.
+    agenda = [" ".join(line.split()) for line in meeting.agenda.splitlines() if line.strip()]
+    if len(agenda) == 1:
+        lines.append(f"5. Chương trình: {agenda[0]}")
+    elif agenda:
+        lines += ["5. Chương trình:", *agenda]
     lines.append(
         "Tài liệu họp được đăng trên hệ thống Văn phòng điện tử iDesk; "
         "đề nghị các đơn vị xác nhận tham dự trên hệ thống."

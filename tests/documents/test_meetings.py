@@ -493,6 +493,18 @@ def test_the_chairs_body_issues_a_meeting_the_office_organises_for_the_chu_tich(
     assert document.issuer_unit == unit("ubnd") and "/GM-UBND" in document.number_symbol
 
 
+def test_the_giay_moi_speaks_for_the_chairs_body_and_keeps_the_agendas_lines(db):
+    meeting = scheduled(organiser="truong.vp", agenda="1. Báo cáo   sơ kết.\n\n2. Thảo luận.")
+    lines = meetings.invitation_body(meeting).splitlines()
+    assert lines[0].startswith("UBND huyện Vân Canh trân trọng kính mời")  # not the Văn phòng organising it
+    assert lines[lines.index("5. Chương trình:") + 1 : lines.index("5. Chương trình:") + 3] == [
+        "1. Báo cáo sơ kết.",
+        "2. Thảo luận.",
+    ]
+    one = scheduled(agenda="Nghe báo cáo.")
+    assert "5. Chương trình: Nghe báo cáo." in meetings.invitation_body(one).splitlines()
+
+
 def test_a_department_meeting_chaired_by_a_district_leader_is_refused_clearly(db):
     """The giấy mời goes out in the chair's body's name; a department clerk cannot number it in UBND's register."""
     meeting = scheduled(organiser="vanthu.noivu")
