@@ -919,3 +919,10 @@ def test_the_issued_page_runs_the_same_queries_for_3_and_30_deliveries(db):
         counts[size] = _queries(as_("vanthu.ubnd"), reverse("documents:issued_detail", args=[document.pk]))
 
     assert counts[3] == counts[30], counts
+
+
+def test_the_actions_heading_shows_only_over_actions(db):
+    draft = signed("Dự thảo đã ký, chờ phát hành")
+    url = reverse("documents:draft_detail", args=[draft.pk])
+    assert 'id="draft-actions"' not in as_("chutich").get(url).content.decode()  # signed: nothing left to him
+    assert 'id="draft-actions"' in as_("vanthu.ubnd").get(url).content.decode()  # the clerk issues it
