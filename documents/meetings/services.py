@@ -219,7 +219,11 @@ def issue_invitation(*, user: User, meeting: Meeting) -> Document:
     One transaction with the meeting row locked: a refused issue leaves no signed draft behind, and two
     clicks cannot number two giấy mời."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("chair__unit", "organiser_unit").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("chair__unit", "organiser_unit")
+            .get(pk=meeting.pk)
+        )
         policy.require(user, policy.VIEW, meeting)
         if meeting.invitation_id:
             raise ServiceError(_("Giấy mời của cuộc họp này đã được phát hành."))
