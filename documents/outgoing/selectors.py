@@ -20,6 +20,7 @@ from units.text import fold
 
 TABS = {
     "du_thao": "Dự thảo của tôi",
+    "da_ban_hanh": "Đã phát hành",
     "cho_duyet": "Chờ duyệt",
     "cho_ky": "Chờ ký duyệt",
     "cho_phat_hanh": "Chờ phát hành",
@@ -39,8 +40,14 @@ def draft_tab_filter(user: User, tab: str) -> Q | None:
     return None
 
 
+# The tabs that list issued documents (the others list drafts).
+ISSUED_TABS = ("da_ban_hanh", "da_phat_hanh")
+
+
 def visible_tabs(user: User) -> list[str]:
     tabs = ["du_thao"]
+    if not roles.is_clerk(user):
+        tabs.append("da_ban_hanh")  # what they drafted (or their unit did, for its heads), wherever it was issued
     if policy.drafts.can_for_unit(user, policy.REVIEW):
         tabs += ["cho_duyet", "cho_ky"]
     if policy.drafts.can_for_unit(user, policy.ISSUE):
@@ -69,11 +76,30 @@ def drafts(user: User, tab: str, q: str = "") -> QuerySet[OutgoingDraft]:
 
 def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
     """The unit's outgoing register (and copies), newest number first, with delivery counts."""
-    qs = (
-        policy.issued.visible_to(user).filter(register__unit_id=user.unit_id)
-        if user.unit_id
-        else Document.objects.none()
-    )
+    return _issued_list(_register_tab(user), q, year)
+
+
+def drafted_issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
+    """ "Đã phát hành": what the user drafted, and for a unit's heads what their unit drafted, once issued by
+    whichever body (a department's draft the Chủ tịch signs is in UBND huyện's register, not the department's)."""
+    return _issued_list(_drafted_tab(user), q, year)
+
+
+def _register_tab(user: User) -> QuerySet[Document]:
+    if not user.unit_id:
+        return Document.objects.none()
+    return policy.issued.visible_to(user).filter(register__unit_id=user.unit_id)
+
+
+def _drafted_tab(user: User) -> QuerySet[Document]:
+    mine = Q(author_id=user.pk)
+    if roles.leads_unit(user):
+        mine |= Q(unit_id=user.unit_id)
+    drafted = OutgoingDraft.objects.filter(mine, document__isnull=False).order_by().values("document_id")
+    return policy.issued.visible_to(user).filter(pk__in=drafted)
+
+
+def _issued_list(qs: QuerySet[Document], q: str, year: int | None) -> QuerySet[Document]:
     if q:
         qs = qs.filter(search_key__contains=fold(q))
     if year:
@@ -146,7 +172,9 @@ def tab_querysets(user: User, tabs: list[str] | None = None) -> dict[str, QueryS
     querysets = {}
     for tab in visible_tabs(user) if tabs is None else tab_keys(user, tabs):
         if tab == "da_phat_hanh":
-            querysets[tab] = policy.issued.visible_to(user).filter(register__unit_id=user.unit_id)
+            querysets[tab] = _register_tab(user)
+        elif tab == "da_ban_hanh":
+            querysets[tab] = _drafted_tab(user)
         else:
             querysets[tab] = policy.drafts.visible_to(user).filter(draft_tab_filter(user, tab))
     return querysets

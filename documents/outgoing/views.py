@@ -48,16 +48,19 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data.get("year") if form.is_bound else None
     if tab == "da_phat_hanh":
         rows = selectors.issued(user, q=q, year=year)
+    elif tab == "da_ban_hanh":
+        rows = selectors.drafted_issued(user, q=q, year=year)
     else:
         rows = selectors.drafts(user, tab, q=q)
     page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
-    if tab == "da_phat_hanh":
+    if tab in selectors.ISSUED_TABS:
         page.object_list = selectors.issued_rows(page.object_list)
     return render(
         request,
         "documents/outgoing/list.html",
         {
             "tab": tab,
+            "lists_issued": tab in selectors.ISSUED_TABS,
             "tabs": {t: selectors.TABS[t] for t in tabs},
             # The other tabs' counts (and the paper copies') come with the navigation's badges after the page
             # (idesk.views.nav_counts); the page counts only its own list.

@@ -562,9 +562,9 @@ def test_the_issued_page_links_the_official_pdf(db):
 # --- The lists ----------------------------------------------------------------------------------------------
 
 ROLE_TABS = {
-    "cv1.vp": ["du_thao"],
-    "truong.vp": ["du_thao", "cho_duyet", "cho_ky", "da_phat_hanh"],
-    "chutich": ["du_thao", "cho_duyet", "cho_ky", "da_phat_hanh"],
+    "cv1.vp": ["du_thao", "da_ban_hanh"],
+    "truong.vp": ["du_thao", "da_ban_hanh", "cho_duyet", "cho_ky", "da_phat_hanh"],
+    "chutich": ["du_thao", "da_ban_hanh", "cho_duyet", "cho_ky", "da_phat_hanh"],
     "vanthu.ubnd": ["du_thao", "cho_phat_hanh", "da_phat_hanh"],
 }
 
@@ -592,6 +592,10 @@ def test_each_role_sees_its_tabs_with_the_right_rows_and_counts(db):
     out = issued("Giấy mời đã phát hành")
     expected = {
         ("cv1.vp", "du_thao"): {mine.summary, review.summary, sign.summary, ready.summary},
+        # Đã phát hành: what they drafted (the Văn phòng's head: what his unit drafted), in UBND huyện's register.
+        ("cv1.vp", "da_ban_hanh"): {out.summary},
+        ("truong.vp", "da_ban_hanh"): {out.summary},
+        ("chutich", "da_ban_hanh"): set(),
         ("truong.vp", "cho_duyet"): {review.summary},
         ("truong.vp", "cho_ky"): set(),  # the Chánh Văn phòng signs nothing here
         ("truong.vp", "da_phat_hanh"): set(),  # Văn phòng's register, not UBND's
@@ -610,7 +614,7 @@ def test_each_role_sees_its_tabs_with_the_right_rows_and_counts(db):
         assert list(response.context["tabs"]) == ROLE_TABS[username]
         assert response.context["tab"] == tab
         assert _summaries(response) & mine_all == summaries, (username, tab)
-        if tab == "da_phat_hanh" and summaries:
+        if tab in ("da_phat_hanh", "da_ban_hanh") and summaries:
             assert f'href="{reverse("documents:issued_detail", args=[out.pk])}"' in html(response)
         counts = _tab_counts(username)
         assert set(counts) - {"paper"} == set(ROLE_TABS[username])
@@ -873,6 +877,7 @@ def test_the_outgoing_list_runs_the_same_queries_for_3_and_30_rows(db, settings,
                 drafted(f"Dự thảo số {i}", urgency=i % 2)
 
     add(3)
+    client.get(url, {"tab": tab})  # warm: the process's content-type cache (a test run alone starts without it)
     small = _queries(client, url, {"tab": tab})
     add(27)
     response = client.get(url, {"tab": tab})
@@ -926,3 +931,25 @@ def test_the_actions_heading_shows_only_over_actions(db):
     url = reverse("documents:draft_detail", args=[draft.pk])
     assert 'id="draft-actions"' not in as_("chutich").get(url).content.decode()  # signed: nothing left to him
     assert 'id="draft-actions"' in as_("vanthu.ubnd").get(url).content.decode()  # the clerk issues it
+
+
+def test_the_drafters_issued_tab_runs_the_same_queries_for_3_and_30_rows(db, settings):
+    settings.IDESK_PAGE_SIZE = 50
+    client = as_("cv1.vp")
+    url = reverse("documents:outgoing_list")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            document = _issue_plain(f"Công văn Văn phòng soạn số {i}")
+            OutgoingDraft.objects.create(
+                unit=unit("vp"), issuer_unit=unit("ubnd"), author=user("cv1.vp"), doc_type=DocType.CONG_VAN,
+                summary=document.summary, signer=user("chutich"), status=DraftStatus.ISSUED, document=document,
+            )  # fmt: skip
+
+    add(3)
+    client.get(url, {"tab": "da_ban_hanh"})  # warm: the process's content-type cache (as above)
+    small = _queries(client, url, {"tab": "da_ban_hanh"})
+    add(27)
+    response = client.get(url, {"tab": "da_ban_hanh"})
+    assert len(response.context["page"].object_list) >= 30
+    assert _queries(client, url, {"tab": "da_ban_hanh"}) == small
