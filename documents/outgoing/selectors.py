@@ -45,9 +45,7 @@ ISSUED_TABS = ("da_ban_hanh", "da_phat_hanh")
 
 
 def visible_tabs(user: User) -> list[str]:
-    tabs = ["du_thao"]
-    if not roles.is_clerk(user):
-        tabs.append("da_ban_hanh")  # what they drafted (or their unit did, for its heads), wherever it was issued
+    tabs = ["du_thao", "da_ban_hanh"]  # da_ban_hanh: what they drafted (their unit, for its reviewers), issued
     if policy.drafts.can_for_unit(user, policy.REVIEW):
         tabs += ["cho_duyet", "cho_ky"]
     if policy.drafts.can_for_unit(user, policy.ISSUE):
@@ -93,7 +91,7 @@ def _register_tab(user: User) -> QuerySet[Document]:
 
 def _drafted_tab(user: User) -> QuerySet[Document]:
     mine = Q(author_id=user.pk)
-    if roles.leads_unit(user):
+    if policy.drafts.can_for_unit(user, policy.REVIEW):  # who reviews the unit's drafts: all it drafted
         mine |= Q(unit_id=user.unit_id)
     drafted = OutgoingDraft.objects.filter(mine, document__isnull=False).order_by().values("document_id")
     return policy.issued.visible_to(user).filter(pk__in=drafted)

@@ -565,7 +565,7 @@ ROLE_TABS = {
     "cv1.vp": ["du_thao", "da_ban_hanh"],
     "truong.vp": ["du_thao", "da_ban_hanh", "cho_duyet", "cho_ky", "da_phat_hanh"],
     "chutich": ["du_thao", "da_ban_hanh", "cho_duyet", "cho_ky", "da_phat_hanh"],
-    "vanthu.ubnd": ["du_thao", "cho_phat_hanh", "da_phat_hanh"],
+    "vanthu.ubnd": ["du_thao", "da_ban_hanh", "cho_phat_hanh", "da_phat_hanh"],
 }
 
 
@@ -596,6 +596,7 @@ def test_each_role_sees_its_tabs_with_the_right_rows_and_counts(db):
         ("cv1.vp", "da_ban_hanh"): {out.summary},
         ("truong.vp", "da_ban_hanh"): {out.summary},
         ("chutich", "da_ban_hanh"): set(),
+        ("vanthu.ubnd", "da_ban_hanh"): set(),  # it issued the document, drafted in the Văn phòng
         ("truong.vp", "cho_duyet"): {review.summary},
         ("truong.vp", "cho_ky"): set(),  # the Chánh Văn phòng signs nothing here
         ("truong.vp", "da_phat_hanh"): set(),  # Văn phòng's register, not UBND's
