@@ -17,20 +17,17 @@ from documents.core.models import DocumentUserObjectPermission
 
 
 class GrantAdmin(admin.ModelAdmin):
-    # The columns and fields under our own labels: guardian's base model names them in English.
-    list_display = ("grantee", "granted")
+    # The person and the right under our own labels: guardian's base model names them in English (the object is
+    # labelled by its field's verbose_name).
+    list_display = ("grantee", "content_object")
     list_select_related = ("user", "content_object")
     search_fields = ("user__username", "user__full_name")
-    fields = readonly_fields = ("grantee", "granted", "right")
+    fields = readonly_fields = ("grantee", "content_object", "right")
     actions = ["revoke_selected"]
 
     @admin.display(description=_("Người được xem"), ordering="user__full_name")
     def grantee(self, grant) -> str:
         return str(grant.user)
-
-    @admin.display(description=_("Được xem"))
-    def granted(self, grant) -> str:
-        return str(grant.content_object)
 
     @admin.display(description=_("Quyền"))
     def right(self, grant) -> str:
@@ -67,6 +64,4 @@ class GrantAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentUserObjectPermission)
 class DocumentGrantAdmin(GrantAdmin):
-    @admin.display(description=_("Văn bản"))
-    def granted(self, grant) -> str:
-        return str(grant.content_object)
+    pass

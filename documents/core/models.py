@@ -297,7 +297,7 @@ class DocumentFile(models.Model):
 class DocumentUserObjectPermission(UserObjectPermissionBase):
     """Explicit grants (django-guardian, direct foreign key so lookups stay indexed)."""
 
-    content_object = models.ForeignKey(Document, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Document, on_delete=models.CASCADE, verbose_name=_("văn bản"))
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("quyền xem văn bản mật")

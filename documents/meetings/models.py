@@ -180,7 +180,7 @@ class MeetingMaterial(models.Model):
 class MeetingMaterialUserObjectPermission(UserObjectPermissionBase):
     """Grants on confidential materials (django-guardian, direct foreign key so lookups stay indexed)."""
 
-    content_object = models.ForeignKey(MeetingMaterial, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(MeetingMaterial, on_delete=models.CASCADE, verbose_name=_("tài liệu họp"))
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("quyền xem tài liệu họp mật")
