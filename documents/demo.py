@@ -271,11 +271,11 @@ def seed_founding_letter() -> Document | None:
         )  # fmt: skip
         _deliver_founding_letter(document, district, clerk, issued)
     from documents.outgoing import signatures
-    from documents.outgoing.selectors import safe_filename
+    from documents.outgoing.selectors import official_name
     from documents.outgoing.services import attach_official_pdf
 
     with _on(issued):  # both signatures dated the day it was issued
-        if signatures.sign_issued(document, chairman, f"{safe_filename(document.number_symbol)}.pdf") is None:
+        if signatures.sign_issued(document, chairman, official_name(document)) is None:
             attach_official_pdf(document)
     return document
 

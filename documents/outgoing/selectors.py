@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
 
 from accounts.models import User
 from documents.core import policy as core_policy
@@ -40,10 +40,6 @@ def draft_tab_filter(user: User, tab: str) -> Q | None:
     return None
 
 
-# The tabs that list issued documents (the others list drafts).
-ISSUED_TABS = ("da_ban_hanh", "da_phat_hanh")
-
-
 def visible_tabs(user: User) -> list[str]:
     tabs = ["du_thao", "da_ban_hanh"]  # da_ban_hanh: what they drafted (their unit, for its reviewers), issued
     if policy.drafts.can_for_unit(user, policy.REVIEW):
@@ -74,13 +70,7 @@ def drafts(user: User, tab: str, q: str = "") -> QuerySet[OutgoingDraft]:
 
 def issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
     """The unit's outgoing register (and copies), newest number first, with delivery counts."""
-    return _issued_list(_register_tab(user), q, year)
-
-
-def drafted_issued(user: User, q: str = "", year: int | None = None) -> QuerySet[Document]:
-    """ "Đã phát hành": what the user drafted, and for a unit's heads what their unit drafted, once issued by
-    whichever body (a department's draft the Chủ tịch signs is in UBND huyện's register, not the department's)."""
-    return _issued_list(_drafted_tab(user), q, year)
+    return issued_tab(user, "da_phat_hanh", q, year)
 
 
 def _register_tab(user: User) -> QuerySet[Document]:
@@ -90,14 +80,22 @@ def _register_tab(user: User) -> QuerySet[Document]:
 
 
 def _drafted_tab(user: User) -> QuerySet[Document]:
+    """ "Đã phát hành": what the user drafted, and for those who review their unit's drafts what it drafted, once
+    issued by whichever body (a department's draft the Chủ tịch signs is in UBND huyện's register)."""
     mine = Q(author_id=user.pk)
-    if policy.drafts.can_for_unit(user, policy.REVIEW):  # who reviews the unit's drafts: all it drafted
+    if policy.drafts.can_for_unit(user, policy.REVIEW):
         mine |= Q(unit_id=user.unit_id)
     drafted = OutgoingDraft.objects.filter(mine, document__isnull=False).order_by().values("document_id")
     return policy.issued.visible_to(user).filter(pk__in=drafted)
 
 
-def _issued_list(qs: QuerySet[Document], q: str, year: int | None) -> QuerySet[Document]:
+# The tabs that list issued documents (the others list drafts), each with the documents it holds.
+ISSUED_TABS = {"da_ban_hanh": _drafted_tab, "da_phat_hanh": _register_tab}
+
+
+def issued_tab(user: User, tab: str, q: str = "", year: int | None = None) -> QuerySet[Document]:
+    """An issued-documents tab's list (ISSUED_TABS), newest number first, with delivery counts."""
+    qs = ISSUED_TABS[tab](user)
     if q:
         qs = qs.filter(search_key__contains=fold(q))
     if year:
@@ -169,10 +167,8 @@ def tab_querysets(user: User, tabs: list[str] | None = None) -> dict[str, QueryS
     """What each visible tab (or those of `tabs` the user sees) counts, for count_many."""
     querysets = {}
     for tab in visible_tabs(user) if tabs is None else tab_keys(user, tabs):
-        if tab == "da_phat_hanh":
-            querysets[tab] = _register_tab(user)
-        elif tab == "da_ban_hanh":
-            querysets[tab] = _drafted_tab(user)
+        if tab in ISSUED_TABS:
+            querysets[tab] = ISSUED_TABS[tab](user)
         else:
             querysets[tab] = policy.drafts.visible_to(user).filter(draft_tab_filter(user, tab))
     return querysets
@@ -244,13 +240,17 @@ def safe_filename(symbol: str) -> str:
     return re.sub(r"[^0-9A-Za-zÀ-ỹĐđ._-]+", "-", symbol).strip("-") or "van-ban"
 
 
+def official_name(document: Document) -> str:
+    """The file name the official PDF is attached under ("3261-UBND.pdf"): attaching, signing and finding it agree."""
+    return f"{safe_filename(document.number_symbol)}.pdf"
+
+
 def official_file(document: Document) -> DocumentFile | None:
     """The official PDF attached at issue, if it is (a read: writes nothing)."""
-    name = f"{safe_filename(document.number_symbol)}.pdf"
     # The official PDF is the one file attached by no one (draft and copied files name who added them).
     return (
         DocumentFile.objects.filter(
-            document=document, name=name, added_by__isnull=True, blob__content_type="application/pdf"
+            document=document, name=official_name(document), added_by__isnull=True, blob__content_type="application/pdf"
         )
         .select_related("blob")
         .first()
@@ -265,9 +265,6 @@ def unattached_official_pdf(document: Document) -> bytes:
 
 def paper_pages_saved(unit: Unit, year: int) -> list[tuple[int, int]]:
     """(month, pages not printed) for a sending unit: pages × electronic-only deliveries, per month."""
-    from django.db.models import F, Sum
-    from django.db.models.functions import Coalesce, ExtractMonth
-
     rows = (
         Delivery.objects.filter(sender_unit=unit, sent_at__year=year, electronic=True, paper_required=False)
         .annotate(month=ExtractMonth("sent_at"))

@@ -412,7 +412,7 @@ def attach_official_pdf(document: Document) -> DocumentFile:
     existing = selectors.official_file(document)
     if existing:
         return existing
-    name = f"{selectors.safe_filename(document.number_symbol)}.pdf"
+    name = selectors.official_name(document)
     if OutgoingDraft.objects.filter(document=document, signed_pdf__isnull=False).exists():
         # Signed by the leader: the agency signs the same bytes; never a fresh rendering.
         from documents.outgoing import signatures
@@ -480,23 +480,22 @@ def recall(*, leader: User, document: Document, reason: str) -> Document:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError({"reason": _("Hãy nêu lý do thu hồi.")})
-    ids = []
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         policy.require(leader, "recall", document)
         now = timezone.now()
-        _withdraw(leader, document, reason, now, ids)
+        ids = _withdraw(leader, document, reason, now)
         copy_reason = _("Bản gốc %(s)s đã bị thu hồi: %(r)s") % {"s": document.number_symbol, "r": reason}
         for copy in _live_copies(document):
-            _withdraw(leader, copy, copy_reason, now, ids, original=document.pk)
+            ids += _withdraw(leader, copy, copy_reason, now, original=document.pk)
     for pk in ids:
         notify.later("recalled", delivery_id=pk)
     return document
 
 
-def _withdraw(leader: User, document: Document, reason: str, now, delivery_ids: list[int], **audit_extra) -> None:
-    """One document of a recall, inside its transaction: frozen, its deliveries withdrawn (their ids added to
-    `delivery_ids` to be notified after the commit), audited and told to peers."""
+def _withdraw(leader: User, document: Document, reason: str, now, **audit_extra) -> list[int]:
+    """One document of a recall, inside its transaction: frozen, its deliveries withdrawn, audited and told to
+    peers. Returns the ids of the deliveries withdrawn from their recipients, to be notified after the commit."""
     document.recalled_at, document.recall_reason = now, reason
     document.save(update_fields=["recalled_at", "recall_reason"])
     held.withdraw(document)  # never received: nothing to notify nor acknowledge
@@ -506,9 +505,9 @@ def _withdraw(leader: User, document: Document, reason: str, now, delivery_ids: 
         )
     )
     document.deliveries.filter(pk__in=ids).update(status=DeliveryStatus.RECALLED)
-    delivery_ids += ids
     audit.record(leader, "recalled", document, reason=reason, **audit_extra)
     liaison.recalled(document)
+    return ids
 
 
 def _live_copies(document: Document) -> list[Document]:

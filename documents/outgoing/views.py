@@ -46,10 +46,8 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a bad year is dropped; the search text still counts
     q = form.cleaned_data.get("q", "") if form.is_bound else ""
     year = form.cleaned_data.get("year") if form.is_bound else None
-    if tab == "da_phat_hanh":
-        rows = selectors.issued(user, q=q, year=year)
-    elif tab == "da_ban_hanh":
-        rows = selectors.drafted_issued(user, q=q, year=year)
+    if tab in selectors.ISSUED_TABS:
+        rows = selectors.issued_tab(user, tab, q=q, year=year)
     else:
         rows = selectors.drafts(user, tab, q=q)
     page = Paginator(rows, page_size()).get_page(request.GET.get("page"))
@@ -381,7 +379,7 @@ def _sign_again(request: HttpRequest, document: Document) -> HttpResponse:
     from documents.signing.errors import SigningError
 
     try:
-        name = f"{selectors.safe_filename(document.number_symbol)}.pdf"  # as attach_official_pdf names it
+        name = selectors.official_name(document)
         signatures.sign_again(clerk=request.user, document=document, name=name)
     except SigningError as exc:
         messages.error(request, exc.message)

@@ -76,7 +76,7 @@ def test_a_tampered_arrival_is_flagged_and_return_is_offered_with_the_reason(db,
     assert 'data-testid="signature-problem"' in text and ">không hợp lệ</span>" in text
     assert ">hợp lệ</span>" not in text
     assert '<details class="card" open>' in text
-    official = f"{outgoing_selectors.safe_filename(document.number_symbol)}.pdf"
+    official = outgoing_selectors.official_name(document)
     reason = f"Tệp {official}: {verification.problem}"
     assert f"{reason}</textarea>" in text
 

@@ -67,7 +67,7 @@ def test_a_sao_y_of_the_signed_founding_letter_is_signed_by_the_copying_agency(d
     copy = sao_y(source)
 
     rows = {f.name: f for f in DocumentFile.objects.filter(document=copy).select_related("blob")}
-    face, copied = rows[f"{outgoing_selectors.safe_filename(copy.number_symbol)}.pdf"], rows["Sao y - 3261-UBND.pdf"]
+    face, copied = rows[outgoing_selectors.official_name(copy)], rows["Sao y - 3261-UBND.pdf"]
     assert outgoing_selectors.official_file(copy) == face
     assert IssuedSignedFile.objects.get(document=copy).blob_id == face.blob_id
     roots, crls = trust_store()
